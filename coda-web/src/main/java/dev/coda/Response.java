@@ -1,0 +1,144 @@
+package dev.coda;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * An explicit answer from a path operation: a status code, headers and a body. Return one when the
+ * default (status 200, or the route's {@code status}, and the value as JSON) is not what you want.
+ * Instances are immutable; every {@code with} method returns a new one.
+ *
+ * <pre>{@code
+ * @Post("/items")
+ * public Response create(Item item) {
+ *     var id = store(item);
+ *     return Response.created(Map.of("id", id)).header("Location", "/items/" + id);
+ * }
+ * }</pre>
+ *
+ * @apiNote A JSON body is any value Jackson can write: records, maps, lists, strings, numbers or
+ *     {@code null}. Raw bodies are given as bytes or text with their media type.
+ */
+public final class Response {
+
+    /** The media type of JSON bodies. */
+    public static final String JSON = "application/json";
+
+    private final int status;
+    private final Object body;
+    private final boolean raw;
+    private final String contentType;
+    private final List<Map.Entry<String, String>> headers;
+
+    private Response(int status, Object body, boolean raw, String contentType, List<Map.Entry<String, String>> headers) {
+        if (status < 100 || status > 999) {
+            throw new IllegalArgumentException("Not an HTTP status code: " + status);
+        }
+        this.status = status;
+        this.body = body;
+        this.raw = raw;
+        this.contentType = contentType;
+        this.headers = headers;
+    }
+
+    /** {@code 200 OK} with {@code body} as JSON. */
+    public static Response ok(Object body) {
+        return json(200, body);
+    }
+
+    /** {@code 201 Created} with {@code body} as JSON. */
+    public static Response created(Object body) {
+        return json(201, body);
+    }
+
+    /** {@code 202 Accepted} with {@code body} as JSON: the work will happen later. */
+    public static Response accepted(Object body) {
+        return json(202, body);
+    }
+
+    /** {@code 204 No Content}, without a body. */
+    public static Response noContent() {
+        return empty(204);
+    }
+
+    /** The given status with {@code body} as JSON. */
+    public static Response json(int status, Object body) {
+        return new Response(status, body, false, JSON, List.of());
+    }
+
+    /** The given status without a body. */
+    public static Response empty(int status) {
+        return new Response(status, null, true, null, List.of());
+    }
+
+    /** {@code 200 OK} with a {@code text/plain} body in UTF-8. */
+    public static Response text(String text) {
+        return bytes(text.getBytes(StandardCharsets.UTF_8), "text/plain; charset=utf-8");
+    }
+
+    /** {@code 200 OK} with an {@code text/html} body in UTF-8. */
+    public static Response html(String html) {
+        return bytes(html.getBytes(StandardCharsets.UTF_8), "text/html; charset=utf-8");
+    }
+
+    /** {@code 200 OK} with raw bytes of the given media type. */
+    public static Response bytes(byte[] body, String contentType) {
+        return new Response(200, body.clone(), true, Objects.requireNonNull(contentType, "contentType"), List.of());
+    }
+
+    /** {@code 307 Temporary Redirect} to {@code location}. */
+    public static Response redirect(String location) {
+        return empty(307).header("Location", location);
+    }
+
+    /** This response with another status code. */
+    public Response withStatus(int newStatus) {
+        return new Response(newStatus, body, raw, contentType, headers);
+    }
+
+    /** This response with one more header (headers may repeat, e.g. {@code Set-Cookie}). */
+    public Response header(String name, String value) {
+        var more = new ArrayList<>(headers);
+        more.add(Map.entry(Objects.requireNonNull(name, "name"), Objects.requireNonNull(value, "value")));
+        return new Response(status, body, raw, contentType, List.copyOf(more));
+    }
+
+    /** The status code. */
+    public int status() {
+        return status;
+    }
+
+    /** The headers added with {@link #header}, in order. */
+    public List<Map.Entry<String, String>> headers() {
+        return headers;
+    }
+
+    /** The first value of a header added with {@link #header}. */
+    public Optional<String> header(String name) {
+        return headers.stream().filter(h -> h.getKey().equalsIgnoreCase(name)).map(Map.Entry::getValue).findFirst();
+    }
+
+    /** The body: the value to write as JSON, or a {@code byte[]} when {@link #isRaw()}. */
+    public Object body() {
+        return raw && body instanceof byte[] bytes ? bytes.clone() : body;
+    }
+
+    /** Whether the body is raw bytes (or absent) rather than a value written as JSON. */
+    public boolean isRaw() {
+        return raw;
+    }
+
+    /** The media type of the body, or empty when there is no body. */
+    public Optional<String> contentType() {
+        return Optional.ofNullable(contentType);
+    }
+
+    @Override
+    public String toString() {
+        return "Response[" + status + (contentType == null ? "" : ", " + contentType) + "]";
+    }
+}

@@ -1,0 +1,9 @@
+package dev.coda.internal.inject;
+
+/** Produces one argument of a path operation or dependency for a request. */
+@FunctionalInterface
+public interface Binding {
+
+    /** The value, or {@code Errors.FAILED} after recording errors in the request state. */
+    Object resolve(RequestState state) throws Throwable;
+}

@@ -1,0 +1,29 @@
+package dev.coda.internal.inject;
+
+import java.util.List;
+import java.util.Optional;
+
+/** What the binding layer needs from an HTTP request; the server adapter implements it. */
+public interface HttpInput {
+    String method();
+
+    /** The path as sent, still percent-encoded. */
+    String rawPath();
+
+    /** The query string without {@code ?}, or empty. */
+    String queryString();
+
+    Optional<String> header(String name);
+
+    List<String> headers(String name);
+
+    Optional<String> cookie(String name);
+
+    /** Reads the whole body; answers {@code 413} through an {@code HttpException} past the size limit. */
+    byte[] body();
+
+    String remoteAddress();
+
+    /** {@code http} or {@code https}. */
+    String scheme();
+}

@@ -1,0 +1,408 @@
+package dev.coda.internal.inject;
+
+import dev.coda.Body;
+import dev.coda.Cookie;
+import dev.coda.Default;
+import dev.coda.Depends;
+import dev.coda.Header;
+import dev.coda.Path;
+import dev.coda.Query;
+import dev.coda.internal.Names;
+import dev.coda.internal.binding.JsonReaders;
+import dev.coda.internal.binding.Loc;
+import dev.coda.internal.binding.Scalars;
+import dev.coda.internal.binding.TypeShapes;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
+import java.lang.reflect.Constructor;
+import java.lang.reflect.Executable;
+import java.lang.reflect.Method;
+import java.lang.reflect.Modifier;
+import java.lang.reflect.Parameter;
+import java.lang.reflect.Type;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+/**
+ * Turns path operations and dependencies into {@link CallPlan}s at startup, reporting every problem
+ * (unresolvable parameters, ambiguous or cyclic dependencies, unknown annotations) with the method and
+ * parameter it concerns, so that a misconfigured app never starts.
+ */
+public final class Planner {
+
+    private static final Set<Class<?>> CODA_PARAMETER_ANNOTATIONS = Set.of(Path.class, Query.class, Header.class,
+            Cookie.class, Body.class, Default.class, Depends.class);
+
+    private final List<Provider> providers;
+    private final Map<Class<?>, Function<RequestState, ?>> scopedTypes;
+    private final JsonReaders json;
+    private final Validation validation;
+    private final List<String> problems = new ArrayList<>();
+
+    public Planner(List<Provider> providers, Map<Class<?>, Function<RequestState, ?>> scopedTypes, JsonReaders json,
+                   Validation validation) {
+        this.providers = List.copyOf(providers);
+        this.scopedTypes = Map.copyOf(scopedTypes);
+        this.json = json;
+        this.validation = validation;
+    }
+
+    /** Every problem found so far, one sentence each. */
+    public List<String> problems() {
+        return problems;
+    }
+
+    /** The per-route planning context: placeholders, dependency plans shared within the route, body parameters. */
+    private final class RouteContext {
+        final Set<String> placeholders;
+        final Map<Object, CallPlan> plans = new HashMap<>();
+        final Deque<Object> stack = new ArrayDeque<>();
+        final List<BodyBinding> bodies = new ArrayList<>();
+
+        RouteContext(Set<String> placeholders) {
+            this.placeholders = placeholders;
+        }
+    }
+
+    /** Plans a path operation; returns {@code null} when it has problems (they are in {@link #problems()}). */
+    public RoutePlan planRoute(Method method, Object target, Set<String> placeholders, List<Class<?>> requires) {
+        int before = problems.size();
+        var ctx = new RouteContext(placeholders);
+        var requirements = new ArrayList<Binding>();
+        for (var type : requires) {
+            var binding = dependencyByType(type, type, "", true, ctx, () -> Describe.executable(method) + " requires " + type.getSimpleName());
+            if (binding != null) {
+                requirements.add(binding);
+            }
+        }
+        var endpoint = plan(method, method, target, ctx);
+        if (ctx.bodies.size() > 1) {
+            ctx.bodies.forEach(BodyBinding::embed);
+        }
+        if (problems.size() > before) {
+            return null;
+        }
+        return new RoutePlan(List.copyOf(requirements), endpoint, !ctx.bodies.isEmpty());
+    }
+
+    private CallPlan plan(Object key, Executable executable, Object target, RouteContext ctx) {
+        var existing = ctx.plans.get(key);
+        if (existing != null) {
+            return existing;
+        }
+        if (ctx.stack.contains(key)) {
+            var cycle = new ArrayList<String>();
+            boolean in = false;
+            for (var it = ctx.stack.descendingIterator(); it.hasNext(); ) {
+                var k = it.next();
+                in |= k.equals(key);
+                if (in) {
+                    cycle.add(label(k));
+                }
+            }
+            cycle.add(label(key));
+            problems.add("dependency cycle: " + String.join(" -> ", cycle));
+            return null;
+        }
+        ctx.stack.push(key);
+        try {
+            var parameters = executable.getParameters();
+            var bindings = new Binding[parameters.length];
+            var locs = new Loc[parameters.length];
+            var rank = new int[parameters.length];
+            for (int i = 0; i < parameters.length; i++) {
+                var planned = parameter(executable, parameters[i], ctx);
+                if (planned != null) {
+                    bindings[i] = planned.binding();
+                    locs[i] = planned.loc();
+                    rank[i] = planned.rank();
+                }
+            }
+            var order = java.util.stream.IntStream.range(0, parameters.length).boxed()
+                    .sorted(java.util.Comparator.comparingInt(i -> rank[i])).mapToInt(Integer::intValue).toArray();
+            var invoker = invoker(executable, target);
+            var check = validation.parameterCheck(executable, locs);
+            var plan = new CallPlan(key, executable, target, invoker, bindings, order, check);
+            ctx.plans.put(key, plan);
+            return plan;
+        } finally {
+            ctx.stack.pop();
+        }
+    }
+
+    private static String label(Object key) {
+        if (key instanceof Method m) {
+            return m.getDeclaringClass().getSimpleName() + "." + m.getName();
+        }
+        if (key instanceof Class<?> c) {
+            return c.getSimpleName();
+        }
+        return String.valueOf(key);
+    }
+
+    private MethodHandle invoker(Executable executable, Object target) {
+        try {
+            executable.setAccessible(true);
+            MethodHandle handle;
+            if (executable instanceof Method m) {
+                handle = MethodHandles.lookup().unreflect(m);
+                if (!Modifier.isStatic(m.getModifiers())) {
+                    handle = handle.bindTo(target);
+                }
+            } else {
+                handle = MethodHandles.lookup().unreflectConstructor((Constructor<?>) executable);
+            }
+            return handle.asSpreader(Object[].class, executable.getParameterCount())
+                    .asType(MethodType.methodType(Object.class, Object[].class));
+        } catch (IllegalAccessException | RuntimeException e) {
+            problems.add(Describe.executable(executable) + " cannot be called by Coda: " + e.getMessage()
+                    + " (open its package to Coda, or make it public)");
+            return null;
+        }
+    }
+
+    /** A parameter's binding, its error location (for constraint reports) and its resolution rank. */
+    private record Planned(Binding binding, Loc loc, int rank) {
+    }
+
+    private static final int RANK_DEPENDENCY = 0;
+    private static final int RANK_PATH = 1;
+    private static final int RANK_QUERY = 2;
+    private static final int RANK_HEADER = 3;
+    private static final int RANK_COOKIE = 4;
+    private static final int RANK_BODY = 5;
+
+    private Planned parameter(Executable owner, Parameter p, RouteContext ctx) {
+        var where = Describe.parameter(owner, p);
+        for (var a : p.getAnnotations()) {
+            var t = a.annotationType();
+            if (!CODA_PARAMETER_ANNOTATIONS.contains(t) && !Validation.isValidationAnnotation(a)
+                    && !t.getSimpleName().equals("Nullable")) {
+                problems.add(where + ": unknown annotation @" + t.getName()
+                        + " (Coda knows @Path, @Query, @Header, @Cookie, @Body, @Default, @Depends and Jakarta Validation constraints)");
+                return null;
+            }
+        }
+        if (!p.isNamePresent()) {
+            problems.add(where + ": parameter names are missing; compile with javac -parameters");
+            return null;
+        }
+        var type = p.getParameterizedType();
+        var raw = p.getType();
+        var name = p.getName();
+        var def = p.getAnnotation(Default.class);
+        var sourceAnnotations = java.util.stream.Stream.of(Path.class, Query.class, Header.class, Cookie.class, Body.class, Depends.class)
+                .filter(p::isAnnotationPresent).map(Class::getSimpleName).toList();
+        if (sourceAnnotations.size() > 1) {
+            problems.add(where + ": choose one of @" + String.join(", @", sourceAnnotations));
+            return null;
+        }
+        if (p.isAnnotationPresent(Path.class)) {
+            var placeholder = explicit(p.getAnnotation(Path.class).value(), name);
+            if (!ctx.placeholders.contains(placeholder)) {
+                problems.add(where + ": @Path names '{" + placeholder + "}', but the path has " + placeholders(ctx));
+                return null;
+            }
+            return simple(ParamBinding.Source.PATH, placeholder, p, where, RANK_PATH);
+        }
+        if (p.isAnnotationPresent(Query.class)) {
+            return simple(ParamBinding.Source.QUERY, explicit(p.getAnnotation(Query.class).value(), name), p, where, RANK_QUERY);
+        }
+        if (p.isAnnotationPresent(Header.class)) {
+            var headerName = p.getAnnotation(Header.class).value();
+            return simple(ParamBinding.Source.HEADER, headerName.isEmpty() ? Names.kebab(name) : headerName.toLowerCase(java.util.Locale.ROOT),
+                    p, where, RANK_HEADER);
+        }
+        if (p.isAnnotationPresent(Cookie.class)) {
+            return simple(ParamBinding.Source.COOKIE, explicit(p.getAnnotation(Cookie.class).value(), name), p, where, RANK_COOKIE);
+        }
+        if (p.isAnnotationPresent(Body.class)) {
+            return body(p, where, ctx);
+        }
+        if (p.isAnnotationPresent(Depends.class)) {
+            var depends = p.getAnnotation(Depends.class);
+            var binding = dependencyByType(type, raw, depends.value(), depends.useCache(), ctx, () -> where);
+            return binding == null ? null : new Planned(binding, Loc.of("body"), RANK_DEPENDENCY);
+        }
+        if (def != null && !isSimpleShape(type)) {
+            problems.add(where + ": @Default applies to query, header and cookie parameters of simple types");
+            return null;
+        }
+        var scoped = scopedTypes.get(raw);
+        if (scoped != null) {
+            @SuppressWarnings({"unchecked", "rawtypes"})
+            Binding binding = state -> state.scoped((Class) raw, (Function) scoped);
+            return new Planned(binding, Loc.of("body"), RANK_DEPENDENCY);
+        }
+        var candidates = providersOf(raw);
+        if (!candidates.isEmpty()) {
+            var binding = dependencyByType(type, raw, "", true, ctx, () -> where);
+            return binding == null ? null : new Planned(binding, Loc.of("body"), RANK_DEPENDENCY);
+        }
+        var placeholder = ctx.placeholders.contains(name) ? name : ctx.placeholders.contains(Names.snake(name)) ? Names.snake(name) : null;
+        if (placeholder != null) {
+            return simple(ParamBinding.Source.PATH, placeholder, p, where, RANK_PATH);
+        }
+        if (isSimpleShape(type)) {
+            return simple(ParamBinding.Source.QUERY, name, p, where, RANK_QUERY);
+        }
+        if (raw == byte[].class) {
+            return new Planned(RequestState::body, Loc.of("body"), RANK_BODY);
+        }
+        if (raw.isInterface() && !java.util.Collection.class.isAssignableFrom(raw) && raw != Map.class && raw != Optional.class) {
+            problems.add(where + ": nothing provides " + raw.getSimpleName()
+                    + "; add a @Dependency method returning it, or register one with Coda.Builder.dependencies(...)");
+            return null;
+        }
+        return body(p, where, ctx);
+    }
+
+    private static String explicit(String value, String name) {
+        return value.isEmpty() ? name : value;
+    }
+
+    private static String placeholders(RouteContext ctx) {
+        return ctx.placeholders.isEmpty() ? "no placeholders"
+                : ctx.placeholders.stream().map(s -> "{" + s + "}").collect(Collectors.joining(", "));
+    }
+
+    private static boolean isSimpleShape(Type type) {
+        var raw = TypeShapes.raw(type);
+        if (raw == Optional.class || TypeShapes.isCollection(type)) {
+            return Scalars.isSimple(TypeShapes.raw(TypeShapes.argument(type, 0)));
+        }
+        return Scalars.isSimple(raw);
+    }
+
+    private Planned simple(ParamBinding.Source source, String name, Parameter p, String where, int rank) {
+        var type = p.getParameterizedType();
+        if (!isSimpleShape(type)) {
+            problems.add(where + ": a " + source.loc + " parameter must be a string, number, boolean, UUID, enum or date,"
+                    + " or an Optional or List of one");
+            return null;
+        }
+        var raw = TypeShapes.raw(type);
+        ParamBinding.Shape shape;
+        Class<?> element;
+        if (raw == Optional.class) {
+            shape = ParamBinding.Shape.OPTIONAL;
+            element = TypeShapes.raw(TypeShapes.argument(type, 0));
+        } else if (TypeShapes.isCollection(type)) {
+            if (source == ParamBinding.Source.PATH) {
+                problems.add(where + ": a path parameter holds one value; it cannot be a List");
+                return null;
+            }
+            shape = ParamBinding.Shape.LIST;
+            element = TypeShapes.raw(TypeShapes.argument(type, 0));
+        } else {
+            shape = ParamBinding.Shape.SINGLE;
+            element = raw;
+        }
+        var def = p.getAnnotation(Default.class);
+        if (def != null && source == ParamBinding.Source.PATH) {
+            problems.add(where + ": a path parameter is always present; it cannot have a @Default");
+            return null;
+        }
+        if (def != null && shape != ParamBinding.Shape.LIST) {
+            var probe = new dev.coda.internal.binding.Errors();
+            if (Scalars.fromText(def.value(), element, Loc.of(source.loc, name), probe) == dev.coda.internal.binding.Errors.FAILED) {
+                problems.add(where + ": @Default(\"" + def.value() + "\") is not a valid " + element.getSimpleName()
+                        + ": " + probe.list().getFirst().msg());
+                return null;
+            }
+        }
+        boolean nullable = TypeShapes.isNullable(p) && !raw.isPrimitive();
+        var binding = new ParamBinding(source, name, shape, element, def == null ? null : def.value(), nullable);
+        return new Planned(binding, Loc.of(source.loc, name), rank);
+    }
+
+    private Planned body(Parameter p, String where, RouteContext ctx) {
+        var type = p.getParameterizedType();
+        var raw = p.getType();
+        if (p.isAnnotationPresent(Body.class) && (raw == String.class || raw == byte[].class)) {
+            Binding binding = raw == byte[].class ? RequestState::body
+                    : state -> new String(state.body(), StandardCharsets.UTF_8);
+            return new Planned(binding, Loc.of("body"), RANK_BODY);
+        }
+        JsonReaders.Reader reader;
+        try {
+            reader = json.forType(type);
+        } catch (IllegalArgumentException e) {
+            problems.add(where + ": " + e.getMessage());
+            return null;
+        }
+        validation.prepare(raw == Optional.class ? TypeShapes.raw(TypeShapes.argument(type, 0)) : raw);
+        boolean required = raw != Optional.class && !TypeShapes.isNullable(p);
+        var binding = new BodyBinding(p.getName(), reader, required, validation);
+        ctx.bodies.add(binding);
+        return new Planned(binding, Loc.of("body", p.getName()), RANK_BODY);
+    }
+
+    private List<Provider> providersOf(Class<?> raw) {
+        return providers.stream().filter(pr -> pr.providedClass() == raw).toList();
+    }
+
+    private DependencyBinding dependencyByType(Type type, Class<?> raw, String name, boolean useCache, RouteContext ctx,
+                                               java.util.function.Supplier<String> where) {
+        List<Provider> candidates;
+        if (!name.isEmpty()) {
+            candidates = providers.stream().filter(pr -> pr.name().equals(name)).toList();
+            if (candidates.isEmpty()) {
+                problems.add(where.get() + ": no @Dependency method is named '" + name + "'");
+                return null;
+            }
+            candidates = candidates.stream().filter(pr -> raw.isAssignableFrom(pr.providedClass())).toList();
+            if (candidates.isEmpty()) {
+                problems.add(where.get() + ": @Dependency '" + name + "' does not return " + raw.getSimpleName());
+                return null;
+            }
+        } else {
+            candidates = providersOf(raw);
+        }
+        if (candidates.size() > 1) {
+            problems.add(where.get() + ": " + candidates.size() + " @Dependency methods return " + TypeShapes.name(type) + " ("
+                    + candidates.stream().map(pr -> Describe.executable(pr.method())).collect(Collectors.joining(", "))
+                    + "); choose one with @Depends(\"methodName\")");
+            return null;
+        }
+        if (candidates.size() == 1) {
+            var provider = candidates.getFirst();
+            var plan = plan(provider.method(), provider.method(), provider.target(), ctx);
+            return plan == null ? null : new DependencyBinding(plan, useCache);
+        }
+        var constructor = constructorOf(raw, where);
+        if (constructor == null) {
+            return null;
+        }
+        var plan = plan(raw, constructor, null, ctx);
+        return plan == null ? null : new DependencyBinding(plan, useCache);
+    }
+
+    private Constructor<?> constructorOf(Class<?> raw, java.util.function.Supplier<String> where) {
+        if (raw.isInterface() || Modifier.isAbstract(raw.getModifiers()) || raw.isPrimitive() || raw.isArray()
+                || raw.getName().startsWith("java.")) {
+            problems.add(where.get() + ": no @Dependency method returns " + raw.getSimpleName()
+                    + ", and it is not a class Coda can construct");
+            return null;
+        }
+        var publicOnes = java.util.Arrays.stream(raw.getDeclaredConstructors())
+                .filter(c -> Modifier.isPublic(c.getModifiers()) || raw.isRecord() && c.getParameterCount() == raw.getRecordComponents().length)
+                .toList();
+        if (publicOnes.size() != 1) {
+            problems.add(where.get() + ": to construct " + raw.getSimpleName() + " as a dependency it needs exactly one public"
+                    + " constructor (it has " + publicOnes.size() + ")");
+            return null;
+        }
+        return publicOnes.getFirst();
+    }
+}

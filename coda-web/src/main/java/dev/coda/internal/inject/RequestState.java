@@ -1,0 +1,200 @@
+package dev.coda.internal.inject;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.coda.Request;
+import dev.coda.internal.binding.Errors;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * Everything one request carries while it is handled: the HTTP input, the matched path parameters,
+ * binding errors, the per-request dependency cache, request-scoped objects and cleanups.
+ */
+public final class RequestState implements Request {
+
+    private final HttpInput input;
+    private final Map<String, String> pathParams;
+    private final Errors errors = new Errors();
+    private Map<Object, Object> cache;
+    private Map<Class<?>, Object> scoped;
+    private Deque<AutoCloseable> cleanups;
+    private Map<String, List<String>> query;
+    private JsonNode jsonBody;
+    private byte[] body;
+    private String id;
+
+    public RequestState(HttpInput input, Map<String, String> pathParams) {
+        this.input = input;
+        this.pathParams = pathParams;
+    }
+
+    public Errors errors() {
+        return errors;
+    }
+
+    /** A cached dependency value, or {@code null}. */
+    Object cached(Object key) {
+        return cache == null ? null : cache.get(key);
+    }
+
+    void cache(Object key, Object value) {
+        if (cache == null) {
+            cache = new HashMap<>();
+        }
+        cache.put(key, value);
+    }
+
+    /** The request-scoped object of a type, created by {@code factory} on first use. */
+    @SuppressWarnings("unchecked")
+    public <T> T scoped(Class<T> type, java.util.function.Function<RequestState, T> factory) {
+        if (scoped == null) {
+            scoped = new LinkedHashMap<>(4);
+        }
+        var existing = scoped.get(type);
+        if (existing == null) {
+            existing = factory.apply(this);
+            scoped.put(type, existing);
+        }
+        return (T) existing;
+    }
+
+    /** The request-scoped objects created so far, in creation order. */
+    public List<Object> scopedObjects() {
+        return scoped == null ? List.of() : List.copyOf(scoped.values());
+    }
+
+    void addCleanup(AutoCloseable cleanup) {
+        if (cleanups == null) {
+            cleanups = new ArrayDeque<>();
+        }
+        cleanups.push(cleanup);
+    }
+
+    /** The cleanups registered by dependencies, most recent first. */
+    public List<AutoCloseable> cleanups() {
+        return cleanups == null ? List.of() : List.copyOf(cleanups);
+    }
+
+    public JsonNode jsonBody() {
+        return jsonBody;
+    }
+
+    public void jsonBody(JsonNode node) {
+        this.jsonBody = node;
+    }
+
+    /** The value of the last occurrence of a query parameter (Starlette's rule). */
+    Optional<String> lastQueryValue(String name) {
+        var values = queryParams().get(name);
+        return values == null || values.isEmpty() ? Optional.empty() : Optional.of(values.getLast());
+    }
+
+    @Override
+    public String method() {
+        return input.method();
+    }
+
+    @Override
+    public String path() {
+        return URLDecoder.decode(input.rawPath().replace("+", "%2B"), StandardCharsets.UTF_8);
+    }
+
+    @Override
+    public String queryString() {
+        return input.queryString();
+    }
+
+    @Override
+    public Optional<String> queryParam(String name) {
+        var values = queryParams().get(name);
+        return values == null || values.isEmpty() ? Optional.empty() : Optional.of(values.getFirst());
+    }
+
+    @Override
+    public Map<String, List<String>> queryParams() {
+        if (query == null) {
+            query = parseQuery(input.queryString());
+        }
+        return query;
+    }
+
+    static Map<String, List<String>> parseQuery(String queryString) {
+        if (queryString == null || queryString.isEmpty()) {
+            return Map.of();
+        }
+        var out = new LinkedHashMap<String, List<String>>();
+        for (var pair : queryString.split("&")) {
+            if (pair.isEmpty()) {
+                continue;
+            }
+            int eq = pair.indexOf('=');
+            var key = decode(eq < 0 ? pair : pair.substring(0, eq));
+            var value = eq < 0 ? "" : decode(pair.substring(eq + 1));
+            out.computeIfAbsent(key, k -> new ArrayList<>(1)).add(value);
+        }
+        out.replaceAll((k, v) -> Collections.unmodifiableList(v));
+        return Collections.unmodifiableMap(out);
+    }
+
+    private static String decode(String s) {
+        if (s.indexOf('%') < 0 && s.indexOf('+') < 0) {
+            return s;
+        }
+        try {
+            return URLDecoder.decode(s, StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException malformed) {
+            return s;
+        }
+    }
+
+    @Override
+    public Map<String, String> pathParams() {
+        return pathParams;
+    }
+
+    @Override
+    public Optional<String> header(String name) {
+        return input.header(name);
+    }
+
+    @Override
+    public List<String> headers(String name) {
+        return input.headers(name);
+    }
+
+    @Override
+    public Optional<String> cookie(String name) {
+        return input.cookie(name);
+    }
+
+    @Override
+    public byte[] body() {
+        if (body == null) {
+            body = input.body();
+        }
+        return body;
+    }
+
+    @Override
+    public String remoteAddress() {
+        return input.remoteAddress();
+    }
+
+    @Override
+    public String id() {
+        if (id == null) {
+            id = input.header("X-Request-Id").orElseGet(() -> UUID.randomUUID().toString());
+        }
+        return id;
+    }
+}

@@ -1,0 +1,165 @@
+package dev.coda.internal.server;
+
+import dev.coda.Delete;
+import dev.coda.Dependency;
+import dev.coda.ExceptionHandler;
+import dev.coda.Get;
+import dev.coda.Patch;
+import dev.coda.Post;
+import dev.coda.Put;
+import dev.coda.Request;
+import dev.coda.Requires;
+import dev.coda.internal.binding.JsonReaders;
+import dev.coda.internal.inject.Describe;
+import dev.coda.internal.inject.Planner;
+import dev.coda.internal.inject.Provider;
+import dev.coda.internal.inject.RequestState;
+import dev.coda.internal.inject.Validation;
+import dev.coda.internal.json.Json;
+import dev.coda.internal.routing.PathTemplate;
+import dev.coda.internal.routing.Router;
+import java.lang.annotation.Annotation;
+import java.lang.reflect.Method;
+import java.lang.reflect.Modifier;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+/** Compiles the declarations given to {@code Coda.Builder} into an {@link Application}, checking everything. */
+public final class AppCompiler {
+
+    private AppCompiler() {
+    }
+
+    /** Scoped types every app knows; later modules add theirs through {@link #compile}'s {@code scoped} map. */
+    public static Map<Class<?>, Function<RequestState, ?>> builtInScopedTypes() {
+        var scoped = new LinkedHashMap<Class<?>, Function<RequestState, ?>>();
+        scoped.put(Request.class, state -> state);
+        return scoped;
+    }
+
+    public static Application compile(List<Object> routeObjects, List<Object> dependencyObjects, List<Class<?>> appRequires,
+                                      Map<Class<?>, ExceptionHandler<?>> exceptionHandlers, Settings settings) {
+        return compile(routeObjects, dependencyObjects, appRequires, exceptionHandlers, settings, builtInScopedTypes());
+    }
+
+    public static Application compile(List<Object> routeObjects, List<Object> dependencyObjects, List<Class<?>> appRequires,
+                                      Map<Class<?>, ExceptionHandler<?>> exceptionHandlers, Settings settings,
+                                      Map<Class<?>, Function<RequestState, ?>> scoped) {
+        var problems = new ArrayList<String>();
+        var providers = new ArrayList<Provider>();
+        var seenProviders = new HashSet<Method>();
+        for (var holder : concat(routeObjects, dependencyObjects)) {
+            for (var m : methodsOf(holder)) {
+                if (m.isAnnotationPresent(Dependency.class) && seenProviders.add(m)) {
+                    try {
+                        providers.add(Provider.of(m, holder instanceof Class<?> ? null : holder));
+                    } catch (IllegalArgumentException e) {
+                        problems.add(e.getMessage());
+                    }
+                }
+            }
+        }
+        var mapper = Json.newMapper();
+        var planner = new Planner(providers, scoped, new JsonReaders(mapper), new Validation());
+        var router = new Router<Route>();
+        int routeCount = 0;
+        for (var holder : routeObjects) {
+            var type = holder instanceof Class<?> c ? c : holder.getClass();
+            for (var m : methodsOf(holder)) {
+                for (var declared : routesOf(m)) {
+                    routeCount++;
+                    if (holder instanceof Class<?> && !Modifier.isStatic(m.getModifiers())) {
+                        problems.add(Describe.executable(m) + " is an instance method, but only its class was registered; register an instance");
+                        continue;
+                    }
+                    PathTemplate template;
+                    try {
+                        template = PathTemplate.parse(declared.path());
+                    } catch (IllegalArgumentException e) {
+                        problems.add(Describe.executable(m) + ": " + e.getMessage());
+                        continue;
+                    }
+                    var requires = new ArrayList<>(appRequires);
+                    if (type.isAnnotationPresent(Requires.class)) {
+                        requires.addAll(List.of(type.getAnnotation(Requires.class).value()));
+                    }
+                    if (m.isAnnotationPresent(Requires.class)) {
+                        requires.addAll(List.of(m.getAnnotation(Requires.class).value()));
+                    }
+                    var plan = planner.planRoute(m, holder instanceof Class<?> ? null : holder,
+                            new HashSet<>(template.placeholders()), requires);
+                    if (plan == null) {
+                        continue;
+                    }
+                    int status = declared.status() == 0 ? 200 : declared.status();
+                    if (status < 100 || status > 599) {
+                        problems.add(Describe.executable(m) + ": status " + status + " is not an HTTP status code");
+                        continue;
+                    }
+                    try {
+                        router.add(declared.method(), template, new Route(declared.method(), template, m, plan, status));
+                    } catch (IllegalArgumentException e) {
+                        problems.add(e.getMessage());
+                    }
+                }
+            }
+        }
+        problems.addAll(planner.problems());
+        if (routeObjects.isEmpty() || routeCount == 0 && problems.isEmpty()) {
+            problems.add("no path operations: pass objects with @Get, @Post, ... methods to Coda.app().routes(...)");
+        }
+        if (!problems.isEmpty()) {
+            throw new IllegalStateException("Coda cannot start; " + problems.size() + " problem(s) in the declarations:\n  - "
+                    + problems.stream().distinct().collect(Collectors.joining("\n  - ")));
+        }
+        return new Application(router, exceptionHandlers, mapper, settings);
+    }
+
+    private record Declared(String method, String path, int status) {
+    }
+
+    private static List<Declared> routesOf(Method m) {
+        var out = new ArrayList<Declared>();
+        for (Annotation a : m.getAnnotations()) {
+            switch (a) {
+                case Get g -> out.add(new Declared("GET", g.value(), g.status()));
+                case Post p -> out.add(new Declared("POST", p.value(), p.status()));
+                case Put p -> out.add(new Declared("PUT", p.value(), p.status()));
+                case Delete d -> out.add(new Declared("DELETE", d.value(), d.status()));
+                case Patch p -> out.add(new Declared("PATCH", p.value(), p.status()));
+                default -> {
+                }
+            }
+        }
+        return out;
+    }
+
+    private static List<Object> concat(List<Object> a, List<Object> b) {
+        var out = new ArrayList<>(a);
+        out.addAll(b);
+        return out;
+    }
+
+    /** Declared methods of the holder's class and its superclasses, in a stable order. */
+    private static List<Method> methodsOf(Object holder) {
+        var type = holder instanceof Class<?> c ? c : holder.getClass();
+        var out = new ArrayList<Method>();
+        for (Class<?> c = type; c != null && c != Object.class; c = c.getSuperclass()) {
+            var declared = c.getDeclaredMethods();
+            Arrays.sort(declared, Comparator.comparing(Method::getName).thenComparing(Method::toGenericString));
+            for (var m : declared) {
+                if (!m.isSynthetic() && !m.isBridge()) {
+                    out.add(m);
+                }
+            }
+        }
+        return out;
+    }
+}

@@ -1,0 +1,224 @@
+package dev.coda.internal.server;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.TextNode;
+import dev.coda.ExceptionHandler;
+import dev.coda.HttpException;
+import dev.coda.RequestValidationException;
+import dev.coda.Response;
+import dev.coda.internal.binding.JsonSyntax;
+import dev.coda.internal.inject.HttpInput;
+import dev.coda.internal.inject.RequestState;
+import dev.coda.internal.routing.Router;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The compiled application: routes one request, binds it, calls the path operation and turns the
+ * result or the exception into an {@link Outcome}. Independent of the HTTP server.
+ */
+public final class Application {
+
+    private static final Logger LOG = LoggerFactory.getLogger("dev.coda");
+    private static final byte[] NO_BODY = new byte[0];
+
+    private final Router<Route> router;
+    private final Map<Class<?>, ExceptionHandler<?>> exceptionHandlers;
+    private final ObjectMapper mapper;
+    private final Settings settings;
+
+    public Application(Router<Route> router, Map<Class<?>, ExceptionHandler<?>> exceptionHandlers, ObjectMapper mapper,
+                       Settings settings) {
+        this.router = router;
+        this.exceptionHandlers = Map.copyOf(exceptionHandlers);
+        this.mapper = mapper;
+        this.settings = settings;
+    }
+
+    /** The same application with other settings. */
+    public Application(Application other, Settings settings) {
+        this(other.router, other.exceptionHandlers, other.mapper, settings);
+    }
+
+    public Settings settings() {
+        return settings;
+    }
+
+    public ObjectMapper mapper() {
+        return mapper;
+    }
+
+    /** Handles one request; never throws. */
+    public Outcome handle(HttpInput input) {
+        var match = router.match(input.method(), input.rawPath());
+        return switch (match) {
+            case Router.Found<Route> found -> invoke(found.route(), new RequestState(input, found.pathParams()));
+            case Router.WrongMethod<Route> wrong -> failure(new HttpException(405, "Method Not Allowed",
+                    Map.of("Allow", String.join(", ", wrong.allowed()))), new RequestState(input, Map.of()), false);
+            case Router.NotFound<Route> none -> notFound(input);
+        };
+    }
+
+    private Outcome notFound(HttpInput input) {
+        var path = input.rawPath();
+        if (!path.equals("/")) {
+            var other = path.endsWith("/") ? path.substring(0, path.length() - 1) : path + "/";
+            if (router.hasPath(other)) {
+                var host = input.header("Host").orElse("localhost");
+                var query = input.queryString().isEmpty() ? "" : "?" + input.queryString();
+                return new Outcome(307, List.of(Map.entry("Location", input.scheme() + "://" + host + other + query)),
+                        NO_BODY, null, null, false);
+            }
+        }
+        return failure(new HttpException(404, "Not Found"), new RequestState(input, Map.of()), false);
+    }
+
+    private Outcome invoke(Route route, RequestState state) {
+        try {
+            if (route.plan().readsJsonBody()) {
+                readJsonBody(state);
+            }
+            var result = route.plan().run(state);
+            return render(result, route.status(), state);
+        } catch (Throwable t) {
+            return failure(t, state, true);
+        }
+    }
+
+    private void readJsonBody(RequestState state) {
+        var bytes = state.body();
+        if (bytes.length == 0) {
+            return;
+        }
+        var contentType = state.header("Content-Type").orElse("");
+        if (!contentType.isEmpty() && !isJson(contentType)) {
+            state.jsonBody(TextNode.valueOf(new String(bytes, StandardCharsets.UTF_8)));
+            return;
+        }
+        try {
+            state.jsonBody(mapper.readTree(bytes));
+        } catch (java.io.IOException e) {
+            var text = new String(bytes, StandardCharsets.UTF_8);
+            var problem = JsonSyntax.check(text);
+            long position = problem != null ? problem.position()
+                    : e instanceof JsonProcessingException j && j.getLocation() != null ? j.getLocation().getCharOffset() : 0;
+            var message = problem != null ? problem.message() : "Expecting value";
+            throw new RequestValidationException(List.of(new RequestValidationException.Error("json_invalid",
+                    List.of("body", position), "JSON decode error", Map.of(), Map.of("error", message))));
+        }
+    }
+
+    private static boolean isJson(String contentType) {
+        var mediaType = contentType.split(";", 2)[0].strip().toLowerCase(Locale.ROOT);
+        return mediaType.equals("application/json") || mediaType.startsWith("application/") && mediaType.endsWith("+json");
+    }
+
+    private Outcome render(Object result, int status, RequestState state) throws JsonProcessingException {
+        if (result instanceof Response response) {
+            return render(response, state);
+        }
+        if (status == 204 || status == 304) {
+            return new Outcome(status, List.of(), NO_BODY, null, state, false);
+        }
+        return new Outcome(status, List.of(), mapper.writeValueAsBytes(result), Response.JSON, state, false);
+    }
+
+    private Outcome render(Response response, RequestState state) throws JsonProcessingException {
+        byte[] body;
+        if (response.isRaw()) {
+            body = response.body() instanceof byte[] bytes ? bytes : NO_BODY;
+        } else {
+            body = mapper.writeValueAsBytes(response.body());
+        }
+        var contentType = response.contentType().orElse(null);
+        if (response.status() == 204 || response.status() == 304) {
+            body = NO_BODY;
+            contentType = null;
+        }
+        return new Outcome(response.status(), response.headers(), body, contentType, state, false);
+    }
+
+    private Outcome failure(Throwable t, RequestState state, boolean routed) {
+        var handler = handlerFor(t.getClass());
+        if (handler != null) {
+            try {
+                @SuppressWarnings("unchecked")
+                var typed = (ExceptionHandler<Throwable>) handler;
+                return close(render(typed.handle(state, t), routed ? state : null), t);
+            } catch (Throwable inHandler) {
+                LOG.error("Exception handler for {} failed on {} {}", t.getClass().getName(), state.method(), state.path(), inHandler);
+                return internalError(routed ? state : null);
+            }
+        }
+        try {
+            return switch (t) {
+                case HttpException h -> close(new Outcome(h.status(), headersOf(h), mapper.writeValueAsBytes(Map.of("detail", nullSafe(h.detail()))),
+                        Response.JSON, routed ? state : null, false), t);
+                case RequestValidationException v -> new Outcome(422, List.of(),
+                        mapper.writeValueAsBytes(Map.of("detail", errorsJson(v))), Response.JSON, state, false);
+                default -> {
+                    LOG.error("Unhandled exception in {} {}", state.method(), state.path(), t);
+                    yield internalError(routed ? state : null);
+                }
+            };
+        } catch (JsonProcessingException e) {
+            LOG.error("Could not write the error response for {} {}", state.method(), state.path(), e);
+            return internalError(routed ? state : null);
+        }
+    }
+
+    private static Object nullSafe(Object detail) {
+        return detail == null ? "" : detail;
+    }
+
+    private static Outcome close(Outcome outcome, Throwable cause) {
+        if (cause instanceof HttpException h && h.status() == 413) {
+            return new Outcome(outcome.status(), outcome.headers(), outcome.body(), outcome.contentType(), outcome.state(), true);
+        }
+        return outcome;
+    }
+
+    private static List<Map.Entry<String, String>> headersOf(HttpException h) {
+        return new ArrayList<>(h.headers().entrySet());
+    }
+
+    private Outcome internalError(RequestState state) {
+        return new Outcome(500, List.of(), "{\"detail\":\"Internal Server Error\"}".getBytes(StandardCharsets.UTF_8),
+                Response.JSON, state, false);
+    }
+
+    private ExceptionHandler<?> handlerFor(Class<?> type) {
+        for (Class<?> c = type; c != null; c = c.getSuperclass()) {
+            var handler = exceptionHandlers.get(c);
+            if (handler != null) {
+                return handler;
+            }
+        }
+        return null;
+    }
+
+    /** The 422 detail list: pydantic's key order, {@code ctx} only when present. */
+    static List<Map<String, Object>> errorsJson(RequestValidationException e) {
+        var out = new ArrayList<Map<String, Object>>(e.errors().size());
+        for (var error : e.errors()) {
+            var m = new LinkedHashMap<String, Object>();
+            m.put("type", error.type());
+            m.put("loc", error.loc());
+            m.put("msg", error.msg());
+            m.put("input", error.input() instanceof JsonNode n && n.isMissingNode() ? null : error.input());
+            if (!error.ctx().isEmpty()) {
+                m.put("ctx", error.ctx());
+            }
+            out.add(m);
+        }
+        return out;
+    }
+}

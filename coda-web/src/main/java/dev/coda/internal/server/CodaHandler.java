@@ -1,0 +1,52 @@
+package dev.coda.internal.server;
+
+import java.nio.ByteBuffer;
+import org.eclipse.jetty.http.HttpField;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.HttpHeaderValue;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.Callback;
+
+/**
+ * The Jetty handler: runs the application on the request's virtual thread, writes the outcome, and
+ * registers the after-response work on Jetty's completion of the exchange.
+ */
+final class CodaHandler extends Handler.Abstract {
+
+    private final Application application;
+    private final AfterResponse afterResponse;
+
+    CodaHandler(Application application, AfterResponse afterResponse) {
+        super(InvocationType.BLOCKING);
+        this.application = application;
+        this.afterResponse = afterResponse;
+    }
+
+    @Override
+    public boolean handle(Request request, Response response, Callback callback) {
+        var outcome = application.handle(new JettyInput(request, application.settings().maxRequestBodySize()));
+        response.setStatus(outcome.status());
+        var headers = response.getHeaders();
+        for (var header : outcome.headers()) {
+            headers.add(header.getKey(), header.getValue());
+        }
+        var body = outcome.body();
+        if (outcome.contentType() != null) {
+            headers.put(HttpHeader.CONTENT_TYPE, outcome.contentType());
+        }
+        if (outcome.status() != 204 && outcome.status() != 304) {
+            headers.put(HttpHeader.CONTENT_LENGTH, body.length);
+        }
+        if (outcome.closeConnection()) {
+            headers.put(new HttpField(HttpHeader.CONNECTION, HttpHeaderValue.CLOSE.asString()));
+        }
+        if (outcome.state() != null && afterResponse.needed(outcome)) {
+            Request.addCompletionListener(request, failure -> afterResponse.completed(outcome, failure));
+        }
+        var head = "HEAD".equals(request.getMethod());
+        response.write(true, head || body.length == 0 ? null : ByteBuffer.wrap(body), callback);
+        return true;
+    }
+}

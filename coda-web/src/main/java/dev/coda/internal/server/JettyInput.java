@@ -1,0 +1,87 @@
+package dev.coda.internal.server;
+
+import dev.coda.HttpException;
+import dev.coda.internal.inject.HttpInput;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.List;
+import java.util.Optional;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.server.Request;
+
+/** A Jetty request seen through {@link HttpInput}; reads the body on the calling (virtual) thread. */
+final class JettyInput implements HttpInput {
+
+    private final Request request;
+    private final long maxBodySize;
+
+    JettyInput(Request request, long maxBodySize) {
+        this.request = request;
+        this.maxBodySize = maxBodySize;
+    }
+
+    @Override
+    public String method() {
+        return request.getMethod();
+    }
+
+    @Override
+    public String rawPath() {
+        var path = request.getHttpURI().getPath();
+        return path == null || path.isEmpty() ? "/" : path;
+    }
+
+    @Override
+    public String queryString() {
+        var query = request.getHttpURI().getQuery();
+        return query == null ? "" : query;
+    }
+
+    @Override
+    public Optional<String> header(String name) {
+        return Optional.ofNullable(request.getHeaders().get(name));
+    }
+
+    @Override
+    public List<String> headers(String name) {
+        return request.getHeaders().getValuesList(name);
+    }
+
+    @Override
+    public Optional<String> cookie(String name) {
+        for (var cookie : Request.getCookies(request)) {
+            if (cookie.getName().equals(name)) {
+                return Optional.of(cookie.getValue());
+            }
+        }
+        return Optional.empty();
+    }
+
+    @Override
+    public byte[] body() {
+        long declared = request.getHeaders().getLongField(HttpHeader.CONTENT_LENGTH);
+        if (declared > maxBodySize) {
+            throw new HttpException(413, "Content Too Large");
+        }
+        try (var in = Content.Source.asInputStream(request)) {
+            var bytes = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxBodySize + 1));
+            if (bytes.length > maxBodySize) {
+                throw new HttpException(413, "Content Too Large");
+            }
+            return bytes;
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not read the request body", e);
+        }
+    }
+
+    @Override
+    public String remoteAddress() {
+        return Request.getRemoteAddr(request) + ":" + Request.getRemotePort(request);
+    }
+
+    @Override
+    public String scheme() {
+        return request.getHttpURI().getScheme() == null ? "http" : request.getHttpURI().getScheme();
+    }
+}

@@ -1,0 +1,50 @@
+package dev.coda.internal.server;
+
+import java.util.concurrent.Executors;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.LocalConnector;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.handler.GracefulHandler;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
+
+/** Builds the Jetty server an application runs on: handlers on virtual threads, graceful stop. */
+public final class JettyServer {
+    private JettyServer() {
+    }
+
+    /**
+     * A Jetty server for {@code application}, not started.
+     *
+     * @param network whether to listen on a TCP port ({@link Settings#host()}:{@link Settings#port()})
+     * @param local whether to add an in-process {@link LocalConnector} (for the test client)
+     */
+    public static Server create(Application application, AfterResponse afterResponse, boolean network, boolean local) {
+        var settings = application.settings();
+        var threads = new QueuedThreadPool();
+        threads.setName("coda");
+        threads.setVirtualThreadsExecutor(Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("coda-request-", 0).factory()));
+        var server = new Server(threads);
+        var config = new HttpConfiguration();
+        config.setSendServerVersion(false);
+        config.setSendXPoweredBy(false);
+        var http = new HttpConnectionFactory(config);
+        if (network) {
+            var connector = new ServerConnector(server, http);
+            connector.setHost(settings.host());
+            connector.setPort(settings.port());
+            connector.setIdleTimeout(settings.idleTimeout().toMillis());
+            server.addConnector(connector);
+        }
+        if (local) {
+            var connector = new LocalConnector(server, http);
+            connector.setIdleTimeout(settings.idleTimeout().toMillis());
+            server.addConnector(connector);
+        }
+        server.setHandler(new GracefulHandler(new CodaHandler(application, afterResponse)));
+        server.setErrorHandler(new JsonErrorHandler());
+        server.setStopTimeout(settings.shutdownTimeout().toMillis());
+        return server;
+    }
+}

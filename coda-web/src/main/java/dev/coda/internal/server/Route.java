@@ -1,0 +1,18 @@
+package dev.coda.internal.server;
+
+import dev.coda.internal.inject.RoutePlan;
+import dev.coda.internal.routing.PathTemplate;
+import java.lang.reflect.Method;
+
+/**
+ * A compiled path operation.
+ *
+ * @param status the status of a successful answer that is not a {@code Response}
+ */
+public record Route(String httpMethod, PathTemplate template, Method method, RoutePlan plan, int status) {
+
+    @Override
+    public String toString() {
+        return httpMethod + " " + template.text() + " -> " + method.getDeclaringClass().getSimpleName() + "." + method.getName();
+    }
+}

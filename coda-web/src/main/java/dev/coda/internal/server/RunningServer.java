@@ -1,0 +1,71 @@
+package dev.coda.internal.server;
+
+import dev.coda.Server;
+import java.net.URI;
+import org.eclipse.jetty.server.NetworkConnector;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** A started Jetty server behind the public {@link Server} interface. */
+public final class RunningServer implements Server {
+
+    private static final Logger LOG = LoggerFactory.getLogger("dev.coda");
+
+    private final org.eclipse.jetty.server.Server jetty;
+    private final Settings settings;
+
+    private RunningServer(org.eclipse.jetty.server.Server jetty, Settings settings) {
+        this.jetty = jetty;
+        this.settings = settings;
+    }
+
+    /** Starts {@code jetty}; a failure to bind is reported as an {@link IllegalStateException}. */
+    public static RunningServer start(org.eclipse.jetty.server.Server jetty, Settings settings) {
+        try {
+            jetty.start();
+        } catch (Exception e) {
+            try {
+                jetty.stop();
+            } catch (Exception ignored) {
+                // already failing
+            }
+            throw new IllegalStateException("Coda could not start on " + settings.host() + ":" + settings.port() + ": " + e.getMessage(), e);
+        }
+        var running = new RunningServer(jetty, settings);
+        LOG.info("Coda is listening on {}", running.uri());
+        return running;
+    }
+
+    @Override
+    public int port() {
+        for (var connector : jetty.getConnectors()) {
+            if (connector instanceof NetworkConnector network) {
+                return network.getLocalPort();
+            }
+        }
+        return -1;
+    }
+
+    @Override
+    public URI uri() {
+        var host = settings.host().equals("0.0.0.0") || settings.host().isEmpty() ? "127.0.0.1" : settings.host();
+        if (host.contains(":")) {
+            host = "[" + host + "]";
+        }
+        return URI.create("http://" + host + ":" + port());
+    }
+
+    @Override
+    public void stop() {
+        try {
+            jetty.stop();
+        } catch (Exception e) {
+            throw new IllegalStateException("Coda did not stop cleanly", e);
+        }
+    }
+
+    @Override
+    public void join() throws InterruptedException {
+        jetty.join();
+    }
+}

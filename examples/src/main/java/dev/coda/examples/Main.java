@@ -1,0 +1,31 @@
+package dev.coda.examples;
+
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/**
+ * Runs one example by name: {@code java -jar coda-examples.jar <example-name> [options]}, with the
+ * port from the {@code PORT} environment variable (default 8000).
+ */
+public final class Main {
+
+    private static final Map<String, Consumer<String[]>> EXAMPLES = new LinkedHashMap<>();
+
+    static {
+        EXAMPLES.put("items", Items::main);
+    }
+
+    private Main() {
+    }
+
+    public static void main(String[] args) {
+        if (args.length == 0 || !EXAMPLES.containsKey(args[0])) {
+            System.err.println("usage: java -jar coda-examples.jar <example> [options]");
+            System.err.println("examples: " + String.join(", ", EXAMPLES.keySet()));
+            System.exit(2);
+        }
+        EXAMPLES.get(args[0]).accept(Arrays.copyOfRange(args, 1, args.length));
+    }
+}
