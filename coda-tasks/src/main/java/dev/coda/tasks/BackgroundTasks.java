@@ -1,0 +1,178 @@
+package dev.coda.tasks;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.function.Consumer;
+import org.slf4j.MDC;
+
+/**
+ * The background tasks of one request, FastAPI's {@code BackgroundTasks}: declare a parameter of this
+ * type in a path operation or in any dependency, and every one receives the same object for the
+ * request. The tasks run, in the order they were added, once the response has been sent.
+ *
+ * <pre>{@code
+ * @Post("/send-notification/{email}")
+ * public Map<String, String> sendNotification(String email, BackgroundTasks backgroundTasks) {
+ *     backgroundTasks.addTask(Notifications::writeNotification, email, "some notification");
+ *     return Map.of("message", "Notification sent in the background");
+ * }
+ * }</pre>
+ *
+ * <p>Beyond FastAPI: each {@code addTask} returns a {@link TaskHandle}; a failing task does not stop
+ * the ones after it; views choose when and how tasks run:
+ * <pre>{@code
+ * tasks.onError().addTask(Audit::requestFailed, orderId);            // only if the request fails
+ * tasks.always().addTask(Metrics::countOrder, orderId);              // whatever happens
+ * tasks.withTimeout(Duration.ofSeconds(5)).addTask(Mailer::send, to);
+ * tasks.parallel(group -> {                                          // these two run at the same time
+ *     group.addTask(Search::index, orderId);
+ *     group.addTask(Cache::evict, orderId);
+ * });
+ * }</pre>
+ *
+ * @apiNote Pass method references: their names are the tasks' names in logs, metrics and handles, and
+ *     a static method reference with JSON-friendly arguments is exactly what a durable task stores.
+ */
+public final class BackgroundTasks {
+
+    private final Batch batch;
+    private final Phase phase;
+    private final Duration timeout;
+    private final String name;
+    private final Batch.Group group;
+
+    BackgroundTasks(Batch batch, Phase phase, Duration timeout, String name, Batch.Group group) {
+        this.batch = batch;
+        this.phase = phase;
+        this.timeout = timeout;
+        this.name = name;
+        this.group = group;
+    }
+
+    /** Adds a task that runs after the response; the arguments are checked against the function's parameters by the compiler. */
+    public TaskHandle addTask(TaskFunction.Of0 task) {
+        return add(Invocation.of(task, new Object[] {}));
+    }
+
+    /** Adds an asynchronous task, awaited until its stage completes; the arguments are checked against the function's parameters by the compiler. */
+    public TaskHandle addTask(TaskFunction.AsyncOf0 task) {
+        return add(Invocation.of(task, new Object[] {}));
+    }
+
+    /** Adds a task that runs after the response; the arguments are checked against the function's parameters by the compiler. */
+    public <A> TaskHandle addTask(TaskFunction.Of1<A> task, A a) {
+        return add(Invocation.of(task, new Object[] {a}));
+    }
+
+    /** Adds an asynchronous task, awaited until its stage completes; the arguments are checked against the function's parameters by the compiler. */
+    public <A> TaskHandle addTask(TaskFunction.AsyncOf1<A> task, A a) {
+        return add(Invocation.of(task, new Object[] {a}));
+    }
+
+    /** Adds a task that runs after the response; the arguments are checked against the function's parameters by the compiler. */
+    public <A, B> TaskHandle addTask(TaskFunction.Of2<A, B> task, A a, B b) {
+        return add(Invocation.of(task, new Object[] {a, b}));
+    }
+
+    /** Adds an asynchronous task, awaited until its stage completes; the arguments are checked against the function's parameters by the compiler. */
+    public <A, B> TaskHandle addTask(TaskFunction.AsyncOf2<A, B> task, A a, B b) {
+        return add(Invocation.of(task, new Object[] {a, b}));
+    }
+
+    /** Adds a task that runs after the response; the arguments are checked against the function's parameters by the compiler. */
+    public <A, B, C> TaskHandle addTask(TaskFunction.Of3<A, B, C> task, A a, B b, C c) {
+        return add(Invocation.of(task, new Object[] {a, b, c}));
+    }
+
+    /** Adds an asynchronous task, awaited until its stage completes; the arguments are checked against the function's parameters by the compiler. */
+    public <A, B, C> TaskHandle addTask(TaskFunction.AsyncOf3<A, B, C> task, A a, B b, C c) {
+        return add(Invocation.of(task, new Object[] {a, b, c}));
+    }
+
+    /** Adds a task that runs after the response; the arguments are checked against the function's parameters by the compiler. */
+    public <A, B, C, D> TaskHandle addTask(TaskFunction.Of4<A, B, C, D> task, A a, B b, C c, D d) {
+        return add(Invocation.of(task, new Object[] {a, b, c, d}));
+    }
+
+    /** Adds an asynchronous task, awaited until its stage completes; the arguments are checked against the function's parameters by the compiler. */
+    public <A, B, C, D> TaskHandle addTask(TaskFunction.AsyncOf4<A, B, C, D> task, A a, B b, C c, D d) {
+        return add(Invocation.of(task, new Object[] {a, b, c, d}));
+    }
+
+    /** Adds a task that runs after the response; the arguments are checked against the function's parameters by the compiler. */
+    public <A, B, C, D, E> TaskHandle addTask(TaskFunction.Of5<A, B, C, D, E> task, A a, B b, C c, D d, E e) {
+        return add(Invocation.of(task, new Object[] {a, b, c, d, e}));
+    }
+
+    /** Adds an asynchronous task, awaited until its stage completes; the arguments are checked against the function's parameters by the compiler. */
+    public <A, B, C, D, E> TaskHandle addTask(TaskFunction.AsyncOf5<A, B, C, D, E> task, A a, B b, C c, D d, E e) {
+        return add(Invocation.of(task, new Object[] {a, b, c, d, e}));
+    }
+
+    /** A view whose tasks run only if the request fails (an exception, an HTTP error, invalid input). */
+    public BackgroundTasks onError() {
+        return new BackgroundTasks(batch, Phase.ON_ERROR, timeout, name, group);
+    }
+
+    /** A view whose tasks run whether the request succeeds or fails. */
+    public BackgroundTasks always() {
+        return new BackgroundTasks(batch, Phase.ALWAYS, timeout, name, group);
+    }
+
+    /** A view whose tasks fail with a {@link java.util.concurrent.TimeoutException} (and are interrupted) past {@code limit}. */
+    public BackgroundTasks withTimeout(Duration limit) {
+        if (limit.isNegative() || limit.isZero()) {
+            throw new IllegalArgumentException("timeout must be positive: " + limit);
+        }
+        return new BackgroundTasks(batch, phase, limit, name, group);
+    }
+
+    /** A view that gives its tasks this name in logs, metrics and handles (useful for lambdas). */
+    public BackgroundTasks named(String taskName) {
+        return new BackgroundTasks(batch, phase, timeout, Objects.requireNonNull(taskName, "taskName"), group);
+    }
+
+    /**
+     * Adds one step made of several tasks that run at the same time; the step ends when all of them
+     * have, and the tasks added after it wait for that.
+     *
+     * @return the handles of the group's tasks
+     */
+    public List<TaskHandle> parallel(Consumer<BackgroundTasks> members) {
+        if (group != null) {
+            throw new IllegalStateException("parallel groups do not nest");
+        }
+        var newGroup = batch.newGroup();
+        members.accept(new BackgroundTasks(batch, phase, timeout, name, newGroup));
+        return List.copyOf(newGroup.members());
+    }
+
+    /** The handles of every task added so far, in order. */
+    public List<TaskHandle> handles() {
+        return List.copyOf(batch.entries());
+    }
+
+    private TaskHandle add(Invocation invocation) {
+        var runtime = batch.runtime();
+        var entry = new TaskEntry(batch, invocation, name, phase, timeout == null ? runtime.defaultTimeout() : timeout,
+                captureMdc(), runtime.captureContexts());
+        batch.add(group, entry);
+        return entry;
+    }
+
+    private java.util.Map<String, String> captureMdc() {
+        var map = MDC.getCopyOfContextMap();
+        return map == null || map.isEmpty() ? java.util.Map.of() : map;
+    }
+
+    Batch batch() {
+        return batch;
+    }
+
+    @Override
+    public String toString() {
+        return "BackgroundTasks" + new ArrayList<>(batch.entries());
+    }
+}
