@@ -1,16 +1,28 @@
 package dev.coda.internal.inject;
 
 import dev.coda.Managed;
+import java.lang.reflect.Method;
 
-/** A value produced by a dependency, computed once per request unless the use opts out of the cache. */
+/**
+ * A value produced by a dependency, computed once per request unless the use opts out of the cache.
+ * A provider whose declared result is {@link Managed} or {@link AutoCloseable} registers it for cleanup;
+ * the runtime class of any other result does not matter, so a shared object that happens to be
+ * closeable (a pool returned as {@code DataSource}) is never closed by Coda.
+ */
 final class DependencyBinding implements Binding {
 
     private final CallPlan plan;
     private final boolean useCache;
+    private final boolean managed;
+    private final boolean closeable;
 
     DependencyBinding(CallPlan plan, boolean useCache) {
         this.plan = plan;
         this.useCache = useCache;
+        var executable = plan.executable();
+        var declared = executable instanceof Method m ? m.getReturnType() : executable.getDeclaringClass();
+        this.managed = declared == Managed.class;
+        this.closeable = !managed && AutoCloseable.class.isAssignableFrom(declared);
     }
 
     @Override
@@ -23,11 +35,11 @@ final class DependencyBinding implements Binding {
         }
         var result = plan.call(state);
         Object value = result;
-        if (result instanceof Managed<?> managed) {
-            state.addCleanup(managed);
-            value = managed.value();
-        } else if (result instanceof AutoCloseable closeable) {
-            state.addCleanup(closeable);
+        if (managed && result instanceof Managed<?> m) {
+            state.addCleanup(m);
+            value = m.value();
+        } else if (closeable && result instanceof AutoCloseable c) {
+            state.addCleanup(c);
         }
         if (useCache) {
             state.cache(plan.key(), value == null ? NULL : value);

@@ -85,7 +85,7 @@ public final class Planner {
                 requirements.add(binding);
             }
         }
-        var endpoint = plan(method, method, target, ctx);
+        var endpoint = plan(method, method, target, ctx, () -> Describe.executable(method));
         if (ctx.bodies.size() > 1) {
             ctx.bodies.forEach(BodyBinding::embed);
         }
@@ -95,7 +95,9 @@ public final class Planner {
         return new RoutePlan(List.copyOf(requirements), endpoint, !ctx.bodies.isEmpty());
     }
 
-    private CallPlan plan(Object key, Executable executable, Object target, RouteContext ctx) {
+    /** Plans a call; {@code where} names the use that asked for it, quoted when that use closes a cycle. */
+    private CallPlan plan(Object key, Executable executable, Object target, RouteContext ctx,
+                          java.util.function.Supplier<String> where) {
         var existing = ctx.plans.get(key);
         if (existing != null) {
             return existing;
@@ -111,7 +113,7 @@ public final class Planner {
                 }
             }
             cycle.add(label(key));
-            problems.add("dependency cycle: " + String.join(" -> ", cycle));
+            problems.add(where.get() + ": dependency cycle: " + String.join(" -> ", cycle));
             return null;
         }
         ctx.stack.push(key);
@@ -131,13 +133,33 @@ public final class Planner {
             var order = java.util.stream.IntStream.range(0, parameters.length).boxed()
                     .sorted(java.util.Comparator.comparingInt(i -> rank[i])).mapToInt(Integer::intValue).toArray();
             var invoker = invoker(executable, target);
-            var check = validation.parameterCheck(executable, locs);
+            Validation.ParameterCheck check = null;
+            if (Modifier.isStatic(executable.getModifiers())) {
+                // Jakarta Validation ignores static methods (Hibernate Validator rejects a null target)
+                for (var p : parameters) {
+                    if (hasConstraint(p)) {
+                        problems.add(Describe.parameter(executable, p) + ": Jakarta Validation does not check the parameters"
+                                + " of static methods; make " + label(executable) + " an instance method and register an instance");
+                    }
+                }
+            } else {
+                check = validation.parameterCheck(executable, locs);
+            }
             var plan = new CallPlan(key, executable, target, invoker, bindings, order, check);
             ctx.plans.put(key, plan);
             return plan;
         } finally {
             ctx.stack.pop();
         }
+    }
+
+    private static boolean hasConstraint(Parameter p) {
+        for (var a : p.getAnnotations()) {
+            if (a.annotationType().isAnnotationPresent(jakarta.validation.Constraint.class)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static String label(Object key) {
@@ -244,7 +266,7 @@ public final class Planner {
             Binding binding = state -> state.scoped((Class) raw, (Function) scoped);
             return new Planned(binding, Loc.of("body"), RANK_DEPENDENCY);
         }
-        var candidates = providersOf(raw);
+        var candidates = providersOf(type, raw);
         if (!candidates.isEmpty()) {
             var binding = dependencyByType(type, raw, "", true, ctx, () -> where);
             return binding == null ? null : new Planned(binding, Loc.of("body"), RANK_DEPENDENCY);
@@ -348,8 +370,13 @@ public final class Planner {
         return new Planned(binding, Loc.of("body", p.getName()), RANK_BODY);
     }
 
-    private List<Provider> providersOf(Class<?> raw) {
-        return providers.stream().filter(pr -> pr.providedClass() == raw).toList();
+    /**
+     * The providers of a parameter type: same class, and same type arguments when both are generic
+     * (a {@code List<String>} provider does not feed a {@code List<Integer>} query parameter).
+     */
+    private List<Provider> providersOf(Type type, Class<?> raw) {
+        return providers.stream().filter(pr -> pr.providedClass() == raw
+                && (pr.provides() instanceof Class<?> || type instanceof Class<?> || pr.provides().equals(type))).toList();
     }
 
     private DependencyBinding dependencyByType(Type type, Class<?> raw, String name, boolean useCache, RouteContext ctx,
@@ -367,7 +394,7 @@ public final class Planner {
                 return null;
             }
         } else {
-            candidates = providersOf(raw);
+            candidates = providersOf(type, raw);
         }
         if (candidates.size() > 1) {
             problems.add(where.get() + ": " + candidates.size() + " @Dependency methods return " + TypeShapes.name(type) + " ("
@@ -377,14 +404,14 @@ public final class Planner {
         }
         if (candidates.size() == 1) {
             var provider = candidates.getFirst();
-            var plan = plan(provider.method(), provider.method(), provider.target(), ctx);
+            var plan = plan(provider.method(), provider.method(), provider.target(), ctx, where);
             return plan == null ? null : new DependencyBinding(plan, useCache);
         }
         var constructor = constructorOf(raw, where);
         if (constructor == null) {
             return null;
         }
-        var plan = plan(raw, constructor, null, ctx);
+        var plan = plan(raw, constructor, null, ctx, where);
         return plan == null ? null : new DependencyBinding(plan, useCache);
     }
 
@@ -395,8 +422,17 @@ public final class Planner {
                     + ", and it is not a class Coda can construct");
             return null;
         }
+        if (raw.isRecord()) {
+            var components = java.util.Arrays.stream(raw.getRecordComponents())
+                    .map(java.lang.reflect.RecordComponent::getType).toArray(Class<?>[]::new);
+            try {
+                return raw.getDeclaredConstructor(components);
+            } catch (NoSuchMethodException impossible) {
+                throw new IllegalStateException("a record without its canonical constructor: " + raw, impossible);
+            }
+        }
         var publicOnes = java.util.Arrays.stream(raw.getDeclaredConstructors())
-                .filter(c -> Modifier.isPublic(c.getModifiers()) || raw.isRecord() && c.getParameterCount() == raw.getRecordComponents().length)
+                .filter(c -> Modifier.isPublic(c.getModifiers()))
                 .toList();
         if (publicOnes.size() != 1) {
             problems.add(where.get() + ": to construct " + raw.getSimpleName() + " as a dependency it needs exactly one public"

@@ -34,7 +34,7 @@ public class AfterResponse {
         for (var cleanup : outcome.state().cleanups()) {
             try {
                 cleanup.close();
-            } catch (Exception e) {
+            } catch (Throwable e) {   // an Error in one cleanup must not leave the others open either
                 LOG.error("Closing a dependency resource of {} {} failed", outcome.state().method(), outcome.state().path(), e);
             }
         }

@@ -29,7 +29,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
-import java.util.stream.Collectors;
 
 /** Compiles the declarations given to {@code Coda.Builder} into an {@link Application}, checking everything. */
 public final class AppCompiler {
@@ -95,14 +94,12 @@ public final class AppCompiler {
                     }
                     var plan = planner.planRoute(m, holder instanceof Class<?> ? null : holder,
                             new HashSet<>(template.placeholders()), requires);
-                    if (plan == null) {
-                        continue;
-                    }
                     int status = declared.status() == 0 ? 200 : declared.status();
                     if (status < 100 || status > 599) {
                         problems.add(Describe.executable(m) + ": status " + status + " is not an HTTP status code");
-                        continue;
                     }
+                    // added even when the plan has problems (the app is not built then), so that a route
+                    // declared twice is reported together with them
                     try {
                         router.add(declared.method(), template, new Route(declared.method(), template, m, plan, status));
                     } catch (IllegalArgumentException e) {
@@ -116,8 +113,10 @@ public final class AppCompiler {
             problems.add("no path operations: pass objects with @Get, @Post, ... methods to Coda.app().routes(...)");
         }
         if (!problems.isEmpty()) {
-            throw new IllegalStateException("Coda cannot start; " + problems.size() + " problem(s) in the declarations:\n  - "
-                    + problems.stream().distinct().collect(Collectors.joining("\n  - ")));
+            // a dependency used by several routes is planned, and its problems found, once per route
+            var distinct = problems.stream().distinct().toList();
+            throw new IllegalStateException("Coda cannot start; " + distinct.size() + " problem(s) in the declarations:\n  - "
+                    + String.join("\n  - ", distinct));
         }
         return new Application(router, exceptionHandlers, mapper, settings);
     }
@@ -147,18 +146,34 @@ public final class AppCompiler {
         return out;
     }
 
-    /** Declared methods of the holder's class and its superclasses, in a stable order. */
+    /**
+     * Declared methods of the holder's class and its superclasses, in a stable order. A superclass method
+     * overridden by a subclass method that carries its own route or {@code @Dependency} annotation is left
+     * out: the override replaces it rather than declaring a second route or provider. (An override without
+     * annotations keeps the superclass declaration, which calls the override.)
+     */
     private static List<Method> methodsOf(Object holder) {
         var type = holder instanceof Class<?> c ? c : holder.getClass();
         var out = new ArrayList<Method>();
+        var redeclared = new HashSet<String>();
         for (Class<?> c = type; c != null && c != Object.class; c = c.getSuperclass()) {
             var declared = c.getDeclaredMethods();
             Arrays.sort(declared, Comparator.comparing(Method::getName).thenComparing(Method::toGenericString));
+            var here = new ArrayList<String>();
             for (var m : declared) {
-                if (!m.isSynthetic() && !m.isBridge()) {
-                    out.add(m);
+                if (m.isSynthetic() || m.isBridge()) {
+                    continue;
+                }
+                var signature = m.getName() + Arrays.toString(m.getParameterTypes());
+                if (redeclared.contains(signature) && !Modifier.isPrivate(m.getModifiers())) {
+                    continue;
+                }
+                out.add(m);
+                if (m.isAnnotationPresent(Dependency.class) || !routesOf(m).isEmpty()) {
+                    here.add(signature);
                 }
             }
+            redeclared.addAll(here);
         }
         return out;
     }
