@@ -26,6 +26,10 @@ import java.lang.annotation.Target;
  * <p>A provider may return an {@link AutoCloseable} or a {@link Managed} value: it is closed once
  * the response has been sent, in the reverse order of creation, like the code after {@code yield} in
  * a FastAPI dependency. Two providers of one type are told apart by {@link Depends#value()}.
+ *
+ * <p>Providers of common types (strings, numbers and other simple values, {@code Optional},
+ * {@code List}, {@code Map}) are never injected by type alone, which would capture every such
+ * parameter of the app: a parameter uses them by naming the method, {@code @Depends("getQuery")}.
  */
 @Documented
 @Retention(RetentionPolicy.RUNTIME)

@@ -677,18 +677,18 @@ class DependencyInjectionTest {
         }
 
         @Get("/tags")
-        public Map<String, Object> tags(List<String> tags, List<Integer> ids) {
-            return Map.of("tags", tags, "ids", ids);
+        public Map<String, Object> tags(@Depends("tags") List<String> tags, List<Integer> ids, List<String> labels) {
+            return Map.of("tags", tags, "ids", ids, "labels", labels);
         }
     }
 
     @Test
-    void aProviderOfAGenericTypeIsInjectedOnlyWhereTheTypeArgumentsMatch() {
+    void aProviderOfAListIsInjectedWhereDependsNamesItWhileOtherListsStayQueryParameters() {
         try (var client = client(Coda.app().routes(new GenericRoutes()))) {
-            var response = client.get("/tags?ids=1&ids=2");
+            var response = client.get("/tags?ids=1&ids=2&labels=x");
 
             assertThat(response.status()).as(response.text()).isEqualTo(200);
-            assertThat(response.json()).isEqualTo(Map.of("tags", List.of("a", "b"), "ids", List.of(1, 2)));
+            assertThat(response.json()).isEqualTo(Map.of("tags", List.of("a", "b"), "ids", List.of(1, 2), "labels", List.of("x")));
         }
     }
 
@@ -824,6 +824,30 @@ class DependencyInjectionTest {
 
             assertThat(response.status()).as(response.text()).isEqualTo(422);
             assertThat(locs(response.json())).containsExactly(List.of("query", "limit"));
+        }
+    }
+
+    // ---------------------------------------------------------------- common types are never injected by type alone
+
+    static final class CommonTypeProviders {
+        @Dependency
+        static Optional<String> normalizedQuery(Optional<String> q) {
+            return q.map(String::strip).filter(s -> !s.isEmpty());
+        }
+
+        @Get("/search")
+        public Map<String, Object> search(@Depends("normalizedQuery") Optional<String> query, Optional<String> other) {
+            return Map.of("query", query.orElse("<none>"), "other", other.orElse("<none>"));
+        }
+    }
+
+    @Test
+    void aProviderOfAnOptionalIsUsedOnlyWhereDependsNamesItNotForEveryOptionalParameter() {
+        try (var client = client(Coda.app().routes(new CommonTypeProviders()))) {
+            var response = client.get("/search?q=%20java%20&other=x");
+
+            assertThat(response.status()).isEqualTo(200);
+            assertThat(response.json()).isEqualTo(Map.of("query", "java", "other", "x"));
         }
     }
 }

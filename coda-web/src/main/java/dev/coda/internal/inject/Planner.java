@@ -266,7 +266,7 @@ public final class Planner {
             Binding binding = state -> state.scoped((Class) raw, (Function) scoped);
             return new Planned(binding, Loc.of("body"), RANK_DEPENDENCY);
         }
-        var candidates = providersOf(type, raw);
+        var candidates = isSimpleShape(type) || isContainer(raw) ? List.<Provider>of() : providersOf(type, raw);
         if (!candidates.isEmpty()) {
             var binding = dependencyByType(type, raw, "", true, ctx, () -> where);
             return binding == null ? null : new Planned(binding, Loc.of("body"), RANK_DEPENDENCY);
@@ -296,6 +296,16 @@ public final class Planner {
     private static String placeholders(RouteContext ctx) {
         return ctx.placeholders.isEmpty() ? "no placeholders"
                 : ctx.placeholders.stream().map(s -> "{" + s + "}").collect(Collectors.joining(", "));
+    }
+
+    /**
+     * Whether values of this type are too common to be injected by type alone: a provider of a
+     * {@code String}, an {@code Optional}, a {@code List} or a {@code Map} is only used where a parameter
+     * names it with {@code @Depends("method")}, never for every such parameter of the app.
+     */
+    private static boolean isContainer(Class<?> raw) {
+        return raw == Optional.class || raw == Map.class || java.util.Collection.class.isAssignableFrom(raw)
+                || raw == Object.class;
     }
 
     private static boolean isSimpleShape(Type type) {
