@@ -14,10 +14,12 @@ public final class RunningServer implements Server {
 
     private final org.eclipse.jetty.server.Server jetty;
     private final Settings settings;
+    private final int port;
 
     private RunningServer(org.eclipse.jetty.server.Server jetty, Settings settings) {
         this.jetty = jetty;
         this.settings = settings;
+        this.port = boundPort(jetty);
     }
 
     /** Starts {@code jetty}; a failure to bind is reported as an {@link IllegalStateException}. */
@@ -37,8 +39,13 @@ public final class RunningServer implements Server {
         return running;
     }
 
+    /** The bound port, as read once started: Jetty reports -2 once the connector is closed. */
     @Override
     public int port() {
+        return port;
+    }
+
+    private static int boundPort(org.eclipse.jetty.server.Server jetty) {
         for (var connector : jetty.getConnectors()) {
             if (connector instanceof NetworkConnector network) {
                 return network.getLocalPort();
