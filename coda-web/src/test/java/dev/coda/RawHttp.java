@@ -6,6 +6,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Locale;
@@ -43,6 +44,12 @@ final class RawHttp implements AutoCloseable {
         return this;
     }
 
+    /** Sends no more: the server reads the end of the stream, and the response can still be read. */
+    RawHttp endOutput() throws IOException {
+        socket.shutdownOutput();
+        return this;
+    }
+
     /** Reads one response; its body is read by Content-Length, and is empty when {@code head} or without it. */
     Reply read(boolean head) throws IOException {
         var statusLine = line();
@@ -74,6 +81,8 @@ final class RawHttp implements AutoCloseable {
     boolean closedByServer() {
         try {
             return in.read() == -1;
+        } catch (SocketTimeoutException stillOpen) {
+            return false;
         } catch (IOException reset) {
             return true;
         }

@@ -187,6 +187,21 @@ class ServerTest {
         }
 
         @Test
+        void an_idle_keep_alive_connection_is_closed_after_the_idle_timeout() throws Exception {
+            var server = start(app().idleTimeout(Duration.ofMillis(500)));
+            try (var connection = new RawHttp(server.port())) {
+                assertThat(connection.send("GET / HTTP/1.1\r\nHost: localhost\r\n\r\n").read().status()).isEqualTo(200);
+
+                long begin = System.nanoTime();
+                var closed = connection.closedByServer(); // blocks until the server closes (or 20 s pass)
+                var elapsed = Duration.ofNanos(System.nanoTime() - begin);
+
+                assertThat(closed).isTrue();
+                assertThat(elapsed).isLessThan(Duration.ofSeconds(10));
+            }
+        }
+
+        @Test
         void two_pipelined_requests_on_one_connection_are_answered_in_order() throws Exception {
             var server = start();
             try (var connection = new RawHttp(server.port())) {
@@ -315,6 +330,21 @@ class ServerTest {
                 assertThat(reply.status()).isEqualTo(200);
                 assertThat(json(reply.body())).isEqualTo(Map.of("size", 3));
             }
+        }
+
+        @Test
+        void a_body_cut_short_by_the_client_is_answered_400_like_fastapi_and_the_handler_does_not_run()
+                throws Exception {
+            var server = start();
+            try (var connection = new RawHttp(server.port())) {
+                var reply = connection.send("POST /upload HTTP/1.1\r\nHost: localhost\r\nContent-Length: 100\r\n\r\n"
+                        + "only ten b").endOutput().read();
+
+                assertThat(reply.status()).isEqualTo(400);
+                assertThat(reply.header("content-type")).startsWith("application/json");
+                assertThat(json(reply.body())).isEqualTo(Map.of("detail", "There was an error parsing the body"));
+            }
+            assertThat(endpoints.uploads).hasValue(0);
         }
 
         @Test

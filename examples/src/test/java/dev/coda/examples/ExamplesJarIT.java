@@ -144,6 +144,17 @@ class ExamplesJarIT {
     }
 
     @Test
+    void a_port_already_in_use_makes_the_process_exit_with_an_error_instead_of_hanging() throws Exception {
+        try (var taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            var process = launch(taken.getLocalPort(), "items");
+
+            assertThat(process.waitFor(EXIT.toSeconds(), TimeUnit.SECONDS)).as("exited within %s", EXIT).isTrue();
+            assertThat(process.exitValue()).isNotZero();
+            assertThat(output()).contains("could not start on 127.0.0.1:" + taken.getLocalPort());
+        }
+    }
+
+    @Test
     void an_unknown_example_name_exits_with_code_2_and_lists_the_examples() throws Exception {
         var process = launch(freePort(), "no-such-example");
 

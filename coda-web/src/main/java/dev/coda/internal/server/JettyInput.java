@@ -3,7 +3,6 @@ package dev.coda.internal.server;
 import dev.coda.HttpException;
 import dev.coda.internal.inject.HttpInput;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.List;
 import java.util.Optional;
 import org.eclipse.jetty.http.HttpHeader;
@@ -78,7 +77,8 @@ final class JettyInput implements HttpInput {
             }
             return bytes;
         } catch (IOException e) {
-            throw new UncheckedIOException("could not read the request body", e);
+            // The client went away or sent a truncated body: FastAPI's answer, not a logged 500
+            throw new HttpException(400, "There was an error parsing the body");
         }
     }
 
