@@ -21,6 +21,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import org.eclipse.jetty.http.HttpTester;
 import org.eclipse.jetty.server.LocalConnector;
@@ -126,7 +127,8 @@ public final class TestClient implements AutoCloseable {
     public final class RequestBuilder {
         private final String method;
         private final String path;
-        private final Map<String, List<String>> headers = new LinkedHashMap<>();
+        // names are case-insensitive: "content-type" and "Content-Type" are one header
+        private final Map<String, List<String>> headers = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
         private byte[] body;
 
         private RequestBuilder(String method, String path) {
@@ -134,7 +136,10 @@ public final class TestClient implements AutoCloseable {
             this.path = Objects.requireNonNull(path, "path");
         }
 
-        /** Adds a header. */
+        /**
+         * Adds a header. In-process, a {@code Host} header replaces the default {@code testserver}; over the
+         * network, {@code java.net.http} rejects {@code Host} and the other headers it manages itself.
+         */
         public RequestBuilder header(String name, String value) {
             headers.computeIfAbsent(name, k -> new ArrayList<>()).add(value);
             return this;
@@ -173,13 +178,22 @@ public final class TestClient implements AutoCloseable {
             request.setMethod(method);
             request.setURI(path);
             request.setVersion("HTTP/1.1");
-            request.setHeader("Host", "testserver");
-            headers.forEach((name, values) -> values.forEach(v -> request.add(name, v)));
+            // HttpTester starts with "Host: localhost"; replace it rather than add a second one (a 400)
+            request.setHeader("Host", headers.getOrDefault("Host", List.of("testserver")).getFirst());
+            headers.forEach((name, values) -> {
+                if (!name.equalsIgnoreCase("Host")) {
+                    values.forEach(v -> request.add(name, v));
+                }
+            });
             if (body != null) {
                 request.setContent(ByteBuffer.wrap(body));
             }
+            // One connection per request, closed once answered: left open, each would linger until the idle
+            // timeout, and stopping the server would wait for them.
+            var endPoint = local.connect();
             try {
-                var raw = local.getResponse(request.generate(), method.equals("HEAD"), TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+                endPoint.addInputAndExecute(request.generate());
+                var raw = endPoint.waitForResponse(method.equals("HEAD"), TIMEOUT.toSeconds(), TimeUnit.SECONDS);
                 if (raw == null) {
                     throw new IllegalStateException("no response to " + method + " " + path + " within " + TIMEOUT);
                 }
@@ -191,6 +205,8 @@ public final class TestClient implements AutoCloseable {
                 return new TestResponse(response.getStatus(), responseHeaders, response.getContentBytes(), mapper);
             } catch (Exception e) {
                 throw new IllegalStateException("request " + method + " " + path + " failed: " + e, e);
+            } finally {
+                endPoint.close();
             }
         }
 
@@ -212,9 +228,12 @@ public final class TestClient implements AutoCloseable {
         }
     }
 
-    /** Stops the server gracefully. */
+    /** Closes the HTTP client, if any (its threads and idle connections), then stops the server gracefully. */
     @Override
     public void close() {
+        if (http != null) {
+            http.close();
+        }
         try {
             jetty.stop();
         } catch (Exception e) {

@@ -3,7 +3,6 @@ package dev.coda.internal.server;
 import dev.coda.HttpException;
 import dev.coda.internal.inject.HttpInput;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.List;
 import java.util.Optional;
 import org.eclipse.jetty.http.HttpHeader;
@@ -12,6 +11,9 @@ import org.eclipse.jetty.server.Request;
 
 /** A Jetty request seen through {@link HttpInput}; reads the body on the calling (virtual) thread. */
 final class JettyInput implements HttpInput {
+
+    /** The largest array the JVM reliably allocates. */
+    private static final int MAX_ARRAY = Integer.MAX_VALUE - 8;
 
     private final Request request;
     private final long maxBodySize;
@@ -64,14 +66,19 @@ final class JettyInput implements HttpInput {
         if (declared > maxBodySize) {
             throw new HttpException(413, "Content Too Large");
         }
+        // Read one byte past the limit to tell "at the limit" from "over it"; the limit is capped first so
+        // that neither "+ 1" overflows (Long.MAX_VALUE used to read nothing) nor a body too big for an
+        // array is silently cut short.
+        int limit = (int) Math.min(maxBodySize, MAX_ARRAY - 1);
         try (var in = Content.Source.asInputStream(request)) {
-            var bytes = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxBodySize + 1));
-            if (bytes.length > maxBodySize) {
+            var bytes = in.readNBytes(limit + 1);
+            if (bytes.length > limit) {
                 throw new HttpException(413, "Content Too Large");
             }
             return bytes;
         } catch (IOException e) {
-            throw new UncheckedIOException("could not read the request body", e);
+            // The client went away or sent a truncated body: FastAPI's answer, not a logged 500
+            throw new HttpException(400, "There was an error parsing the body");
         }
     }
 

@@ -2,6 +2,7 @@ package dev.coda.internal.server;
 
 import dev.coda.Server;
 import java.net.URI;
+import java.util.concurrent.TimeoutException;
 import org.eclipse.jetty.server.NetworkConnector;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -13,10 +14,12 @@ public final class RunningServer implements Server {
 
     private final org.eclipse.jetty.server.Server jetty;
     private final Settings settings;
+    private final int port;
 
     private RunningServer(org.eclipse.jetty.server.Server jetty, Settings settings) {
         this.jetty = jetty;
         this.settings = settings;
+        this.port = boundPort(jetty);
     }
 
     /** Starts {@code jetty}; a failure to bind is reported as an {@link IllegalStateException}. */
@@ -36,8 +39,13 @@ public final class RunningServer implements Server {
         return running;
     }
 
+    /** The bound port, as read once started: Jetty reports -2 once the connector is closed. */
     @Override
     public int port() {
+        return port;
+    }
+
+    private static int boundPort(org.eclipse.jetty.server.Server jetty) {
         for (var connector : jetty.getConnectors()) {
             if (connector instanceof NetworkConnector network) {
                 return network.getLocalPort();
@@ -55,10 +63,20 @@ public final class RunningServer implements Server {
         return URI.create("http://" + host + ":" + port());
     }
 
+    /**
+     * Stops gracefully. Requests still running when the shutdown timeout ends are abandoned: Jetty closes
+     * their connections and stops anyway, then reports the graceful wait's {@link TimeoutException}; that
+     * is the configured behaviour, not a failure, so it is logged and {@code stop} returns normally.
+     */
     @Override
     public void stop() {
         try {
             jetty.stop();
+        } catch (TimeoutException e) {
+            if (e.getSuppressed().length > 0) {
+                throw new IllegalStateException("Coda did not stop cleanly", e);
+            }
+            LOG.warn("Requests still running after the shutdown timeout ({}) were abandoned", settings.shutdownTimeout());
         } catch (Exception e) {
             throw new IllegalStateException("Coda did not stop cleanly", e);
         }

@@ -1,0 +1,174 @@
+package dev.coda.examples;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Runs the real shaded jar, as a user would: {@code java -jar coda-examples-*.jar items}. */
+class ExamplesJarIT {
+
+    private static final Duration STARTUP = Duration.ofSeconds(60);
+    private static final Duration EXIT = Duration.ofSeconds(30);
+
+    private static Path jar;
+
+    @TempDir
+    Path workDir;
+
+    private final List<Process> processes = new ArrayList<>();
+    private final HttpClient http = HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(2))
+            .build();
+
+    @BeforeAll
+    static void findTheShadedJar() throws IOException {
+        var target = Path.of(System.getProperty("basedir", ".")).resolve("target");
+        try (Stream<Path> files = Files.list(target)) {
+            var jars = files.map(Path::getFileName).map(Path::toString)
+                    .filter(name -> name.contains("examples") && name.endsWith(".jar") && !name.startsWith("original-"))
+                    .toList();
+            assertThat(jars).as("runnable jars in %s", target.toAbsolutePath()).hasSize(1);
+            jar = target.resolve(jars.getFirst()).toAbsolutePath();
+        }
+    }
+
+    @AfterEach
+    void killLeftovers() throws InterruptedException {
+        for (var process : processes) {
+            if (process.isAlive()) {
+                process.destroyForcibly();
+                process.waitFor(EXIT.toSeconds(), TimeUnit.SECONDS);
+            }
+        }
+        http.close();
+    }
+
+    private Process launch(int port, String... args) throws IOException {
+        var command = new ArrayList<String>();
+        command.add(ProcessHandle.current().info().command().orElseThrow());
+        command.add("-jar");
+        command.add(jar.toString());
+        command.addAll(List.of(args));
+        var builder = new ProcessBuilder(command)
+                .directory(workDir.toFile())
+                .redirectErrorStream(true)
+                .redirectOutput(workDir.resolve("output.log").toFile());
+        builder.environment().put("PORT", String.valueOf(port));
+        builder.environment().put("HOST", "127.0.0.1");
+        var process = builder.start();
+        processes.add(process);
+        return process;
+    }
+
+    private String output() throws IOException {
+        return Files.readString(workDir.resolve("output.log"), StandardCharsets.UTF_8);
+    }
+
+    private static int freePort() throws IOException {
+        try (var socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        }
+    }
+
+    private static boolean refusesConnections(int port) {
+        try (var socket = new Socket()) {
+            socket.connect(new InetSocketAddress("127.0.0.1", port), 2_000);
+            return false;
+        } catch (ConnectException refused) {
+            return true;
+        } catch (IOException other) {
+            return false;
+        }
+    }
+
+    private HttpResponse<String> send(HttpRequest.Builder request) throws IOException, InterruptedException {
+        return http.send(request.timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    void the_items_example_serves_fastapis_readme_app_and_stops_on_sigterm() throws Exception {
+        int port = freePort();
+        var base = URI.create("http://127.0.0.1:" + port);
+        var process = launch(port, "items");
+
+        await("GET / answered by the jar").atMost(STARTUP).pollInterval(Duration.ofMillis(200)).ignoreExceptions()
+                .failFast("the process exited", () -> !process.isAlive())
+                .until(() -> send(HttpRequest.newBuilder(base.resolve("/"))).body(), body -> body.equals("{\"Hello\":\"World\"}"));
+        assertThat(output()).contains("Coda is listening on http://127.0.0.1:" + port);
+
+        var item = send(HttpRequest.newBuilder(base.resolve("/items/5?q=somequery")));
+        assertThat(item.statusCode()).isEqualTo(200);
+        assertThat(item.headers().firstValue("content-type")).contains("application/json");
+        assertThat(item.body()).isEqualTo("{\"item_id\":5,\"q\":\"somequery\"}");
+        assertThat(item.headers().firstValue("content-length")).contains("29");
+
+        var notAnInteger = send(HttpRequest.newBuilder(base.resolve("/items/foo")));
+        assertThat(notAnInteger.statusCode()).isEqualTo(422);
+        assertThat(notAnInteger.headers().firstValue("content-type")).contains("application/json");
+        assertThat(notAnInteger.body()).contains("\"loc\":[\"path\",\"item_id\"]");
+
+        var update = send(HttpRequest.newBuilder(base.resolve("/items/5"))
+                .PUT(HttpRequest.BodyPublishers.ofString("{\"name\":\"x\",\"price\":1.5}"))
+                .header("Content-Type", "application/json"));
+        assertThat(update.statusCode()).isEqualTo(200);
+        assertThat(update.body()).isEqualTo("{\"item_name\":\"x\",\"item_id\":5}");
+
+        process.destroy(); // SIGTERM on Linux
+
+        assertThat(process.waitFor(EXIT.toSeconds(), TimeUnit.SECONDS)).as("exited within %s", EXIT).isTrue();
+        assertThat(process.exitValue()).as("exit code; output:%n%s", output()).isIn(0, 143);
+        assertThat(refusesConnections(port)).isTrue();
+    }
+
+    @Test
+    void a_port_already_in_use_makes_the_process_exit_with_an_error_instead_of_hanging() throws Exception {
+        try (var taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            var process = launch(taken.getLocalPort(), "items");
+
+            assertThat(process.waitFor(EXIT.toSeconds(), TimeUnit.SECONDS)).as("exited within %s", EXIT).isTrue();
+            assertThat(process.exitValue()).isNotZero();
+            assertThat(output()).contains("could not start on 127.0.0.1:" + taken.getLocalPort());
+        }
+    }
+
+    @Test
+    void an_unknown_example_name_exits_with_code_2_and_lists_the_examples() throws Exception {
+        var process = launch(freePort(), "no-such-example");
+
+        assertThat(process.waitFor(EXIT.toSeconds(), TimeUnit.SECONDS)).isTrue();
+        assertThat(process.exitValue()).isEqualTo(2);
+        assertThat(output()).contains("usage:").contains("items");
+    }
+
+    @Test
+    void no_example_name_exits_with_code_2_and_lists_the_examples() throws Exception {
+        var process = launch(freePort());
+
+        assertThat(process.waitFor(EXIT.toSeconds(), TimeUnit.SECONDS)).isTrue();
+        assertThat(process.exitValue()).isEqualTo(2);
+        assertThat(output()).contains("usage:").contains("items");
+    }
+}
