@@ -468,7 +468,7 @@ class DependencyInjectionTest {
             var response = client.get("/guarded");
 
             assertThat(response.status()).isEqualTo(422);
-            assertThat(locs(response.json())).containsExactly(List.of("header", "x-token"));
+            assertThat(locs(response.json())).containsExactly(List.of("header", "X-Token"));
             assertThat(effects.events).doesNotContain("endpoint").noneMatch(e -> e.startsWith("verified"));
         }
     }
@@ -542,7 +542,7 @@ class DependencyInjectionTest {
             var response = client.get("/things?limit=lots");
 
             assertThat(response.status()).isEqualTo(422);
-            assertThat(locs(response.json())).containsExactly(List.of("header", "x-token"), List.of("query", "limit"));
+            assertThat(locs(response.json())).containsExactly(List.of("header", "X-Token"), List.of("query", "limit"));
             assertThat(routes.userCalls).hasValue(0);
             assertThat(routes.endpointRan).isFalse();
         }
@@ -622,7 +622,7 @@ class DependencyInjectionTest {
 
             assertThat(response.status()).isEqualTo(422);
             assertThat(locs(response.json())).containsExactly(
-                    List.of("header", "x-token"),
+                    List.of("header", "X-Token"),
                     List.of("path", "id"),
                     List.of("query", "count"),
                     List.of("header", "x-trace"),

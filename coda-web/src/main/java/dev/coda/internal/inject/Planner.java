@@ -242,7 +242,7 @@ public final class Planner {
         }
         if (p.isAnnotationPresent(Header.class)) {
             var headerName = p.getAnnotation(Header.class).value();
-            return simple(ParamBinding.Source.HEADER, headerName.isEmpty() ? Names.kebab(name) : headerName.toLowerCase(java.util.Locale.ROOT),
+            return simple(ParamBinding.Source.HEADER, headerName.isEmpty() ? Names.kebab(name) : headerName,
                     p, where, RANK_HEADER);
         }
         if (p.isAnnotationPresent(Cookie.class)) {
