@@ -1,6 +1,7 @@
 package dev.coda;
 
 import dev.coda.internal.Internals;
+import dev.coda.tasks.TaskRuntime;
 import dev.coda.internal.server.AfterResponse;
 import dev.coda.internal.server.AppCompiler;
 import dev.coda.internal.server.Application;
@@ -14,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.Executors;
+import java.util.function.Consumer;
 
 /**
  * A Coda application: path operations, their dependencies and how errors are answered, compiled and
@@ -53,20 +55,28 @@ public final class Coda {
         return new Builder();
     }
 
-    /** Starts listening on the configured host and port; returns at once. */
+    /**
+     * Starts listening on the configured host and port; returns at once. Stopping the returned server
+     * stops Jetty gracefully, then drains the background tasks within their shutdown timeout.
+     */
     public Server start() {
         var server = JettyServer.create(runtime.application(), runtime.afterResponse(), true, false);
-        return RunningServer.start(server, runtime.application().settings());
+        return RunningServer.start(server, runtime.application().settings(), this::drainTasks);
+    }
+
+    private void drainTasks() {
+        runtime.tasks().close();
     }
 
     /**
-     * Starts, then blocks until the process is asked to stop (SIGTERM, Ctrl-C), stopping gracefully:
-     * no new connections, in-flight requests finish within the shutdown timeout.
+     * Starts, then blocks until the process is asked to stop (SIGTERM, Ctrl-C), stopping gracefully: no
+     * new connections, in-flight requests finish within the shutdown timeout, then queued and running
+     * background tasks within theirs (30 s by default); tasks abandoned past it are logged by name.
      */
     public void run() {
-        var server = JettyServer.create(runtime.application(), runtime.afterResponse(), true, false);
-        server.setStopAtShutdown(true);
-        var running = RunningServer.start(server, runtime.application().settings());
+        var running = start();
+        var hook = new Thread(running::stop, "coda-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
         try {
             running.join();
         } catch (InterruptedException e) {
@@ -98,6 +108,8 @@ public final class Coda {
         private long maxRequestBodySize = 10L * 1024 * 1024;
         private Duration shutdownTimeout = Duration.ofSeconds(30);
         private Duration idleTimeout = Duration.ofSeconds(30);
+        private TaskRuntime tasks;
+        private final TaskRuntime.Builder taskSettings = TaskRuntime.builder();
 
         private Builder() {
         }
@@ -182,16 +194,39 @@ public final class Coda {
         }
 
         /**
+         * Configures the background tasks' runtime: concurrency, queue bound and overflow policy, fail-fast,
+         * timeouts, shutdown deadline, error handler, metrics, context propagation.
+         *
+         * <pre>{@code
+         * Coda.app().routes(new Shop())
+         *     .backgroundTasks(tasks -> tasks.maxConcurrency(64).shutdownTimeout(Duration.ofSeconds(10))
+         *                                    .errorHandler((task, error) -> alerts.send(task.name(), error)))
+         *     .run();
+         * }</pre>
+         */
+        public Builder backgroundTasks(Consumer<TaskRuntime.Builder> settings) {
+            settings.accept(taskSettings);
+            return this;
+        }
+
+        /** Runs background tasks on {@code runtime} (for example one shared by several apps); the app drains it when it stops. */
+        public Builder tasks(TaskRuntime runtime) {
+            this.tasks = Objects.requireNonNull(runtime, "runtime");
+            return this;
+        }
+
+        /**
          * Compiles and checks the application.
          *
          * @throws IllegalStateException listing every problem found in the declarations
          */
         public Coda build() {
             var settings = new Settings(host, port, maxRequestBodySize, shutdownTimeout, idleTimeout);
-            Application application = AppCompiler.compile(routes, dependencies, requires, exceptionHandlers, settings);
+            var taskRuntime = tasks != null ? tasks : taskSettings.build();
+            Application application = AppCompiler.compile(routes, dependencies, requires, exceptionHandlers, settings, taskRuntime);
             var afterResponse = new AfterResponse(Executors.newThreadPerTaskExecutor(
-                    Thread.ofVirtual().name("coda-after-response-", 0).factory()));
-            return new Coda(new Internals.Runtime(application, afterResponse));
+                    Thread.ofVirtual().name("coda-after-response-", 0).factory()), taskRuntime);
+            return new Coda(new Internals.Runtime(application, afterResponse, taskRuntime));
         }
 
         /** {@link #build()}, then {@link Coda#run()}. */

@@ -1,11 +1,15 @@
 package dev.coda;
 
+import dev.coda.internal.Internals;
+import dev.coda.tasks.BackgroundTasks;
+import dev.coda.tasks.TaskFunction;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Consumer;
 
 /**
  * An explicit answer from a path operation: a status code, headers and a body. Return one when the
@@ -18,6 +22,13 @@ import java.util.Optional;
  *     var id = store(item);
  *     return Response.created(Map.of("id", id)).header("Location", "/items/" + id);
  * }
+ * }</pre>
+ *
+ * <p>A response can carry background tasks (the seed's "technical details"):
+ * <pre>{@code
+ * return Response.accepted(Map.of("id", id, "status", "queued"))
+ *                .header("Location", "/files/" + id)
+ *                .withTask(FileJobs::process, id);
  * }</pre>
  *
  * @apiNote A JSON body is any value Jackson can write: records, maps, lists, strings, numbers or
@@ -33,8 +44,18 @@ public final class Response {
     private final boolean raw;
     private final String contentType;
     private final List<Map.Entry<String, String>> headers;
+    private final List<Consumer<BackgroundTasks>> tasks;
+
+    static {
+        Internals.setResponseTasks(response -> response.tasks);
+    }
 
     private Response(int status, Object body, boolean raw, String contentType, List<Map.Entry<String, String>> headers) {
+        this(status, body, raw, contentType, headers, List.of());
+    }
+
+    private Response(int status, Object body, boolean raw, String contentType, List<Map.Entry<String, String>> headers,
+                     List<Consumer<BackgroundTasks>> tasks) {
         if (status < 100 || status > 999) {
             throw new IllegalArgumentException("Not an HTTP status code: " + status);
         }
@@ -43,6 +64,7 @@ public final class Response {
         this.raw = raw;
         this.contentType = contentType;
         this.headers = headers;
+        this.tasks = tasks;
     }
 
     /** {@code 200 OK} with {@code body} as JSON. */
@@ -97,14 +119,101 @@ public final class Response {
 
     /** This response with another status code. */
     public Response withStatus(int newStatus) {
-        return new Response(newStatus, body, raw, contentType, headers);
+        return new Response(newStatus, body, raw, contentType, headers, tasks);
     }
 
     /** This response with one more header (headers may repeat, e.g. {@code Set-Cookie}). */
     public Response header(String name, String value) {
         var more = new ArrayList<>(headers);
         more.add(Map.entry(Objects.requireNonNull(name, "name"), Objects.requireNonNull(value, "value")));
-        return new Response(status, body, raw, contentType, List.copyOf(more));
+        return new Response(status, body, raw, contentType, List.copyOf(more), tasks);
+    }
+
+    /**
+     * This response with background tasks attached, Starlette's {@code Response(background=...)}. They are
+     * merged with the tasks the request added through its {@link BackgroundTasks} parameter and run after
+     * them, never instead of them.
+     *
+     * <pre>{@code
+     * return Response.accepted(Map.of("id", id)).withTasks(tasks -> tasks.always().addTask(Audit::upload, id));
+     * }</pre>
+     */
+    public Response withTasks(Consumer<BackgroundTasks> adder) {
+        var more = new ArrayList<>(tasks);
+        more.add(Objects.requireNonNull(adder, "adder"));
+        return new Response(status, body, raw, contentType, headers, List.copyOf(more));
+    }
+
+    /** This response with a background task attached, run after the tasks the request added through {@link BackgroundTasks}. */
+    public Response withTask(TaskFunction.Of0 task) {
+        Objects.requireNonNull(task, "task");
+        return withTasks(tasks -> tasks.addTask(task));
+    }
+
+    /** This response with a background task attached, run after the tasks the request added through {@link BackgroundTasks}. */
+    public Response withTask(TaskFunction.AsyncOf0 task) {
+        Objects.requireNonNull(task, "task");
+        return withTasks(tasks -> tasks.addTask(task));
+    }
+
+    /** This response with a background task attached, run after the tasks the request added through {@link BackgroundTasks}. */
+    public <A> Response withTask(TaskFunction.Of1<A> task, A a) {
+        Objects.requireNonNull(task, "task");
+        return withTasks(tasks -> tasks.addTask(task, a));
+    }
+
+    /** This response with a background task attached, run after the tasks the request added through {@link BackgroundTasks}. */
+    public <A> Response withTask(TaskFunction.AsyncOf1<A> task, A a) {
+        Objects.requireNonNull(task, "task");
+        return withTasks(tasks -> tasks.addTask(task, a));
+    }
+
+    /** This response with a background task attached, run after the tasks the request added through {@link BackgroundTasks}. */
+    public <A, B> Response withTask(TaskFunction.Of2<A, B> task, A a, B b) {
+        Objects.requireNonNull(task, "task");
+        return withTasks(tasks -> tasks.addTask(task, a, b));
+    }
+
+    /** This response with a background task attached, run after the tasks the request added through {@link BackgroundTasks}. */
+    public <A, B> Response withTask(TaskFunction.AsyncOf2<A, B> task, A a, B b) {
+        Objects.requireNonNull(task, "task");
+        return withTasks(tasks -> tasks.addTask(task, a, b));
+    }
+
+    /** This response with a background task attached, run after the tasks the request added through {@link BackgroundTasks}. */
+    public <A, B, C> Response withTask(TaskFunction.Of3<A, B, C> task, A a, B b, C c) {
+        Objects.requireNonNull(task, "task");
+        return withTasks(tasks -> tasks.addTask(task, a, b, c));
+    }
+
+    /** This response with a background task attached, run after the tasks the request added through {@link BackgroundTasks}. */
+    public <A, B, C> Response withTask(TaskFunction.AsyncOf3<A, B, C> task, A a, B b, C c) {
+        Objects.requireNonNull(task, "task");
+        return withTasks(tasks -> tasks.addTask(task, a, b, c));
+    }
+
+    /** This response with a background task attached, run after the tasks the request added through {@link BackgroundTasks}. */
+    public <A, B, C, D> Response withTask(TaskFunction.Of4<A, B, C, D> task, A a, B b, C c, D d) {
+        Objects.requireNonNull(task, "task");
+        return withTasks(tasks -> tasks.addTask(task, a, b, c, d));
+    }
+
+    /** This response with a background task attached, run after the tasks the request added through {@link BackgroundTasks}. */
+    public <A, B, C, D> Response withTask(TaskFunction.AsyncOf4<A, B, C, D> task, A a, B b, C c, D d) {
+        Objects.requireNonNull(task, "task");
+        return withTasks(tasks -> tasks.addTask(task, a, b, c, d));
+    }
+
+    /** This response with a background task attached, run after the tasks the request added through {@link BackgroundTasks}. */
+    public <A, B, C, D, E> Response withTask(TaskFunction.Of5<A, B, C, D, E> task, A a, B b, C c, D d, E e) {
+        Objects.requireNonNull(task, "task");
+        return withTasks(tasks -> tasks.addTask(task, a, b, c, d, e));
+    }
+
+    /** This response with a background task attached, run after the tasks the request added through {@link BackgroundTasks}. */
+    public <A, B, C, D, E> Response withTask(TaskFunction.AsyncOf5<A, B, C, D, E> task, A a, B b, C c, D d, E e) {
+        Objects.requireNonNull(task, "task");
+        return withTasks(tasks -> tasks.addTask(task, a, b, c, d, e));
     }
 
     /** The status code. */

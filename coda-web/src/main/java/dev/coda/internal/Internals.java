@@ -1,6 +1,11 @@
 package dev.coda.internal;
 
 import dev.coda.Coda;
+import dev.coda.Response;
+import dev.coda.tasks.BackgroundTasks;
+import dev.coda.tasks.TaskRuntime;
+import java.util.List;
+import java.util.function.Consumer;
 import dev.coda.internal.server.AfterResponse;
 import dev.coda.internal.server.Application;
 import java.util.function.Function;
@@ -9,10 +14,11 @@ import java.util.function.Function;
 public final class Internals {
 
     /** The compiled parts of an app. */
-    public record Runtime(Application application, AfterResponse afterResponse) {
+    public record Runtime(Application application, AfterResponse afterResponse, TaskRuntime tasks) {
     }
 
     private static volatile Function<Coda, Runtime> access;
+    private static volatile Function<Response, List<Consumer<BackgroundTasks>>> responseTasks;
 
     private Internals() {
     }
@@ -23,5 +29,14 @@ public final class Internals {
 
     public static Runtime runtime(Coda app) {
         return access.apply(app);
+    }
+
+    public static void setResponseTasks(Function<Response, List<Consumer<BackgroundTasks>>> accessor) {
+        responseTasks = accessor;
+    }
+
+    /** The tasks attached to a response with {@code Response.withTask}. */
+    public static List<Consumer<BackgroundTasks>> tasksOf(Response response) {
+        return responseTasks.apply(response);
     }
 }

@@ -4,6 +4,11 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.coda.Coda;
 import dev.coda.internal.Internals;
+import dev.coda.internal.server.AfterResponse;
+import dev.coda.internal.server.Outcome;
+import dev.coda.tasks.BackgroundTasks;
+import dev.coda.tasks.TaskHandle;
+import dev.coda.tasks.TaskState;
 import dev.coda.internal.json.Json;
 import dev.coda.internal.server.JettyServer;
 import dev.coda.internal.server.RunningServer;
@@ -22,7 +27,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import org.eclipse.jetty.http.HttpTester;
 import org.eclipse.jetty.server.LocalConnector;
 import org.eclipse.jetty.server.Server;
@@ -30,6 +40,8 @@ import org.eclipse.jetty.server.Server;
 /**
  * Sends requests to an application through the whole pipeline (Jetty, routing, binding, errors), for
  * tests: in-process without a port ({@link #of}), or over a real loopback port ({@link #overNetwork}).
+ * By default each call also waits for the request's background tasks, as FastAPI's TestClient does;
+ * {@link TaskMode#HOLD} returns the response first and lets the test run the tasks when it wants.
  *
  * <pre>{@code
  * try (var client = TestClient.of(Coda.app().routes(new Items()).build())) {
@@ -41,23 +53,63 @@ import org.eclipse.jetty.server.Server;
  */
 public final class TestClient implements AutoCloseable {
 
+    /** What the client does with the background tasks of the requests it sends. */
+    public enum TaskMode {
+        /** Each call returns once the request's tasks have finished, like FastAPI's TestClient. The default. */
+        AWAIT,
+        /**
+         * Each call returns with the response alone; the request's tasks are held, {@linkplain TaskState#QUEUED
+         * queued}, until {@link TestClient#runHeldTasks()}, so a test can check what a request scheduled and
+         * what the response looked like before any of it ran.
+         */
+        HOLD
+    }
+
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
+    private static final String REQUEST_ID = "X-Request-Id";
 
     private final Server jetty;
     private final LocalConnector local;
     private final RunningServer network;
     private final HttpClient http;
     private final ObjectMapper mapper = Json.newMapper();
+    private final AfterResponse afterResponse;
+    private final TaskMode mode;
+    private final AfterResponse.Observer observer = new AfterResponse.Observer() {
+        @Override
+        public boolean completed(Outcome outcome, BackgroundTasks tasks, CompletionStage<Void> done) {
+            return observe(outcome, tasks, done);
+        }
 
-    private TestClient(Server jetty, LocalConnector local, RunningServer network) {
+        @Override
+        public void answeredByServer(String requestId) {
+            TestClient.this.answeredByServer(requestId);
+        }
+    };
+    private final Map<String, CompletableFuture<List<TaskHandle>>> finished = new ConcurrentHashMap<>();
+    private final List<Held> held = new CopyOnWriteArrayList<>();
+    private final AtomicLong requests = new AtomicLong();
+
+    private record Held(Outcome outcome, BackgroundTasks tasks) {
+    }
+
+    private TestClient(Server jetty, LocalConnector local, RunningServer network, AfterResponse afterResponse, TaskMode mode) {
         this.jetty = jetty;
         this.local = local;
         this.network = network;
         this.http = network == null ? null : HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        this.afterResponse = afterResponse;
+        this.mode = Objects.requireNonNull(mode, "mode");
+        afterResponse.observer(observer);
+    }
+
+    /** A client that talks to {@code app} in-process, through Jetty's local connector, awaiting each request's tasks. */
+    public static TestClient of(Coda app) {
+        return of(app, TaskMode.AWAIT);
     }
 
     /** A client that talks to {@code app} in-process, through Jetty's local connector. */
-    public static TestClient of(Coda app) {
+    public static TestClient of(Coda app, TaskMode mode) {
         var runtime = Internals.runtime(app);
         var jetty = JettyServer.create(runtime.application(), runtime.afterResponse(), false, true);
         try {
@@ -65,18 +117,97 @@ public final class TestClient implements AutoCloseable {
         } catch (Exception e) {
             throw new IllegalStateException("could not start the in-process server", e);
         }
-        return new TestClient(jetty, jetty.getBean(LocalConnector.class), null);
+        return new TestClient(jetty, jetty.getBean(LocalConnector.class), null, runtime.afterResponse(), mode);
+    }
+
+    /** A client that talks to {@code app} started on a free loopback port, awaiting each request's tasks. */
+    public static TestClient overNetwork(Coda app) {
+        return overNetwork(app, TaskMode.AWAIT);
     }
 
     /** A client that talks to {@code app} started on a free loopback port. */
-    public static TestClient overNetwork(Coda app) {
+    public static TestClient overNetwork(Coda app, TaskMode mode) {
         var runtime = Internals.runtime(app);
         var settings = runtime.application().settings();
         var loopback = new dev.coda.internal.server.Settings("127.0.0.1", 0, settings.maxRequestBodySize(),
                 settings.shutdownTimeout(), settings.idleTimeout());
         var application = new dev.coda.internal.server.Application(runtime.application(), loopback);
         var jetty = JettyServer.create(application, runtime.afterResponse(), true, false);
-        return new TestClient(jetty, null, RunningServer.start(jetty, loopback));
+        return new TestClient(jetty, null, RunningServer.start(jetty, loopback), runtime.afterResponse(), mode);
+    }
+
+    private boolean observe(Outcome outcome, BackgroundTasks tasks, CompletionStage<Void> done) {
+        var id = outcome.state().header(REQUEST_ID).orElse(null);
+        var handles = tasks == null ? List.<TaskHandle>of() : tasks.handles();
+        if (mode == TaskMode.HOLD && outcome.routed()) {
+            held.add(new Held(outcome, tasks));
+            if (id != null) {
+                finished(id).complete(handles);
+            }
+            return true;
+        }
+        if (id != null) {
+            done.whenComplete((v, e) -> finished(id).complete(handles));
+        }
+        return false;
+    }
+
+    private void answeredByServer(String requestId) {
+        if (requestId != null) {
+            finished(requestId).complete(List.of());
+        }
+    }
+
+    private CompletableFuture<List<TaskHandle>> finished(String requestId) {
+        return finished.computeIfAbsent(requestId, k -> new CompletableFuture<>());
+    }
+
+    private List<TaskHandle> awaitTasks(String requestId, int status) {
+        var future = finished(requestId);
+        try {
+            return future.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+        } catch (java.util.concurrent.TimeoutException e) {
+            throw new IllegalStateException("the background tasks of request " + requestId + " (answered " + status
+                    + ") did not finish within " + TIMEOUT, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw new IllegalStateException(e.getCause());
+        } finally {
+            finished.remove(requestId);
+        }
+    }
+
+    /** In {@link TaskMode#HOLD}: the tasks of every request answered so far and not yet run, in request order. */
+    public List<TaskHandle> heldTasks() {
+        var out = new ArrayList<TaskHandle>();
+        for (var h : held) {
+            if (h.tasks() != null) {
+                out.addAll(h.tasks().handles());
+            }
+        }
+        return out;
+    }
+
+    /**
+     * In {@link TaskMode#HOLD}: runs the held tasks as the server would have (request by request, then
+     * each request's dependency cleanups) and waits for them; returns their handles, now terminal.
+     */
+    public List<TaskHandle> runHeldTasks() {
+        var handles = heldTasks();
+        var batch = List.copyOf(held);
+        held.removeAll(batch);
+        var all = new ArrayList<CompletableFuture<Void>>();
+        for (var h : batch) {
+            all.add(afterResponse.run(h.outcome(), h.tasks()).toCompletableFuture());
+        }
+        try {
+            CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+        } catch (Exception e) {
+            throw new IllegalStateException("held tasks did not finish within " + TIMEOUT + ": " + e, e);
+        }
+        return handles;
     }
 
     /** The server's address, for clients of your own; only over the network. */
@@ -168,9 +299,17 @@ public final class TestClient implements AutoCloseable {
             return this;
         }
 
-        /** Sends the request and waits for the response. */
+        /**
+         * Sends the request and waits for the response, then, in {@link TaskMode#AWAIT}, for the request's
+         * background tasks.
+         */
         public TestResponse send() {
-            return local != null ? sendLocal() : sendNetwork();
+            var requestId = headers.containsKey(REQUEST_ID) ? headers.get(REQUEST_ID).getFirst()
+                    : "test-" + Long.toHexString(System.identityHashCode(TestClient.this)) + "-" + requests.incrementAndGet();
+            headers.put(REQUEST_ID, new ArrayList<>(List.of(requestId)));
+            var response = local != null ? sendLocal() : sendNetwork();
+            var tasks = awaitTasks(requestId, response.status());
+            return response.withTasks(tasks);
         }
 
         private TestResponse sendLocal() {
@@ -231,6 +370,7 @@ public final class TestClient implements AutoCloseable {
     /** Closes the HTTP client, if any (its threads and idle connections), then stops the server gracefully. */
     @Override
     public void close() {
+        afterResponse.removeObserver(observer);
         if (http != null) {
             http.close();
         }

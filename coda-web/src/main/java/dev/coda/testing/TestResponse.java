@@ -1,6 +1,7 @@
 package dev.coda.testing;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.coda.tasks.TaskHandle;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -24,12 +25,30 @@ public final class TestResponse {
     private final Map<String, List<String>> headers;
     private final byte[] body;
     private final ObjectMapper mapper;
+    private final List<TaskHandle> tasks;
 
     TestResponse(int status, Map<String, List<String>> headers, byte[] body, ObjectMapper mapper) {
+        this(status, headers, body, mapper, List.of());
+    }
+
+    private TestResponse(int status, Map<String, List<String>> headers, byte[] body, ObjectMapper mapper, List<TaskHandle> tasks) {
         this.status = status;
         this.headers = headers;
         this.body = body == null ? new byte[0] : body;
         this.mapper = mapper;
+        this.tasks = List.copyOf(tasks);
+    }
+
+    TestResponse withTasks(List<TaskHandle> handles) {
+        return new TestResponse(status, headers, body, mapper, handles);
+    }
+
+    /**
+     * The background tasks the request added, in the order they run: finished in
+     * {@link TestClient.TaskMode#AWAIT}, still queued in {@link TestClient.TaskMode#HOLD}.
+     */
+    public List<TaskHandle> tasks() {
+        return tasks;
     }
 
     public int status() {

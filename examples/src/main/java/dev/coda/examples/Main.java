@@ -15,6 +15,8 @@ public final class Main {
 
     static {
         EXAMPLES.put("items", Items::main);
+        EXAMPLES.put("tutorial001", Tutorial001::main);
+        EXAMPLES.put("tutorial002", Tutorial002::main);
     }
 
     private Main() {

@@ -32,10 +32,25 @@ public final class RequestState implements Request {
     private JsonNode jsonBody;
     private byte[] body;
     private String id;
+    private String origin = "";
 
     public RequestState(HttpInput input, Map<String, String> pathParams) {
         this.input = input;
         this.pathParams = pathParams;
+    }
+
+    /** The matched route, e.g. {@code POST /send-notification/{email}}, for logs; empty when none matched. */
+    public String origin() {
+        return origin;
+    }
+
+    public void origin(String route) {
+        this.origin = route;
+    }
+
+    /** The request-scoped object of a type if it was created, else {@code null}. */
+    public <T> T scopedIfCreated(Class<T> type) {
+        return scoped == null ? null : type.cast(scoped.get(type));
     }
 
     public Errors errors() {

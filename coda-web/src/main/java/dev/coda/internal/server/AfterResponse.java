@@ -1,32 +1,116 @@
 package dev.coda.internal.server;
 
+import dev.coda.tasks.BackgroundTasks;
+import dev.coda.tasks.TaskRuntime;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Work that starts once Jetty has completed an exchange (the last byte written and the handler
- * returned): closing dependency resources. The completion listener only hands the work to an
- * executor, so it never delays the response nor the next request on the connection.
+ * returned): the request's background tasks, then its dependency resources, closed in reverse order
+ * (like FastAPI's request-scoped {@code yield} dependencies, resources stay open for the tasks). The
+ * completion listener only hands work over, so it never delays the response nor the next request on
+ * the connection, and never runs user code itself.
  */
 public class AfterResponse {
 
     private static final Logger LOG = LoggerFactory.getLogger("dev.coda");
 
-    private final Executor executor;
+    /** Sees every completed exchange; the test client uses it to wait for, or hold, a request's tasks. */
+    public interface Observer {
+        /**
+         * Called once per completed exchange; returns whether the observer takes the request's work over
+         * (then it must later call {@link AfterResponse#run}).
+         */
+        boolean completed(Outcome outcome, BackgroundTasks tasks, CompletionStage<Void> done);
 
-    public AfterResponse(Executor executor) {
+        /** Jetty answered a request itself (a malformed request), without Coda: it has no tasks. */
+        void answeredByServer(String requestId);
+    }
+
+    private final Executor executor;
+    private final TaskRuntime tasks;
+    private volatile Observer observer;
+
+    public AfterResponse(Executor executor, TaskRuntime tasks) {
         this.executor = executor;
+        this.tasks = tasks;
+    }
+
+    public void observer(Observer value) {
+        this.observer = value;
+    }
+
+    /** Removes {@code value} if it is still the observer. */
+    public synchronized void removeObserver(Observer value) {
+        if (observer == value) {
+            observer = null;
+        }
+    }
+
+    /** Jetty answered a request itself; see {@link Observer#answeredByServer}. */
+    public void answeredByServer(String requestId) {
+        var watcher = observer;
+        if (watcher != null) {
+            watcher.answeredByServer(requestId);
+        }
     }
 
     /** Whether this outcome has work to do after the response. */
     public boolean needed(Outcome outcome) {
-        return !outcome.state().cleanups().isEmpty();
+        if (observer != null) {
+            return true;
+        }
+        if (!outcome.routed()) {
+            return false;
+        }
+        var state = outcome.state();
+        return state.scopedIfCreated(BackgroundTasks.class) != null || !state.cleanups().isEmpty();
     }
 
     /** Called by Jetty's completion listener; {@code failure} is {@code null} when the response was fully sent. */
     public void completed(Outcome outcome, Throwable failure) {
-        executor.execute(() -> closeResources(outcome));
+        var requestTasks = outcome.routed() ? outcome.state().scopedIfCreated(BackgroundTasks.class) : null;
+        var watcher = observer;
+        if (watcher != null) {
+            var done = new CompletableFuture<Void>();
+            if (watcher.completed(outcome, requestTasks, done)) {
+                return;
+            }
+            run(outcome, requestTasks).whenComplete((v, e) -> done.complete(null));
+            return;
+        }
+        run(outcome, requestTasks);
+    }
+
+    /** Dispatches the request's tasks to the task runtime, then closes its resources; returns when all is done. */
+    public CompletionStage<Void> run(Outcome outcome, BackgroundTasks requestTasks) {
+        if (!outcome.routed()) {
+            return CompletableFuture.completedFuture(null);
+        }
+        var cleanups = outcome.state().cleanups();
+        if (requestTasks == null) {
+            if (cleanups.isEmpty()) {
+                return CompletableFuture.completedFuture(null);
+            }
+            var closed = new CompletableFuture<Void>();
+            executor.execute(() -> {
+                closeResources(outcome);
+                closed.complete(null);
+            });
+            return closed;
+        }
+        var done = tasks.dispatch(requestTasks, outcome.failed());
+        if (cleanups.isEmpty()) {
+            return done;
+        }
+        return done.handle((v, e) -> {
+            closeResources(outcome);
+            return null;
+        });
     }
 
     /** Closes the request's dependency resources, most recent first; failures are logged, and the rest still close. */

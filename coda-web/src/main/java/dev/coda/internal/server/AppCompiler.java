@@ -16,6 +16,8 @@ import dev.coda.internal.inject.Provider;
 import dev.coda.internal.inject.RequestState;
 import dev.coda.internal.inject.Validation;
 import dev.coda.internal.json.Json;
+import dev.coda.tasks.BackgroundTasks;
+import dev.coda.tasks.TaskRuntime;
 import dev.coda.internal.routing.PathTemplate;
 import dev.coda.internal.routing.Router;
 import java.lang.annotation.Annotation;
@@ -36,21 +38,18 @@ public final class AppCompiler {
     private AppCompiler() {
     }
 
-    /** Scoped types every app knows; later modules add theirs through {@link #compile}'s {@code scoped} map. */
-    public static Map<Class<?>, Function<RequestState, ?>> builtInScopedTypes() {
-        var scoped = new LinkedHashMap<Class<?>, Function<RequestState, ?>>();
-        scoped.put(Request.class, state -> state);
-        return scoped;
-    }
-
-    public static Application compile(List<Object> routeObjects, List<Object> dependencyObjects, List<Class<?>> appRequires,
-                                      Map<Class<?>, ExceptionHandler<?>> exceptionHandlers, Settings settings) {
-        return compile(routeObjects, dependencyObjects, appRequires, exceptionHandlers, settings, builtInScopedTypes());
-    }
-
+    /**
+     * Compiles an app whose {@code BackgroundTasks} come from {@code tasks}. The request-scoped types are
+     * {@code Request} and {@code BackgroundTasks}: created once per request, on first use, and the same
+     * object for every parameter of the request.
+     */
     public static Application compile(List<Object> routeObjects, List<Object> dependencyObjects, List<Class<?>> appRequires,
                                       Map<Class<?>, ExceptionHandler<?>> exceptionHandlers, Settings settings,
-                                      Map<Class<?>, Function<RequestState, ?>> scoped) {
+                                      TaskRuntime tasks) {
+        Function<RequestState, BackgroundTasks> backgroundTasks = state -> tasks.newTasks(state.origin(), state.id());
+        var scoped = new LinkedHashMap<Class<?>, Function<RequestState, ?>>();
+        scoped.put(Request.class, state -> state);
+        scoped.put(BackgroundTasks.class, backgroundTasks);
         var problems = new ArrayList<String>();
         var providers = new ArrayList<Provider>();
         var seenProviders = new HashSet<Method>();
@@ -118,7 +117,7 @@ public final class AppCompiler {
             throw new IllegalStateException("Coda cannot start; " + distinct.size() + " problem(s) in the declarations:\n  - "
                     + String.join("\n  - ", distinct));
         }
-        return new Application(router, exceptionHandlers, mapper, settings);
+        return new Application(router, exceptionHandlers, mapper, settings, backgroundTasks);
     }
 
     private record Declared(String method, String path, int status) {

@@ -8,7 +8,9 @@ import dev.coda.ExceptionHandler;
 import dev.coda.HttpException;
 import dev.coda.RequestValidationException;
 import dev.coda.Response;
+import dev.coda.internal.Internals;
 import dev.coda.internal.binding.JsonSyntax;
+import dev.coda.tasks.BackgroundTasks;
 import dev.coda.internal.inject.HttpInput;
 import dev.coda.internal.inject.RequestState;
 import dev.coda.internal.routing.Router;
@@ -18,8 +20,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 
 /**
  * The compiled application: routes one request, binds it, calls the path operation and turns the
@@ -30,22 +34,27 @@ public final class Application {
     private static final Logger LOG = LoggerFactory.getLogger("dev.coda");
     private static final byte[] NO_BODY = new byte[0];
 
+    /** The MDC key of the request id, set while a request is handled and carried into its background tasks. */
+    public static final String REQUEST_ID = "requestId";
+
     private final Router<Route> router;
     private final Map<Class<?>, ExceptionHandler<?>> exceptionHandlers;
     private final ObjectMapper mapper;
     private final Settings settings;
+    private final Function<RequestState, BackgroundTasks> backgroundTasks;
 
     public Application(Router<Route> router, Map<Class<?>, ExceptionHandler<?>> exceptionHandlers, ObjectMapper mapper,
-                       Settings settings) {
+                       Settings settings, Function<RequestState, BackgroundTasks> backgroundTasks) {
         this.router = router;
         this.exceptionHandlers = Map.copyOf(exceptionHandlers);
         this.mapper = mapper;
         this.settings = settings;
+        this.backgroundTasks = backgroundTasks;
     }
 
     /** The same application with other settings. */
     public Application(Application other, Settings settings) {
-        this(other.router, other.exceptionHandlers, other.mapper, settings);
+        this(other.router, other.exceptionHandlers, other.mapper, settings, other.backgroundTasks);
     }
 
     public Settings settings() {
@@ -60,11 +69,17 @@ public final class Application {
     public Outcome handle(HttpInput input) {
         var match = router.match(input.method(), input.rawPath());
         return switch (match) {
-            case Router.Found<Route> found -> invoke(found.route(), new RequestState(input, found.pathParams()));
+            case Router.Found<Route> found -> invoke(found.route(), routed(input, found));
             case Router.WrongMethod<Route> wrong -> failure(new HttpException(405, "Method Not Allowed",
                     Map.of("Allow", String.join(", ", wrong.allowed()))), new RequestState(input, Map.of()), false);
             case Router.NotFound<Route> none -> notFound(input);
         };
+    }
+
+    private static RequestState routed(HttpInput input, Router.Found<Route> found) {
+        var state = new RequestState(input, found.pathParams());
+        state.origin(found.route().origin());
+        return state;
     }
 
     private Outcome notFound(HttpInput input) {
@@ -75,13 +90,14 @@ public final class Application {
                 var host = input.header("Host").orElse("localhost");
                 var query = input.queryString().isEmpty() ? "" : "?" + input.queryString();
                 return new Outcome(307, List.of(Map.entry("Location", input.scheme() + "://" + host + other + query)),
-                        NO_BODY, null, null, false);
+                        NO_BODY, null, new RequestState(input, Map.of()), false, false, false);
             }
         }
         return failure(new HttpException(404, "Not Found"), new RequestState(input, Map.of()), false);
     }
 
     private Outcome invoke(Route route, RequestState state) {
+        MDC.put(REQUEST_ID, state.id());
         try {
             if (route.plan().readsJsonBody()) {
                 readJsonBody(state);
@@ -90,6 +106,8 @@ public final class Application {
             return render(result, route.status(), state);
         } catch (Throwable t) {
             return failure(t, state, true);
+        } finally {
+            MDC.remove(REQUEST_ID);
         }
     }
 
@@ -126,12 +144,23 @@ public final class Application {
             return render(response, state);
         }
         if (status == 204 || status == 304) {
-            return new Outcome(status, List.of(), NO_BODY, null, state, false);
+            return new Outcome(status, List.of(), NO_BODY, null, state, false, true, false);
         }
-        return new Outcome(status, List.of(), mapper.writeValueAsBytes(result), Response.JSON, state, false);
+        return new Outcome(status, List.of(), mapper.writeValueAsBytes(result), Response.JSON, state, false, true, false);
     }
 
     private Outcome render(Response response, RequestState state) throws JsonProcessingException {
+        return render(response, state, true, false);
+    }
+
+    /** Renders a response; its attached tasks join the request's {@code BackgroundTasks}, after the ones already added. */
+    private Outcome render(Response response, RequestState state, boolean routed, boolean failed) throws JsonProcessingException {
+        var attached = Internals.tasksOf(response);
+        if (!attached.isEmpty() && routed) {
+            var tasks = state.scoped(BackgroundTasks.class, backgroundTasks);
+            var view = failed ? tasks.always() : tasks;      // attached by an exception handler to its error response
+            attached.forEach(adder -> adder.accept(view));
+        }
         byte[] body;
         if (response.isRaw()) {
             body = response.body() instanceof byte[] bytes ? bytes : NO_BODY;
@@ -143,7 +172,7 @@ public final class Application {
             body = NO_BODY;
             contentType = null;
         }
-        return new Outcome(response.status(), response.headers(), body, contentType, state, false);
+        return new Outcome(response.status(), response.headers(), body, contentType, state, false, routed, failed);
     }
 
     private Outcome failure(Throwable t, RequestState state, boolean routed) {
@@ -152,26 +181,26 @@ public final class Application {
             try {
                 @SuppressWarnings("unchecked")
                 var typed = (ExceptionHandler<Throwable>) handler;
-                return close(render(typed.handle(state, t), routed ? state : null), t);
+                return close(render(typed.handle(state, t), state, routed, routed), t);
             } catch (Throwable inHandler) {
                 LOG.error("Exception handler for {} failed on {} {}", t.getClass().getName(), state.method(), state.path(), inHandler);
-                return internalError(routed ? state : null);
+                return internalError(state, routed);
             }
         }
         try {
             return switch (t) {
                 case HttpException h -> close(new Outcome(h.status(), headersOf(h), mapper.writeValueAsBytes(Map.of("detail", nullSafe(h.detail()))),
-                        Response.JSON, routed ? state : null, false), t);
+                        Response.JSON, state, false, routed, routed), t);
                 case RequestValidationException v -> new Outcome(422, List.of(),
-                        mapper.writeValueAsBytes(Map.of("detail", errorsJson(v))), Response.JSON, state, false);
+                        mapper.writeValueAsBytes(Map.of("detail", errorsJson(v))), Response.JSON, state, false, routed, routed);
                 default -> {
                     LOG.error("Unhandled exception in {} {}", state.method(), state.path(), t);
-                    yield internalError(routed ? state : null);
+                    yield internalError(state, routed);
                 }
             };
         } catch (JsonProcessingException e) {
             LOG.error("Could not write the error response for {} {}", state.method(), state.path(), e);
-            return internalError(routed ? state : null);
+            return internalError(state, routed);
         }
     }
 
@@ -181,7 +210,7 @@ public final class Application {
 
     private static Outcome close(Outcome outcome, Throwable cause) {
         if (cause instanceof HttpException h && h.status() == 413) {
-            return new Outcome(outcome.status(), outcome.headers(), outcome.body(), outcome.contentType(), outcome.state(), true);
+            return outcome.closing();
         }
         return outcome;
     }
@@ -190,9 +219,9 @@ public final class Application {
         return new ArrayList<>(h.headers().entrySet());
     }
 
-    private Outcome internalError(RequestState state) {
+    private Outcome internalError(RequestState state, boolean routed) {
         return new Outcome(500, List.of(), "{\"detail\":\"Internal Server Error\"}".getBytes(StandardCharsets.UTF_8),
-                Response.JSON, state, false);
+                Response.JSON, state, false, routed, routed);
     }
 
     private ExceptionHandler<?> handlerFor(Class<?> type) {

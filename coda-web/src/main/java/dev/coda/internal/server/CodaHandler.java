@@ -42,7 +42,7 @@ final class CodaHandler extends Handler.Abstract {
         if (outcome.closeConnection()) {
             headers.put(new HttpField(HttpHeader.CONNECTION, HttpHeaderValue.CLOSE.asString()));
         }
-        if (outcome.state() != null && afterResponse.needed(outcome)) {
+        if (afterResponse.needed(outcome)) {
             Request.addCompletionListener(request, failure -> afterResponse.completed(outcome, failure));
         }
         var head = "HEAD".equals(request.getMethod());

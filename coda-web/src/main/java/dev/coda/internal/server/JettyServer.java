@@ -43,7 +43,7 @@ public final class JettyServer {
             server.addConnector(connector);
         }
         server.setHandler(new GracefulHandler(new CodaHandler(application, afterResponse)));
-        server.setErrorHandler(new JsonErrorHandler());
+        server.setErrorHandler(new JsonErrorHandler(afterResponse));
         server.setStopTimeout(settings.shutdownTimeout().toMillis());
         return server;
     }

@@ -12,8 +12,15 @@ import org.eclipse.jetty.util.Callback;
 /** Errors Jetty answers itself (a malformed request line, a bad header) in FastAPI's JSON shape, never HTML. */
 final class JsonErrorHandler extends ErrorHandler {
 
+    private final AfterResponse afterResponse;
+
+    JsonErrorHandler(AfterResponse afterResponse) {
+        this.afterResponse = afterResponse;
+    }
+
     @Override
     public boolean handle(Request request, Response response, Callback callback) {
+        afterResponse.answeredByServer(request.getHeaders().get("X-Request-Id"));
         var status = response.getStatus() > 0 ? response.getStatus() : 500;
         var attribute = request.getAttribute(ERROR_STATUS);
         if (attribute instanceof Integer code) {

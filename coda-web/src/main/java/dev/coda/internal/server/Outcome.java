@@ -9,9 +9,16 @@ import java.util.Map;
  *
  * @param body the bytes, or an empty array
  * @param contentType the media type, or {@code null} without body
- * @param state the request's state when a route matched, for work after the response; else {@code null}
+ * @param state the request's state
  * @param closeConnection whether the connection must be closed (the body was not read)
+ * @param routed whether a route matched, so that the request may have after-response work
+ * @param failed whether the path operation or a dependency failed (an exception, an HTTP error, invalid input)
  */
 public record Outcome(int status, List<Map.Entry<String, String>> headers, byte[] body, String contentType,
-                      RequestState state, boolean closeConnection) {
+                      RequestState state, boolean closeConnection, boolean routed, boolean failed) {
+
+    /** The same outcome, marked to close the connection. */
+    Outcome closing() {
+        return new Outcome(status, headers, body, contentType, state, true, routed, failed);
+    }
 }

@@ -11,6 +11,11 @@ import java.lang.reflect.Method;
  */
 public record Route(String httpMethod, PathTemplate template, Method method, RoutePlan plan, int status) {
 
+    /** {@code POST /send-notification/{email}}: how logs name the route. */
+    public String origin() {
+        return httpMethod + " " + template.text();
+    }
+
     @Override
     public String toString() {
         return httpMethod + " " + template.text() + " -> " + method.getDeclaringClass().getSimpleName() + "." + method.getName();

@@ -15,15 +15,26 @@ public final class RunningServer implements Server {
     private final org.eclipse.jetty.server.Server jetty;
     private final Settings settings;
     private final int port;
+    private final Runnable afterStop;
+    private final java.util.concurrent.atomic.AtomicBoolean stopped = new java.util.concurrent.atomic.AtomicBoolean();
 
-    private RunningServer(org.eclipse.jetty.server.Server jetty, Settings settings) {
+    private RunningServer(org.eclipse.jetty.server.Server jetty, Settings settings, Runnable afterStop) {
         this.jetty = jetty;
         this.settings = settings;
+        this.afterStop = afterStop;
         this.port = boundPort(jetty);
     }
 
     /** Starts {@code jetty}; a failure to bind is reported as an {@link IllegalStateException}. */
     public static RunningServer start(org.eclipse.jetty.server.Server jetty, Settings settings) {
+        return start(jetty, settings, () -> { });
+    }
+
+    /**
+     * Starts {@code jetty}; {@link #stop()} runs {@code afterStop} (draining background tasks) once Jetty has
+     * stopped, so that tasks of the last requests are still accepted while they finish.
+     */
+    public static RunningServer start(org.eclipse.jetty.server.Server jetty, Settings settings, Runnable afterStop) {
         try {
             jetty.start();
         } catch (Exception e) {
@@ -34,7 +45,7 @@ public final class RunningServer implements Server {
             }
             throw new IllegalStateException("Coda could not start on " + settings.host() + ":" + settings.port() + ": " + e.getMessage(), e);
         }
-        var running = new RunningServer(jetty, settings);
+        var running = new RunningServer(jetty, settings, afterStop);
         LOG.info("Coda is listening on {}", running.uri());
         return running;
     }
@@ -70,6 +81,16 @@ public final class RunningServer implements Server {
      */
     @Override
     public void stop() {
+        try {
+            stopJetty();
+        } finally {
+            if (stopped.compareAndSet(false, true)) {
+                afterStop.run();
+            }
+        }
+    }
+
+    private void stopJetty() {
         try {
             jetty.stop();
         } catch (TimeoutException e) {
