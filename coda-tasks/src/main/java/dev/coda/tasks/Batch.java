@@ -66,8 +66,12 @@ final class Batch {
         return group;
     }
 
-    /** Stops accepting tasks; returns the steps. */
+    /** Stops accepting tasks; returns the steps. A batch is sealed once: its tasks must not be handed over twice. */
     synchronized List<Step> seal() {
+        if (sealed) {
+            throw new IllegalStateException("the tasks of " + origin + " (request " + correlationId
+                    + ") were already dispatched; a unit of work is dispatched once");
+        }
         sealed = true;
         return List.copyOf(steps);
     }

@@ -13,6 +13,12 @@ import java.util.concurrent.atomic.AtomicReference;
 /** One added task: what to call, when, and its state. */
 final class TaskEntry implements TaskHandle {
 
+    private record Status(TaskState state, Throwable failure) {
+    }
+
+    private static final Status QUEUED = new Status(TaskState.QUEUED, null);
+    private static final Status RUNNING = new Status(TaskState.RUNNING, null);
+
     final Batch batch;
     final Invocation invocation;
     final Phase phase;
@@ -21,9 +27,11 @@ final class TaskEntry implements TaskHandle {
     final List<ContextPropagator.Snapshot> contexts;
     private final String name;
     private final String id;
-    private final AtomicReference<TaskState> state = new AtomicReference<>(TaskState.QUEUED);
-    private volatile Throwable failure;
-    private volatile Thread thread;
+    /** The state and, once terminal, the failure: one value, so no reader sees FAILED without its failure. */
+    private final AtomicReference<Status> status = new AtomicReference<>(QUEUED);
+    /** Guards {@link #thread}, so that the thread is only interrupted while it runs this task's code. */
+    private final Object threadLock = new Object();
+    private Thread thread;
     private volatile boolean cancelRequested;
     private volatile CompletableFuture<TaskState> completion;
 
@@ -52,28 +60,24 @@ final class TaskEntry implements TaskHandle {
 
     @Override
     public TaskState state() {
-        return state.get();
+        return status.get().state();
     }
 
     @Override
     public Optional<Throwable> failure() {
-        return Optional.ofNullable(failure);
+        return Optional.ofNullable(status.get().failure());
     }
 
     @Override
     public boolean cancel() {
-        if (state.compareAndSet(TaskState.QUEUED, TaskState.CANCELLED)) {
-            failure = new CancellationException("cancelled before it ran");
+        if (status.compareAndSet(QUEUED, new Status(TaskState.CANCELLED, new CancellationException("cancelled before it ran")))) {
             batch.runtime().taskCancelledWhileQueued(this);
             completeWith(TaskState.CANCELLED);
             return true;
         }
-        if (state.get() == TaskState.RUNNING) {
+        if (state() == TaskState.RUNNING) {
             cancelRequested = true;
-            var t = thread;
-            if (t != null) {
-                t.interrupt();
-            }
+            interrupt();
             return true;
         }
         return false;
@@ -92,7 +96,7 @@ final class TaskEntry implements TaskHandle {
                 if (c == null) {
                     c = new CompletableFuture<>();
                     completion = c;
-                    var now = state.get();
+                    var now = state();
                     if (now.isTerminal()) {
                         c.complete(now);
                     }
@@ -104,20 +108,40 @@ final class TaskEntry implements TaskHandle {
 
     /** QUEUED to RUNNING on {@code runner}; false when it was cancelled meanwhile. */
     boolean start(Thread runner) {
-        thread = runner;
-        return state.compareAndSet(TaskState.QUEUED, TaskState.RUNNING);
+        synchronized (threadLock) {
+            if (status.compareAndSet(QUEUED, RUNNING)) {
+                thread = runner;
+                return true;
+            }
+            return false;
+        }
+    }
+
+    /** The task's code has returned: from now on its thread is not interrupted on its behalf. */
+    void detach() {
+        synchronized (threadLock) {
+            thread = null;
+        }
+    }
+
+    /** Interrupts the task's thread if the task is still running its code there. */
+    void interrupt() {
+        synchronized (threadLock) {
+            if (thread != null) {
+                thread.interrupt();
+            }
+        }
     }
 
     /** Moves to a terminal state unless already terminal; returns whether this call did it. */
     boolean finish(TaskState terminal, Throwable cause) {
+        var next = new Status(terminal, cause);
         while (true) {
-            var now = state.get();
-            if (now.isTerminal()) {
+            var now = status.get();
+            if (now.state().isTerminal()) {
                 return false;
             }
-            if (state.compareAndSet(now, terminal)) {
-                failure = cause;
-                thread = null;
+            if (status.compareAndSet(now, next)) {
                 completeWith(terminal);
                 return true;
             }
@@ -137,12 +161,8 @@ final class TaskEntry implements TaskHandle {
         }
     }
 
-    Thread thread() {
-        return thread;
-    }
-
     @Override
     public String toString() {
-        return name + "[" + state.get() + "]";
+        return name + "[" + state() + "]";
     }
 }

@@ -197,6 +197,8 @@ public final class TaskRuntime implements AutoCloseable {
     }
 
     private void submit(Queued queued) {
+        // Registered before shuttingDown is read: a concurrent shutdown either is seen here or sees this unit.
+        active.add(queued.batch());
         if (shuttingDown) {
             reject(queued, "the task runtime is shutting down");
             return;
@@ -220,7 +222,6 @@ public final class TaskRuntime implements AutoCloseable {
             reject(queued, "the queue is full (" + maxQueuedTasks + " tasks)");
             return;
         }
-        active.add(queued.batch());
         waiting.addLast(queued);
         pump();
     }
@@ -349,6 +350,10 @@ public final class TaskRuntime implements AutoCloseable {
         try {
             failure = entry.timeout == null ? invoke(entry, queued) : invokeWithTimeout(entry, queued);
         } finally {
+            // Once detached, cancel() and shutdown no longer interrupt this thread for the task, so clearing the
+            // flag now guarantees that an interrupt meant for this task never reaches the next one.
+            entry.detach();
+            Thread.interrupted();
             runningTasks.decrementAndGet();
         }
         long nanos = System.nanoTime() - started;
@@ -356,10 +361,8 @@ public final class TaskRuntime implements AutoCloseable {
             if (entry.finish(TaskState.SUCCEEDED, null)) {
                 metrics.finished(entry, TaskState.SUCCEEDED, nanos);
             }
-            Thread.interrupted();
             return true;
         }
-        Thread.interrupted();
         if (entry.cancelRequested()) {
             if (entry.finish(TaskState.CANCELLED, new CancellationException("cancelled while running"))) {
                 metrics.finished(entry, TaskState.CANCELLED, nanos);
@@ -498,26 +501,35 @@ public final class TaskRuntime implements AutoCloseable {
         if (active.isEmpty()) {
             return true;
         }
-        var abandoned = new ArrayList<String>();
+        var abandoned = new ArrayList<TaskEntry>();
+        var described = new ArrayList<String>();
+        // Units still waiting for a slot will never get one: take them out of the queue and complete them.
+        for (Queued queued; (queued = waiting.pollFirst()) != null; ) {
+            queuedTasks.addAndGet(-queued.size());
+            abandon(queued.batch(), entries(queued.steps()), deadline, abandoned, described);
+            finishBatch(queued.batch());
+        }
+        // Cancel every unfinished task of the running units before interrupting any of them: an interrupted task
+        // then ends CANCELLED rather than FAILED, and its unit cannot start its next task once it stops.
         for (var batch : List.copyOf(active)) {
-            for (var entry : batch.entries()) {
-                var state = entry.state();
-                if (state == TaskState.RUNNING) {
-                    var t = entry.thread();
-                    if (t != null) {
-                        t.interrupt();
-                    }
-                }
-                if (!state.isTerminal() && entry.finish(TaskState.CANCELLED,
-                        new CancellationException("abandoned at shutdown after " + deadline))) {
-                    abandoned.add(entry.name() + " (" + batch.origin() + ", request " + batch.correlationId() + ", was " + state + ")");
-                    metrics.finished(entry, TaskState.CANCELLED, -1);
-                }
+            abandon(batch, batch.entries(), deadline, abandoned, described);
+        }
+        abandoned.forEach(TaskEntry::interrupt);
+        LOG.error("Shutdown deadline of {} passed; abandoned {} background task(s): {}", deadline, described.size(), described);
+        return false;
+    }
+
+    private void abandon(Batch batch, List<TaskEntry> entries, Duration deadline, List<TaskEntry> abandoned,
+                         List<String> described) {
+        for (var entry : entries) {
+            var state = entry.state();
+            if (!state.isTerminal() && entry.finish(TaskState.CANCELLED,
+                    new CancellationException("abandoned at shutdown after " + deadline))) {
+                abandoned.add(entry);
+                described.add(entry.name() + " (" + batch.origin() + ", request " + batch.correlationId() + ", was " + state + ")");
+                metrics.finished(entry, TaskState.CANCELLED, -1);
             }
         }
-        waiting.clear();
-        LOG.error("Shutdown deadline of {} passed; abandoned {} background task(s): {}", deadline, abandoned.size(), abandoned);
-        return false;
     }
 
     /** {@link #shutdown(Duration)} with the configured shutdown timeout. */

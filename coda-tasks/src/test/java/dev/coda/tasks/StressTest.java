@@ -1,0 +1,69 @@
+package dev.coda.tasks;
+
+import static dev.coda.tasks.TestSupport.done;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+class StressTest {
+
+    private static final int UNITS = 500;
+    private static final int THREADS = 16;
+
+    @RegisterExtension
+    final TaskRuntimes runtimes = new TaskRuntimes();
+
+    static void count(ConcurrentHashMap<String, AtomicInteger> runs, String key) {
+        runs.computeIfAbsent(key, k -> new AtomicInteger()).incrementAndGet();
+    }
+
+    /** Counts {@code key}, and counts it as out of order if the unit's first task has not run yet. */
+    static void countAfter(ConcurrentHashMap<String, AtomicInteger> runs, String key, String previous) {
+        count(runs, runs.containsKey(previous) ? key : key + " before " + previous);
+    }
+
+    @Test
+    void fiveHundredUnitsOfTwoTasksDispatchedFromManyThreadsEachRunExactlyOnce() throws Exception {
+        var runtime = runtimes.start(TaskRuntime.builder().maxConcurrency(8));
+        var runs = new ConcurrentHashMap<String, AtomicInteger>();
+        var units = new CopyOnWriteArrayList<CompletionStage<Void>>();
+        var handles = new CopyOnWriteArrayList<TaskHandle>();
+        var start = new CountDownLatch(1);
+        var next = new AtomicInteger();
+
+        try (var pool = Executors.newFixedThreadPool(THREADS)) {
+            for (int t = 0; t < THREADS; t++) {
+                pool.submit(() -> {
+                    start.await();
+                    for (int unit; (unit = next.getAndIncrement()) < UNITS; ) {
+                        var tasks = runtime.newTasks("unit", "req-" + unit);
+                        handles.add(tasks.addTask(StressTest::count, runs, unit + "/a"));
+                        handles.add(tasks.addTask(StressTest::countAfter, runs, unit + "/b", unit + "/a"));
+                        units.add(runtime.dispatch(tasks, false));
+                    }
+                    return null;
+                });
+            }
+            start.countDown();
+            pool.shutdown();
+            assertThat(pool.awaitTermination(30, TimeUnit.SECONDS)).isTrue();
+        }
+        units.forEach(TestSupport::done);
+
+        assertThat(units).hasSize(UNITS);
+        assertThat(runs).hasSize(UNITS * 2);
+        assertThat(runs.values()).allSatisfy(count -> assertThat(count).hasValue(1));
+        assertThat(runs.keySet()).noneMatch(key -> key.contains("before"));
+        assertThat(handles).hasSize(UNITS * 2).extracting(TaskHandle::state).containsOnly(TaskState.SUCCEEDED);
+        assertThat(runtime.queuedTasks()).isZero();
+        assertThat(runtime.runningTasks()).isZero();
+    }
+}
