@@ -625,7 +625,7 @@ class DependencyInjectionTest {
                     List.of("header", "X-Token"),
                     List.of("path", "id"),
                     List.of("query", "count"),
-                    List.of("header", "x-trace"),
+                    List.of("header", "X-Trace"),
                     List.of("cookie", "session"),
                     List.of("body"));
         }
@@ -789,7 +789,7 @@ class DependencyInjectionTest {
             var response = client.request("GET", "/key").header("X-Key", "abc").send();
 
             assertThat(response.status()).as(response.text()).isEqualTo(422);
-            assertThat(locs(response.json())).containsExactly(List.of("header", "x-key"));
+            assertThat(locs(response.json())).containsExactly(List.of("header", "X-Key"));
             assertThat(client.request("GET", "/key").header("X-Key", "abcd").send().json()).isEqualTo("abcd");
         }
     }
