@@ -40,6 +40,10 @@ class JsonBodyBindingTest {
                         @Default("null") Optional<String> cursor) {
     }
 
+    /** A recursive record: its reader refers to itself while it is being built. */
+    public record Node(String name, Optional<Node> next) {
+    }
+
     /** Not a record: handed to Jackson. */
     public static final class Pet {
         public String name;
@@ -110,6 +114,15 @@ class JsonBodyBindingTest {
         @Post("/decimals")
         public Map<String, Object> decimals(@Body List<BigDecimal> amounts) {
             return Map.of("sum", amounts.stream().reduce(BigDecimal.ZERO, BigDecimal::add));
+        }
+
+        @Post("/chains")
+        public Map<String, Object> chain(Optional<Node> head) {
+            var names = new java.util.ArrayList<String>();
+            for (var node = head; node.isPresent(); node = node.get().next()) {
+                names.add(node.get().name());
+            }
+            return Map.of("names", names);
         }
 
         @Post("/pets")
@@ -304,6 +317,13 @@ class JsonBodyBindingTest {
         void anOptionalBodyIsEmptyWithoutBodyAndPresentWithOne() {
             assertThat(client.post("/maybe").json()).isEqualTo(Map.of("present", false, "name", "-"));
             assertThat(client.post("/maybe", Map.of("name", "x", "price", 1)).json()).isEqualTo(Map.of("present", true, "name", "x"));
+        }
+
+        @Test
+        void aRecursiveOptionalRecordEndsWhereTheJsonEnds() {
+            var response = client.post("/chains", Map.of("name", "a", "next", Map.of("name", "b", "next", Map.of("name", "c"))));
+
+            assertThat(response.json()).isEqualTo(Map.of("names", List.of("a", "b", "c")));
         }
 
         @Test

@@ -64,12 +64,18 @@ public final class JsonReaders {
         }
     }
 
+    /** Stands for a reader still being built (a recursive type); behaves exactly as the reader it forwards to. */
     private static final class Forward implements Reader {
         Reader target;
 
         @Override
         public Object read(JsonNode node, Loc loc, Errors errors) {
             return target.read(node, loc, errors);
+        }
+
+        @Override
+        public Object absent() {
+            return target.absent();
         }
     }
 
