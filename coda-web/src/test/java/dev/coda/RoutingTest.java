@@ -348,4 +348,51 @@ class RoutingTest {
             assertThat(response.bytes()).isEmpty();
         }
     }
+
+    /** The same answers through a real socket and Java's HTTP client. */
+    @Nested
+    @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+    class OverTheNetwork {
+
+        private TestClient network;
+
+        @BeforeAll
+        void start() {
+            network = TestClient.overNetwork(Coda.app().routes(new Things()).build());
+        }
+
+        @AfterAll
+        void stop() {
+            network.close();
+        }
+
+        @Test
+        void theRedirectLocationIsAbsoluteOnTheHostTheClientUsed() {
+            var response = network.get("/things/5/?q=a");
+
+            assertThat(response.status()).isEqualTo(307);
+            assertThat(response.header("location")).contains(network.baseUri().resolve("/things/5?q=a").toString());
+        }
+
+        @Test
+        void headHasTheGetsContentLengthAndNoBody() {
+            var get = network.get("/things/5");
+            var head = network.head("/things/5");
+
+            assertThat(head.status()).isEqualTo(200);
+            assertThat(head.bytes()).isEmpty();
+            assertThat(head.header("content-length")).contains(String.valueOf(get.bytes().length));
+        }
+
+        @Test
+        void notFoundAndMethodNotAllowedKeepTheirJsonShape() {
+            assertThat(network.get("/nope").json()).isEqualTo(Map.of("detail", "Not Found"));
+
+            var response = network.delete("/things/5");
+
+            assertThat(response.status()).isEqualTo(405);
+            assertThat(response.header("allow")).contains("GET, HEAD, PUT");
+            assertThat(response.json()).isEqualTo(Map.of("detail", "Method Not Allowed"));
+        }
+    }
 }
