@@ -187,7 +187,8 @@ class PathAndQueryBindingTest {
                 string     | 123                                    | {"value":"123","type":"String"}
                 int        | 5                                      | {"value":5,"type":"Integer"}
                 int        | -3                                     | {"value":-3,"type":"Integer"}
-                int        | +7                                     | {"value":7,"type":"Integer"}
+                int        | %2B7                                   | {"value":7,"type":"Integer"}
+                int        | +7+                                    | {"value":7,"type":"Integer"}
                 int        | 2147483647                             | {"value":2147483647,"type":"Integer"}
                 Integer    | 5                                      | {"value":5,"type":"Integer"}
                 long       | 9000000000                             | {"value":9000000000,"type":"Long"}
