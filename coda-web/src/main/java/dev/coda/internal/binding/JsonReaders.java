@@ -1,6 +1,8 @@
 package dev.coda.internal.binding;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -62,12 +64,18 @@ public final class JsonReaders {
         }
     }
 
+    /** Stands for a reader still being built (a recursive type); behaves exactly as the reader it forwards to. */
     private static final class Forward implements Reader {
         Reader target;
 
         @Override
         public Object read(JsonNode node, Loc loc, Errors errors) {
             return target.read(node, loc, errors);
+        }
+
+        @Override
+        public Object absent() {
+            return target.absent();
         }
     }
 
@@ -153,14 +161,27 @@ public final class JsonReaders {
             throw new IllegalArgumentException("cannot read " + TypeShapes.name(type)
                     + " from JSON: use a record, a class, List, Map or a simple type");
         }
-        var javaType = mapper.constructType(type);
+        // Like pydantic, ignore fields the class does not have (Jackson fails on them by default).
+        var reader = mapper.readerFor(mapper.constructType(type)).without(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
         return (node, loc, errors) -> {
             if (!node.isObject()) {
                 errors.add("model_attributes_type", loc, "Input should be a valid dictionary or object to extract fields from", node);
                 return Errors.FAILED;
             }
             try {
-                return mapper.readerFor(javaType).readValue(node);
+                return reader.readValue(node);
+            } catch (JsonMappingException e) {
+                // Report at the field Jackson stopped at, with that field's input, as pydantic would.
+                var at = loc;
+                JsonNode input = node;
+                for (var ref : e.getPath()) {
+                    var field = ref.getFieldName();
+                    at = field != null ? at.with(field) : at.with(ref.getIndex());
+                    input = input == null ? null : field != null ? input.get(field) : input.get(ref.getIndex());
+                }
+                var message = String.valueOf(e.getOriginalMessage()).lines().findFirst().orElse("");
+                errors.add("value_error", at, "Value error, " + message, input, Map.of("error", message));
+                return Errors.FAILED;
             } catch (java.io.IOException | IllegalArgumentException e) {
                 errors.add("value_error", loc, "Value error, " + e.getMessage().lines().findFirst().orElse(""), node);
                 return Errors.FAILED;

@@ -22,7 +22,10 @@ public final class JsonSyntax {
         this.s = s;
     }
 
-    /** The first problem in {@code text}, or {@code null} when Python would accept it. */
+    /**
+     * The first problem in {@code text}, or {@code null} when Python would accept it. The position
+     * counts code points, as Python's {@code str} indexes do (a character outside the BMP is one).
+     */
     public static Problem check(String text) {
         var checker = new JsonSyntax(text);
         try {
@@ -30,11 +33,11 @@ public final class JsonSyntax {
             checker.value();
             checker.ws();
             if (checker.i != text.length()) {
-                return new Problem("Extra data", checker.i);
+                return new Problem("Extra data", text.codePointCount(0, checker.i));
             }
             return null;
         } catch (Failure f) {
-            return f.problem;
+            return new Problem(f.problem.message(), text.codePointCount(0, f.problem.position()));
         }
     }
 

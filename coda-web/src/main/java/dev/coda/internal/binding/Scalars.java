@@ -111,6 +111,10 @@ public final class Scalars {
             if (node.isIntegralNumber()) {
                 return integer(node.bigIntegerValue().toString(), t, node, loc, errors);
             }
+            if (isNonFinite(node)) {
+                errors.add("finite_number", loc, "Input should be a finite number", node);
+                return Errors.FAILED;
+            }
             if (node.isNumber()) {
                 var d = node.decimalValue();
                 if (d.stripTrailingZeros().scale() <= 0) {
@@ -146,6 +150,10 @@ public final class Scalars {
             if (node.isBoolean()) {
                 return node.booleanValue();
             }
+            if (isNonFinite(node)) {
+                errors.add("bool_parsing", loc, "Input should be a valid boolean, unable to interpret input", node);
+                return Errors.FAILED;
+            }
             if (node.isNumber()) {
                 var d = node.decimalValue();
                 if (d.compareTo(BigDecimal.ONE) == 0) {
@@ -164,6 +172,10 @@ public final class Scalars {
             return Errors.FAILED;
         }
         if (t == BigDecimal.class) {
+            if (isNonFinite(node)) {
+                errors.add("finite_number", loc, "Input should be a finite number", node);
+                return Errors.FAILED;
+            }
             if (node.isNumber()) {
                 return node.decimalValue();
             }
@@ -192,6 +204,14 @@ public final class Scalars {
                 : t.isEnum() ? "Input should be " + expected(t) : "Input should be a valid datetime";
         errors.add(kind, loc, what, node);
         return Errors.FAILED;
+    }
+
+    /**
+     * Whether a JSON number is NaN or infinite: Python's {@code json} reads {@code NaN}, {@code Infinity}
+     * and {@code 1e400} as floats, and so does Jackson here; they have no {@code BigDecimal} value.
+     */
+    private static boolean isNonFinite(JsonNode node) {
+        return (node.isDouble() || node.isFloat()) && !Double.isFinite(node.doubleValue());
     }
 
     /** The zero value of a primitive type, or {@code null}. */

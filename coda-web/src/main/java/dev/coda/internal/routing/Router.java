@@ -149,11 +149,13 @@ public final class Router<T> {
             state.found = new Found<>(entry.route(), params);
             return;
         }
+        // Several routes may match the path (a literal and a placeholder): Allow lists all their methods.
         if (state.allowed == null) {
-            state.allowed = new TreeSet<>(node.byMethod.keySet());
-            if (state.allowed.contains("GET")) {
-                state.allowed.add("HEAD");
-            }
+            state.allowed = new TreeSet<>();
+        }
+        state.allowed.addAll(node.byMethod.keySet());
+        if (state.allowed.contains("GET")) {
+            state.allowed.add("HEAD");
         }
     }
 
