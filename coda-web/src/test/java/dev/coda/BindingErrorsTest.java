@@ -14,7 +14,6 @@ import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -183,9 +182,6 @@ class BindingErrorsTest {
         }
 
         @Test
-        @Disabled("Bug in Application.readJsonBody (not owned here): ObjectMapper.readTree ignores trailing tokens, so the"
-                + " body binds and the answer is 200; Python's json says 'Extra data' at 28. Fix: read with"
-                + " DeserializationFeature.FAIL_ON_TRAILING_TOKENS enabled.")
         void dataAfterTheJsonValueIsMalformed() {
             var error = onlyError(putItem("{\"name\": \"x\", \"price\": 1.5} x", "application/json"));
 
@@ -195,9 +191,6 @@ class BindingErrorsTest {
         }
 
         @Test
-        @Disabled("Bug in Application.readJsonBody (not owned here): ObjectMapper.readTree returns a MissingNode for a"
-                + " blank body instead of failing, so the answer is model_attributes_type; FastAPI parses any non-empty"
-                + " body and Python says 'Expecting value' at 3. Fix: treat a null/missing tree as malformed.")
         void aBodyOfOnlyWhitespaceIsMalformedNotMissing() {
             var error = onlyError(putItem("   ", "application/json"));
 

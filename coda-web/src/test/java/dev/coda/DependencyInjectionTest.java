@@ -795,14 +795,15 @@ class DependencyInjectionTest {
     }
 
     @Test
-    void constraintsOnAStaticDependencysParametersAreAStartupErrorSinceJakartaValidationIgnoresStaticMethods() {
-        var app = Coda.app().routes(new ConstrainedRoutes())
-                .dependencies(StaticConstrainedProviders.class, new ConstrainedProviders());
+    void standardConstraintsOnAStaticDependencysParametersAreCheckedByCodaItself() {
+        var app = Coda.app().routes(new ConstrainedRoutes()).dependencies(StaticConstrainedProviders.class);
+        try (var client = client(app)) {
+            var tooLong = client.get("/region?region=europe");
 
-        assertThatThrownBy(app::build)
-                .isInstanceOf(IllegalStateException.class)
-                .hasMessageContaining("StaticConstrainedProviders.region(String) parameter 'region'")
-                .hasMessageContaining("does not check the parameters of static methods");
+            assertThat(tooLong.status()).as(tooLong.text()).isEqualTo(422);
+            assertThat(locs(tooLong.json())).containsExactly(List.of("query", "region"));
+            assertThat(client.get("/region?region=eu").json()).isEqualTo("eu");
+        }
     }
 
     record Limits(@jakarta.validation.constraints.Max(100) int limit) {

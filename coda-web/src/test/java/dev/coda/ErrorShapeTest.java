@@ -12,7 +12,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -182,8 +181,6 @@ class ErrorShapeTest {
         }
 
         @Test
-        @Disabled("Bug in Application.nullSafe (not owned here): a null detail is written as \"\"; Starlette replaces"
-                + " detail=None by the reason phrase, so FastAPI answers {\"detail\":\"Not Found\"}.")
         void aNullDetailIsTheReasonPhraseAsInStarlette() {
             var response = client.get("/null-detail");
 
@@ -337,10 +334,6 @@ class ErrorShapeTest {
         }
 
         @Test
-        @Disabled("Bug in Application.handlerFor (not owned here): a handler for Exception also catches HttpException and"
-                + " RequestValidationException, so it answers 404s, 405s and 422s. In FastAPI the built-in handlers for"
-                + " HTTPException and RequestValidationError are more specific and win; an Exception handler only sees"
-                + " unhandled errors.")
         void aHandlerForExceptionOnlyAnswersUnhandledExceptionsAsInFastApi() {
             try (var client = TestClient.of(Coda.app().routes(new Routes()).exceptionHandler(Exception.class, (request, e) ->
                     Response.json(500, Map.of("detail", "custom"))).build())) {

@@ -106,7 +106,7 @@ class HeaderAndCookieBindingTest {
 
     @Test
     void anExplicitlyNamedHeaderIsReportedUnderThatName() {
-        assertThat(locs(client.get("/token"))).containsExactly(loc("header", "x-token"));
+        assertThat(locs(client.get("/token"))).containsExactly(loc("header", "X-Token"));
     }
 
     @Test

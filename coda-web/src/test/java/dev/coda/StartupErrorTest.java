@@ -481,13 +481,28 @@ class StartupErrorTest {
         }
     }
 
+    static final class StaticUncheckableRoutes {
+        @Get("/static")
+        public static String items(@jakarta.validation.constraints.Email String to) {
+            return to;
+        }
+    }
+
     @Test
-    void aConstraintOnAStaticMethodsParameterIsReportedBecauseItCannotBeChecked() {
-        var e = buildFails(Coda.app().routes(StaticConstrainedRoutes.class));
+    void aConstraintCodaCannotCheckOnAStaticMethodsParameterIsReported() {
+        var e = buildFails(Coda.app().routes(StaticUncheckableRoutes.class));
 
         assertThat(e.getMessage())
-                .contains("StaticConstrainedRoutes.items(int) parameter 'limit'")
-                .contains("does not check the parameters of static methods");
+                .contains("StaticUncheckableRoutes.items(String) parameter 'to'")
+                .contains("@Email cannot be checked on a static method");
+    }
+
+    @Test
+    void aStandardConstraintOnAStaticMethodsParameterIsCheckedRatherThanIgnored() {
+        try (var client = dev.coda.testing.TestClient.of(Coda.app().routes(StaticConstrainedRoutes.class).build())) {
+            assertThat(client.get("/static?limit=1000").status()).isEqualTo(422);
+            assertThat(client.get("/static?limit=10").status()).isEqualTo(200);
+        }
     }
 
     static class BaseRoutes {

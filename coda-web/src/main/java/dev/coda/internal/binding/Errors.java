@@ -29,6 +29,29 @@ public final class Errors {
         errors.add(new RequestValidationException.Error(type, loc.toList(), msg, input, ctx));
     }
 
+    /**
+     * Reorders the errors recorded since {@code from} by where they come from (path, query, header, cookie,
+     * then body), keeping the order within each source: FastAPI's order, also for constraint violations
+     * that are found after every argument of a call was bound.
+     */
+    public void sortBySourceFrom(int from) {
+        if (errors == null || errors.size() - from < 2) {
+            return;
+        }
+        errors.subList(from, errors.size()).sort(java.util.Comparator.comparingInt(e -> sourceRank(e.loc())));
+    }
+
+    private static int sourceRank(List<Object> loc) {
+        return switch (loc.isEmpty() ? "" : String.valueOf(loc.getFirst())) {
+            case "path" -> 1;
+            case "query" -> 2;
+            case "header" -> 3;
+            case "cookie" -> 4;
+            case "body" -> 5;
+            default -> 0;
+        };
+    }
+
     public boolean isEmpty() {
         return errors == null;
     }

@@ -17,9 +17,11 @@ public final class CallPlan {
     private final int[] order;
     private final Validation.ParameterCheck parameterCheck;
     private final Object target;
+    private final int dependencies;
 
     CallPlan(Object key, Executable executable, Object target, MethodHandle invoker, Binding[] bindings, int[] order,
-             Validation.ParameterCheck parameterCheck) {
+             int dependencies, Validation.ParameterCheck parameterCheck) {
+        this.dependencies = dependencies;
         this.key = key;
         this.executable = executable;
         this.target = target;
@@ -51,16 +53,38 @@ public final class CallPlan {
      */
     public Object call(RequestState state, boolean onlyIfRequestValid) throws Throwable {
         var args = new Object[bindings.length];
+        var errors = state.errors();
         boolean failed = false;
-        for (int index : order) {
+        int ownErrorsFrom = -1;
+        for (int k = 0; k < order.length; k++) {
+            if (k == dependencies) {
+                ownErrorsFrom = errors.size();
+            }
+            int index = order[k];
             var value = bindings[index].resolve(state);
             failed |= value == Errors.FAILED;
             args[index] = value;
         }
-        if (failed || onlyIfRequestValid && !state.errors().isEmpty()) {
-            return Errors.FAILED;
+        if (parameterCheck != null) {
+            if (ownErrorsFrom < 0) {
+                ownErrorsFrom = errors.size();
+            }
+            boolean[] skip = null;
+            var checked = args;
+            if (failed) {
+                skip = new boolean[args.length];
+                checked = args.clone();
+                for (int i = 0; i < args.length; i++) {
+                    if (args[i] == Errors.FAILED) {
+                        skip[i] = true;
+                        checked[i] = null;
+                    }
+                }
+            }
+            failed |= !parameterCheck.check(target, checked, skip, errors);
+            errors.sortBySourceFrom(ownErrorsFrom);
         }
-        if (parameterCheck != null && !parameterCheck.check(target, args, state.errors())) {
+        if (failed || onlyIfRequestValid && !errors.isEmpty()) {
             return Errors.FAILED;
         }
         return invoker.invokeExact(args);

@@ -134,18 +134,13 @@ public final class Planner {
                     .sorted(java.util.Comparator.comparingInt(i -> rank[i])).mapToInt(Integer::intValue).toArray();
             var invoker = invoker(executable, target);
             Validation.ParameterCheck check = null;
-            if (Modifier.isStatic(executable.getModifiers())) {
-                // Jakarta Validation ignores static methods (Hibernate Validator rejects a null target)
-                for (var p : parameters) {
-                    if (hasConstraint(p)) {
-                        problems.add(Describe.parameter(executable, p) + ": Jakarta Validation does not check the parameters"
-                                + " of static methods; make " + label(executable) + " an instance method and register an instance");
-                    }
-                }
-            } else {
+            try {
                 check = validation.parameterCheck(executable, locs);
+            } catch (IllegalArgumentException unsupported) {
+                problems.add(unsupported.getMessage());
             }
-            var plan = new CallPlan(key, executable, target, invoker, bindings, order, check);
+            int dependencies = (int) java.util.Arrays.stream(rank).filter(r -> r == RANK_DEPENDENCY).count();
+            var plan = new CallPlan(key, executable, target, invoker, bindings, order, dependencies, check);
             ctx.plans.put(key, plan);
             return plan;
         } finally {
@@ -153,14 +148,6 @@ public final class Planner {
         }
     }
 
-    private static boolean hasConstraint(Parameter p) {
-        for (var a : p.getAnnotations()) {
-            if (a.annotationType().isAnnotationPresent(jakarta.validation.Constraint.class)) {
-                return true;
-            }
-        }
-        return false;
-    }
 
     private static String label(Object key) {
         if (key instanceof Method m) {

@@ -47,7 +47,11 @@ public final class Validation {
     /** Checks constrained parameters of one method. */
     @FunctionalInterface
     interface ParameterCheck {
-        boolean check(Object target, Object[] args, Errors errors);
+        /**
+         * Checks the arguments; those whose {@code skip} entry is true did not bind (their errors are already
+         * recorded) and are neither checked nor reported.
+         */
+        boolean check(Object target, Object[] args, boolean[] skip, Errors errors);
     }
 
     private volatile Validator validator;
@@ -245,17 +249,29 @@ public final class Validation {
             return StaticParameters.check(method, locs);
         }
         var types = executable.getGenericParameterTypes();
-        return (target, args, errors) -> {
+        return (target, args, skip, errors) -> {
             Set<? extends ConstraintViolation<?>> violations = executable instanceof Method method
                     ? validator().forExecutables().validateParameters(target, method, args)
                     : validator().forExecutables().validateConstructorParameters((Constructor<?>) executable, args);
             var located = new ArrayList<Located>(violations.size());
             for (var v : violations) {
-                located.add(locateParameter(v, locs, types));
+                int index = parameterIndex(v);
+                if (skip == null || index < 0 || !skip[index]) {
+                    located.add(locateParameter(v, locs, types));
+                }
             }
             reportInOrder(located, errors);
-            return violations.isEmpty();
+            return located.isEmpty();
         };
+    }
+
+    private static int parameterIndex(ConstraintViolation<?> v) {
+        for (var node : v.getPropertyPath()) {
+            if (node.getKind() == ElementKind.PARAMETER) {
+                return node.as(jakarta.validation.Path.ParameterNode.class).getParameterIndex();
+            }
+        }
+        return -1;
     }
 
     private static Located locateParameter(ConstraintViolation<?> v, Loc[] locs, Type[] types) {
@@ -378,9 +394,12 @@ public final class Validation {
             var order = java.util.stream.IntStream.range(0, parameters.length).boxed()
                     .sorted(Comparator.comparingInt((Integer i) -> locs[i] == null ? 0 : sourceRank(locs[i])).thenComparingInt(i -> i))
                     .mapToInt(Integer::intValue).toArray();
-            return (target, args, errors) -> {
+            return (target, args, skip, errors) -> {
                 boolean valid = true;
                 for (int i : order) {
+                    if (skip != null && skip[i]) {
+                        continue;
+                    }
                     var value = args[i] instanceof Optional<?> o ? o.orElse(null) : args[i];
                     for (var a : constraints.get(i)) {
                         if (!satisfies(a, value)) {

@@ -122,7 +122,11 @@ public final class Application {
             return;
         }
         try {
-            state.jsonBody(mapper.readTree(bytes));
+            var node = mapper.readTree(bytes);
+            if (node == null || node.isMissingNode()) {
+                throw new java.io.EOFException("no JSON value, only whitespace");
+            }
+            state.jsonBody(node);
         } catch (java.io.IOException e) {
             var text = new String(bytes, StandardCharsets.UTF_8);
             var problem = JsonSyntax.check(text);
@@ -189,7 +193,7 @@ public final class Application {
         }
         try {
             return switch (t) {
-                case HttpException h -> close(new Outcome(h.status(), headersOf(h), mapper.writeValueAsBytes(Map.of("detail", nullSafe(h.detail()))),
+                case HttpException h -> close(new Outcome(h.status(), headersOf(h), mapper.writeValueAsBytes(Map.of("detail", detailOf(h))),
                         Response.JSON, state, false, routed, routed), t);
                 case RequestValidationException v -> new Outcome(422, List.of(),
                         mapper.writeValueAsBytes(Map.of("detail", errorsJson(v))), Response.JSON, state, false, routed, routed);
@@ -204,8 +208,9 @@ public final class Application {
         }
     }
 
-    private static Object nullSafe(Object detail) {
-        return detail == null ? "" : detail;
+    /** Starlette's rule: without a detail, the status's reason phrase. */
+    private static Object detailOf(HttpException h) {
+        return h.detail() != null ? h.detail() : org.eclipse.jetty.http.HttpStatus.getMessage(h.status());
     }
 
     private static Outcome close(Outcome outcome, Throwable cause) {
@@ -224,11 +229,19 @@ public final class Application {
                 Response.JSON, state, false, routed, routed);
     }
 
+    /**
+     * The handler registered for the exception's class or its nearest superclass. As in FastAPI, HTTP errors
+     * and validation errors have built-in handlers that a handler for {@code Exception} or {@code Throwable}
+     * does not replace: the search stops at {@code HttpException} and {@code RequestValidationException}.
+     */
     private ExceptionHandler<?> handlerFor(Class<?> type) {
         for (Class<?> c = type; c != null; c = c.getSuperclass()) {
             var handler = exceptionHandlers.get(c);
             if (handler != null) {
                 return handler;
+            }
+            if (c == HttpException.class || c == RequestValidationException.class) {
+                return null;
             }
         }
         return null;
