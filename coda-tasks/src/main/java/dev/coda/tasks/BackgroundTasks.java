@@ -42,13 +42,19 @@ public final class BackgroundTasks {
     private final Duration timeout;
     private final String name;
     private final Batch.Group group;
+    private final TaskOptions options;
 
     BackgroundTasks(Batch batch, Phase phase, Duration timeout, String name, Batch.Group group) {
+        this(batch, phase, timeout, name, group, TaskOptions.DEFAULT);
+    }
+
+    private BackgroundTasks(Batch batch, Phase phase, Duration timeout, String name, Batch.Group group, TaskOptions options) {
         this.batch = batch;
         this.phase = phase;
         this.timeout = timeout;
         this.name = name;
         this.group = group;
+        this.options = options;
     }
 
     /** Adds a task that runs after the response; the arguments are checked against the function's parameters by the compiler. */
@@ -113,12 +119,12 @@ public final class BackgroundTasks {
 
     /** A view whose tasks run only if the request fails (an exception, an HTTP error, invalid input). */
     public BackgroundTasks onError() {
-        return new BackgroundTasks(batch, Phase.ON_ERROR, timeout, name, group);
+        return new BackgroundTasks(batch, Phase.ON_ERROR, timeout, name, group, options);
     }
 
     /** A view whose tasks run whether the request succeeds or fails. */
     public BackgroundTasks always() {
-        return new BackgroundTasks(batch, Phase.ALWAYS, timeout, name, group);
+        return new BackgroundTasks(batch, Phase.ALWAYS, timeout, name, group, options);
     }
 
     /** A view whose tasks fail with a {@link java.util.concurrent.TimeoutException} (and are interrupted) past {@code limit}. */
@@ -126,12 +132,12 @@ public final class BackgroundTasks {
         if (limit.isNegative() || limit.isZero()) {
             throw new IllegalArgumentException("timeout must be positive: " + limit);
         }
-        return new BackgroundTasks(batch, phase, limit, name, group);
+        return new BackgroundTasks(batch, phase, limit, name, group, options);
     }
 
     /** A view that gives its tasks this name in logs, metrics and handles (useful for lambdas). */
     public BackgroundTasks named(String taskName) {
-        return new BackgroundTasks(batch, phase, timeout, Objects.requireNonNull(taskName, "taskName"), group);
+        return new BackgroundTasks(batch, phase, timeout, Objects.requireNonNull(taskName, "taskName"), group, options);
     }
 
     /**
@@ -145,8 +151,51 @@ public final class BackgroundTasks {
             throw new IllegalStateException("parallel groups do not nest");
         }
         var newGroup = batch.newGroup();
-        members.accept(new BackgroundTasks(batch, phase, timeout, name, newGroup));
+        members.accept(new BackgroundTasks(batch, phase, timeout, name, newGroup, options));
         return List.copyOf(newGroup.members());
+    }
+
+    /** A view whose durable tasks go to the named queue (workers choose the queues they serve). */
+    public BackgroundTasks queue(String queueName) {
+        return withOptions(options.withQueue(queueName));
+    }
+
+    /** A view whose durable tasks have this priority: higher runs first among the ready tasks of a queue. */
+    public BackgroundTasks priority(int value) {
+        return withOptions(options.withPriority(value));
+    }
+
+    /** A view whose durable tasks run no sooner than {@code delay} from now. */
+    public BackgroundTasks delay(Duration delay) {
+        if (delay.isNegative()) {
+            throw new IllegalArgumentException("negative delay: " + delay);
+        }
+        return withOptions(options.withRunAt(java.time.Instant.now().plus(delay)));
+    }
+
+    /** A view whose durable tasks run at or after {@code instant}. */
+    public BackgroundTasks at(java.time.Instant instant) {
+        return withOptions(options.withRunAt(Objects.requireNonNull(instant, "instant")));
+    }
+
+    /**
+     * A view whose durable task is unique by {@code key}: while a task with the key is queued, scheduled or
+     * running, adding another returns the existing one's id instead (an idempotency key).
+     */
+    public BackgroundTasks uniqueKey(String key) {
+        return withOptions(options.withUniqueKey(Objects.requireNonNull(key, "key")));
+    }
+
+    /** A view whose durable tasks are attempted at most {@code attempts} times before they fail for good. */
+    public BackgroundTasks maxAttempts(int attempts) {
+        if (attempts < 1) {
+            throw new IllegalArgumentException("maxAttempts must be at least 1: " + attempts);
+        }
+        return withOptions(options.withMaxAttempts(attempts));
+    }
+
+    private BackgroundTasks withOptions(TaskOptions newOptions) {
+        return new BackgroundTasks(batch, phase, timeout, name, group, newOptions);
     }
 
     /** The handles of every task added so far, in order. */
@@ -156,8 +205,13 @@ public final class BackgroundTasks {
 
     private TaskHandle add(Invocation invocation) {
         var runtime = batch.runtime();
+        var durable = runtime.isDurable(invocation, options);
+        if (!durable && !options.equals(TaskOptions.DEFAULT)) {
+            throw new IllegalArgumentException("queue, priority, delay, uniqueKey and maxAttempts apply to durable tasks; "
+                    + invocation.name().name() + " runs in-process (declare it durable to use them)");
+        }
         var entry = new TaskEntry(batch, invocation, name, phase, timeout == null ? runtime.defaultTimeout() : timeout,
-                captureMdc(), runtime.captureContexts());
+                captureMdc(), runtime.captureContexts(), options, durable);
         batch.add(group, entry);
         return entry;
     }

@@ -23,6 +23,9 @@ final class TaskEntry implements TaskHandle {
     final Invocation invocation;
     final Phase phase;
     final Duration timeout;
+    final TaskOptions options;
+    final boolean durable;
+    private volatile String durableId;
     final Map<String, String> mdc;
     final List<ContextPropagator.Snapshot> contexts;
     private final String name;
@@ -37,7 +40,14 @@ final class TaskEntry implements TaskHandle {
 
     TaskEntry(Batch batch, Invocation invocation, String name, Phase phase, Duration timeout, Map<String, String> mdc,
               List<ContextPropagator.Snapshot> contexts) {
+        this(batch, invocation, name, phase, timeout, mdc, contexts, TaskOptions.DEFAULT, false);
+    }
+
+    TaskEntry(Batch batch, Invocation invocation, String name, Phase phase, Duration timeout, Map<String, String> mdc,
+              List<ContextPropagator.Snapshot> contexts, TaskOptions options, boolean durable) {
         this.batch = batch;
+        this.options = options;
+        this.durable = durable;
         this.invocation = invocation;
         this.name = name == null ? invocation.name().name() : name;
         this.phase = phase;
@@ -50,7 +60,22 @@ final class TaskEntry implements TaskHandle {
 
     @Override
     public String id() {
-        return id;
+        var stored = durableId;
+        return stored != null ? stored : id;
+    }
+
+    /** The call a durable engine stores. */
+    TaskCall call() {
+        return TaskCall.from(invocation, options);
+    }
+
+    /** Whether a durable engine has stored this task (it then does not run in-process). */
+    boolean isStored() {
+        return durableId != null;
+    }
+
+    void stored(String engineId) {
+        this.durableId = engineId;
     }
 
     @Override

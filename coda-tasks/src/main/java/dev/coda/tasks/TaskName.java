@@ -13,7 +13,11 @@ import java.util.concurrent.ConcurrentHashMap;
  * @param method the method's name
  * @param methodReference whether it names a method (as opposed to a lambda body)
  */
-record TaskName(String name, String declaringClass, String method, boolean methodReference) {
+record TaskName(String name, String declaringClass, String method, boolean methodReference, boolean capturing) {
+
+    TaskName(String name, String declaringClass, String method, boolean methodReference) {
+        this(name, declaringClass, method, methodReference, false);
+    }
 
     private static final Map<Class<?>, TaskName> CACHE = new ConcurrentHashMap<>();
 
@@ -40,9 +44,9 @@ record TaskName(String name, String declaringClass, String method, boolean metho
                 if (method.startsWith("lambda$")) {
                     var parts = method.split("\\$");
                     var enclosing = parts.length > 1 ? parts[1] : "lambda";
-                    return new TaskName(simple + "." + enclosing + "$lambda", owner, method, false);
+                    return new TaskName(simple + "." + enclosing + "$lambda", owner, method, false, lambda.getCapturedArgCount() > 0);
                 }
-                return new TaskName(simple + "." + method, owner, method, true);
+                return new TaskName(simple + "." + method, owner, method, true, lambda.getCapturedArgCount() > 0);
             }
         } catch (ReflectiveOperationException | RuntimeException ignored) {
             // not a lambda: an ordinary class implementing the interface

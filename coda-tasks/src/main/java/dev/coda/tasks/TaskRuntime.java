@@ -57,6 +57,7 @@ public final class TaskRuntime implements AutoCloseable {
     private final TaskErrorHandler errorHandler;
     private final List<ContextPropagator> propagators;
     private final TaskMetrics metrics;
+    private final DurableHandoff handoff;
     private final ThreadFactory threads = Thread.ofVirtual().name("coda-task-", 0).factory();
 
     private final ConcurrentLinkedDeque<Queued> waiting = new ConcurrentLinkedDeque<>();
@@ -81,6 +82,7 @@ public final class TaskRuntime implements AutoCloseable {
         this.errorHandler = b.errorHandler;
         this.propagators = List.copyOf(b.propagators);
         this.metrics = new TaskMetrics(b.meterRegistry, this);
+        this.handoff = b.handoff;
     }
 
     /** A builder with the defaults: 512 concurrent units, 100,000 queued tasks, {@link OverflowPolicy#REJECT}, 30 s shutdown. */
@@ -116,7 +118,8 @@ public final class TaskRuntime implements AutoCloseable {
         if (batch.runtime() != this) {
             throw new IllegalArgumentException("these tasks belong to another TaskRuntime");
         }
-        var steps = batch.seal();
+        storeLate(tasks, unitFailed);
+        var steps = withoutDurable(batch.seal());
         var runnable = new ArrayList<Batch.Step>(steps.size());
         var skipped = new ArrayList<String>();
         int size = 0;
@@ -155,6 +158,78 @@ public final class TaskRuntime implements AutoCloseable {
         }
         submit(new Queued(batch, runnable, size));
         return batch.done.minimalCompletionStage();
+    }
+
+    /**
+     * Hands the unit's durable tasks to the durable engine, before the unit's answer is sent (the web layer
+     * calls it before writing the response, so that {@code 202 Accepted} means stored). Tasks whose phase
+     * does not match the outcome are not stored. Does nothing without a {@link Builder#durable} handoff.
+     *
+     * @throws Exception when the engine could not store them; none is then stored
+     */
+    public void persist(BackgroundTasks tasks, boolean unitFailed) throws Exception {
+        if (handoff == null) {
+            return;
+        }
+        var pending = new ArrayList<TaskEntry>();
+        for (var entry : tasks.batch().entries()) {
+            if (entry.durable && !entry.isStored() && !entry.state().isTerminal() && entry.phase.runs(unitFailed)) {
+                pending.add(entry);
+            }
+        }
+        if (pending.isEmpty()) {
+            return;
+        }
+        var ids = handoff.store(pending.stream().map(TaskEntry::call).toList());
+        if (ids.size() != pending.size()) {
+            throw new IllegalStateException("the durable engine returned " + ids.size() + " ids for " + pending.size() + " tasks");
+        }
+        for (int i = 0; i < pending.size(); i++) {
+            pending.get(i).stored(ids.get(i));
+        }
+    }
+
+    /** Stores durable tasks that {@link #persist} was not called for; a failure fails them, visibly. */
+    private void storeLate(BackgroundTasks tasks, boolean unitFailed) {
+        try {
+            persist(tasks, unitFailed);
+        } catch (Exception e) {
+            var batch = tasks.batch();
+            var names = new ArrayList<String>();
+            for (var entry : batch.entries()) {
+                if (entry.durable && !entry.isStored() && entry.phase.runs(unitFailed) && entry.finish(TaskState.FAILED, e)) {
+                    names.add(entry.name());
+                    metrics.finished(entry, TaskState.FAILED, -1);
+                    notifyErrorHandler(entry, e);
+                }
+            }
+            LOG.error("Could not store the durable task(s) {} of {} (request {})", names, batch.origin(), batch.correlationId(), e);
+        }
+    }
+
+    /** The steps without the durable tasks, which run elsewhere (or failed to be stored). */
+    private static List<Batch.Step> withoutDurable(List<Batch.Step> steps) {
+        var out = new ArrayList<Batch.Step>(steps.size());
+        for (var step : steps) {
+            switch (step) {
+                case Batch.Single s -> {
+                    if (!s.entry().durable) {
+                        out.add(s);
+                    }
+                }
+                case Batch.Group g -> {
+                    var members = g.members().stream().filter(m -> !m.durable).toList();
+                    if (!members.isEmpty()) {
+                        out.add(new Batch.Group(new ArrayList<>(members)));
+                    }
+                }
+            }
+        }
+        return out;
+    }
+
+    boolean isDurable(Invocation invocation, TaskOptions options) {
+        return handoff != null && handoff.isDurable(TaskCall.from(invocation, options));
     }
 
     private void skip(TaskEntry entry, boolean unitFailed, List<String> skipped) {
@@ -554,8 +629,18 @@ public final class TaskRuntime implements AutoCloseable {
         private TaskErrorHandler errorHandler;
         private final List<ContextPropagator> propagators = new ArrayList<>();
         private MeterRegistry meterRegistry;
+        private DurableHandoff handoff;
 
         private Builder() {
+        }
+
+        /**
+         * Sends the tasks {@code handoff} declares durable to a durable engine, stored before the response,
+         * instead of running them in-process.
+         */
+        public Builder durable(DurableHandoff durableHandoff) {
+            this.handoff = Objects.requireNonNull(durableHandoff, "durableHandoff");
+            return this;
         }
 
         /** How many units of work (requests) run their tasks at the same time; default 512. */

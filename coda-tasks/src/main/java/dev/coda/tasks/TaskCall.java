@@ -1,0 +1,106 @@
+package dev.coda.tasks;
+
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * One call of a task, as a durable engine stores it: the task's name, the method it names, the
+ * arguments, and the options. Built by {@link BackgroundTasks} for durable tasks, or directly with
+ * {@code of(...)} for an engine's transactional enqueue.
+ *
+ * <pre>{@code
+ * TaskCall call = TaskCall.of(FileJobs::process, fileId);
+ * call.name();         // "FileJobs.process"
+ * call.arguments();    // [fileId]
+ * }</pre>
+ *
+ * @param name the task's name: {@code SimpleClassName.method}
+ * @param declaringClass the binary name of the class declaring the method
+ * @param method the method's name
+ * @param arguments the arguments, in order (may contain {@code null})
+ * @param options queue, priority, delay, uniqueness, attempts
+ * @param plainMethodReference whether the task is a method reference capturing nothing (a static method,
+ *     or an unbound instance method): only those can be run from a name on another machine
+ */
+public record TaskCall(String name, String declaringClass, String method, List<Object> arguments, TaskOptions options,
+                       boolean plainMethodReference) {
+
+    public TaskCall {
+        Objects.requireNonNull(name, "name");
+        arguments = Collections.unmodifiableList(Arrays.asList(arguments.toArray()));
+        Objects.requireNonNull(options, "options");
+    }
+
+    /** This call with other options (queue, priority, delay, uniqueness, attempts). */
+    public TaskCall withOptions(TaskOptions newOptions) {
+        return new TaskCall(name, declaringClass, method, arguments, newOptions, plainMethodReference);
+    }
+
+    static TaskCall from(Invocation invocation, TaskOptions options) {
+        var n = invocation.name();
+        return new TaskCall(n.name(), n.declaringClass(), n.method(), Arrays.asList(invocation.args()), options,
+                n.methodReference() && !n.capturing());
+    }
+
+    /** The call of {@code task} with these arguments and default options. */
+    public static TaskCall of(TaskFunction.Of0 task) {
+        return from(Invocation.of(task, new Object[] {}), TaskOptions.DEFAULT);
+    }
+
+    /** The call of {@code task} with these arguments and default options. */
+    public static TaskCall of(TaskFunction.AsyncOf0 task) {
+        return from(Invocation.of(task, new Object[] {}), TaskOptions.DEFAULT);
+    }
+
+    /** The call of {@code task} with these arguments and default options. */
+    public static <A> TaskCall of(TaskFunction.Of1<A> task, A a) {
+        return from(Invocation.of(task, new Object[] {a}), TaskOptions.DEFAULT);
+    }
+
+    /** The call of {@code task} with these arguments and default options. */
+    public static <A> TaskCall of(TaskFunction.AsyncOf1<A> task, A a) {
+        return from(Invocation.of(task, new Object[] {a}), TaskOptions.DEFAULT);
+    }
+
+    /** The call of {@code task} with these arguments and default options. */
+    public static <A, B> TaskCall of(TaskFunction.Of2<A, B> task, A a, B b) {
+        return from(Invocation.of(task, new Object[] {a, b}), TaskOptions.DEFAULT);
+    }
+
+    /** The call of {@code task} with these arguments and default options. */
+    public static <A, B> TaskCall of(TaskFunction.AsyncOf2<A, B> task, A a, B b) {
+        return from(Invocation.of(task, new Object[] {a, b}), TaskOptions.DEFAULT);
+    }
+
+    /** The call of {@code task} with these arguments and default options. */
+    public static <A, B, C> TaskCall of(TaskFunction.Of3<A, B, C> task, A a, B b, C c) {
+        return from(Invocation.of(task, new Object[] {a, b, c}), TaskOptions.DEFAULT);
+    }
+
+    /** The call of {@code task} with these arguments and default options. */
+    public static <A, B, C> TaskCall of(TaskFunction.AsyncOf3<A, B, C> task, A a, B b, C c) {
+        return from(Invocation.of(task, new Object[] {a, b, c}), TaskOptions.DEFAULT);
+    }
+
+    /** The call of {@code task} with these arguments and default options. */
+    public static <A, B, C, D> TaskCall of(TaskFunction.Of4<A, B, C, D> task, A a, B b, C c, D d) {
+        return from(Invocation.of(task, new Object[] {a, b, c, d}), TaskOptions.DEFAULT);
+    }
+
+    /** The call of {@code task} with these arguments and default options. */
+    public static <A, B, C, D> TaskCall of(TaskFunction.AsyncOf4<A, B, C, D> task, A a, B b, C c, D d) {
+        return from(Invocation.of(task, new Object[] {a, b, c, d}), TaskOptions.DEFAULT);
+    }
+
+    /** The call of {@code task} with these arguments and default options. */
+    public static <A, B, C, D, E> TaskCall of(TaskFunction.Of5<A, B, C, D, E> task, A a, B b, C c, D d, E e) {
+        return from(Invocation.of(task, new Object[] {a, b, c, d, e}), TaskOptions.DEFAULT);
+    }
+
+    /** The call of {@code task} with these arguments and default options. */
+    public static <A, B, C, D, E> TaskCall of(TaskFunction.AsyncOf5<A, B, C, D, E> task, A a, B b, C c, D d, E e) {
+        return from(Invocation.of(task, new Object[] {a, b, c, d, e}), TaskOptions.DEFAULT);
+    }
+}
