@@ -115,16 +115,29 @@ class Tutorial001Test {
         }
     }
 
-    @Test
-    void getOnTheRouteIs405WithAnAllowHeaderAndWritesNothing() {
+    @ParameterizedTest
+    @ValueSource(strings = {"GET", "PUT", "DELETE", "PATCH", "OPTIONS"})
+    void otherMethodsOnTheRouteAre405WithAnAllowHeaderAndWriteNothing(String method) {
         try (var client = TestClient.of(Tutorial001.app())) {
-            var response = client.get("/send-notification/foo@example.com");
+            var response = client.request(method, "/send-notification/foo@example.com").send();
 
             assertThat(response.status()).isEqualTo(405);
             assertThat(response.header("allow")).contains("POST");
             assertThat(response.header("content-type")).contains("application/json");
             assertThat(response.json()).isEqualTo(Map.of("detail", "Method Not Allowed"));
             assertThat(response.tasks()).isEmpty();
+            assertThat(log).doesNotExist();
+        }
+    }
+
+    /** HEAD falls back to GET routes only, as in Starlette: on a POST route it is a 405 too. */
+    @Test
+    void headOnTheRouteIs405WithAnAllowHeader() {
+        try (var client = TestClient.of(Tutorial001.app())) {
+            var response = client.head("/send-notification/foo@example.com");
+
+            assertThat(response.status()).isEqualTo(405);
+            assertThat(response.header("allow")).contains("POST");
             assertThat(log).doesNotExist();
         }
     }
@@ -137,6 +150,19 @@ class Tutorial001Test {
 
             assertThat(response.status()).isEqualTo(404);
             assertThat(response.json()).isEqualTo(Map.of("detail", "Not Found"));
+            assertThat(log).doesNotExist();
+        }
+    }
+
+    /** Starlette's {@code redirect_slashes}: a trailing slash is redirected to the route, and nothing is written. */
+    @Test
+    void aTrailingSlashIsATemporaryRedirectToThePathWithoutItAndWritesNothing() {
+        try (var client = TestClient.of(Tutorial001.app())) {
+            var response = client.post("/send-notification/foo@example.com/");
+
+            assertThat(response.status()).isEqualTo(307);
+            assertThat(response.header("location")).contains("http://testserver/send-notification/foo@example.com");
+            assertThat(response.tasks()).isEmpty();
             assertThat(log).doesNotExist();
         }
     }

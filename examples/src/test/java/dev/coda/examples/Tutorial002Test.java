@@ -172,4 +172,16 @@ class Tutorial002Test {
             assertThat(log).doesNotExist();
         }
     }
+
+    /** Starlette's {@code redirect_slashes}: a trailing slash is redirected, query kept, and neither task runs. */
+    @Test
+    void aTrailingSlashIsATemporaryRedirectThatKeepsTheQueryAndRunsNeitherTask() {
+        try (var client = TestClient.of(Tutorial002.app())) {
+            var response = client.post("/send-notification/foo@example.com/?q=some-query");
+
+            assertThat(response.status()).isEqualTo(307);
+            assertThat(response.header("location")).contains("http://testserver/send-notification/foo@example.com?q=some-query");
+            assertThat(log).doesNotExist();
+        }
+    }
 }
