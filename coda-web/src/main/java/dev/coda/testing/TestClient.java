@@ -139,7 +139,7 @@ public final class TestClient implements AutoCloseable {
     private boolean observe(Outcome outcome, BackgroundTasks tasks, CompletionStage<Void> done) {
         var id = outcome.state().header(REQUEST_ID).orElse(null);
         var handles = tasks == null ? List.<TaskHandle>of() : tasks.handles();
-        if (mode == TaskMode.HOLD && outcome.routed()) {
+        if (mode == TaskMode.HOLD && (tasks != null || !outcome.state().cleanups().isEmpty())) {
             held.add(new Held(outcome, tasks));
             if (id != null) {
                 finished(id).complete(handles);
@@ -191,21 +191,30 @@ public final class TestClient implements AutoCloseable {
     }
 
     /**
-     * In {@link TaskMode#HOLD}: runs the held tasks as the server would have (request by request, then
-     * each request's dependency cleanups) and waits for them; returns their handles, now terminal.
+     * In {@link TaskMode#HOLD}: runs the held tasks request by request, in the order the requests were
+     * answered: each request's tasks as the server would have (phases, failures, timeouts), then its
+     * dependency cleanups, before the next request's begin. Returns their handles, now terminal.
      */
     public List<TaskHandle> runHeldTasks() {
-        var handles = heldTasks();
         var batch = List.copyOf(held);
         held.removeAll(batch);
-        var all = new ArrayList<CompletableFuture<Void>>();
+        var handles = new ArrayList<TaskHandle>();
+        long deadline = System.nanoTime() + TIMEOUT.toNanos();
         for (var h : batch) {
-            all.add(afterResponse.run(h.outcome(), h.tasks()).toCompletableFuture());
-        }
-        try {
-            CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
-        } catch (Exception e) {
-            throw new IllegalStateException("held tasks did not finish within " + TIMEOUT + ": " + e, e);
+            if (h.tasks() != null) {
+                handles.addAll(h.tasks().handles());
+            }
+            try {
+                afterResponse.run(h.outcome(), h.tasks()).toCompletableFuture()
+                        .get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+            } catch (java.util.concurrent.TimeoutException e) {
+                throw new IllegalStateException("held tasks did not finish within " + TIMEOUT, e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted", e);
+            } catch (java.util.concurrent.ExecutionException e) {
+                throw new IllegalStateException("running the held tasks failed: " + e.getCause(), e.getCause());
+            }
         }
         return handles;
     }
