@@ -1,12 +1,14 @@
 package dev.coda;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import ch.qos.logback.classic.Level;
 import dev.coda.tasks.BackgroundTasks;
 import dev.coda.tasks.ContextPropagator;
 import dev.coda.tasks.TaskHandle;
+import dev.coda.tasks.TaskRuntime;
 import dev.coda.tasks.TaskState;
 import dev.coda.testing.TestClient;
 import dev.coda.testing.TestResponse;
@@ -547,5 +549,31 @@ class BackgroundTasksTest {
                 .counter().count()).isEqualTo(3.0);
         assertThat(registry.get("coda.tasks.duration").tag("task", "Notifications.send").tag("outcome", "succeeded")
                 .timer().count()).isEqualTo(3);
+    }
+
+    // ---------------------------------------------------------------- a runtime of one's own
+
+    @Test
+    void anAppGivenATaskRuntimeRunsItsTasksThere() {
+        var registry = new SimpleMeterRegistry();
+        var runtime = TaskRuntime.builder().meterRegistry(registry).build();
+        toClose.add(runtime);
+        var client = client(Coda.app().routes(new Handles()).tasks(runtime));
+
+        var response = client.post("/send-notification/ada@example.com");
+
+        assertThat(states(response)).containsExactly(TaskState.SUCCEEDED);
+        assertThat(registry.get("coda.tasks.completed").tag("task", "Notifications.send").tag("outcome", "succeeded")
+                .counter().count()).isEqualTo(1.0);
+    }
+
+    @Test
+    void backgroundTaskSettingsGivenWithARuntimeOfOnesOwnAreReportedRatherThanIgnored() {
+        var runtime = TaskRuntime.create();
+        toClose.add(runtime);
+        var app = Coda.app().routes(new Handles()).tasks(runtime).backgroundTasks(b -> b.maxConcurrency(4));
+
+        assertThatThrownBy(app::build).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("backgroundTasks(...)").hasMessageContaining("tasks(...)");
     }
 }

@@ -266,4 +266,41 @@ class TestClientTasksTest {
         }
         assertThat(events).containsExactly("delivered to ada@example.com");
     }
+
+    // ---------------------------------------------------------------- several clients, or a client and a server, of one app
+
+    @Test
+    void twoClientsOfOneAppEachAwaitTheTasksOfTheirOwnRequests() {
+        var app = Coda.app().routes(new Routes()).build();
+        var first = TestClient.of(app);
+        clients.add(first);
+        var second = TestClient.of(app, TaskMode.HOLD);
+        clients.add(second);
+
+        var awaited = first.post("/items/pen");
+        var held = second.post("/items/ink");
+
+        assertThat(states(awaited.tasks())).containsExactly(TaskState.SUCCEEDED, TaskState.SUCCEEDED);
+        assertThat(states(held.tasks())).containsExactly(TaskState.QUEUED, TaskState.QUEUED);
+        assertThat(first.heldTasks()).isEmpty();
+        assertThat(second.heldTasks()).containsExactlyElementsOf(held.tasks());
+        assertThat(events).containsExactly("indexed pen", "mailed pen");
+    }
+
+    @Test
+    void aHoldingClientDoesNotHoldTheTasksOfRequestsToTheSameAppStartedAsAServer() throws Exception {
+        var app = Coda.app().routes(new Routes()).host("127.0.0.1").port(0).build();
+        var client = TestClient.of(app, TaskMode.HOLD);
+        clients.add(client);
+        try (var server = app.start(); var http = java.net.http.HttpClient.newHttpClient()) {
+            var response = http.send(java.net.http.HttpRequest.newBuilder(server.uri().resolve("/items/pen"))
+                    .POST(java.net.http.HttpRequest.BodyPublishers.noBody()).timeout(WAIT).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString());
+
+            assertThat(response.statusCode()).isEqualTo(200);
+            await().atMost(WAIT).until(() -> events.size() == 2);
+            assertThat(events).containsExactly("indexed pen", "mailed pen");
+            assertThat(client.heldTasks()).isEmpty();
+        }
+    }
 }
