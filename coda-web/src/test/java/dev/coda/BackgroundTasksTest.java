@@ -22,6 +22,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -166,6 +167,33 @@ class BackgroundTasksTest {
         assertThat(names(response)).containsExactly("BackgroundTasksTest.Layered.record");
     }
 
+    final class Late {
+        volatile BackgroundTasks kept;
+
+        void addAnother() {
+            kept.addTask(notifications::send, "ops@example.com", "too late");
+        }
+
+        @Post("/late")
+        public String late(BackgroundTasks tasks) {
+            kept = tasks;
+            tasks.addTask(this::addAnother);
+            return "ok";
+        }
+    }
+
+    @Test
+    void noTaskCanBeAddedToARequestsBackgroundTasksOnceTheyWereHandedOver() {
+        var client = client(Coda.app().routes(new Late()));
+
+        var response = client.post("/late");
+
+        assertThat(states(response)).containsExactly(TaskState.FAILED);
+        assertThat(response.tasks().getFirst().failure()).get().isInstanceOf(IllegalStateException.class)
+                .extracting(Throwable::getMessage).asString().contains("POST /late", "already");
+        assertThat(notifications.sent).isEmpty();
+    }
+
     // ---------------------------------------------------------------- failures
 
     final class Signup {
@@ -305,7 +333,7 @@ class BackgroundTasksTest {
         assertThat(response.status()).as(response.text()).isEqualTo(status);
         assertThat(names(response)).containsExactly("Notifications.send", "Notifications.page", "Notifications.count");
         assertThat(states(response)).containsExactly(TaskState.CANCELLED, TaskState.SUCCEEDED, TaskState.SUCCEEDED);
-        assertThat(response.tasks().getFirst().failure()).get().isInstanceOf(java.util.concurrent.CancellationException.class);
+        assertThat(response.tasks().getFirst().failure()).get().isInstanceOf(CancellationException.class);
         assertThat(notifications.sent).containsExactly("paged: order failed", "counted: order attempt");
         var route = "POST " + path.replaceAll("\\?.*", "");
         assertThat(logs.of("dev.coda.tasks", Level.WARN, route, "Notifications.send", "will not run")).hasSize(1);

@@ -172,6 +172,47 @@ class BackgroundTasksTimingTest {
         }
     }
 
+    /** Tasks that read the request they were added by, once the response has been sent. */
+    final class Echo {
+        final Map<String, String> seen = new ConcurrentHashMap<>();
+        final CountDownLatch mayRead = new CountDownLatch(1);
+
+        void readLater(Request request) throws InterruptedException {
+            if (!mayRead.await(30, TimeUnit.SECONDS)) {
+                throw new IllegalStateException("never allowed to read");
+            }
+            seen.put("tenant", request.header("X-Tenant").orElse("none"));
+            seen.put("path", request.path());
+            seen.put("query", request.queryParam("q").orElse("none"));
+        }
+
+        @Get("/echo/{name}")
+        public String echo(String name, Request request, BackgroundTasks tasks) {
+            if (name.equals("first")) {
+                tasks.addTask(this::readLater, request);
+            }
+            return name;
+        }
+    }
+
+    @Test
+    void aTaskReadsItsOwnRequestAfterTheResponseEvenOnceTheNextRequestOnTheConnectionWasAnswered() throws IOException {
+        var routes = new Echo();
+        var server = start(Coda.app().routes(routes));
+        try (var connection = new RawHttp(server.port())) {
+            var first = connection.send("GET /echo/first?q=one HTTP/1.1\r\nHost: localhost\r\nX-Tenant: acme\r\n\r\n").read();
+            var second = connection.send("GET /echo/second?q=two HTTP/1.1\r\nHost: localhost\r\nX-Tenant: globex\r\n\r\n").read();
+            assertThat(first.body()).isEqualTo("\"first\"");
+            assertThat(second.body()).isEqualTo("\"second\"");
+
+            routes.mayRead.countDown();
+
+            await().atMost(WAIT).until(() -> routes.seen.size() == 3);
+            assertThat(routes.seen).containsEntry("tenant", "acme").containsEntry("path", "/echo/first")
+                    .containsEntry("query", "one");
+        }
+    }
+
     // ---------------------------------------------------------------- after-response work does not hold the connection
 
     record Session(String id) {

@@ -8,6 +8,9 @@ import dev.coda.tasks.TaskHandle;
 import dev.coda.tasks.TaskState;
 import dev.coda.testing.TestClient;
 import dev.coda.testing.TestClient.TaskMode;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -292,10 +295,10 @@ class TestClientTasksTest {
         var app = Coda.app().routes(new Routes()).host("127.0.0.1").port(0).build();
         var client = TestClient.of(app, TaskMode.HOLD);
         clients.add(client);
-        try (var server = app.start(); var http = java.net.http.HttpClient.newHttpClient()) {
-            var response = http.send(java.net.http.HttpRequest.newBuilder(server.uri().resolve("/items/pen"))
-                    .POST(java.net.http.HttpRequest.BodyPublishers.noBody()).timeout(WAIT).build(),
-                    java.net.http.HttpResponse.BodyHandlers.ofString());
+        try (var server = app.start(); var http = HttpClient.newHttpClient()) {
+            var response = http.send(HttpRequest.newBuilder(server.uri().resolve("/items/pen"))
+                    .POST(HttpRequest.BodyPublishers.noBody()).timeout(WAIT).build(),
+                    HttpResponse.BodyHandlers.ofString());
 
             assertThat(response.statusCode()).isEqualTo(200);
             await().atMost(WAIT).until(() -> events.size() == 2);
