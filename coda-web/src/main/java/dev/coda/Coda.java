@@ -110,6 +110,7 @@ public final class Coda {
         private Duration idleTimeout = Duration.ofSeconds(30);
         private TaskRuntime tasks;
         private final TaskRuntime.Builder taskSettings = TaskRuntime.builder();
+        private boolean taskSettingsGiven;
 
         private Builder() {
         }
@@ -206,10 +207,14 @@ public final class Coda {
          */
         public Builder backgroundTasks(Consumer<TaskRuntime.Builder> settings) {
             settings.accept(taskSettings);
+            taskSettingsGiven = true;
             return this;
         }
 
-        /** Runs background tasks on {@code runtime} (for example one shared by several apps); the app drains it when it stops. */
+        /**
+         * Runs background tasks on {@code runtime} (for example one shared by several apps); the app drains it when it
+         * stops. The runtime has its own settings: {@link #backgroundTasks} cannot be used with it.
+         */
         public Builder tasks(TaskRuntime runtime) {
             this.tasks = Objects.requireNonNull(runtime, "runtime");
             return this;
@@ -221,6 +226,10 @@ public final class Coda {
          * @throws IllegalStateException listing every problem found in the declarations
          */
         public Coda build() {
+            if (tasks != null && taskSettingsGiven) {
+                throw new IllegalStateException("Coda cannot start: background task settings were given with backgroundTasks(...) "
+                        + "and a runtime with tasks(...), whose own settings would silently win; configure the runtime instead");
+            }
             var settings = new Settings(host, port, maxRequestBodySize, shutdownTimeout, idleTimeout);
             var taskRuntime = tasks != null ? tasks : taskSettings.build();
             Application application = AppCompiler.compile(routes, dependencies, requires, exceptionHandlers, settings, taskRuntime);
