@@ -65,6 +65,7 @@ public final class Coda {
     }
 
     private void drainTasks() {
+        runtime.afterResponse().awaitHandedOver(runtime.tasks().shutdownTimeout());
         runtime.tasks().close();
     }
 

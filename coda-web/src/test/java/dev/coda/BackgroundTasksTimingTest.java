@@ -27,7 +27,6 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -315,8 +314,6 @@ class BackgroundTasksTimingTest {
     }
 
     @Test
-    @Disabled("coda-tasks calls the error handler of a rejected task on the dispatching thread, i.e. Jetty's completion "
-            + "of the exchange, so a slow handler holds the connection; TaskRuntime.reject should notify it on a task thread")
     void anErrorHandlerThatBlocksOnARejectedTaskDoesNotHoldTheConnection() throws IOException {
         var routes = new Jobs();
         var registry = new SimpleMeterRegistry();

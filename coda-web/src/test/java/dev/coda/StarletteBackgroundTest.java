@@ -24,7 +24,6 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -311,7 +310,6 @@ class StarletteBackgroundTest {
      * response's tasks when the request was routed, and {@code AfterResponse.run} returns at once for an
      * unrouted outcome.
      */
-    @Disabled("BUG in coda-web: a task attached to an exception handler's response for an unrouted request (404/405) is dropped silently; see the Javadoc")
     @Test
     void aTaskAttachedByAnExceptionHandlerToANotFoundForAnUnknownPathRuns() {
         var effects = new Effects();

@@ -68,8 +68,38 @@ public class AfterResponse {
         return state.scopedIfCreated(BackgroundTasks.class) != null || !state.cleanups().isEmpty();
     }
 
+    private final java.util.concurrent.atomic.AtomicInteger pending = new java.util.concurrent.atomic.AtomicInteger();
+
+    /** A completion listener was registered: its work is pending until {@link #completed} has handed it over. */
+    public void expect() {
+        pending.incrementAndGet();
+    }
+
+    /**
+     * Waits until every registered completion has handed its work over, or the deadline: Jetty's graceful
+     * stop counts a request as finished before its completion listener has run, and the tasks of the last
+     * requests must reach the task runtime before the runtime stops accepting tasks.
+     *
+     * @return whether nothing is pending any more
+     */
+    public boolean awaitHandedOver(java.time.Duration deadline) {
+        long end = System.nanoTime() + deadline.toNanos();
+        while (pending.get() > 0 && System.nanoTime() < end) {
+            java.util.concurrent.locks.LockSupport.parkNanos(java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(5));
+        }
+        return pending.get() == 0;
+    }
+
     /** Called by Jetty's completion listener; {@code failure} is {@code null} when the response was fully sent. */
     public void completed(Outcome outcome, Throwable failure) {
+        try {
+            handOver(outcome);
+        } finally {
+            pending.decrementAndGet();
+        }
+    }
+
+    private void handOver(Outcome outcome) {
         var requestTasks = outcome.state().scopedIfCreated(BackgroundTasks.class);
         var watcher = observer;
         if (watcher != null) {
