@@ -11,6 +11,7 @@ import dev.coda.Response;
 import dev.coda.internal.Internals;
 import dev.coda.internal.binding.JsonSyntax;
 import dev.coda.tasks.BackgroundTasks;
+import dev.coda.tasks.TaskRuntime;
 import dev.coda.internal.inject.HttpInput;
 import dev.coda.internal.inject.RequestState;
 import dev.coda.internal.routing.Router;
@@ -42,9 +43,16 @@ public final class Application {
     private final ObjectMapper mapper;
     private final Settings settings;
     private final Function<RequestState, BackgroundTasks> backgroundTasks;
+    private final TaskRuntime tasks;
 
     public Application(Router<Route> router, Map<Class<?>, ExceptionHandler<?>> exceptionHandlers, ObjectMapper mapper,
-                       Settings settings, Function<RequestState, BackgroundTasks> backgroundTasks) {
+                       Settings settings, TaskRuntime tasks) {
+        this(router, exceptionHandlers, mapper, settings, tasks, state -> tasks.newTasks(state.origin(), state.id()));
+    }
+
+    private Application(Router<Route> router, Map<Class<?>, ExceptionHandler<?>> exceptionHandlers, ObjectMapper mapper,
+                        Settings settings, TaskRuntime tasks, Function<RequestState, BackgroundTasks> backgroundTasks) {
+        this.tasks = tasks;
         this.router = router;
         this.exceptionHandlers = Map.copyOf(exceptionHandlers);
         this.mapper = mapper;
@@ -54,7 +62,7 @@ public final class Application {
 
     /** The same application with other settings. */
     public Application(Application other, Settings settings) {
-        this(other.router, other.exceptionHandlers, other.mapper, settings, other.backgroundTasks);
+        this(other.router, other.exceptionHandlers, other.mapper, settings, other.tasks, other.backgroundTasks);
     }
 
     public Settings settings() {
@@ -71,14 +79,34 @@ public final class Application {
         var state = match instanceof Router.Found<Route> found ? routed(input, found) : new RequestState(input, Map.of());
         MDC.put(REQUEST_ID, state.id());
         try {
-            return switch (match) {
+            var outcome = switch (match) {
                 case Router.Found<Route> found -> invoke(found.route(), state);
                 case Router.WrongMethod<Route> wrong -> failure(new HttpException(405, "Method Not Allowed",
                         Map.of("Allow", String.join(", ", wrong.allowed()))), state, false);
                 case Router.NotFound<Route> none -> notFound(input, state);
             };
+            return storeDurableTasks(outcome);
         } finally {
             MDC.remove(REQUEST_ID);
+        }
+    }
+
+    /**
+     * Stores the request's durable tasks before the response is written, so that an answer such as
+     * {@code 202 Accepted} means "stored". If they cannot be stored the answer is a 500, and none is.
+     */
+    private Outcome storeDurableTasks(Outcome outcome) {
+        var requestTasks = outcome.state().scopedIfCreated(BackgroundTasks.class);
+        if (requestTasks == null || tasks == null) {
+            return outcome;
+        }
+        try {
+            tasks.persist(requestTasks, outcome.failed());
+            return outcome;
+        } catch (Exception e) {
+            LOG.error("Could not store the durable tasks of {} {}; answering 500", outcome.state().method(),
+                    outcome.state().path(), e);
+            return internalError(outcome.state(), outcome.routed());
         }
     }
 
