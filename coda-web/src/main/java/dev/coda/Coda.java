@@ -1,6 +1,7 @@
 package dev.coda;
 
 import dev.coda.internal.Internals;
+import dev.coda.tasks.DurableHandoff;
 import dev.coda.tasks.TaskRuntime;
 import dev.coda.internal.server.AfterResponse;
 import dev.coda.internal.server.AppCompiler;
@@ -210,6 +211,19 @@ public final class Coda {
             settings.accept(taskSettings);
             taskSettingsGiven = true;
             return this;
+        }
+
+        /**
+         * Makes some tasks durable: stored by a task engine before the response is sent and run by workers,
+         * instead of running in this process. The handlers' {@code addTask} calls stay the same.
+         *
+         * <pre>{@code
+         * var durable = DurableTasks.on(TaskEngine.sqlite(Path.of("tasks.db"))).task(FileJobs::process).build();
+         * Coda.app().routes(new FilesApi()).durable(durable).run();
+         * }</pre>
+         */
+        public Builder durable(DurableHandoff handoff) {
+            return backgroundTasks(settings -> settings.durable(handoff));
         }
 
         /**
