@@ -23,9 +23,12 @@ import java.util.Objects;
  * @param options queue, priority, delay, uniqueness, attempts
  * @param plainMethodReference whether the task is a method reference capturing nothing (a static method,
  *     or an unbound instance method): only those can be run from a name on another machine
+ * @param id the id the task should be stored under (the id its {@link TaskHandle} already shows), or
+ *     {@code null} to let the engine choose; an engine may answer with another id for a task whose unique
+ *     key is held by an existing task
  */
 public record TaskCall(String name, String declaringClass, String method, List<Object> arguments, TaskOptions options,
-                       boolean plainMethodReference) {
+                       boolean plainMethodReference, String id) {
 
     public TaskCall {
         Objects.requireNonNull(name, "name");
@@ -35,13 +38,17 @@ public record TaskCall(String name, String declaringClass, String method, List<O
 
     /** This call with other options (queue, priority, delay, uniqueness, attempts). */
     public TaskCall withOptions(TaskOptions newOptions) {
-        return new TaskCall(name, declaringClass, method, arguments, newOptions, plainMethodReference);
+        return new TaskCall(name, declaringClass, method, arguments, newOptions, plainMethodReference, id);
     }
 
     static TaskCall from(Invocation invocation, TaskOptions options) {
+        return from(invocation, options, null);
+    }
+
+    static TaskCall from(Invocation invocation, TaskOptions options, String id) {
         var n = invocation.name();
         return new TaskCall(n.name(), n.declaringClass(), n.method(), Arrays.asList(invocation.args()), options,
-                n.methodReference() && !n.capturing());
+                n.methodReference() && !n.capturing(), id);
     }
 
     /** The call of {@code task} with these arguments and default options. */

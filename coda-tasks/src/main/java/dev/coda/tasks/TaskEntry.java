@@ -55,7 +55,7 @@ final class TaskEntry implements TaskHandle {
         this.mdc = mdc;
         this.contexts = contexts;
         var random = ThreadLocalRandom.current();
-        this.id = Long.toHexString(random.nextLong() | Long.MIN_VALUE) + Long.toHexString(random.nextLong() | Long.MIN_VALUE);
+        this.id = new java.util.UUID(random.nextLong(), random.nextLong()).toString();
     }
 
     @Override
@@ -64,9 +64,9 @@ final class TaskEntry implements TaskHandle {
         return stored != null ? stored : id;
     }
 
-    /** The call a durable engine stores. */
+    /** The call a durable engine stores, under this handle's id. */
     TaskCall call() {
-        return TaskCall.from(invocation, options);
+        return TaskCall.from(invocation, options, id);
     }
 
     /** Whether a durable engine has stored this task (it then does not run in-process). */
