@@ -289,14 +289,7 @@ public final class Validation {
 
     /** FastAPI reports path, then query, header, cookie and body errors. */
     static int sourceRank(Loc loc) {
-        return switch (String.valueOf(loc.toList().getFirst())) {
-            case "path" -> 1;
-            case "query" -> 2;
-            case "header" -> 3;
-            case "cookie" -> 4;
-            case "body" -> 5;
-            default -> 0;
-        };
+        return Errors.sourceRank(loc.toList());
     }
 
     private static void report(ConstraintViolation<?> v, Loc loc, Errors errors) {
