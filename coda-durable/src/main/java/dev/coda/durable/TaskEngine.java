@@ -23,6 +23,9 @@ import javax.sql.DataSource;
  * worker dies, the lease ends and another worker runs the task again. A slow worker that is alive keeps
  * its task.
  *
+ * <p>Every method runs in one transaction; a database failure is thrown as a {@link TaskEngineException}
+ * and changes nothing.
+ *
  * @apiNote Applications use {@link DurableTasks} and {@link Worker}; the claim-side methods here are the
  *     engine SPI they are built on, public so that other engines (Redis, RabbitMQ) can implement it.
  */
@@ -53,8 +56,32 @@ public interface TaskEngine extends AutoCloseable {
                    int maxAttempts) {
     }
 
-    /** A task a worker has claimed. */
-    record ClaimedTask(String id, String name, String queue, String argumentsJson, int attempt, int maxAttempts) {
+    /**
+     * A task a worker has claimed.
+     *
+     * @param attempt this attempt's number (1 for the first); greater than {@code maxAttempts} only for a
+     *     task recovered from a lost worker after its last allowed attempt, which must not run again (the
+     *     worker records it as failed: "worker lost")
+     * @param lostBy when the claim recovers a task whose previous lease expired (its worker died or hung), that
+     *     worker's id; {@code null} for an ordinary claim
+     */
+    record ClaimedTask(String id, String name, String queue, String argumentsJson, int attempt, int maxAttempts,
+                       String lostBy) {
+
+        /** An ordinary claim (not a recovery). */
+        public ClaimedTask(String id, String name, String queue, String argumentsJson, int attempt, int maxAttempts) {
+            this(id, name, queue, argumentsJson, attempt, maxAttempts, null);
+        }
+
+        /** Whether this claim recovers a task from a worker whose lease expired. */
+        public boolean recovered() {
+            return lostBy != null;
+        }
+
+        /** Whether the task's attempts are used up: it was lost during its last allowed attempt and must not run. */
+        public boolean exhausted() {
+            return attempt > maxAttempts;
+        }
     }
 
     /** What became of a claimed task. */
@@ -107,7 +134,10 @@ public interface TaskEngine extends AutoCloseable {
     /** Gives claimed tasks back, ready to run (graceful shutdown); the attempt does not count. */
     void release(String workerId, Collection<String> ids);
 
-    /** Waits until tasks may be ready (a notification, or the timeout for polling engines). */
+    /**
+     * Waits until tasks may be ready: a task was stored since the calling thread's last {@link #claim} (by
+     * this engine, or, on PostgreSQL, a notification from another process), or the timeout passed.
+     */
     void awaitWork(Duration timeout) throws InterruptedException;
 
     /** Releases the engine's connections. */
