@@ -34,7 +34,7 @@ final class TestDatabases {
         }
         var message = "PostgreSQL is not reachable for the durable task tests (" + problem + ")";
         if ("true".equalsIgnoreCase(System.getenv("CI"))) {
-            fail(message + "; CI=true requires it: start the server (see DEVELOPERS.md)");
+            fail(message + "; CI=true requires it: start PostgreSQL on 127.0.0.1:5432 with a database test, or set CODA_TEST_PG_URL");
         }
         Assumptions.abort(message + "; skipping the PostgreSQL variant (with CI=true this is a failure)");
         throw new AssertionError("unreachable");

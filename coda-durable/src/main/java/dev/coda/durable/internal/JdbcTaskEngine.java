@@ -246,7 +246,10 @@ public abstract sealed class JdbcTaskEngine implements TaskEngine permits Sqlite
         }
         tasks.forEach(JdbcTaskEngine::check);
         try {
-            var ids = transaction(connection -> insert(connection, tasks));
+            // one task without a unique key is one INSERT: atomic by itself, no transaction of its own needed
+            var ids = tasks.size() == 1 && tasks.get(0).uniqueKey() == null
+                    ? statement(connection -> insert(connection, tasks))
+                    : transaction(connection -> insert(connection, tasks));
             stored();
             return ids;
         } catch (SQLException e) {
@@ -287,8 +290,12 @@ public abstract sealed class JdbcTaskEngine implements TaskEngine permits Sqlite
                 }
                 var id = Ids.next();
                 bindInsert(plain, id, task);
-                plain.addBatch();
-                batched++;
+                if (tasks.size() == 1) {
+                    plain.executeUpdate();
+                } else {
+                    plain.addBatch();
+                    batched++;
+                }
                 ids.add(id);
             }
             if (batched > 0) {
@@ -570,23 +577,32 @@ public abstract sealed class JdbcTaskEngine implements TaskEngine permits Sqlite
         if (completions.isEmpty()) {
             return;
         }
+        var succeeded = new ArrayList<Completion.Succeeded>(completions.size());
+        var others = new ArrayList<Completion>();
+        for (var completion : completions) {
+            if (completion instanceof Completion.Succeeded s) {
+                succeeded.add(s);
+            } else {
+                others.add(completion);
+            }
+        }
         try {
+            if (others.isEmpty()) {
+                statement(connection -> {
+                    succeed(connection, workerId, succeeded);
+                    return null;
+                });
+                return;
+            }
             transaction(connection -> {
-                PreparedStatement succeed = null;
+                if (!succeeded.isEmpty()) {
+                    succeed(connection, workerId, succeeded);
+                }
                 PreparedStatement retry = null;
                 PreparedStatement fail = null;
                 try {
-                    for (var completion : completions) {
+                    for (var completion : others) {
                         switch (completion) {
-                            case Completion.Succeeded s -> {
-                                if (succeed == null) {
-                                    succeed = connection.prepareStatement(succeedSql);
-                                }
-                                succeed.setString(1, s.resultJson());
-                                succeed.setString(2, s.id());
-                                succeed.setString(3, workerId);
-                                succeed.addBatch();
-                            }
                             case Completion.Retry r -> {
                                 if (retry == null) {
                                     retry = connection.prepareStatement(retrySql);
@@ -606,24 +622,46 @@ public abstract sealed class JdbcTaskEngine implements TaskEngine permits Sqlite
                                 fail.setString(3, workerId);
                                 fail.addBatch();
                             }
+                            case Completion.Succeeded ignored -> throw new AssertionError();
                         }
                     }
-                    for (var statement : new PreparedStatement[] {succeed, retry, fail}) {
-                        if (statement != null) {
-                            statement.executeBatch();
-                        }
+                    if (retry != null) {
+                        retry.executeBatch();
+                    }
+                    if (fail != null) {
+                        fail.executeBatch();
                     }
                 } finally {
-                    for (var statement : new PreparedStatement[] {succeed, retry, fail}) {
-                        if (statement != null) {
-                            statement.close();
-                        }
+                    if (retry != null) {
+                        retry.close();
+                    }
+                    if (fail != null) {
+                        fail.close();
                     }
                 }
                 return null;
             });
         } catch (SQLException e) {
             throw failure("record " + completions.size() + " completion(s)", e);
+        }
+    }
+
+    /** Records successes of tasks {@code workerId} holds (one statement per task; PostgreSQL does them in one). */
+    void succeed(Connection connection, String workerId, List<Completion.Succeeded> succeeded) throws SQLException {
+        try (var statement = connection.prepareStatement(succeedSql)) {
+            for (var s : succeeded) {
+                statement.setString(1, s.resultJson());
+                statement.setString(2, s.id());
+                statement.setString(3, workerId);
+                if (succeeded.size() == 1) {
+                    statement.executeUpdate();
+                } else {
+                    statement.addBatch();
+                }
+            }
+            if (succeeded.size() > 1) {
+                statement.executeBatch();
+            }
         }
     }
 

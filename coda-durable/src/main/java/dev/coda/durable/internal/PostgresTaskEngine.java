@@ -12,7 +12,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import dev.coda.durable.TaskEngine.Completion;
 import java.util.Collection;
+import java.util.List;
 import java.util.Locale;
 import java.util.regex.Pattern;
 import javax.sql.DataSource;
@@ -50,6 +52,7 @@ public final class PostgresTaskEngine extends JdbcTaskEngine {
     private final String listenUrl;
     private final String schema;
     private final String channel;
+    private final String succeedManySql;
     private final Object listenerLock = new Object();
     private Thread listener;
     private volatile boolean closed;
@@ -62,6 +65,9 @@ public final class PostgresTaskEngine extends JdbcTaskEngine {
         this.schema = schema;
         var name = "coda_tasks_" + schema;
         this.channel = name.length() <= 63 ? name : "coda_tasks_" + Integer.toHexString(schema.hashCode());
+        this.succeedManySql = "UPDATE " + schema + ".coda_tasks AS t SET state = 'succeeded', result = u.result, finished_at = now(),"
+                + " lease_owner = NULL, lease_until = NULL FROM unnest(?::text[], ?::text[]) AS u(id, result)"
+                + " WHERE t.id = u.id AND t.lease_owner = ? AND t.state = 'running'";
         migrate();
     }
 
@@ -255,6 +261,27 @@ public final class PostgresTaskEngine extends JdbcTaskEngine {
             });
         } catch (SQLException e) {
             LOG.debug("Could not notify {} of requeued tasks: {}", describe(), e.getMessage());
+        }
+    }
+
+    /** All successes in one statement: the ids and results as two arrays. */
+    @Override
+    void succeed(Connection connection, String workerId, List<Completion.Succeeded> succeeded) throws SQLException {
+        if (succeeded.size() == 1) {
+            super.succeed(connection, workerId, succeeded);
+            return;
+        }
+        var ids = new String[succeeded.size()];
+        var results = new String[succeeded.size()];
+        for (int i = 0; i < ids.length; i++) {
+            ids[i] = succeeded.get(i).id();
+            results[i] = succeeded.get(i).resultJson();
+        }
+        try (var statement = connection.prepareStatement(succeedManySql)) {
+            statement.setArray(1, connection.createArrayOf("text", ids));
+            statement.setArray(2, connection.createArrayOf("text", results));
+            statement.setString(3, workerId);
+            statement.executeUpdate();
         }
     }
 
