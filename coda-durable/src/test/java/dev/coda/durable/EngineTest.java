@@ -354,6 +354,61 @@ class EngineTest extends EngineTestBase {
     }
 
     @Test
+    void purgeDeletesOldSucceededAndCancelledTasksOnly() {
+        var durable = DurableTasks.on(engine).everyTask().build();
+        var ids = engine.enqueue(List.of(task("Jobs.ok", "[]"), task("Jobs.failed", "[]"), task("Jobs.cancelled", "[]"),
+                task("Jobs.waiting", "[]")));
+        engine.cancel(ids.get(2));
+        var claimed = engine.claim("w", List.of("default"), 2, LONG);
+        assertThat(claimed).extracting(ClaimedTask::id).containsExactlyInAnyOrder(ids.get(0), ids.get(1));
+        engine.complete("w", List.of(new Completion.Succeeded(ids.get(0), null), new Completion.Failed(ids.get(1), "boom")));
+        assertThat(durable.purge(Duration.ofHours(1))).as("nothing that old").isZero();
+        var purged = new AtomicInteger();
+        await().until(() -> purged.addAndGet(durable.purge(Duration.ZERO)) == 2);
+        assertThat(engine.status(ids.get(0))).isEmpty();
+        assertThat(engine.status(ids.get(2))).isEmpty();
+        assertThat(engine.status(ids.get(1)).orElseThrow().state()).as("the failed set is kept").isEqualTo(DurableState.FAILED);
+        assertThat(engine.status(ids.get(3)).orElseThrow().state()).isEqualTo(DurableState.QUEUED);
+    }
+
+    @Test
+    void anEngineOnTheApplicationsOwnPool() throws Exception {
+        if (kind == EngineKind.SQLITE) {
+            try (var same = TaskEngine.sqlite(dir.resolve("tasks.db"))) { // the factory, on the fixture's file
+                var id = same.enqueue(List.of(task("Jobs.x", "[]"))).get(0);
+                assertThat(engine.status(id)).isPresent();
+            }
+            return;
+        }
+        var config = new com.zaxxer.hikari.HikariConfig();
+        config.setJdbcUrl(TestDatabases.postgresUrl());
+        config.setMaximumPoolSize(3);
+        try (var pool = new com.zaxxer.hikari.HikariDataSource(config)) {
+            var schema = ((dev.coda.durable.internal.PostgresTaskEngine) engine).schema();
+            try (var onPool = TaskEngine.postgres(pool, schema)) {
+                var id = onPool.enqueue(List.of(task("Jobs.x", "[]"))).get(0);
+                assertThat(engine.status(id)).isPresent();
+                onPool.awaitWork(Duration.ofSeconds(5)); // its listener holds one of the pool's connections
+                var ready = new CountDownLatch(1);
+                try (var executor = Executors.newSingleThreadExecutor()) {
+                    var waited = executor.submit(() -> {
+                        onPool.claim("w", List.of("other-queue"), 1, LONG);
+                        ready.countDown();
+                        long start = System.nanoTime();
+                        onPool.awaitWork(Duration.ofSeconds(20));
+                        return Duration.ofNanos(System.nanoTime() - start);
+                    });
+                    assertThat(ready.await(10, TimeUnit.SECONDS)).isTrue();
+                    engine.enqueue(List.of(task("Jobs.y", "[]")));
+                    assertThat(waited.get(30, TimeUnit.SECONDS)).isLessThan(Duration.ofSeconds(5));
+                }
+                assertThat(onPool.claim("w", List.of("default"), 10, LONG)).hasSize(2);
+            }
+            assertThat(pool.isClosed()).as("the application's pool is not closed by the engine").isFalse();
+        }
+    }
+
+    @Test
     void rejectsBadTasksAndClosedEngines() {
         assertThatThrownBy(() -> engine.enqueue(List.of(new NewTask("Jobs.x", "[]", " ", 0, null, null, 3))))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("queue");

@@ -75,6 +75,7 @@ public abstract sealed class JdbcTaskEngine implements TaskEngine permits Sqlite
     private final String countsSql;
     private final String requeueSql;
     private final String cancelSql;
+    private final String purgeSql;
 
     JdbcTaskEngine(String table) {
         var t = table;
@@ -114,6 +115,7 @@ public abstract sealed class JdbcTaskEngine implements TaskEngine permits Sqlite
                 + " AND o.state IN ('queued', 'running')))";
         cancelSql = "UPDATE " + t + " SET state = 'cancelled', finished_at = " + now + ", lease_owner = NULL, lease_until = NULL"
                 + " WHERE id = ? AND state = 'queued'";
+        purgeSql = "DELETE FROM " + t + " WHERE state IN ('succeeded', 'cancelled') AND finished_at < ?";
     }
 
     // ---------------------------------------------------------------- factories
@@ -442,6 +444,23 @@ public abstract sealed class JdbcTaskEngine implements TaskEngine permits Sqlite
             });
         } catch (SQLException e) {
             throw failure("cancel task " + id, e);
+        }
+    }
+
+    /**
+     * Deletes succeeded and cancelled tasks that finished before {@code finishedBefore} (failed tasks stay
+     * until retried); returns how many. Finished rows are never read by claims, but they grow the table.
+     */
+    public int purge(Instant finishedBefore) {
+        try {
+            return statement(connection -> {
+                try (var statement = connection.prepareStatement(purgeSql)) {
+                    bindTime(statement, 1, finishedBefore);
+                    return statement.executeUpdate();
+                }
+            });
+        } catch (SQLException e) {
+            throw failure("purge finished tasks", e);
         }
     }
 
