@@ -219,6 +219,20 @@ public final class Worker implements AutoCloseable {
                 waitForWork(loop, Duration.ofMillis(Math.min(pollInterval.toMillis(), 100L << Math.min(failures, 5))));
                 continue;
             }
+            if (stopping) {
+                // stop() came during the claim: give the tasks back at once (exhausted ones are only recorded as failed)
+                var back = claimed.stream().filter(t -> !t.exhausted()).map(ClaimedTask::id).toList();
+                if (!back.isEmpty()) {
+                    try {
+                        engine.release(id, back);
+                    } catch (RuntimeException e) {
+                        LOG.warn("Worker {} could not give back {} task(s) claimed while stopping; they will run again once their "
+                                + "lease expires: {}", id, back.size(), e.toString());
+                    }
+                }
+                claimed.stream().filter(ClaimedTask::exhausted).forEach(task -> accept(loop, task));
+                return;
+            }
             for (var task : claimed) {
                 accept(loop, task);
             }
@@ -342,12 +356,14 @@ public final class Worker implements AutoCloseable {
             }
             Object[] arguments;
             try {
-                arguments = method.bind(task.argumentsJson(), tasks.objectMapper());
+                arguments = method.bind(task.argumentsJson());
             } catch (TaskMethod.BindException e) {
                 fail(execution, "bad_arguments", "arguments that do not bind: " + e.getMessage() + "; not run", null);
                 return;
             }
-            metrics.of(task).started.increment();
+            var meters = metrics.of(task);
+            execution.meters = meters;
+            meters.started.increment();
             if (LOG.isDebugEnabled()) {
                 LOG.debug("Started durable task {} ({}), attempt {} of {}", task.name(), task.id(), task.attempt(), task.maxAttempts());
             }
@@ -403,9 +419,9 @@ public final class Worker implements AutoCloseable {
                         task.name(), task.id(), e.toString());
             }
         }
-        var meters = metrics.of(task);
+        var meters = execution.meters != null ? execution.meters : metrics.of(task);
         meters.succeeded.increment();
-        meters.duration("succeeded").record(nanos, TimeUnit.NANOSECONDS);
+        meters.succeededDuration.record(nanos, TimeUnit.NANOSECONDS);
         if (LOG.isDebugEnabled()) {
             LOG.debug("Durable task {} ({}) succeeded in {} ms", task.name(), task.id(), TimeUnit.NANOSECONDS.toMillis(nanos));
         }
@@ -415,7 +431,7 @@ public final class Worker implements AutoCloseable {
     /** A failure of the task's code (or its timeout): retried while attempts remain. */
     private void failed(Execution execution, Throwable failure, long nanos, String reason) {
         var task = execution.task;
-        var meters = metrics.of(task);
+        var meters = execution.meters != null ? execution.meters : metrics.of(task);
         meters.duration("failed").record(nanos, TimeUnit.NANOSECONDS);
         var error = stackTrace(failure);
         if (task.attempt() < task.maxAttempts()) {
@@ -813,6 +829,7 @@ public final class Worker implements AutoCloseable {
         final AtomicInteger phase = new AtomicInteger(BUFFERED);
         volatile Thread thread;
         volatile String abandonedBecause;
+        volatile TaskMeters meters;
 
         Execution(ClaimedTask task, QueueLoop loop) {
             this.task = task;
@@ -849,6 +866,7 @@ public final class Worker implements AutoCloseable {
         final Counter recovered;
         private final Map<String, Counter> failed = new ConcurrentHashMap<>();
         private final Map<String, Timer> durations = new ConcurrentHashMap<>();
+        final Timer succeededDuration;
 
         TaskMeters(MeterRegistry registry, String task, String queue) {
             this.registry = registry;
@@ -858,6 +876,7 @@ public final class Worker implements AutoCloseable {
             succeeded = counter("coda.durable.succeeded", "Durable tasks that succeeded");
             retried = counter("coda.durable.retried", "Durable task attempts that failed and will be retried");
             recovered = counter("coda.durable.recovered", "Durable tasks taken over from a worker whose lease expired");
+            succeededDuration = duration("succeeded");
         }
 
         private Counter counter(String name, String description) {

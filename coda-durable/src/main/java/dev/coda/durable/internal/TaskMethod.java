@@ -3,6 +3,7 @@ package dev.coda.durable.internal;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JavaType;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import dev.coda.tasks.TaskCall;
 import java.io.Serializable;
@@ -26,14 +27,19 @@ public final class TaskMethod {
     private final String name;
     private final Method method;
     private final JavaType[] parameterTypes;
+    private final ObjectMapper mapper;
+    private final ObjectReader[] readers;
 
     private TaskMethod(String name, Method method, ObjectMapper mapper) {
         this.name = name;
         this.method = method;
+        this.mapper = mapper;
         var types = method.getGenericParameterTypes();
         this.parameterTypes = new JavaType[types.length];
+        this.readers = new ObjectReader[types.length];
         for (int i = 0; i < types.length; i++) {
             parameterTypes[i] = mapper.getTypeFactory().constructType(types[i]);
+            readers[i] = mapper.readerFor(parameterTypes[i]);
         }
     }
 
@@ -150,7 +156,7 @@ public final class TaskMethod {
     }
 
     /** The call's arguments from their JSON array; a {@link BindException} says why they do not fit. */
-    public Object[] bind(String argumentsJson, ObjectMapper mapper) throws BindException {
+    public Object[] bind(String argumentsJson) throws BindException {
         ArrayNode array;
         try {
             var tree = mapper.readTree(argumentsJson);
@@ -172,7 +178,7 @@ public final class TaskMethod {
                 throw new BindException("argument " + (i + 1) + " of " + signature() + " is null");
             }
             try {
-                out[i] = mapper.readerFor(parameterTypes[i]).readValue(node);
+                out[i] = readers[i].readValue(node);
             } catch (java.io.IOException | RuntimeException e) {
                 var message = e instanceof JsonProcessingException j ? j.getOriginalMessage() : e.toString();
                 throw new BindException("argument " + (i + 1) + " of " + signature() + " does not bind: " + message);
