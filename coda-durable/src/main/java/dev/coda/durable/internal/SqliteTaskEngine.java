@@ -187,21 +187,22 @@ public final class SqliteTaskEngine extends JdbcTaskEngine {
             try (var statement = connection.createStatement()) {
                 statement.execute("BEGIN IMMEDIATE");
             }
-            T result;
             try {
-                result = work.run(connection);
+                T result = work.run(connection);
+                try (var statement = connection.createStatement()) {
+                    statement.execute("COMMIT");
+                }
+                return result;
             } catch (SQLException | RuntimeException | Error e) {
                 try (var statement = connection.createStatement()) {
                     statement.execute("ROLLBACK");
                 } catch (SQLException rollback) {
-                    e.addSuppressed(rollback);
+                    if (rollback.getMessage() == null || !rollback.getMessage().contains("no transaction is active")) {
+                        e.addSuppressed(rollback);
+                    }
                 }
                 throw e;
             }
-            try (var statement = connection.createStatement()) {
-                statement.execute("COMMIT");
-            }
-            return result;
         } finally {
             lock.unlock();
         }
