@@ -93,6 +93,7 @@ public final class Worker implements AutoCloseable {
     private final AtomicLong nextDueMillis = new AtomicLong(Long.MAX_VALUE);
     private final ReentrantLock lifecycle = new ReentrantLock();
     private final Condition drained = lifecycle.newCondition();
+    private final Condition stoppedSignal = lifecycle.newCondition();
     private final AtomicInteger state = new AtomicInteger(); // 0 new, 1 started, 2 stopping, 3 stopped
     private volatile boolean stopping;
     private volatile boolean committerStop;
@@ -651,6 +652,12 @@ public final class Worker implements AutoCloseable {
                 state.set(3);
                 return true;
             }
+            if (state.get() == 2) {
+                // another thread is stopping it: wait for that
+                while (state.get() != 3) {
+                    stoppedSignal.awaitUninterruptibly();
+                }
+            }
             if (state.get() == 3) {
                 return stopResult;
             }
@@ -720,6 +727,7 @@ public final class Worker implements AutoCloseable {
         try {
             stopResult = allFinished;
             state.set(3);
+            stoppedSignal.signalAll();
         } finally {
             lifecycle.unlock();
         }

@@ -309,6 +309,22 @@ class WorkerTest extends EngineTestBase {
     }
 
     @Test
+    void twoThreadsStoppingAWorkerBothWaitForTheOneShutdown() throws Exception {
+        var durable = durable();
+        var id = durable.enqueue(TaskCall.of(Jobs::block, key));
+        var worker = start(durable.worker());
+        await().until(() -> Jobs.recorded(key).contains("start"));
+        var first = CompletableFuture.supplyAsync(() -> worker.stop(Duration.ofSeconds(20)));
+        var second = CompletableFuture.supplyAsync(() -> worker.stop(Duration.ofSeconds(20)));
+        // both keep waiting for the running task
+        await().during(Duration.ofMillis(200)).atMost(Duration.ofSeconds(2)).until(() -> !first.isDone() && !second.isDone());
+        Jobs.gate(key).countDown();
+        assertThat(first.get(20, TimeUnit.SECONDS)).isTrue();
+        assertThat(second.get(20, TimeUnit.SECONDS)).isTrue();
+        assertThat(durable.status(id).orElseThrow().state()).isEqualTo(DurableState.SUCCEEDED);
+    }
+
+    @Test
     void aWorkerRunsOnlyTheQueuesItServes() {
         var durable = durable();
         var report = durable.enqueue(TaskCall.of(Jobs::note, key, 1).withOptions(new TaskOptions("reports", 0, null, null, 0)));
