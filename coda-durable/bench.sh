@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Throughput benchmark of the durable task engines (not part of the tests):
+#   coda-durable/bench.sh [sqlite|postgres|both] [tasks=100000] [concurrency=256] [claimBatch=256] [prefetch=256]
+# PostgreSQL: 127.0.0.1:5432, database test, user postgres (or CODA_TEST_PG_URL); a schema of its own, dropped after.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+mvn -q -B -pl coda-tasks,coda-durable -am test-compile dependency:build-classpath \
+    -Dmdep.outputFile=target/bench.classpath -Dmdep.includeScope=test >/dev/null
+java="${JAVA:-}"
+if [[ -z "$java" ]]; then
+    for candidate in "${JAVA_HOME:-}/bin/java" /usr/lib/jvm/*/bin/java; do
+        [[ -x "$candidate" ]] || continue
+        major=$("$candidate" -XshowSettings:properties -version 2>&1 | sed -n 's/ *java.specification.version = //p')
+        if [[ "${major:-0}" -ge 21 ]]; then java="$candidate"; fi
+    done
+fi
+[[ -n "$java" ]] || { echo "needs Java 21 or later (set JAVA)" >&2; exit 1; }
+exec "$java" --enable-native-access=ALL-UNNAMED -Xmx2g \
+    -cp "coda-durable/target/test-classes:coda-durable/target/classes:$(cat coda-durable/target/bench.classpath)" \
+    dev.coda.durable.DurableBenchmark "$@"

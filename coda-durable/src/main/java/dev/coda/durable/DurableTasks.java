@@ -1,0 +1,430 @@
+package dev.coda.durable;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.coda.durable.internal.JdbcTaskEngine;
+import dev.coda.durable.internal.Json;
+import dev.coda.durable.internal.TaskMethod;
+import dev.coda.tasks.DurableHandoff;
+import dev.coda.tasks.TaskCall;
+import dev.coda.tasks.TaskFunction;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
+import java.io.Serializable;
+import java.lang.reflect.Method;
+import java.lang.reflect.Modifier;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
+
+/**
+ * The durable tasks of an application: which task functions are durable, and the engine that stores
+ * them. Given to the task runtime, it makes {@code addTask} of those functions store the call (before the
+ * response is sent) instead of running it in-process; given to a {@link Worker}, it tells the worker what
+ * code each stored name runs.
+ *
+ * <pre>{@code
+ * var durable = DurableTasks.on(TaskEngine.sqlite(Path.of("tasks.db")))
+ *         .task(FileJobs::process)                 // a static method: FileJobs.process(long fileId, String mode)
+ *         .task(Reports::build)
+ *         .retry(RetryPolicy.exponential(5, Duration.ofSeconds(1), Duration.ofMinutes(5)))
+ *         .build();
+ *
+ * TaskRuntime runtime = TaskRuntime.builder().durable(durable).build();   // web side
+ * try (Worker worker = durable.worker().concurrency("default", 8).start()) { ... }   // worker side
+ *
+ * String id = durable.enqueue(TaskCall.of(Reports::build, reportId));      // outside a request
+ * durable.status(id);                                                     // Optional[TaskStatus[... state=SUCCEEDED ...]]
+ * }</pre>
+ *
+ * <p>Tasks are stored by name ({@code SimpleClassName.method}) with their arguments as JSON (Jackson with
+ * java.time and Optional support; never Java serialisation), so a task is a static method whose arguments
+ * are JSON values: numbers, strings, records, lists, maps, {@code Instant}... Names are known at start-up:
+ * two tasks with one name are an error, and a worker runs only the names registered here.
+ */
+public final class DurableTasks implements DurableHandoff {
+
+    private static final Logger LOG = LoggerFactory.getLogger("dev.coda.durable");
+
+    private final TaskEngine engine;
+    private final Map<String, TaskMethod> tasks;
+    private final boolean everyTask;
+    private final RetryPolicy retryPolicy;
+    private final ObjectMapper mapper;
+    private final MeterRegistry registry;
+    private final Map<String, Counter> enqueued = new ConcurrentHashMap<>();
+    private final Map<String, Boolean> staticMethods = new ConcurrentHashMap<>();
+
+    private DurableTasks(Builder b) {
+        this.engine = b.engine;
+        this.mapper = b.mapper != null ? b.mapper : Json.newMapper();
+        var resolved = new LinkedHashMap<String, TaskMethod>();
+        b.methods.forEach((name, method) -> resolved.put(name, TaskMethod.of(name, method, mapper)));
+        this.tasks = Collections.unmodifiableMap(resolved);
+        this.everyTask = b.everyTask;
+        this.retryPolicy = b.retryPolicy;
+        this.registry = b.registry != null ? b.registry : new CompositeMeterRegistry();
+    }
+
+    /** Starts declaring the durable tasks stored in {@code engine}. */
+    public static Builder on(TaskEngine engine) {
+        return new Builder(Objects.requireNonNull(engine, "engine"));
+    }
+
+    // ---------------------------------------------------------------- the web side: DurableHandoff
+
+    /**
+     * Whether calls of this task are stored rather than run in-process: a registered task (the same
+     * method), or, with {@link Builder#everyTask()}, any plain static method reference.
+     */
+    @Override
+    public boolean isDurable(TaskCall call) {
+        var task = tasks.get(call.name());
+        if (task != null) {
+            return task.matches(call);
+        }
+        return everyTask && call.plainMethodReference() && isStaticMethod(call);
+    }
+
+    /** Stores the calls in one engine transaction, all or none; returns their ids in order. */
+    @Override
+    public List<String> store(List<TaskCall> calls) {
+        return enqueueAll(calls);
+    }
+
+    // ---------------------------------------------------------------- enqueue outside requests
+
+    /**
+     * Stores one call (e.g. from a scheduled job or a command-line tool) and returns its id; with a unique
+     * key held by a live task, that task's id.
+     *
+     * @throws IllegalArgumentException if the call is not of a durable task, or its arguments do not fit
+     * @throws TaskEngineException if the engine could not store it
+     */
+    public String enqueue(TaskCall call) {
+        return enqueueAll(List.of(call)).get(0);
+    }
+
+    /** Stores calls in one transaction, all or none; returns their ids in order. */
+    public List<String> enqueueAll(List<TaskCall> calls) {
+        if (calls.isEmpty()) {
+            return List.of();
+        }
+        var encoded = new ArrayList<TaskEngine.NewTask>(calls.size());
+        for (var call : calls) {
+            encoded.add(encode(call));
+        }
+        var ids = engine.enqueue(encoded);
+        stored(encoded, ids);
+        return ids;
+    }
+
+    /**
+     * Stores a call with the application's own JDBC connection, inside its transaction: the task exists
+     * if and only if the application commits (no task for a rolled-back order; no order without its task).
+     * The connection must be to the engine's database (for SQLite, the same file); it is neither committed
+     * nor closed here. On PostgreSQL, workers are notified when the transaction commits.
+     *
+     * <pre>{@code
+     * try (Connection tx = dataSource.getConnection()) {
+     *     tx.setAutoCommit(false);
+     *     insertOrder(tx, order);
+     *     durable.enqueue(tx, TaskCall.of(Orders::confirm, order.id()));
+     *     tx.commit();
+     * }
+     * }</pre>
+     *
+     * @throws UnsupportedOperationException if the engine is not a JDBC engine
+     */
+    public String enqueue(Connection transaction, TaskCall call) throws SQLException {
+        return enqueueAll(transaction, List.of(call)).get(0);
+    }
+
+    /** Stores calls with the application's own JDBC connection, inside its transaction. */
+    public List<String> enqueueAll(Connection transaction, List<TaskCall> calls) throws SQLException {
+        if (!(engine instanceof JdbcTaskEngine jdbc)) {
+            throw new UnsupportedOperationException("a transactional enqueue needs a JDBC task engine (SQLite or PostgreSQL), not "
+                    + engine);
+        }
+        var encoded = new ArrayList<TaskEngine.NewTask>(calls.size());
+        for (var call : calls) {
+            encoded.add(encode(call));
+        }
+        var ids = jdbc.enqueue(transaction, encoded);
+        stored(encoded, ids);
+        return ids;
+    }
+
+    private TaskEngine.NewTask encode(TaskCall call) {
+        var task = tasks.get(call.name());
+        if (task != null) {
+            if (!task.matches(call)) {
+                throw new IllegalArgumentException("the durable task " + call.name() + " is " + task.method().getDeclaringClass().getName()
+                        + "." + task.method().getName() + ", not " + call.declaringClass() + "." + call.method()
+                        + ": task names (SimpleClassName.method) must be unique");
+            }
+            task.checkArguments(call.arguments());
+        } else if (!everyTask) {
+            int dot = call.name().lastIndexOf('.');
+            var reference = dot < 0 ? call.name() : call.name().substring(0, dot) + "::" + call.name().substring(dot + 1);
+            throw new IllegalArgumentException(call.name() + " is not a durable task: register it with DurableTasks.on(engine).task("
+                    + reference + ")");
+        } else if (!call.plainMethodReference() || !isStaticMethod(call)) {
+            throw new IllegalArgumentException(call.name() + " cannot be durable: only static method references (such as "
+                    + "FileJobs::process) can be stored, lambdas and bound or instance method references cannot");
+        }
+        String json;
+        try {
+            json = mapper.writeValueAsString(call.arguments());
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("the arguments of " + call.name() + " cannot be written as JSON: "
+                    + e.getOriginalMessage(), e);
+        }
+        var options = call.options();
+        int attempts = options.maxAttempts() > 0 ? options.maxAttempts() : retryPolicy.maxAttempts();
+        return new TaskEngine.NewTask(call.name(), json, options.queue(), options.priority(), options.runAt(), options.uniqueKey(),
+                attempts);
+    }
+
+    private boolean isStaticMethod(TaskCall call) {
+        if (call.declaringClass() == null) {
+            return false;
+        }
+        return staticMethods.computeIfAbsent(call.declaringClass() + "#" + call.method(), key -> {
+            try {
+                var type = Class.forName(call.declaringClass(), false, Thread.currentThread().getContextClassLoader());
+                return Arrays.stream(type.getDeclaredMethods())
+                        .anyMatch(m -> m.getName().equals(call.method()) && Modifier.isStatic(m.getModifiers()));
+            } catch (ClassNotFoundException | LinkageError e) {
+                return false;
+            }
+        });
+    }
+
+    private void stored(List<TaskEngine.NewTask> tasks, List<String> ids) {
+        boolean debug = LOG.isDebugEnabled();
+        for (int i = 0; i < tasks.size(); i++) {
+            var task = tasks.get(i);
+            enqueued.computeIfAbsent(task.name() + '\0' + task.queue(), k -> Counter.builder("coda.durable.enqueued")
+                    .description("Durable tasks stored").tag("task", task.name()).tag("queue", task.queue()).register(registry))
+                    .increment();
+            if (debug) {
+                try (var a = MDC.putCloseable("task.id", ids.get(i)); var b = MDC.putCloseable("task.name", task.name())) {
+                    LOG.debug("Stored durable task {} ({}) on queue {}{}", task.name(), ids.get(i), task.queue(),
+                            task.runAt() == null ? "" : ", to run at " + task.runAt());
+                }
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- status and administration
+
+    /** What the engine knows of a task. */
+    public Optional<TaskStatus> status(String id) {
+        return engine.status(id);
+    }
+
+    /** How many tasks each queue has in each state. */
+    public Map<String, Map<DurableState, Long>> counts() {
+        return engine.counts();
+    }
+
+    /** Moves a failed or cancelled task back to its queue with a fresh attempt count; returns whether it did. */
+    public boolean retry(String id) {
+        return engine.retry(id);
+    }
+
+    /** Cancels a task that has not started; returns whether it did. */
+    public boolean cancel(String id) {
+        return engine.cancel(id);
+    }
+
+    /**
+     * Deletes succeeded and cancelled tasks that finished more than {@code olderThan} ago; failed tasks are
+     * kept until retried. Returns how many were deleted. Run it now and then (e.g. daily): finished rows are
+     * not read by claims, but an ever-growing table slows counts and vacuuming.
+     *
+     * @throws UnsupportedOperationException if the engine is not a JDBC engine
+     */
+    public int purge(java.time.Duration olderThan) {
+        if (!(engine instanceof JdbcTaskEngine jdbc)) {
+            throw new UnsupportedOperationException("purge needs a JDBC task engine (SQLite or PostgreSQL), not " + engine);
+        }
+        return jdbc.purge(java.time.Instant.now().minus(olderThan));
+    }
+
+    /** A worker that runs these tasks. */
+    public Worker.Builder worker() {
+        return new Worker.Builder(this);
+    }
+
+    /** The engine storing the tasks. */
+    public TaskEngine engine() {
+        return engine;
+    }
+
+    /** How failed tasks are retried. */
+    public RetryPolicy retryPolicy() {
+        return retryPolicy;
+    }
+
+    /** The registered task names. */
+    public Set<String> names() {
+        return tasks.keySet();
+    }
+
+    /** The JSON mapper of arguments and results. */
+    public ObjectMapper objectMapper() {
+        return mapper;
+    }
+
+    TaskMethod task(String name) {
+        return tasks.get(name);
+    }
+
+    MeterRegistry registry() {
+        return registry;
+    }
+
+    @Override
+    public String toString() {
+        return "DurableTasks" + tasks.keySet() + (everyTask ? "+every static method reference" : "") + " on " + engine;
+    }
+
+    /** Declares durable tasks. */
+    public static final class Builder {
+
+        private final TaskEngine engine;
+        private final Map<String, Method> methods = new LinkedHashMap<>();
+        private boolean everyTask;
+        private RetryPolicy retryPolicy = RetryPolicy.DEFAULT;
+        private ObjectMapper mapper;
+        private MeterRegistry registry;
+
+        private Builder(TaskEngine engine) {
+            this.engine = engine;
+        }
+
+        /** Registers a durable task: a static method reference, e.g. {@code FileJobs::process}. */
+        public Builder task(TaskFunction.Of0 task) {
+            return register(task, TaskCall.of(task));
+        }
+
+        /** Registers a durable task: a static method reference returning a {@code CompletionStage}. */
+        public Builder task(TaskFunction.AsyncOf0 task) {
+            return register(task, TaskCall.of(task));
+        }
+
+        /** Registers a durable task: a static method reference, e.g. {@code FileJobs::process}. */
+        public <A> Builder task(TaskFunction.Of1<A> task) {
+            return register(task, TaskCall.of(task, null));
+        }
+
+        /** Registers a durable task: a static method reference returning a {@code CompletionStage}. */
+        public <A> Builder task(TaskFunction.AsyncOf1<A> task) {
+            return register(task, TaskCall.of(task, null));
+        }
+
+        /** Registers a durable task: a static method reference, e.g. {@code FileJobs::process}. */
+        public <A, B> Builder task(TaskFunction.Of2<A, B> task) {
+            return register(task, TaskCall.of(task, null, null));
+        }
+
+        /** Registers a durable task: a static method reference returning a {@code CompletionStage}. */
+        public <A, B> Builder task(TaskFunction.AsyncOf2<A, B> task) {
+            return register(task, TaskCall.of(task, null, null));
+        }
+
+        /** Registers a durable task: a static method reference, e.g. {@code FileJobs::process}. */
+        public <A, B, C> Builder task(TaskFunction.Of3<A, B, C> task) {
+            return register(task, TaskCall.of(task, null, null, null));
+        }
+
+        /** Registers a durable task: a static method reference returning a {@code CompletionStage}. */
+        public <A, B, C> Builder task(TaskFunction.AsyncOf3<A, B, C> task) {
+            return register(task, TaskCall.of(task, null, null, null));
+        }
+
+        /** Registers a durable task: a static method reference, e.g. {@code FileJobs::process}. */
+        public <A, B, C, D> Builder task(TaskFunction.Of4<A, B, C, D> task) {
+            return register(task, TaskCall.of(task, null, null, null, null));
+        }
+
+        /** Registers a durable task: a static method reference returning a {@code CompletionStage}. */
+        public <A, B, C, D> Builder task(TaskFunction.AsyncOf4<A, B, C, D> task) {
+            return register(task, TaskCall.of(task, null, null, null, null));
+        }
+
+        /** Registers a durable task: a static method reference, e.g. {@code FileJobs::process}. */
+        public <A, B, C, D, E> Builder task(TaskFunction.Of5<A, B, C, D, E> task) {
+            return register(task, TaskCall.of(task, null, null, null, null, null));
+        }
+
+        /** Registers a durable task: a static method reference returning a {@code CompletionStage}. */
+        public <A, B, C, D, E> Builder task(TaskFunction.AsyncOf5<A, B, C, D, E> task) {
+            return register(task, TaskCall.of(task, null, null, null, null, null));
+        }
+
+        private Builder register(Serializable function, TaskCall call) {
+            var method = TaskMethod.resolve(function, call);
+            var existing = methods.putIfAbsent(call.name(), method);
+            if (existing != null && !existing.equals(method)) {
+                throw new IllegalArgumentException("two durable tasks are named " + call.name() + ": " + describe(existing) + " and "
+                        + describe(method) + "; a task's name is SimpleClassName.method and must be unique (rename one)");
+            }
+            return this;
+        }
+
+        private static String describe(Method method) {
+            return method.getDeclaringClass().getName() + "." + method.getName() + Arrays.stream(method.getParameterTypes())
+                    .map(Class::getSimpleName).toList().toString().replace('[', '(').replace(']', ')');
+        }
+
+        /**
+         * Makes every task added with a static method reference durable on the web side, registered or not.
+         * Workers still run only the registered names: register on the workers every task the web side stores.
+         */
+        public Builder everyTask() {
+            this.everyTask = true;
+            return this;
+        }
+
+        /** How failed tasks are retried (default {@link RetryPolicy#DEFAULT}); a task's own maxAttempts wins. */
+        public Builder retry(RetryPolicy policy) {
+            this.retryPolicy = Objects.requireNonNull(policy, "policy");
+            return this;
+        }
+
+        /** The JSON mapper for arguments and results (default: Jackson with java.time and Optional, ISO dates). */
+        public Builder objectMapper(ObjectMapper objectMapper) {
+            this.mapper = Objects.requireNonNull(objectMapper, "objectMapper");
+            return this;
+        }
+
+        /** Publishes {@code coda.durable.enqueued} to this registry (workers take their own). */
+        public Builder meterRegistry(MeterRegistry meterRegistry) {
+            this.registry = Objects.requireNonNull(meterRegistry, "meterRegistry");
+            return this;
+        }
+
+        public DurableTasks build() {
+            if (methods.isEmpty() && !everyTask) {
+                LOG.warn("No durable task is registered on {}: nothing will be stored", engine);
+            }
+            return new DurableTasks(this);
+        }
+    }
+}

@@ -1,0 +1,146 @@
+package dev.coda.durable;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import javax.sql.DataSource;
+
+/**
+ * Durable storage of tasks, shared by web processes and workers on any number of machines: an existing
+ * database, never a home-made broker. Coda creates and migrates its tables.
+ *
+ * <pre>{@code
+ * TaskEngine engine = TaskEngine.sqlite(Path.of("tasks.db"));                          // one machine, nothing to install
+ * TaskEngine engine = TaskEngine.postgres("jdbc:postgresql://db/app?user=app", "coda"); // many machines
+ * TaskEngine engine = TaskEngine.fromUrl(System.getenv("CODA_TASKS_URL"));             // either, by URL
+ * }</pre>
+ *
+ * <p>Delivery is at least once: a task is claimed with a lease that the worker's heartbeat extends; if the
+ * worker dies, the lease ends and another worker runs the task again. A slow worker that is alive keeps
+ * its task.
+ *
+ * <p>Every method runs in one transaction; a database failure is thrown as a {@link TaskEngineException}
+ * and changes nothing.
+ *
+ * @apiNote Applications use {@link DurableTasks} and {@link Worker}; the claim-side methods here are the
+ *     engine SPI they are built on, public so that other engines (Redis, RabbitMQ) can implement it.
+ */
+public interface TaskEngine extends AutoCloseable {
+
+    /** An engine on a SQLite file (created if missing), in WAL mode. */
+    static TaskEngine sqlite(Path file) {
+        return dev.coda.durable.internal.JdbcTaskEngine.sqlite(file);
+    }
+
+    /** An engine on PostgreSQL, with a HikariCP pool, its tables in {@code schema} (created if missing). */
+    static TaskEngine postgres(String jdbcUrl, String schema) {
+        return dev.coda.durable.internal.JdbcTaskEngine.postgres(jdbcUrl, schema);
+    }
+
+    /** An engine on PostgreSQL through the application's own pool, its tables in {@code schema}. */
+    static TaskEngine postgres(DataSource dataSource, String schema) {
+        return dev.coda.durable.internal.JdbcTaskEngine.postgres(dataSource, schema);
+    }
+
+    /** {@code jdbc:sqlite:<file>} or {@code jdbc:postgresql://...} (the schema from a {@code currentSchema} parameter, else {@code coda}). */
+    static TaskEngine fromUrl(String url) {
+        return dev.coda.durable.internal.JdbcTaskEngine.fromUrl(url);
+    }
+
+    /** A task to store: its name, JSON arguments and options. */
+    record NewTask(String name, String argumentsJson, String queue, int priority, Instant runAt, String uniqueKey,
+                   int maxAttempts) {
+    }
+
+    /**
+     * A task a worker has claimed.
+     *
+     * @param attempt this attempt's number (1 for the first); greater than {@code maxAttempts} only for a
+     *     task recovered from a lost worker after its last allowed attempt, which must not run again (the
+     *     worker records it as failed: "worker lost")
+     * @param lostBy when the claim recovers a task whose previous lease expired (its worker died or hung), that
+     *     worker's id; {@code null} for an ordinary claim
+     */
+    record ClaimedTask(String id, String name, String queue, String argumentsJson, int attempt, int maxAttempts,
+                       String lostBy) {
+
+        /** An ordinary claim (not a recovery). */
+        public ClaimedTask(String id, String name, String queue, String argumentsJson, int attempt, int maxAttempts) {
+            this(id, name, queue, argumentsJson, attempt, maxAttempts, null);
+        }
+
+        /** Whether this claim recovers a task from a worker whose lease expired. */
+        public boolean recovered() {
+            return lostBy != null;
+        }
+
+        /** Whether the task's attempts are used up: it was lost during its last allowed attempt and must not run. */
+        public boolean exhausted() {
+            return attempt > maxAttempts;
+        }
+    }
+
+    /** What became of a claimed task. */
+    sealed interface Completion {
+        String id();
+
+        /** It succeeded, with an optional JSON result. */
+        record Succeeded(String id, String resultJson) implements Completion {
+        }
+
+        /** It failed and runs again at {@code retryAt}. */
+        record Retry(String id, String error, Instant retryAt) implements Completion {
+        }
+
+        /** It failed for good: the failed set. */
+        record Failed(String id, String error) implements Completion {
+        }
+    }
+
+    /**
+     * Stores tasks, all or none; returns their ids in order. A task whose unique key is held by a queued,
+     * scheduled or running task is not stored again: the existing task's id is returned for it.
+     */
+    List<String> enqueue(List<NewTask> tasks);
+
+    /** The status of a task. */
+    Optional<TaskStatus> status(String id);
+
+    /** How many tasks each queue has in each state. */
+    Map<String, Map<DurableState, Long>> counts();
+
+    /** Moves a failed (or cancelled) task back to the queue, with a fresh attempt count; returns whether it did. */
+    boolean retry(String id);
+
+    /** Cancels a queued or scheduled task; returns whether it did. */
+    boolean cancel(String id);
+
+    /**
+     * Claims up to {@code max} ready tasks of the given queues (highest priority, then oldest first) for
+     * {@code workerId}, with a lease of {@code lease}. Tasks whose lease expired are ready again.
+     */
+    List<ClaimedTask> claim(String workerId, Collection<String> queues, int max, Duration lease);
+
+    /** Extends the leases {@code workerId} holds on these tasks; returns the ids it still holds. */
+    List<String> extend(String workerId, Collection<String> ids, Duration lease);
+
+    /** Records what became of tasks {@code workerId} holds; completions of tasks it no longer holds are ignored. */
+    void complete(String workerId, List<Completion> completions);
+
+    /** Gives claimed tasks back, ready to run (graceful shutdown); the attempt does not count. */
+    void release(String workerId, Collection<String> ids);
+
+    /**
+     * Waits until tasks may be ready: a task was stored since the calling thread's last {@link #claim} (by
+     * this engine, or, on PostgreSQL, a notification from another process), or the timeout passed.
+     */
+    void awaitWork(Duration timeout) throws InterruptedException;
+
+    /** Releases the engine's connections. */
+    @Override
+    void close();
+}

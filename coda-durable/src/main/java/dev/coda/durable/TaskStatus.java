@@ -1,0 +1,30 @@
+package dev.coda.durable;
+
+import java.time.Instant;
+
+/**
+ * What an engine knows of one durable task.
+ *
+ * <pre>{@code
+ * TaskStatus status = engine.status(id).orElseThrow();
+ * if (status.state() == DurableState.FAILED) log.warn("{} failed after {} attempts: {}", id, status.attempts(), status.lastError());
+ * }</pre>
+ *
+ * @param id the task's id
+ * @param name the registered task name, e.g. {@code FileJobs.process}
+ * @param queue its queue
+ * @param state its state
+ * @param attempts how many times it was started
+ * @param maxAttempts how many times it may be
+ * @param arguments its arguments as a JSON array
+ * @param createdAt when it was stored
+ * @param runAt when it may run (next)
+ * @param startedAt when its last attempt started, or {@code null}
+ * @param finishedAt when it succeeded, failed for good or was cancelled, or {@code null}
+ * @param lastError the last failure with its stack trace, or {@code null}
+ * @param result the JSON of the task method's return value, or {@code null}
+ */
+public record TaskStatus(String id, String name, String queue, DurableState state, int attempts, int maxAttempts,
+                         String arguments, Instant createdAt, Instant runAt, Instant startedAt, Instant finishedAt,
+                         String lastError, String result) {
+}

@@ -1,0 +1,373 @@
+package dev.coda.durable.internal;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Types;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import dev.coda.durable.TaskEngine.Completion;
+import java.util.Collection;
+import java.util.List;
+import java.util.Locale;
+import java.util.regex.Pattern;
+import javax.sql.DataSource;
+import org.postgresql.PGConnection;
+
+/**
+ * The task engine on PostgreSQL, for any number of machines; its tables in a schema of its own
+ * ({@code coda} by default), created and migrated at start under an advisory lock.
+ *
+ * <h2>Claims</h2>
+ * One statement, in autocommit:
+ * <pre>{@code
+ * UPDATE s.coda_tasks SET state = 'running', attempts = attempts + 1, lease_owner = ?, lease_until = now() + ?ms, ...
+ *  WHERE id = ANY(ARRAY(SELECT id FROM s.coda_tasks WHERE state = 'queued' AND queue = ? AND run_at <= now()
+ *                       ORDER BY priority DESC, run_at, id LIMIT ? FOR UPDATE SKIP LOCKED))
+ *  RETURNING id, name, queue, args, attempts, max_attempts
+ * }</pre>
+ * ({@code = ANY(ARRAY(subquery))} is {@code IN (subquery)} evaluated exactly once, whatever plan the
+ * planner picks); the subquery walks the partial index {@code (queue, priority DESC, run_at, id) WHERE
+ * state = 'queued'} in order and stops after {@code n} rows that no other claimer holds.
+ *
+ * <h2>Wake-ups</h2>
+ * A statement trigger sends {@code pg_notify} in every transaction that inserts tasks (the engine's, and an
+ * application's own transaction through the transactional enqueue); a dedicated connection outside the
+ * pool {@code LISTEN}s and wakes {@link #awaitWork}. Notifications are only a hint: workers poll anyway,
+ * so a lost notification (listener reconnecting, PgBouncer in transaction mode) delays work by at most a
+ * poll interval.
+ */
+public final class PostgresTaskEngine extends JdbcTaskEngine {
+
+    private static final Pattern SCHEMA = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,62}");
+
+    private final DataSource dataSource;
+    private final HikariDataSource ownPool;
+    private final String listenUrl;
+    private final String schema;
+    private final String channel;
+    private final String succeedManySql;
+    private final Object listenerLock = new Object();
+    private Thread listener;
+    private volatile boolean closed;
+
+    private PostgresTaskEngine(DataSource dataSource, HikariDataSource ownPool, String listenUrl, String schema) {
+        super(schema + ".coda_tasks");
+        this.dataSource = dataSource;
+        this.ownPool = ownPool;
+        this.listenUrl = listenUrl;
+        this.schema = schema;
+        var name = "coda_tasks_" + schema;
+        this.channel = name.length() <= 63 ? name : "coda_tasks_" + Integer.toHexString(schema.hashCode());
+        this.succeedManySql = "UPDATE " + schema + ".coda_tasks AS t SET state = 'succeeded', result = u.result, finished_at = now(),"
+                + " lease_owner = NULL, lease_until = NULL FROM unnest(?::text[], ?::text[]) AS u(id, result)"
+                + " WHERE t.id = u.id AND t.lease_owner = ? AND t.state = 'running'";
+        migrate();
+    }
+
+    static PostgresTaskEngine withOwnPool(String jdbcUrl, String schema) {
+        var checked = checkSchema(schema);
+        var config = new HikariConfig();
+        config.setJdbcUrl(jdbcUrl);
+        config.setPoolName("coda-durable-" + checked);
+        config.setMaximumPoolSize(10);
+        config.setMinimumIdle(2);
+        config.setConnectionTimeout(10_000);
+        config.addDataSourceProperty("reWriteBatchedInserts", "true");
+        HikariDataSource pool;
+        try {
+            pool = new HikariDataSource(config);
+        } catch (RuntimeException e) {
+            throw new dev.coda.durable.TaskEngineException("could not connect to PostgreSQL at " + redact(jdbcUrl) + ": " + e.getMessage(), e);
+        }
+        try {
+            return new PostgresTaskEngine(pool, pool, jdbcUrl, checked);
+        } catch (RuntimeException e) {
+            pool.close();
+            throw e;
+        }
+    }
+
+    static PostgresTaskEngine onDataSource(DataSource dataSource, String schema) {
+        java.util.Objects.requireNonNull(dataSource, "dataSource");
+        return new PostgresTaskEngine(dataSource, null, null, checkSchema(schema));
+    }
+
+    private static String checkSchema(String schema) {
+        if (schema == null || !SCHEMA.matcher(schema).matches()) {
+            throw new IllegalArgumentException("a PostgreSQL schema for durable tasks must be a plain identifier "
+                    + "(letters, digits, _; at most 63): " + schema);
+        }
+        return schema.toLowerCase(Locale.ROOT);
+    }
+
+    private static String redact(String url) {
+        return url.replaceAll("(?i)(password=)[^&]*", "$1***");
+    }
+
+    private void migrate() {
+        try {
+            transaction(connection -> {
+                try (var lock = connection.prepareStatement("SELECT pg_advisory_xact_lock(hashtext(?))")) {
+                    lock.setString(1, "coda-durable:" + schema);
+                    lock.execute();
+                }
+                boolean exists;
+                try (var find = connection.prepareStatement("SELECT 1 FROM pg_namespace WHERE nspname = ?")) {
+                    find.setString(1, schema);
+                    try (var rows = find.executeQuery()) {
+                        exists = rows.next();
+                    }
+                }
+                try (var statement = connection.createStatement()) {
+                    if (!exists) {
+                        statement.execute("CREATE SCHEMA " + schema);
+                    }
+                    statement.execute("CREATE TABLE IF NOT EXISTS " + schema + ".coda_migrations (version integer PRIMARY KEY,"
+                            + " description text NOT NULL, applied_at timestamptz NOT NULL)");
+                }
+                return Migrations.apply(connection, schema + ".coda_migrations", "now()", Migrations.postgres(schema, channel),
+                        describe());
+            });
+        } catch (SQLException e) {
+            throw failure("create or migrate the schema", e);
+        }
+    }
+
+    /** The schema holding the tables. */
+    public String schema() {
+        return schema;
+    }
+
+    /** The notification channel. */
+    String channel() {
+        return channel;
+    }
+
+    @Override
+    String now() {
+        return "now()";
+    }
+
+    @Override
+    String nowPlusMillis() {
+        return "(now() + ? * interval '1 millisecond')";
+    }
+
+    @Override
+    String inList() {
+        return "= ANY(?)";
+    }
+
+    @Override
+    String idIn(String subquery) {
+        return "id = ANY(ARRAY(" + subquery + "))";
+    }
+
+    @Override
+    String lockClause() {
+        return " FOR UPDATE SKIP LOCKED";
+    }
+
+    @Override
+    void bindList(Connection connection, PreparedStatement statement, int index, Collection<String> values) throws SQLException {
+        statement.setArray(index, connection.createArrayOf("text", values.toArray(String[]::new)));
+    }
+
+    @Override
+    void bindTime(PreparedStatement statement, int index, Instant time) throws SQLException {
+        if (time == null) {
+            statement.setNull(index, Types.TIMESTAMP_WITH_TIMEZONE);
+        } else {
+            statement.setObject(index, OffsetDateTime.ofInstant(time, ZoneOffset.UTC));
+        }
+    }
+
+    @Override
+    Instant readTime(ResultSet rows, String column) throws SQLException {
+        var time = rows.getObject(column, OffsetDateTime.class);
+        return time == null ? null : time.toInstant();
+    }
+
+    @Override
+    <T> T transaction(SqlWork<T> work) throws SQLException {
+        try (var connection = dataSource.getConnection()) {
+            boolean autoCommit = connection.getAutoCommit();
+            if (autoCommit) {
+                connection.setAutoCommit(false);
+            }
+            try {
+                T result = work.run(connection);
+                connection.commit();
+                return result;
+            } catch (SQLException | RuntimeException | Error e) {
+                try {
+                    connection.rollback();
+                } catch (SQLException rollback) {
+                    e.addSuppressed(rollback);
+                }
+                throw e;
+            } finally {
+                if (autoCommit) {
+                    try {
+                        connection.setAutoCommit(true);
+                    } catch (SQLException ignored) {
+                        // the pool resets or discards it
+                    }
+                }
+            }
+        }
+    }
+
+    @Override
+    <T> T statement(SqlWork<T> work) throws SQLException {
+        try (var connection = dataSource.getConnection()) {
+            if (!connection.getAutoCommit()) {
+                // an application pool handing out connections in manual-commit mode
+                try {
+                    T result = work.run(connection);
+                    connection.commit();
+                    return result;
+                } catch (SQLException | RuntimeException | Error e) {
+                    connection.rollback();
+                    throw e;
+                }
+            }
+            return work.run(connection);
+        }
+    }
+
+    @Override
+    <T> T read(SqlWork<T> work) throws SQLException {
+        return statement(work);
+    }
+
+    @Override
+    void requeued() {
+        super.requeued();
+        try {
+            statement(connection -> {
+                try (var notify = connection.prepareStatement("SELECT pg_notify(?, '')")) {
+                    notify.setString(1, channel);
+                    notify.execute();
+                }
+                return null;
+            });
+        } catch (SQLException e) {
+            LOG.debug("Could not notify {} of requeued tasks: {}", describe(), e.getMessage());
+        }
+    }
+
+    /** All successes in one statement: the ids and results as two arrays. */
+    @Override
+    void succeed(Connection connection, String workerId, List<Completion.Succeeded> succeeded) throws SQLException {
+        if (succeeded.size() == 1) {
+            super.succeed(connection, workerId, succeeded);
+            return;
+        }
+        var ids = new String[succeeded.size()];
+        var results = new String[succeeded.size()];
+        for (int i = 0; i < ids.length; i++) {
+            ids[i] = succeeded.get(i).id();
+            results[i] = succeeded.get(i).resultJson();
+        }
+        try (var statement = connection.prepareStatement(succeedManySql)) {
+            statement.setArray(1, connection.createArrayOf("text", ids));
+            statement.setArray(2, connection.createArrayOf("text", results));
+            statement.setString(3, workerId);
+            statement.executeUpdate();
+        }
+    }
+
+    @Override
+    String describe() {
+        return "PostgreSQL schema " + schema;
+    }
+
+    @Override
+    public void awaitWork(Duration timeout) throws InterruptedException {
+        startListener();
+        super.awaitWork(timeout);
+    }
+
+    private void startListener() {
+        synchronized (listenerLock) {
+            if (listener != null || closed) {
+                return;
+            }
+            listener = Thread.ofPlatform().daemon().name("coda-durable-listen-" + schema).start(this::listen);
+        }
+    }
+
+    private void listen() {
+        long backoff = 100;
+        while (!closed) {
+            Connection connection = null;
+            try {
+                connection = listenUrl != null ? DriverManager.getConnection(listenUrl) : dataSource.getConnection();
+                if (!connection.getAutoCommit()) {
+                    connection.setAutoCommit(true);
+                }
+                var pg = connection.unwrap(PGConnection.class);
+                try (var statement = connection.createStatement()) {
+                    statement.execute("LISTEN \"" + channel + "\"");
+                }
+                backoff = 100;
+                wake(); // whatever was stored while nobody listened
+                while (!closed) {
+                    var notifications = pg.getNotifications(500);
+                    if (notifications != null && notifications.length > 0) {
+                        wake();
+                    }
+                }
+            } catch (SQLException e) {
+                if (closed) {
+                    break;
+                }
+                LOG.warn("Listening for new durable tasks on {} failed ({}); polling until it reconnects", describe(), e.getMessage());
+                try {
+                    Thread.sleep(backoff);
+                } catch (InterruptedException interrupted) {
+                    break;
+                }
+                backoff = Math.min(backoff * 2, 5_000);
+            } finally {
+                if (connection != null) {
+                    try {
+                        connection.close();
+                    } catch (SQLException ignored) {
+                        // going away
+                    }
+                }
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        Thread running;
+        synchronized (listenerLock) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            running = listener;
+        }
+        if (running != null) {
+            try {
+                running.join(Duration.ofSeconds(3));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        if (ownPool != null) {
+            ownPool.close();
+        }
+    }
+}

@@ -1,0 +1,211 @@
+package dev.coda.durable.internal;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JavaType;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import dev.coda.tasks.TaskCall;
+import java.io.Serializable;
+import java.lang.invoke.MethodHandleInfo;
+import java.lang.invoke.MethodType;
+import java.lang.invoke.SerializedLambda;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.lang.reflect.Modifier;
+import java.lang.reflect.Type;
+import java.util.Arrays;
+import java.util.List;
+import java.util.stream.Collectors;
+
+/**
+ * A registered durable task: its name and the static method it runs, found from a method reference
+ * without running it, with the JSON types of its parameters.
+ */
+public final class TaskMethod {
+
+    private final String name;
+    private final Method method;
+    private final JavaType[] parameterTypes;
+    private final ObjectMapper mapper;
+    private final ObjectReader[] readers;
+
+    private TaskMethod(String name, Method method, ObjectMapper mapper) {
+        this.name = name;
+        this.method = method;
+        this.mapper = mapper;
+        var types = method.getGenericParameterTypes();
+        this.parameterTypes = new JavaType[types.length];
+        this.readers = new ObjectReader[types.length];
+        for (int i = 0; i < types.length; i++) {
+            parameterTypes[i] = mapper.getTypeFactory().constructType(types[i]);
+            readers[i] = mapper.readerFor(parameterTypes[i]);
+        }
+    }
+
+    /** The method a plain static method reference names; rejects lambdas, capturing and instance method references. */
+    public static Method resolve(Serializable function, TaskCall call) {
+        var lambda = serializedLambda(function);
+        var shown = call.name();
+        if (lambda == null) {
+            throw new IllegalArgumentException(shown + " is not a method reference (" + function.getClass().getName()
+                    + "): durable tasks are static method references such as FileJobs::process, so that a worker can find them by name");
+        }
+        if (lambda.getImplMethodName().startsWith("lambda$")) {
+            throw new IllegalArgumentException(shown + " is a lambda: durable tasks are static method references such as "
+                    + "FileJobs::process, so that a worker on another machine can find the code by name; move the lambda's body "
+                    + "into a static method");
+        }
+        if (lambda.getCapturedArgCount() > 0) {
+            throw new IllegalArgumentException(shown + " captures a value (a bound method reference such as service::process): "
+                    + "durable tasks are static method references such as FileJobs::process, and everything they need is in "
+                    + "their arguments");
+        }
+        if (lambda.getImplMethodKind() != MethodHandleInfo.REF_invokeStatic) {
+            throw new IllegalArgumentException(shown + " names an instance method or a constructor ("
+                    + MethodHandleInfo.referenceKindToString(lambda.getImplMethodKind()) + "): durable tasks are static method "
+                    + "references such as FileJobs::process");
+        }
+        var owner = lambda.getImplClass().replace('/', '.');
+        try {
+            var loader = function.getClass().getClassLoader();
+            var type = Class.forName(owner, false, loader);
+            var signature = MethodType.fromMethodDescriptorString(lambda.getImplMethodSignature(), type.getClassLoader());
+            var method = type.getDeclaredMethod(lambda.getImplMethodName(), signature.parameterArray());
+            if (!Modifier.isStatic(method.getModifiers())) {
+                throw new IllegalArgumentException(shown + " is not a static method");
+            }
+            method.setAccessible(true);
+            return method;
+        } catch (ReflectiveOperationException | TypeNotPresentException | IllegalArgumentException e) {
+            if (e instanceof IllegalArgumentException iae && iae.getMessage() != null && iae.getMessage().startsWith(shown)) {
+                throw iae;
+            }
+            throw new IllegalArgumentException("cannot find the method of " + shown + " (" + owner + "."
+                    + lambda.getImplMethodName() + lambda.getImplMethodSignature() + "): " + e, e);
+        }
+    }
+
+    private static SerializedLambda serializedLambda(Serializable function) {
+        try {
+            var writeReplace = function.getClass().getDeclaredMethod("writeReplace");
+            writeReplace.setAccessible(true);
+            return writeReplace.invoke(function) instanceof SerializedLambda lambda ? lambda : null;
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            return null;
+        }
+    }
+
+    public static TaskMethod of(String name, Method method, ObjectMapper mapper) {
+        return new TaskMethod(name, method, mapper);
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public Method method() {
+        return method;
+    }
+
+    /** {@code FileJobs.process(long, java.lang.String)} */
+    public String signature() {
+        return name + Arrays.stream(method.getGenericParameterTypes()).map(Type::getTypeName)
+                .collect(Collectors.joining(", ", "(", ")"));
+    }
+
+    /** Whether a call names this method (same class and method name). */
+    public boolean matches(TaskCall call) {
+        return method.getDeclaringClass().getName().equals(call.declaringClass()) && method.getName().equals(call.method());
+    }
+
+    /** Checks, before storing, that the call's arguments fit the parameters (count, and type when not null). */
+    public void checkArguments(List<Object> arguments) {
+        var types = method.getParameterTypes();
+        if (arguments.size() != types.length) {
+            throw new IllegalArgumentException(signature() + " takes " + types.length + " argument(s), not " + arguments.size());
+        }
+        for (int i = 0; i < types.length; i++) {
+            var argument = arguments.get(i);
+            if (argument == null) {
+                if (types[i].isPrimitive()) {
+                    throw new IllegalArgumentException("argument " + (i + 1) + " of " + signature() + " cannot be null");
+                }
+            } else if (!box(types[i]).isInstance(argument)) {
+                throw new IllegalArgumentException("argument " + (i + 1) + " of " + signature() + " is a "
+                        + argument.getClass().getName() + ", not a " + types[i].getName());
+            }
+        }
+    }
+
+    private static Class<?> box(Class<?> type) {
+        if (!type.isPrimitive()) {
+            return type;
+        }
+        return switch (type.getName()) {
+            case "int" -> Integer.class;
+            case "long" -> Long.class;
+            case "boolean" -> Boolean.class;
+            case "double" -> Double.class;
+            case "float" -> Float.class;
+            case "short" -> Short.class;
+            case "byte" -> Byte.class;
+            case "char" -> Character.class;
+            default -> Void.class;
+        };
+    }
+
+    /** The call's arguments from their JSON array; a {@link BindException} says why they do not fit. */
+    public Object[] bind(String argumentsJson) throws BindException {
+        ArrayNode array;
+        try {
+            var tree = mapper.readTree(argumentsJson);
+            if (!(tree instanceof ArrayNode a)) {
+                throw new BindException("the arguments of " + signature() + " are not a JSON array: " + abbreviate(argumentsJson));
+            }
+            array = a;
+        } catch (JsonProcessingException e) {
+            throw new BindException("the arguments of " + signature() + " are not valid JSON: " + e.getOriginalMessage());
+        }
+        if (array.size() != parameterTypes.length) {
+            throw new BindException(signature() + " takes " + parameterTypes.length + " argument(s), the task has "
+                    + array.size() + ": " + abbreviate(argumentsJson));
+        }
+        var out = new Object[parameterTypes.length];
+        for (int i = 0; i < out.length; i++) {
+            var node = array.get(i);
+            if (node.isNull() && parameterTypes[i].isPrimitive()) {
+                throw new BindException("argument " + (i + 1) + " of " + signature() + " is null");
+            }
+            try {
+                out[i] = readers[i].readValue(node);
+            } catch (java.io.IOException | RuntimeException e) {
+                var message = e instanceof JsonProcessingException j ? j.getOriginalMessage() : e.toString();
+                throw new BindException("argument " + (i + 1) + " of " + signature() + " does not bind: " + message);
+            }
+        }
+        return out;
+    }
+
+    /** Calls the method; its own exceptions come out unwrapped. */
+    public Object invoke(Object[] arguments) throws Throwable {
+        try {
+            return method.invoke(null, arguments);
+        } catch (InvocationTargetException e) {
+            throw e.getCause();
+        }
+    }
+
+    private static String abbreviate(String text) {
+        return text.length() <= 200 ? text : text.substring(0, 200) + "...";
+    }
+
+    /** Arguments that do not fit a task's parameters. */
+    public static final class BindException extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        BindException(String message) {
+            super(message, null, false, false);
+        }
+    }
+}

@@ -1,0 +1,141 @@
+package dev.coda.durable;
+
+import ch.qos.logback.classic.Level;
+import dev.coda.tasks.TaskCall;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.nio.file.Files;
+import java.sql.DriverManager;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Locale;
+import java.util.UUID;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Throughput of the durable engines on this machine: enqueue one task per transaction (one thread, then
+ * 8 threads), enqueue in batches, and processing of no-op tasks by one worker. Not a test; run it with
+ * {@code coda-durable/bench.sh [sqlite|postgres|both] [tasks] [concurrency] [claimBatch] [prefetch]}.
+ *
+ * <p>Each engine runs twice, each time on a fresh database (SQLite file, PostgreSQL schema): the first
+ * round with a cold JVM, the second once the JIT has compiled the paths. Every task is a real row: stored, claimed with a lease, run on a virtual thread (arguments bound from
+ * JSON, the method invoked), and recorded as succeeded in a group commit. The figure is tasks recorded
+ * as succeeded per second, checked against the database at the end.
+ */
+public final class DurableBenchmark {
+
+    private DurableBenchmark() {
+    }
+
+    /** The no-op task. */
+    public static void noop(int i) {
+    }
+
+    public static void main(String[] args) throws Exception {
+        ((ch.qos.logback.classic.Logger) LoggerFactory.getLogger("dev.coda.durable")).setLevel(Level.WARN);
+        ((ch.qos.logback.classic.Logger) LoggerFactory.getLogger("com.zaxxer")).setLevel(Level.WARN);
+        var which = args.length > 0 ? args[0] : "both";
+        int tasks = args.length > 1 ? Integer.parseInt(args[1]) : 100_000;
+        int concurrency = args.length > 2 ? Integer.parseInt(args[2]) : 256;
+        int batch = args.length > 3 ? Integer.parseInt(args[3]) : 256;
+        int prefetch = args.length > 4 ? Integer.parseInt(args[4]) : 256;
+        System.out.printf("Coda durable benchmark: %d no-op tasks, worker concurrency %d, claim batch %d, prefetch %d, %d cores, Java %s%n",
+                tasks, concurrency, batch, prefetch, Runtime.getRuntime().availableProcessors(), Runtime.version());
+        // each engine twice, each time on a fresh database: the first round runs while the JIT is still compiling
+        for (int round = 1; round <= 2; round++) {
+            var when = round == 1 ? " - round 1 (cold JVM)" : " - round 2 (warm JVM)";
+            if (!which.equals("postgres")) {
+                var dir = Files.createTempDirectory("coda-bench");
+                try (var engine = TaskEngine.sqlite(dir.resolve("tasks.db"))) {
+                    run("SQLite (WAL, synchronous=NORMAL)" + when, engine, tasks, concurrency, batch, prefetch);
+                }
+            }
+            if (!which.equals("sqlite")) {
+                var base = System.getenv().getOrDefault("CODA_TEST_PG_URL", "jdbc:postgresql://127.0.0.1:5432/test?user=postgres");
+                var schema = "coda_bench_" + UUID.randomUUID().toString().substring(0, 8);
+                try (var engine = TaskEngine.postgres(base, schema)) {
+                    run("PostgreSQL (synchronous_commit=on)" + when, engine, tasks, concurrency, batch, prefetch);
+                } finally {
+                    try (var c = DriverManager.getConnection(base); var s = c.createStatement()) {
+                        s.execute("DROP SCHEMA IF EXISTS " + schema + " CASCADE");
+                    }
+                }
+            }
+        }
+    }
+
+    private static void run(String label, TaskEngine engine, int tasks, int concurrency, int batch, int prefetch) throws Exception {
+        var durable = DurableTasks.on(engine).task(DurableBenchmark::noop).build();
+        System.out.println("== " + label);
+
+        int warmUp = 1_000; // lets the JIT compile the enqueue path; processed with the rest
+        for (int i = 0; i < warmUp; i++) {
+            durable.enqueue(TaskCall.of(DurableBenchmark::noop, i));
+        }
+        int single = 3_000;
+        long t0 = System.nanoTime();
+        for (int i = 0; i < single; i++) {
+            durable.enqueue(TaskCall.of(DurableBenchmark::noop, i));
+        }
+        report("enqueue, 1 task per transaction, 1 thread", single, t0);
+
+        int threads = 8;
+        int perThread = 1_000;
+        t0 = System.nanoTime();
+        try (var pool = Executors.newVirtualThreadPerTaskExecutor()) {
+            var futures = new ArrayList<Future<?>>();
+            for (int t = 0; t < threads; t++) {
+                futures.add(pool.submit(() -> {
+                    for (int i = 0; i < perThread; i++) {
+                        durable.enqueue(TaskCall.of(DurableBenchmark::noop, i));
+                    }
+                    return null;
+                }));
+            }
+            for (var f : futures) {
+                f.get();
+            }
+        }
+        report("enqueue, 1 task per transaction, " + threads + " threads", threads * perThread, t0);
+
+        int batchSize = 1_000;
+        t0 = System.nanoTime();
+        for (int done = 0; done < tasks; done += batchSize) {
+            var calls = new ArrayList<TaskCall>(batchSize);
+            for (int i = 0; i < batchSize && done + i < tasks; i++) {
+                calls.add(TaskCall.of(DurableBenchmark::noop, done + i));
+            }
+            durable.enqueueAll(calls);
+        }
+        report("enqueue, batches of " + batchSize, tasks, t0);
+
+        long total = warmUp + single + (long) threads * perThread + tasks;
+        var registry = new SimpleMeterRegistry();
+        t0 = System.nanoTime();
+        var worker = durable.worker().concurrency("default", concurrency).claimBatchSize(batch).prefetch(prefetch)
+                .meterRegistry(registry).start();
+        while (succeeded(registry) < total || worker.heldTasks() > 0) {
+            Thread.sleep(5);
+            if (System.nanoTime() - t0 > Duration.ofMinutes(5).toNanos()) {
+                throw new IllegalStateException("only " + succeeded(registry) + " of " + total + " after 5 min");
+            }
+        }
+        report("process no-op tasks (claim, run, record)", total, t0);
+        worker.close();
+        var stored = engine.counts().get("default").get(DurableState.SUCCEEDED);
+        System.out.printf(Locale.ROOT, "   checked: %d tasks SUCCEEDED in the database (expected %d)%n", stored, total);
+        if (stored != total) {
+            throw new IllegalStateException("lost or duplicated tasks");
+        }
+    }
+
+    private static double succeeded(SimpleMeterRegistry registry) {
+        return registry.find("coda.durable.succeeded").counters().stream().mapToDouble(c -> c.count()).sum();
+    }
+
+    private static void report(String what, long n, long startNanos) {
+        double seconds = (System.nanoTime() - startNanos) / 1e9;
+        System.out.printf(Locale.ROOT, "   %-48s %,9d tasks in %6.2f s = %,9.0f tasks/s%n", what, n, seconds, n / seconds);
+    }
+}

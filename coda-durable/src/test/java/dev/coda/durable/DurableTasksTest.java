@@ -1,0 +1,209 @@
+package dev.coda.durable;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.coda.tasks.TaskCall;
+import dev.coda.tasks.TaskFunction;
+import dev.coda.tasks.TaskOptions;
+import dev.coda.tasks.TaskRuntime;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Registering durable tasks, deciding what is durable, and storing calls (on SQLite; the engines are tested on both). */
+class DurableTasksTest {
+
+    @TempDir
+    Path dir;
+
+    TaskEngine engine;
+    final String key = UUID.randomUUID().toString();
+
+    @BeforeEach
+    void open() {
+        engine = TaskEngine.sqlite(dir.resolve("tasks.db"));
+    }
+
+    @AfterEach
+    void close() {
+        engine.close();
+    }
+
+    @Test
+    void registersStaticMethodReferencesByName() {
+        var durable = DurableTasks.on(engine).task(Jobs::add).task(Jobs::greet).task(Jobs::echo).task(Jobs::note).build();
+        assertThat(durable.names()).containsExactly("Jobs.add", "Jobs.greet", "Jobs.echo", "Jobs.note");
+        assertThat(durable.isDurable(TaskCall.of(Jobs::add, 1, 2))).isTrue();
+        assertThat(durable.isDurable(TaskCall.of(Jobs::greet, "Ada"))).isTrue();
+        assertThat(durable.isDurable(TaskCall.of(Jobs::notDurable, key))).isFalse();
+        assertThat(durable.retryPolicy()).isEqualTo(RetryPolicy.DEFAULT);
+    }
+
+    @Test
+    void rejectsLambdas() {
+        var builder = DurableTasks.on(engine);
+        assertThatThrownBy(() -> builder.task((TaskFunction.Of1<String>) k -> Jobs.note(k, 1)))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("is a lambda")
+                .hasMessageContaining("static method references such as FileJobs::process");
+    }
+
+    @Test
+    void rejectsCapturingMethodReferences() {
+        var service = new Jobs.Service();
+        assertThatThrownBy(() -> DurableTasks.on(engine).task(service::handle))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("Jobs.Service.handle captures a value");
+    }
+
+    @Test
+    void rejectsInstanceMethodReferences() {
+        assertThatThrownBy(() -> DurableTasks.on(engine).task(Jobs.Service::handle))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("Jobs.Service.handle names an instance method");
+    }
+
+    @Test
+    void rejectsTwoMethodsWithOneName() {
+        assertThatThrownBy(() -> DurableTasks.on(engine)
+                .task((TaskFunction.Of1<Integer>) Overloads::process)
+                .task((TaskFunction.Of1<String>) Overloads::process))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("two durable tasks are named Overloads.process")
+                .hasMessageContaining("process(int)").hasMessageContaining("process(String)");
+        assertThatThrownBy(() -> DurableTasks.on(engine)
+                .task(dev.coda.durable.testjobs.a.Mailer::send)
+                .task(dev.coda.durable.testjobs.b.Mailer::send))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("two durable tasks are named Mailer.send")
+                .hasMessageContaining("testjobs.a.Mailer").hasMessageContaining("testjobs.b.Mailer");
+        // the same method twice is fine
+        assertThat(DurableTasks.on(engine).task(Jobs::add).task(Jobs::add).build().names()).containsExactly("Jobs.add");
+    }
+
+    @Test
+    void everyTaskMakesPlainStaticMethodReferencesDurable() {
+        var durable = DurableTasks.on(engine).everyTask().build();
+        assertThat(durable.isDurable(TaskCall.of(Jobs::notDurable, key))).isTrue();
+        assertThat(durable.isDurable(TaskCall.of((TaskFunction.Of1<String>) k -> Jobs.note(k, 1), key))).as("a lambda").isFalse();
+        var service = new Jobs.Service();
+        assertThat(durable.isDurable(TaskCall.of(service::handle, key))).as("a bound reference").isFalse();
+        assertThat(durable.isDurable(TaskCall.of(Jobs.Service::handle, service, key))).as("an instance method").isFalse();
+        var id = durable.enqueue(TaskCall.of(Jobs::notDurable, key));
+        assertThat(engine.status(id).orElseThrow().name()).isEqualTo("Jobs.notDurable");
+        assertThatThrownBy(() -> durable.enqueue(TaskCall.of(service::handle, key)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("cannot be durable");
+    }
+
+    @Test
+    void aCallOfAnotherClassWithARegisteredNameIsNotThatTask() {
+        var durable = DurableTasks.on(engine).task(dev.coda.durable.testjobs.a.Mailer::send).build();
+        var other = TaskCall.of(dev.coda.durable.testjobs.b.Mailer::send, "x@example.com");
+        assertThat(durable.isDurable(other)).isFalse();
+        assertThatThrownBy(() -> durable.enqueue(other)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("must be unique");
+    }
+
+    @Test
+    void enqueueChecksTheCallBeforeStoringIt() {
+        var durable = DurableTasks.on(engine).task(Jobs::add).build();
+        assertThatThrownBy(() -> durable.enqueue(TaskCall.of(Jobs::notDurable, key)))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("Jobs.notDurable is not a durable task: register it with DurableTasks.on(engine).task(Jobs::notDurable)");
+        var wrongType = new TaskCall("Jobs.add", Jobs.class.getName(), "add", List.of("x", 1), TaskOptions.DEFAULT, true);
+        assertThatThrownBy(() -> durable.enqueue(wrongType)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("argument 1 of Jobs.add(int, int) is a java.lang.String, not a int");
+        var wrongCount = new TaskCall("Jobs.add", Jobs.class.getName(), "add", List.of(1), TaskOptions.DEFAULT, true);
+        assertThatThrownBy(() -> durable.enqueue(wrongCount)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("takes 2 argument(s), not 1");
+        assertThatThrownBy(() -> durable.enqueue(TaskCall.of(Jobs::add, null, 2))).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("cannot be null");
+        assertThat(engine.counts()).as("nothing stored").isEmpty();
+    }
+
+    @Test
+    void argumentsAreStoredAsJson() throws Exception {
+        var registry = new SimpleMeterRegistry();
+        var durable = DurableTasks.on(engine).task(Jobs::echo).meterRegistry(registry).build();
+        var order = new Jobs.Order(7, "Ada", Instant.parse("2024-05-01T10:15:30Z"), List.of("a", "b"), Optional.of("gift"));
+        var id = durable.enqueue(TaskCall.of(Jobs::echo, key, order));
+        var stored = durable.status(id).orElseThrow().arguments();
+        assertThat(new ObjectMapper().readTree(stored)).isEqualTo(new ObjectMapper().readTree(
+                "[\"" + key + "\",{\"id\":7,\"customer\":\"Ada\",\"placedAt\":\"2024-05-01T10:15:30Z\",\"items\":[\"a\",\"b\"],\"note\":\"gift\"}]"));
+        assertThat(registry.get("coda.durable.enqueued").tag("task", "Jobs.echo").tag("queue", "default").counter().count()).isEqualTo(1);
+    }
+
+    @Test
+    void optionsAndAttempts() {
+        var durable = DurableTasks.on(engine).task(Jobs::note).build();
+        var plain = durable.enqueue(TaskCall.of(Jobs::note, key, 1));
+        assertThat(durable.status(plain).orElseThrow().maxAttempts()).isEqualTo(RetryPolicy.DEFAULT.maxAttempts());
+        var runAt = Instant.now().plus(Duration.ofMinutes(5));
+        var custom = durable.enqueue(TaskCall.of(Jobs::note, key, 2).withOptions(new TaskOptions("reports", 3, runAt, "u-1", 2)));
+        var status = durable.status(custom).orElseThrow();
+        assertThat(status.maxAttempts()).isEqualTo(2);
+        assertThat(status.queue()).isEqualTo("reports");
+        assertThat(status.state()).isEqualTo(DurableState.SCHEDULED);
+        assertThat(durable.enqueue(TaskCall.of(Jobs::note, key, 3).withOptions(new TaskOptions("reports", 0, null, "u-1", 0))))
+                .as("unique key held").isEqualTo(custom);
+        var none = DurableTasks.on(engine).task(Jobs::note).retry(RetryPolicy.none()).build();
+        assertThat(none.status(none.enqueue(TaskCall.of(Jobs::note, key, 4))).orElseThrow().maxAttempts()).isEqualTo(1);
+        assertThat(durable.counts().get("reports")).containsEntry(DurableState.SCHEDULED, 1L);
+        assertThat(durable.cancel(custom)).isTrue();
+        assertThat(durable.retry(custom)).isTrue();
+    }
+
+    @Test
+    void storeIsAllOrNothing() {
+        var durable = DurableTasks.on(engine).task(Jobs::note).build();
+        var good = TaskCall.of(Jobs::note, key, 1);
+        var bad = new TaskCall("Jobs.note", Jobs.class.getName(), "note", List.of(key, "x"), TaskOptions.DEFAULT, true);
+        assertThatThrownBy(() -> durable.store(List.of(good, bad))).isInstanceOf(IllegalArgumentException.class);
+        assertThat(engine.counts()).isEmpty();
+        assertThat(durable.store(List.of(good, good))).hasSize(2).doesNotHaveDuplicates();
+    }
+
+    @Test
+    void theTaskRuntimeStoresDurableTasksBeforeTheResponseAndRunsTheOthers() throws Exception {
+        var durable = DurableTasks.on(engine).task(Jobs::note).task(Jobs::add).build();
+        try (var runtime = TaskRuntime.builder().durable(durable).build()) {
+            var tasks = runtime.newTasks("POST /orders", "r-1");
+            var stored = tasks.addTask(Jobs::add, 1, 2);
+            var queued = tasks.queue("reports").priority(3).uniqueKey("order:1").addTask(Jobs::note, key, 5);
+            var inProcess = tasks.addTask(Jobs::notDurable, key);
+            assertThatThrownBy(() -> tasks.queue("reports").addTask(Jobs::notDurable, key))
+                    .as("options are for durable tasks").isInstanceOf(IllegalArgumentException.class);
+
+            runtime.persist(tasks, false); // what the web layer does before writing the 202
+            var status = engine.status(stored.id()).orElseThrow();
+            assertThat(status.name()).isEqualTo("Jobs.add");
+            assertThat(status.arguments()).isEqualTo("[1,2]");
+            assertThat(status.state()).isEqualTo(DurableState.QUEUED);
+            assertThat(engine.status(queued.id()).orElseThrow().queue()).isEqualTo("reports");
+            assertThat(engine.status(inProcess.id())).isEmpty();
+
+            runtime.dispatch(tasks, false).toCompletableFuture().get(10, TimeUnit.SECONDS);
+            assertThat(Jobs.recorded(key)).as("only the in-process task ran here").containsExactly("ran");
+            assertThat(engine.counts().get("default")).containsEntry(DurableState.QUEUED, 1L);
+        }
+    }
+
+    @Test
+    void aFailingEngineMakesStoreThrowSoNothingIsAcknowledged() {
+        var durable = DurableTasks.on(engine).task(Jobs::note).build();
+        engine.close();
+        assertThatThrownBy(() -> durable.store(List.of(TaskCall.of(Jobs::note, key, 1))))
+                .isInstanceOf(TaskEngineException.class);
+    }
+}

@@ -1,0 +1,67 @@
+package dev.coda.durable;
+
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import org.junit.jupiter.api.Assumptions;
+
+/**
+ * The PostgreSQL server the tests use: {@code CODA_TEST_PG_URL} (a JDBC URL with its user), else
+ * {@code 127.0.0.1:5432}, database {@code test}, user {@code postgres} or {@code root} (trust auth). When
+ * it cannot be reached, PostgreSQL tests are skipped with the reason, except with {@code CI=true}, where
+ * they fail.
+ */
+final class TestDatabases {
+
+    private static final Object LOCK = new Object();
+    private static String url;
+    private static String problem;
+
+    private TestDatabases() {
+    }
+
+    /** A JDBC URL (with user) of the test database; skips or fails the test when there is none. */
+    static String postgresUrl() {
+        synchronized (LOCK) {
+            if (url == null && problem == null) {
+                detect();
+            }
+        }
+        if (url != null) {
+            return url;
+        }
+        var message = "PostgreSQL is not reachable for the durable task tests (" + problem + ")";
+        if ("true".equalsIgnoreCase(System.getenv("CI"))) {
+            fail(message + "; CI=true requires it: start PostgreSQL on 127.0.0.1:5432 with a database test, or set CODA_TEST_PG_URL");
+        }
+        Assumptions.abort(message + "; skipping the PostgreSQL variant (with CI=true this is a failure)");
+        throw new AssertionError("unreachable");
+    }
+
+    private static void detect() {
+        var candidates = new ArrayList<String>();
+        var configured = System.getenv("CODA_TEST_PG_URL");
+        if (configured != null && !configured.isBlank()) {
+            candidates.add(configured);
+        } else {
+            candidates.add("jdbc:postgresql://127.0.0.1:5432/test?user=postgres");
+            candidates.add("jdbc:postgresql://127.0.0.1:5432/test?user=root");
+        }
+        var reasons = new ArrayList<String>();
+        for (var candidate : candidates) {
+            var withTimeout = candidate + (candidate.contains("?") ? "&" : "?") + "connectTimeout=3";
+            try (var connection = DriverManager.getConnection(withTimeout);
+                 var statement = connection.createStatement();
+                 var rows = statement.executeQuery("SELECT 1")) {
+                rows.next();
+                url = candidate;
+                return;
+            } catch (SQLException e) {
+                reasons.add(candidate + ": " + e.getMessage());
+            }
+        }
+        problem = String.join("; ", reasons);
+    }
+}
