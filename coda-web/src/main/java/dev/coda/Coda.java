@@ -1,6 +1,7 @@
 package dev.coda;
 
 import dev.coda.internal.Internals;
+import dev.coda.tasks.DurableHandoff;
 import dev.coda.tasks.TaskRuntime;
 import dev.coda.internal.server.AfterResponse;
 import dev.coda.internal.server.AppCompiler;
@@ -65,6 +66,7 @@ public final class Coda {
     }
 
     private void drainTasks() {
+        runtime.afterResponse().awaitHandedOver(runtime.tasks().shutdownTimeout());
         runtime.tasks().close();
     }
 
@@ -110,6 +112,7 @@ public final class Coda {
         private Duration idleTimeout = Duration.ofSeconds(30);
         private TaskRuntime tasks;
         private final TaskRuntime.Builder taskSettings = TaskRuntime.builder();
+        private boolean taskSettingsGiven;
 
         private Builder() {
         }
@@ -206,10 +209,27 @@ public final class Coda {
          */
         public Builder backgroundTasks(Consumer<TaskRuntime.Builder> settings) {
             settings.accept(taskSettings);
+            taskSettingsGiven = true;
             return this;
         }
 
-        /** Runs background tasks on {@code runtime} (for example one shared by several apps); the app drains it when it stops. */
+        /**
+         * Makes some tasks durable: stored by a task engine before the response is sent and run by workers,
+         * instead of running in this process. The handlers' {@code addTask} calls stay the same.
+         *
+         * <pre>{@code
+         * var durable = DurableTasks.on(TaskEngine.sqlite(Path.of("tasks.db"))).task(FileJobs::process).build();
+         * Coda.app().routes(new FilesApi()).durable(durable).run();
+         * }</pre>
+         */
+        public Builder durable(DurableHandoff handoff) {
+            return backgroundTasks(settings -> settings.durable(handoff));
+        }
+
+        /**
+         * Runs background tasks on {@code runtime} (for example one shared by several apps); the app drains it when it
+         * stops. The runtime has its own settings: {@link #backgroundTasks} cannot be used with it.
+         */
         public Builder tasks(TaskRuntime runtime) {
             this.tasks = Objects.requireNonNull(runtime, "runtime");
             return this;
@@ -221,6 +241,10 @@ public final class Coda {
          * @throws IllegalStateException listing every problem found in the declarations
          */
         public Coda build() {
+            if (tasks != null && taskSettingsGiven) {
+                throw new IllegalStateException("Coda cannot start: background task settings were given with backgroundTasks(...) "
+                        + "and a runtime with tasks(...), whose own settings would silently win; configure the runtime instead");
+            }
             var settings = new Settings(host, port, maxRequestBodySize, shutdownTimeout, idleTimeout);
             var taskRuntime = tasks != null ? tasks : taskSettings.build();
             Application application = AppCompiler.compile(routes, dependencies, requires, exceptionHandlers, settings, taskRuntime);

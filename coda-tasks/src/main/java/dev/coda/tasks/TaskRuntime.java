@@ -303,18 +303,30 @@ public final class TaskRuntime implements AutoCloseable {
 
     private void reject(Queued queued, String why) {
         var names = new ArrayList<String>();
+        var rejected = new ArrayList<TaskEntry>();
         for (var entry : entries(queued.steps())) {
             var error = new RejectedExecutionException("background task " + entry.name() + " rejected: " + why);
             if (entry.finish(TaskState.FAILED, error)) {
                 names.add(entry.name());
                 metrics.rejected();
                 metrics.finished(entry, TaskState.FAILED, -1);
-                notifyErrorHandler(entry, error);
+                rejected.add(entry);
             }
         }
         LOG.error("Rejected the background task(s) {} of {} (request {}): {}", names, queued.batch().origin(),
                 queued.batch().correlationId(), why);
-        finishBatch(queued.batch());
+        if (errorHandler == null || rejected.isEmpty()) {
+            finishBatch(queued.batch());
+            return;
+        }
+        // the error handler is user code: never on the dispatching thread (Jetty's completion of the exchange)
+        threads.newThread(() -> {
+            try {
+                rejected.forEach(entry -> notifyErrorHandler(entry, entry.failure().orElseThrow()));
+            } finally {
+                finishBatch(queued.batch());
+            }
+        }).start();
     }
 
     private static List<TaskEntry> entries(List<Batch.Step> steps) {

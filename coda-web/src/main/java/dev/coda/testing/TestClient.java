@@ -31,6 +31,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.eclipse.jetty.http.HttpTester;
@@ -111,13 +112,23 @@ public final class TestClient implements AutoCloseable {
     /** A client that talks to {@code app} in-process, through Jetty's local connector. */
     public static TestClient of(Coda app, TaskMode mode) {
         var runtime = Internals.runtime(app);
-        var jetty = JettyServer.create(runtime.application(), runtime.afterResponse(), false, true);
+        var afterResponse = afterResponseOf(runtime);
+        var jetty = JettyServer.create(runtime.application(), afterResponse, false, true);
         try {
             jetty.start();
         } catch (Exception e) {
             throw new IllegalStateException("could not start the in-process server", e);
         }
-        return new TestClient(jetty, jetty.getBean(LocalConnector.class), null, runtime.afterResponse(), mode);
+        return new TestClient(jetty, jetty.getBean(LocalConnector.class), null, afterResponse, mode);
+    }
+
+    /**
+     * The after-response work of this client's own server: its observer then sees this client's requests only,
+     * not those of another client of the app, nor of the app started as a server.
+     */
+    private static AfterResponse afterResponseOf(Internals.Runtime runtime) {
+        return new AfterResponse(Executors.newThreadPerTaskExecutor(
+                Thread.ofVirtual().name("coda-test-after-response-", 0).factory()), runtime.tasks());
     }
 
     /** A client that talks to {@code app} started on a free loopback port, awaiting each request's tasks. */
@@ -132,14 +143,15 @@ public final class TestClient implements AutoCloseable {
         var loopback = new dev.coda.internal.server.Settings("127.0.0.1", 0, settings.maxRequestBodySize(),
                 settings.shutdownTimeout(), settings.idleTimeout());
         var application = new dev.coda.internal.server.Application(runtime.application(), loopback);
-        var jetty = JettyServer.create(application, runtime.afterResponse(), true, false);
-        return new TestClient(jetty, null, RunningServer.start(jetty, loopback), runtime.afterResponse(), mode);
+        var afterResponse = afterResponseOf(runtime);
+        var jetty = JettyServer.create(application, afterResponse, true, false);
+        return new TestClient(jetty, null, RunningServer.start(jetty, loopback), afterResponse, mode);
     }
 
     private boolean observe(Outcome outcome, BackgroundTasks tasks, CompletionStage<Void> done) {
         var id = outcome.state().header(REQUEST_ID).orElse(null);
         var handles = tasks == null ? List.<TaskHandle>of() : tasks.handles();
-        if (mode == TaskMode.HOLD && outcome.routed()) {
+        if (mode == TaskMode.HOLD && (tasks != null || !outcome.state().cleanups().isEmpty())) {
             held.add(new Held(outcome, tasks));
             if (id != null) {
                 finished(id).complete(handles);
@@ -191,21 +203,30 @@ public final class TestClient implements AutoCloseable {
     }
 
     /**
-     * In {@link TaskMode#HOLD}: runs the held tasks as the server would have (request by request, then
-     * each request's dependency cleanups) and waits for them; returns their handles, now terminal.
+     * In {@link TaskMode#HOLD}: runs the held tasks request by request, in the order the requests were
+     * answered: each request's tasks as the server would have (phases, failures, timeouts), then its
+     * dependency cleanups, before the next request's begin. Returns their handles, now terminal.
      */
     public List<TaskHandle> runHeldTasks() {
-        var handles = heldTasks();
         var batch = List.copyOf(held);
         held.removeAll(batch);
-        var all = new ArrayList<CompletableFuture<Void>>();
+        var handles = new ArrayList<TaskHandle>();
+        long deadline = System.nanoTime() + TIMEOUT.toNanos();
         for (var h : batch) {
-            all.add(afterResponse.run(h.outcome(), h.tasks()).toCompletableFuture());
-        }
-        try {
-            CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
-        } catch (Exception e) {
-            throw new IllegalStateException("held tasks did not finish within " + TIMEOUT + ": " + e, e);
+            if (h.tasks() != null) {
+                handles.addAll(h.tasks().handles());
+            }
+            try {
+                afterResponse.run(h.outcome(), h.tasks()).toCompletableFuture()
+                        .get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+            } catch (java.util.concurrent.TimeoutException e) {
+                throw new IllegalStateException("held tasks did not finish within " + TIMEOUT, e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted", e);
+            } catch (java.util.concurrent.ExecutionException e) {
+                throw new IllegalStateException("running the held tasks failed: " + e.getCause(), e.getCause());
+            }
         }
         return handles;
     }

@@ -14,8 +14,10 @@ import java.util.Map;
  */
 public final class Tutorial001 {
 
+    static Path logFile = Path.of("log.txt");                              // in the working directory; tests move it
+
     static void writeNotification(String email, String message) throws IOException {
-        Files.writeString(Path.of("log.txt"), "notification for " + email + ": " + message);
+        Files.writeString(logFile, "notification for " + email + ": " + message);
     }
 
     @Post("/send-notification/{email}")

@@ -20,8 +20,10 @@ import java.util.Optional;
  */
 public final class Tutorial002 {
 
+    static Path logFile = Path.of("log.txt");                              // in the working directory; tests move it
+
     static void writeLog(String message) throws IOException {
-        Files.writeString(Path.of("log.txt"), message, CREATE, APPEND);
+        Files.writeString(logFile, message, CREATE, APPEND);
     }
 
     @Dependency

@@ -26,7 +26,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Runs the real shaded jar, as a user would: {@code java -jar coda-examples-*.jar items}. */
+/**
+ * Runs the real shaded jar, as a user would: {@code java -jar coda-examples-*.jar items} (or {@code tutorial001},
+ * {@code tutorial002}), with {@code PORT} in the environment and a temporary working directory.
+ */
 class ExamplesJarIT {
 
     private static final Duration STARTUP = Duration.ofSeconds(60);
@@ -143,6 +146,82 @@ class ExamplesJarIT {
         assertThat(refusesConnections(port)).isTrue();
     }
 
+    /** Waits until the example answers anything over HTTP; a GET on a POST route writes nothing. */
+    private void awaitListening(Process process, URI probe) {
+        await("the jar answering " + probe).atMost(STARTUP).pollInterval(Duration.ofMillis(200)).ignoreExceptions()
+                .failFast("the process exited", () -> !process.isAlive())
+                .until(() -> send(HttpRequest.newBuilder(probe)).statusCode(), status -> status == 405);
+    }
+
+    private HttpResponse<String> post(URI uri) throws IOException, InterruptedException {
+        return send(HttpRequest.newBuilder(uri).POST(HttpRequest.BodyPublishers.noBody()));
+    }
+
+    private void awaitLog(String expected) {
+        var log = workDir.resolve("log.txt");
+        await("log.txt in the working directory to read " + expected.replace("\n", "\\n"))
+                .atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(20)).ignoreExceptions()
+                .until(() -> Files.readString(log, StandardCharsets.UTF_8), expected::equals);
+    }
+
+    private void stopsCleanlyOnSigterm(Process process, int port) throws Exception {
+        process.destroy(); // SIGTERM on Linux
+
+        assertThat(process.waitFor(EXIT.toSeconds(), TimeUnit.SECONDS)).as("exited within %s", EXIT).isTrue();
+        assertThat(process.exitValue()).as("exit code; output:%n%s", output()).isIn(0, 143);
+        assertThat(output()).doesNotContain("ERROR").doesNotContain("Exception");
+        assertThat(refusesConnections(port)).isTrue();
+    }
+
+    /** FastAPI's {@code test_tutorial001.py::test} against the real jar: {@code log.txt} in its working directory, mode "w". */
+    @Test
+    void tutorial001_writes_each_notification_over_log_txt_in_its_working_directory() throws Exception {
+        int port = freePort();
+        var base = URI.create("http://127.0.0.1:" + port);
+        var process = launch(port, "tutorial001");
+        awaitListening(process, base.resolve("/send-notification/probe@example.com"));
+
+        var response = post(base.resolve("/send-notification/foo@example.com"));
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.headers().firstValue("content-type")).contains("application/json");
+        assertThat(response.body()).isEqualTo("{\"message\":\"Notification sent in the background\"}");
+        awaitLog("notification for foo@example.com: some notification");
+
+        assertThat(post(base.resolve("/send-notification/b@example.com")).statusCode()).isEqualTo(200);
+        awaitLog("notification for b@example.com: some notification");
+
+        stopsCleanlyOnSigterm(process, port);
+        assertThat(Files.readString(workDir.resolve("log.txt"))).as("log.txt after the stop")
+                .isEqualTo("notification for b@example.com: some notification");
+    }
+
+    /** FastAPI's {@code test_tutorial002.py::test} against the real jar, then more requests appending to {@code log.txt}. */
+    @Test
+    void tutorial002_appends_the_query_then_the_message_to_log_txt_in_its_working_directory() throws Exception {
+        int port = freePort();
+        var base = URI.create("http://127.0.0.1:" + port);
+        var process = launch(port, "tutorial002");
+        awaitListening(process, base.resolve("/send-notification/probe@example.com"));
+
+        var response = post(base.resolve("/send-notification/foo@example.com?q=some-query"));
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.headers().firstValue("content-type")).contains("application/json");
+        assertThat(response.body()).isEqualTo("{\"message\":\"Message sent\"}");
+        awaitLog("found query: some-query\nmessage to foo@example.com\n");
+
+        assertThat(post(base.resolve("/send-notification/bar@example.com")).statusCode()).isEqualTo(200);
+        awaitLog("found query: some-query\nmessage to foo@example.com\nmessage to bar@example.com\n");
+
+        assertThat(post(base.resolve("/send-notification/baz@example.com?q=")).statusCode()).isEqualTo(200);
+        awaitLog("found query: some-query\nmessage to foo@example.com\nmessage to bar@example.com\nmessage to baz@example.com\n");
+
+        stopsCleanlyOnSigterm(process, port);
+        assertThat(Files.readString(workDir.resolve("log.txt"))).as("log.txt after the stop")
+                .isEqualTo("found query: some-query\nmessage to foo@example.com\nmessage to bar@example.com\nmessage to baz@example.com\n");
+    }
+
     @Test
     void a_port_already_in_use_makes_the_process_exit_with_an_error_instead_of_hanging() throws Exception {
         try (var taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
@@ -160,7 +239,7 @@ class ExamplesJarIT {
 
         assertThat(process.waitFor(EXIT.toSeconds(), TimeUnit.SECONDS)).isTrue();
         assertThat(process.exitValue()).isEqualTo(2);
-        assertThat(output()).contains("usage:").contains("items");
+        assertThat(output()).contains("usage:").contains("items, tutorial001, tutorial002");
     }
 
     @Test

@@ -64,16 +64,43 @@ public class AfterResponse {
         if (observer != null) {
             return true;
         }
-        if (!outcome.routed()) {
-            return false;
-        }
         var state = outcome.state();
         return state.scopedIfCreated(BackgroundTasks.class) != null || !state.cleanups().isEmpty();
     }
 
+    private final java.util.concurrent.atomic.AtomicInteger pending = new java.util.concurrent.atomic.AtomicInteger();
+
+    /** A completion listener was registered: its work is pending until {@link #completed} has handed it over. */
+    public void expect() {
+        pending.incrementAndGet();
+    }
+
+    /**
+     * Waits until every registered completion has handed its work over, or the deadline: Jetty's graceful
+     * stop counts a request as finished before its completion listener has run, and the tasks of the last
+     * requests must reach the task runtime before the runtime stops accepting tasks.
+     *
+     * @return whether nothing is pending any more
+     */
+    public boolean awaitHandedOver(java.time.Duration deadline) {
+        long end = System.nanoTime() + deadline.toNanos();
+        while (pending.get() > 0 && System.nanoTime() < end) {
+            java.util.concurrent.locks.LockSupport.parkNanos(java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(5));
+        }
+        return pending.get() == 0;
+    }
+
     /** Called by Jetty's completion listener; {@code failure} is {@code null} when the response was fully sent. */
     public void completed(Outcome outcome, Throwable failure) {
-        var requestTasks = outcome.routed() ? outcome.state().scopedIfCreated(BackgroundTasks.class) : null;
+        try {
+            handOver(outcome);
+        } finally {
+            pending.decrementAndGet();
+        }
+    }
+
+    private void handOver(Outcome outcome) {
+        var requestTasks = outcome.state().scopedIfCreated(BackgroundTasks.class);
         var watcher = observer;
         if (watcher != null) {
             var done = new CompletableFuture<Void>();
@@ -88,9 +115,6 @@ public class AfterResponse {
 
     /** Dispatches the request's tasks to the task runtime, then closes its resources; returns when all is done. */
     public CompletionStage<Void> run(Outcome outcome, BackgroundTasks requestTasks) {
-        if (!outcome.routed()) {
-            return CompletableFuture.completedFuture(null);
-        }
         var cleanups = outcome.state().cleanups();
         if (requestTasks == null) {
             if (cleanups.isEmpty()) {
@@ -107,10 +131,13 @@ public class AfterResponse {
         if (cleanups.isEmpty()) {
             return done;
         }
-        return done.handle((v, e) -> {
+        // On the executor, never where the tasks' end is signalled: that is this very thread when no task runs
+        // (all skipped or rejected), i.e. Jetty's completion, and a blocking cleanup would hold the connection;
+        // otherwise it is the unit's task thread, whose slot in the runtime the cleanup must not keep.
+        return done.handleAsync((v, e) -> {
             closeResources(outcome);
             return null;
-        });
+        }, executor);
     }
 
     /** Closes the request's dependency resources, most recent first; failures are logged, and the rest still close. */

@@ -117,7 +117,7 @@ public final class AppCompiler {
             throw new IllegalStateException("Coda cannot start; " + distinct.size() + " problem(s) in the declarations:\n  - "
                     + String.join("\n  - ", distinct));
         }
-        return new Application(router, exceptionHandlers, mapper, settings, backgroundTasks);
+        return new Application(router, exceptionHandlers, mapper, settings, tasks);
     }
 
     private record Declared(String method, String path, int status) {

@@ -11,6 +11,7 @@ import dev.coda.Response;
 import dev.coda.internal.Internals;
 import dev.coda.internal.binding.JsonSyntax;
 import dev.coda.tasks.BackgroundTasks;
+import dev.coda.tasks.TaskRuntime;
 import dev.coda.internal.inject.HttpInput;
 import dev.coda.internal.inject.RequestState;
 import dev.coda.internal.routing.Router;
@@ -42,9 +43,16 @@ public final class Application {
     private final ObjectMapper mapper;
     private final Settings settings;
     private final Function<RequestState, BackgroundTasks> backgroundTasks;
+    private final TaskRuntime tasks;
 
     public Application(Router<Route> router, Map<Class<?>, ExceptionHandler<?>> exceptionHandlers, ObjectMapper mapper,
-                       Settings settings, Function<RequestState, BackgroundTasks> backgroundTasks) {
+                       Settings settings, TaskRuntime tasks) {
+        this(router, exceptionHandlers, mapper, settings, tasks, state -> tasks.newTasks(state.origin(), state.id()));
+    }
+
+    private Application(Router<Route> router, Map<Class<?>, ExceptionHandler<?>> exceptionHandlers, ObjectMapper mapper,
+                        Settings settings, TaskRuntime tasks, Function<RequestState, BackgroundTasks> backgroundTasks) {
+        this.tasks = tasks;
         this.router = router;
         this.exceptionHandlers = Map.copyOf(exceptionHandlers);
         this.mapper = mapper;
@@ -54,7 +62,7 @@ public final class Application {
 
     /** The same application with other settings. */
     public Application(Application other, Settings settings) {
-        this(other.router, other.exceptionHandlers, other.mapper, settings, other.backgroundTasks);
+        this(other.router, other.exceptionHandlers, other.mapper, settings, other.tasks, other.backgroundTasks);
     }
 
     public Settings settings() {
@@ -65,15 +73,41 @@ public final class Application {
         return mapper;
     }
 
-    /** Handles one request; never throws. */
+    /** Handles one request; never throws. The request id is in the MDC meanwhile, for logs and background tasks. */
     public Outcome handle(HttpInput input) {
         var match = router.match(input.method(), input.rawPath());
-        return switch (match) {
-            case Router.Found<Route> found -> invoke(found.route(), routed(input, found));
-            case Router.WrongMethod<Route> wrong -> failure(new HttpException(405, "Method Not Allowed",
-                    Map.of("Allow", String.join(", ", wrong.allowed()))), new RequestState(input, Map.of()), false);
-            case Router.NotFound<Route> none -> notFound(input);
-        };
+        var state = match instanceof Router.Found<Route> found ? routed(input, found) : new RequestState(input, Map.of());
+        MDC.put(REQUEST_ID, state.id());
+        try {
+            var outcome = switch (match) {
+                case Router.Found<Route> found -> invoke(found.route(), state);
+                case Router.WrongMethod<Route> wrong -> failure(new HttpException(405, "Method Not Allowed",
+                        Map.of("Allow", String.join(", ", wrong.allowed()))), state, false);
+                case Router.NotFound<Route> none -> notFound(input, state);
+            };
+            return storeDurableTasks(outcome);
+        } finally {
+            MDC.remove(REQUEST_ID);
+        }
+    }
+
+    /**
+     * Stores the request's durable tasks before the response is written, so that an answer such as
+     * {@code 202 Accepted} means "stored". If they cannot be stored the answer is a 500, and none is.
+     */
+    private Outcome storeDurableTasks(Outcome outcome) {
+        var requestTasks = outcome.state().scopedIfCreated(BackgroundTasks.class);
+        if (requestTasks == null || tasks == null) {
+            return outcome;
+        }
+        try {
+            tasks.persist(requestTasks, outcome.failed());
+            return outcome;
+        } catch (Exception e) {
+            LOG.error("Could not store the durable tasks of {} {}; answering 500", outcome.state().method(),
+                    outcome.state().path(), e);
+            return internalError(outcome.state(), outcome.routed());
+        }
     }
 
     private static RequestState routed(HttpInput input, Router.Found<Route> found) {
@@ -82,7 +116,7 @@ public final class Application {
         return state;
     }
 
-    private Outcome notFound(HttpInput input) {
+    private Outcome notFound(HttpInput input, RequestState state) {
         var path = input.rawPath();
         if (!path.equals("/")) {
             var other = path.endsWith("/") ? path.substring(0, path.length() - 1) : path + "/";
@@ -90,14 +124,13 @@ public final class Application {
                 var host = input.header("Host").orElse("localhost");
                 var query = input.queryString().isEmpty() ? "" : "?" + input.queryString();
                 return new Outcome(307, List.of(Map.entry("Location", input.scheme() + "://" + host + other + query)),
-                        NO_BODY, null, new RequestState(input, Map.of()), false, false, false);
+                        NO_BODY, null, state, false, false, false);
             }
         }
-        return failure(new HttpException(404, "Not Found"), new RequestState(input, Map.of()), false);
+        return failure(new HttpException(404, "Not Found"), state, false);
     }
 
     private Outcome invoke(Route route, RequestState state) {
-        MDC.put(REQUEST_ID, state.id());
         try {
             if (route.plan().readsJsonBody()) {
                 readJsonBody(state);
@@ -106,8 +139,6 @@ public final class Application {
             return render(result, route.status(), state);
         } catch (Throwable t) {
             return failure(t, state, true);
-        } finally {
-            MDC.remove(REQUEST_ID);
         }
     }
 
@@ -157,10 +188,17 @@ public final class Application {
         return render(response, state, true, false);
     }
 
-    /** Renders a response; its attached tasks join the request's {@code BackgroundTasks}, after the ones already added. */
+    /**
+     * Renders a response; its attached tasks join the request's {@code BackgroundTasks}, after the ones already
+     * added. An exception handler's response ({@code failed}) runs its tasks whatever the outcome, even for a
+     * request no route matched (a 404 or 405): its tasks are then named after the method and path.
+     */
     private Outcome render(Response response, RequestState state, boolean routed, boolean failed) throws JsonProcessingException {
         var attached = Internals.tasksOf(response);
-        if (!attached.isEmpty() && routed) {
+        if (!attached.isEmpty()) {
+            if (!routed && state.origin().isEmpty()) {
+                state.origin(state.method() + " " + state.path());
+            }
             var tasks = state.scoped(BackgroundTasks.class, backgroundTasks);
             var view = failed ? tasks.always() : tasks;      // attached by an exception handler to its error response
             attached.forEach(adder -> adder.accept(view));
@@ -185,7 +223,7 @@ public final class Application {
             try {
                 @SuppressWarnings("unchecked")
                 var typed = (ExceptionHandler<Throwable>) handler;
-                return close(render(typed.handle(state, t), state, routed, routed), t);
+                return close(render(typed.handle(state, t), state, routed, true), t);
             } catch (Throwable inHandler) {
                 LOG.error("Exception handler for {} failed on {} {}", t.getClass().getName(), state.method(), state.path(), inHandler);
                 return internalError(state, routed);

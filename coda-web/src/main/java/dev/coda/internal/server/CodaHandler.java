@@ -43,6 +43,7 @@ final class CodaHandler extends Handler.Abstract {
             headers.put(new HttpField(HttpHeader.CONNECTION, HttpHeaderValue.CLOSE.asString()));
         }
         if (afterResponse.needed(outcome)) {
+            afterResponse.expect();
             Request.addCompletionListener(request, failure -> afterResponse.completed(outcome, failure));
         }
         var head = "HEAD".equals(request.getMethod());

@@ -11,7 +11,8 @@ import java.util.Map;
  * @param contentType the media type, or {@code null} without body
  * @param state the request's state
  * @param closeConnection whether the connection must be closed (the body was not read)
- * @param routed whether a route matched, so that the request may have after-response work
+ * @param routed whether a route matched (only then can dependencies have added tasks or resources; an exception
+ *     handler's response may carry tasks either way)
  * @param failed whether the path operation or a dependency failed (an exception, an HTTP error, invalid input)
  */
 public record Outcome(int status, List<Map.Entry<String, String>> headers, byte[] body, String contentType,
