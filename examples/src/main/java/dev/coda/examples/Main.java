@@ -17,6 +17,13 @@ public final class Main {
         EXAMPLES.put("items", Items::main);
         EXAMPLES.put("tutorial001", Tutorial001::main);
         EXAMPLES.put("tutorial002", Tutorial002::main);
+        EXAMPLES.put("files", args -> {
+            try {
+                FilesApp.main(args);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
     }
 
     private Main() {

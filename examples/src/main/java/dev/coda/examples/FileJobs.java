@@ -1,0 +1,46 @@
+package dev.coda.examples;
+
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.util.HexFormat;
+
+/**
+ * The durable task of the {@code files} example: it reads an upload and summarises it. It runs on whichever
+ * worker claims it, possibly on another machine, so it receives the upload's id, not the bytes.
+ */
+public final class FileJobs {
+
+    /** What processing an upload produces: the task's result, kept by the engine. */
+    public record FileSummary(long bytes, long lines, String sha256) {
+    }
+
+    static volatile UploadStore uploads;
+    static volatile Duration workDelay = Duration.ZERO;
+
+    private FileJobs() {
+    }
+
+    /** Processes one upload; the delay stands in for slow work. */
+    public static FileSummary process(String uploadId) throws Exception {
+        var content = uploads.load(uploadId);
+        if (!workDelay.isZero()) {
+            Thread.sleep(workDelay);
+        }
+        return summarise(content);
+    }
+
+    static FileSummary summarise(byte[] content) throws NoSuchAlgorithmException {
+        long lines = 0;
+        for (byte b : content) {
+            if (b == '\n') {
+                lines++;
+            }
+        }
+        if (content.length > 0 && content[content.length - 1] != '\n') {
+            lines++;
+        }
+        var sha256 = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(content));
+        return new FileSummary(content.length, lines, sha256);
+    }
+}

@@ -1,0 +1,192 @@
+package dev.coda.examples;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.coda.Coda;
+import dev.coda.Get;
+import dev.coda.Header;
+import dev.coda.HttpException;
+import dev.coda.Post;
+import dev.coda.Response;
+import dev.coda.durable.DurableState;
+import dev.coda.durable.DurableTasks;
+import dev.coda.durable.TaskEngine;
+import dev.coda.durable.Worker;
+import dev.coda.tasks.BackgroundTasks;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import org.eclipse.jetty.http.MultiPart;
+import org.eclipse.jetty.http.MultiPartFormData;
+import org.eclipse.jetty.io.Content;
+
+/**
+ * The seed's second use case: accept an upload with {@code 202 Accepted}, process it afterwards, durably.
+ * {@code java -jar coda-examples.jar files [--role all|web|worker] [--work-delay DURATION] [--data-dir DIR]}.
+ * The engine is SQLite ({@code tasks.db} in the working directory) unless {@code CODA_TASKS_URL} names a
+ * PostgreSQL database; any number of web and worker processes share it.
+ */
+public final class FilesApp {
+
+    private final DurableTasks durable;
+    private final UploadStore uploads;
+    private final ObjectMapper json = new ObjectMapper();
+
+    FilesApp(DurableTasks durable, UploadStore uploads) {
+        this.durable = durable;
+        this.uploads = uploads;
+    }
+
+    /** Stores the upload (raw bytes, or the first file of a multipart form), then its processing task. */
+    @Post("/files")
+    public Response upload(byte[] body, @Header("Content-Type") Optional<String> contentType, BackgroundTasks tasks) {
+        var content = contentType.filter(type -> type.toLowerCase(Locale.ROOT).startsWith("multipart/form-data"))
+                .map(type -> firstPart(type, body))
+                .orElse(body);
+        var uploadId = uploads.save(content);
+        var task = tasks.addTask(FileJobs::process, uploadId);          // durable: stored before the 202 is sent
+        return Response.accepted(Map.of("id", task.id(), "status", "queued"))
+                .header("Location", "/files/" + task.id());
+    }
+
+    /** The processing state, and the result once done. */
+    @Get("/files/{id}")
+    public Map<String, Object> file(String id) throws IOException {
+        var status = durable.status(id).orElseThrow(() -> new HttpException(404, "File not found"));
+        var out = new LinkedHashMap<String, Object>();
+        out.put("id", id);
+        out.put("status", status.state().name().toLowerCase(Locale.ROOT));
+        out.put("attempts", status.attempts());
+        if (status.state() == DurableState.SUCCEEDED && status.result() != null) {
+            out.put("result", json.readValue(status.result(), Map.class));
+        }
+        if (status.state() == DurableState.FAILED) {
+            out.put("error", status.lastError() == null ? "" : status.lastError().lines().findFirst().orElse(""));
+        }
+        return out;
+    }
+
+    private static byte[] firstPart(String contentType, byte[] body) {
+        var boundary = MultiPart.extractBoundary(contentType);
+        if (boundary == null) {
+            throw new HttpException(422, "multipart/form-data without a boundary");
+        }
+        try (var parts = new MultiPartFormData.Parser(boundary).parse(Content.Source.from(ByteBuffer.wrap(body))).join()) {
+            if (parts.size() == 0) {
+                throw new HttpException(422, "the form has no part");
+            }
+            var part = parts.getAll("file").stream().findFirst().orElse(parts.get(0));
+            var buffer = Content.Source.asByteBuffer(part.newContentSource());
+            var bytes = new byte[buffer.remaining()];
+            buffer.get(bytes);
+            return bytes;
+        } catch (IOException | java.util.concurrent.CompletionException e) {
+            throw new HttpException(422, "malformed multipart body: " + e.getMessage());
+        }
+    }
+
+    /** Runs the example with the given options. */
+    public static void main(String[] args) throws InterruptedException {
+        var options = Options.parse(args);
+        var url = Optional.ofNullable(System.getenv("CODA_TASKS_URL")).filter(s -> !s.isBlank())
+                .orElse("jdbc:sqlite:" + Path.of("tasks.db").toAbsolutePath());
+        var engine = TaskEngine.fromUrl(url);
+        FileJobs.uploads = options.dataDir == null ? UploadStore.database(url) : UploadStore.directory(options.dataDir);
+        FileJobs.workDelay = options.workDelay;
+        var durable = DurableTasks.on(engine).task(FileJobs::process).build();
+
+        Worker worker = null;
+        if (!options.role.equals("web")) {
+            worker = durable.worker().concurrency("default", 8).start();
+        }
+        if (options.role.equals("worker")) {
+            var stopped = new CountDownLatch(1);
+            var running = worker;
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                running.close();
+                engine.close();
+                stopped.countDown();
+            }, "files-worker-shutdown"));
+            stopped.await();
+            return;
+        }
+        var app = Coda.app().routes(new FilesApp(durable, FileJobs.uploads)).durable(durable).build();
+        var server = app.start();
+        var workerToStop = worker;
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            server.stop();
+            if (workerToStop != null) {
+                workerToStop.close();
+            }
+            engine.close();
+        }, "files-shutdown"));
+        server.join();
+    }
+
+    /** Command-line options of the example. */
+    record Options(String role, Duration workDelay, Path dataDir) {
+
+        static Options parse(String[] args) {
+            var role = "all";
+            var delay = Duration.ZERO;
+            Path dataDir = null;
+            for (int i = 0; i < args.length; i++) {
+                var value = i + 1 < args.length ? args[i + 1] : null;
+                switch (args[i]) {
+                    case "--role" -> {
+                        role = require(value, "--role");
+                        if (!role.equals("all") && !role.equals("web") && !role.equals("worker")) {
+                            throw new IllegalArgumentException("--role must be all, web or worker: " + role);
+                        }
+                        i++;
+                    }
+                    case "--work-delay" -> {
+                        delay = duration(require(value, "--work-delay"));
+                        i++;
+                    }
+                    case "--data-dir" -> {
+                        dataDir = Path.of(require(value, "--data-dir"));
+                        i++;
+                    }
+                    default -> throw new IllegalArgumentException("unknown option " + args[i]
+                            + " (files [--role all|web|worker] [--work-delay DURATION] [--data-dir DIR])");
+                }
+            }
+            return new Options(role, delay, dataDir);
+        }
+
+        private static String require(String value, String option) {
+            if (value == null) {
+                throw new IllegalArgumentException(option + " needs a value");
+            }
+            return value;
+        }
+
+        /** {@code 500ms}, {@code 2s}, {@code 1m}, or ISO-8601 ({@code PT2S}). */
+        static Duration duration(String text) {
+            var t = text.strip().toLowerCase(Locale.ROOT);
+            try {
+                if (t.startsWith("pt") || t.startsWith("p")) {
+                    return Duration.parse(text.strip().toUpperCase(Locale.ROOT));
+                }
+                if (t.endsWith("ms")) {
+                    return Duration.ofMillis(Long.parseLong(t.substring(0, t.length() - 2)));
+                }
+                if (t.endsWith("s")) {
+                    return Duration.ofMillis(Math.round(Double.parseDouble(t.substring(0, t.length() - 1)) * 1000));
+                }
+                if (t.endsWith("m")) {
+                    return Duration.ofSeconds(Long.parseLong(t.substring(0, t.length() - 1)) * 60);
+                }
+                return Duration.ofSeconds(Long.parseLong(t));
+            } catch (RuntimeException e) {
+                throw new IllegalArgumentException("not a duration: " + text + " (e.g. 500ms, 2s, 1m, PT2S)");
+            }
+        }
+    }
+}
