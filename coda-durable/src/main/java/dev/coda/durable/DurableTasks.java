@@ -196,7 +196,7 @@ public final class DurableTasks implements DurableHandoff {
         var options = call.options();
         int attempts = options.maxAttempts() > 0 ? options.maxAttempts() : retryPolicy.maxAttempts();
         return new TaskEngine.NewTask(call.name(), json, options.queue(), options.priority(), options.runAt(), options.uniqueKey(),
-                attempts);
+                attempts, call.id());
     }
 
     private boolean isStaticMethod(TaskCall call) {

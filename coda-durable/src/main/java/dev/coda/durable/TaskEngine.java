@@ -51,9 +51,15 @@ public interface TaskEngine extends AutoCloseable {
         return dev.coda.durable.internal.JdbcTaskEngine.fromUrl(url);
     }
 
-    /** A task to store: its name, JSON arguments and options. */
+    /** A task to store: its name, JSON arguments and options, and the id to store it under ({@code null}: the engine chooses). */
     record NewTask(String name, String argumentsJson, String queue, int priority, Instant runAt, String uniqueKey,
-                   int maxAttempts) {
+                   int maxAttempts, String id) {
+
+        /** A task whose id the engine chooses. */
+        public NewTask(String name, String argumentsJson, String queue, int priority, Instant runAt, String uniqueKey,
+                       int maxAttempts) {
+            this(name, argumentsJson, queue, priority, runAt, uniqueKey, maxAttempts, null);
+        }
     }
 
     /**

@@ -36,6 +36,12 @@ public record TaskCall(String name, String declaringClass, String method, List<O
         Objects.requireNonNull(options, "options");
     }
 
+    /** A call the engine chooses the id of. */
+    public TaskCall(String name, String declaringClass, String method, List<Object> arguments, TaskOptions options,
+                    boolean plainMethodReference) {
+        this(name, declaringClass, method, arguments, options, plainMethodReference, null);
+    }
+
     /** This call with other options (queue, priority, delay, uniqueness, attempts). */
     public TaskCall withOptions(TaskOptions newOptions) {
         return new TaskCall(name, declaringClass, method, arguments, newOptions, plainMethodReference, id);

@@ -7,7 +7,6 @@ import java.util.Optional;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicReference;
 
 /** One added task: what to call, when, and its state. */
@@ -54,8 +53,7 @@ final class TaskEntry implements TaskHandle {
         this.timeout = timeout;
         this.mdc = mdc;
         this.contexts = contexts;
-        var random = ThreadLocalRandom.current();
-        this.id = new java.util.UUID(random.nextLong(), random.nextLong()).toString();
+        this.id = TaskIds.next();
     }
 
     @Override

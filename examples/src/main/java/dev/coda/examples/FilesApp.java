@@ -76,12 +76,15 @@ public final class FilesApp {
         if (boundary == null) {
             throw new HttpException(422, "multipart/form-data without a boundary");
         }
-        try (var parts = new MultiPartFormData.Parser(boundary).parse(Content.Source.from(ByteBuffer.wrap(body))).join()) {
+        var parser = new MultiPartFormData.Parser(boundary);
+        parser.setMaxMemoryFileSize(body.length + 1L);                 // the body is in memory already: keep parts there
+        parser.setFilesDirectory(Path.of(System.getProperty("java.io.tmpdir")));
+        try (var parts = parser.parse(Content.Source.from(ByteBuffer.wrap(body))).join()) {
             if (parts.size() == 0) {
                 throw new HttpException(422, "the form has no part");
             }
             var part = parts.getAll("file").stream().findFirst().orElse(parts.get(0));
-            var buffer = Content.Source.asByteBuffer(part.newContentSource());
+            var buffer = Content.Source.asByteBuffer(part.createContentSource());
             var bytes = new byte[buffer.remaining()];
             buffer.get(bytes);
             return bytes;

@@ -290,7 +290,7 @@ public abstract sealed class JdbcTaskEngine implements TaskEngine permits Sqlite
                     ids.add(insertUnique(connection, task));
                     continue;
                 }
-                var id = Ids.next();
+                var id = task.id() != null ? task.id() : Ids.next();
                 bindInsert(plain, id, task);
                 if (tasks.size() == 1) {
                     plain.executeUpdate();
@@ -321,7 +321,7 @@ public abstract sealed class JdbcTaskEngine implements TaskEngine permits Sqlite
     /** Inserts unless a live task holds the key; returns the new id or the live task's. */
     private String insertUnique(Connection connection, NewTask task) throws SQLException {
         for (int attempt = 0; attempt < 10; attempt++) {
-            var id = Ids.next();
+            var id = attempt == 0 && task.id() != null ? task.id() : Ids.next();
             try (var insert = connection.prepareStatement(insertUniqueSql)) {
                 bindInsert(insert, id, task);
                 if (insert.executeUpdate() == 1) {
