@@ -57,8 +57,17 @@ interface UploadStore {
         boolean postgres = jdbcUrl.startsWith("jdbc:postgresql:");
         try (var connection = DriverManager.getConnection(jdbcUrl)) {
             try (var statement = connection.createStatement()) {
+                if (postgres) {
+                    // processes starting together: PostgreSQL's CREATE TABLE IF NOT EXISTS is not safe against a
+                    // concurrent one (duplicate key in pg_type), so they take turns
+                    connection.setAutoCommit(false);
+                    statement.execute("SELECT pg_advisory_xact_lock(hashtext('coda-examples:file_uploads'))");
+                }
                 statement.execute("CREATE TABLE IF NOT EXISTS file_uploads (id VARCHAR(64) PRIMARY KEY, content "
                         + (postgres ? "BYTEA" : "BLOB") + " NOT NULL)");
+                if (postgres) {
+                    connection.commit();
+                }
             }
         } catch (SQLException e) {
             throw new IllegalStateException("cannot prepare the uploads table at " + jdbcUrl + ": " + e.getMessage(), e);
