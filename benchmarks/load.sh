@@ -14,7 +14,7 @@
 # LATENCY_CONNECTIONS (64), LATENCY_DELAY_MS (50), HEAP (1: run the heap probe), JMH (0; 1 also runs the JMH suite),
 # MAX_LOAD (0.7) and LOAD_WAIT (600 s): wait at most that long for the 1-minute load average to drop below MAX_LOAD,
 # JAVA_OPTS (extra JVM options, the same for every JVM server), OUT (results file, benchmarks/results/<date-time>.json;
-# a .md beside it), KEEP_WORK (1: keep the temp dirs of the servers; kept anyway when a check fails).
+# a .md beside it), CODA_JAR (an examples jar to run instead of the one built here, to compare builds), KEEP_WORK (1: keep the temp dirs of the servers; kept anyway when a check fails).
 set -euo pipefail
 
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -109,7 +109,7 @@ build_if_needed() {
     log "building (mvn -q -B -DskipTests package -pl examples,benchmarks -am)"
     (cd "$ROOT" && mvn -q -B -DskipTests package -pl examples,benchmarks -am) >&2
   fi
-  EXAMPLES_JAR=$(ls "$ROOT"/examples/target/coda-examples-*.jar | grep -v original | head -n1)
+  EXAMPLES_JAR=${CODA_JAR:-$(ls "$ROOT"/examples/target/coda-examples-*.jar | grep -v original | head -n1)}
   BENCH_JAR=$benches
 }
 
@@ -165,6 +165,17 @@ rss_kb() {
   echo $sum
 }
 
+# CPU time (user + system, clock ticks) used so far by the server and its children.
+cpu_ticks() {
+  local sum=0 p t
+  for p in $(server_pids "$1"); do
+    t=$(awk '{print $14 + $15}' "/proc/$p/stat" 2>/dev/null || true)
+    sum=$((sum + ${t:-0}))
+  done
+  echo $sum
+}
+TICKS=$(getconf CLK_TCK)
+
 # stop_server PID : SIGTERM, then waits (at most 180 s) for the graceful stop and the task drain; prints seconds taken.
 stop_server() {
   local pid=$1 t0=$SECONDS
@@ -188,7 +199,10 @@ run_wrk() {
   echo 0 >"$rssfile"
   ( max=0; while :; do r=$(rss_kb "$CURRENT_PID"); ((r > max)) && { max=$r; echo $max >"$rssfile"; }; sleep 0.5; done ) &
   sampler=$!
+  local cpu0 cpu1
+  cpu0=$(cpu_ticks "$CURRENT_PID")
   wrk -t"$threads" -c"$conns" -d"${secs}s" --timeout 10s --latency -s "$HERE/wrk.lua" "$url" >"$out" 2>&1 || true
+  cpu1=$(cpu_ticks "$CURRENT_PID")
   kill "$sampler" 2>/dev/null || true
   wait "$sampler" 2>/dev/null || true
   line=$(grep '^WRKJSON ' "$out" | cut -c9- || true)
@@ -197,8 +211,9 @@ run_wrk() {
     cat "$out" >&2
     exit 1
   fi
-  printf '{"type":"wrk","label":"%s","run":%d,"scenario":"%s","connections":%d,"threads":%d,"seconds":%d,"rss_kb_max":%d,"load1":%s,"wrk":%s}\n' \
-    "$label" "$RUN" "$SCENARIO" "$conns" "$threads" "$secs" "$(cat "$rssfile")" "$(load1)" "$line" >>"$RAW"
+  printf '{"type":"wrk","label":"%s","run":%d,"scenario":"%s","connections":%d,"threads":%d,"seconds":%d,"rss_kb_max":%d,"cpu_s":%s,"load1":%s,"wrk":%s}\n' \
+    "$label" "$RUN" "$SCENARIO" "$conns" "$threads" "$secs" "$(cat "$rssfile")" \
+    "$(awk -v a="$cpu0" -v b="$cpu1" -v t="$TICKS" 'BEGIN{printf "%.2f", (b - a) / t}')" "$(load1)" "$line" >>"$RAW"
   LAST_WRK=$line
 }
 

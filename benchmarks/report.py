@@ -40,6 +40,8 @@ for (scenario, conns), rs in sorted(measures.items()):
         "p50_ms": spread(r["wrk"]["latency_us"]["p50"] / 1e3 for r in rs),
         "p99_ms": spread(r["wrk"]["latency_us"]["p99"] / 1e3 for r in rs),
         "rss_mib_max": spread(round(r["rss_kb_max"] / 1024, 1) for r in rs),
+        # server CPU time (user + system, all its threads and processes) per response: load-independent-ish efficiency
+        "cpu_us_per_request": spread(round(r["cpu_s"] / max(r["wrk"]["requests"], 1) * 1e6, 1) for r in rs),
         "errors": [r["wrk"]["errors"] for r in rs],
         "load1": [r["load1"] for r in rs],
     }
@@ -192,12 +194,12 @@ md.append(f"Machine: {meta.get('machine', {}).get('cores')} cores, {meta.get('ma
           f"after: {meta.get('loadavg_after')}; {meta.get('runs')} runs of {meta.get('duration_s')} s per point "
           f"(median, min–max across runs).")
 md.append("")
-md.append("| scenario | conn | req/s | p50 ms | p99 ms | RSS MiB (max) |")
-md.append("|---|---:|---:|---:|---:|---:|")
+md.append("| scenario | conn | req/s | p50 ms | p99 ms | server CPU µs/req | RSS MiB (max) |")
+md.append("|---|---:|---:|---:|---:|---:|---:|")
 for scenario in ("coda", "ceiling", "fastapi", "items-get", "items-put"):
     for c, t in sorted(throughput.get(scenario, {}).items(), key=lambda kv: int(kv[0])):
         md.append(f"| {scenario} | {c} | {fmt(t['req_per_s'])} | {fmt(t['p50_ms'], '{:.2f}')} | "
-                  f"{fmt(t['p99_ms'], '{:.2f}')} | {fmt(t['rss_mib_max'])} |")
+                  f"{fmt(t['p99_ms'], '{:.2f}')} | {fmt(t['cpu_us_per_request'])} | {fmt(t['rss_mib_max'])} |")
 md.append("")
 md.append("| ratio (paired per run) | " + " | ".join(f"{c} conn" for c in connections) + " |")
 md.append("|---|" + "---:|" * len(connections))
