@@ -26,7 +26,10 @@ final class TaskEntry implements TaskHandle {
     final Map<String, String> mdc;
     final List<ContextPropagator.Snapshot> contexts;
     private final String name;
-    private final String id;
+    /** The id's 128 random bits; its text is made on first use: most tasks never show their id. */
+    private final long idHigh;
+    private final long idLow;
+    private String id;
     /** The state and, once terminal, the failure: one value, so no reader sees FAILED without its failure. */
     private final AtomicReference<Status> status = new AtomicReference<>(QUEUED);
     /** Guards {@link #thread}, so that the thread is only interrupted while it runs this task's code. */
@@ -45,12 +48,18 @@ final class TaskEntry implements TaskHandle {
         this.mdc = mdc;
         this.contexts = contexts;
         var random = ThreadLocalRandom.current();
-        this.id = Long.toHexString(random.nextLong() | Long.MIN_VALUE) + Long.toHexString(random.nextLong() | Long.MIN_VALUE);
+        this.idHigh = random.nextLong() | Long.MIN_VALUE;
+        this.idLow = random.nextLong() | Long.MIN_VALUE;
     }
 
     @Override
     public String id() {
-        return id;
+        var text = id;        // a racy cache of an immutable String: at worst two threads make equal texts
+        if (text == null) {
+            text = Long.toHexString(idHigh) + Long.toHexString(idLow);
+            id = text;
+        }
+        return text;
     }
 
     @Override
