@@ -319,7 +319,7 @@ fi
 
 if ((JMH)); then
   log "JMH suite (about 3 minutes)"
-  "$JAVA" -jar "$BENCH_JAR" jmh -rf json -rff "$WORK/jmh.json" >"$WORK/jmh.txt" 2>&1
+  "$JAVA" -jar "$BENCH_JAR" jmh -prof gc -rf json -rff "$WORK/jmh.json" >"$WORK/jmh.txt" 2>&1
   printf '{"type":"jmh","result":%s}\n' "$(cat "$WORK/jmh.json" | $PYTHON -c 'import json,sys; print(json.dumps(json.load(sys.stdin)))')" >>"$RAW"
 fi
 

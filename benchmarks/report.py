@@ -148,7 +148,9 @@ if jmh:
         if b.get("params"):
             name += "[" + ",".join(f"{k}={v}" for k, v in b["params"].items()) + "]"
         pm = b["primaryMetric"]
-        jmh_scores[name] = {"score": round(pm["score"], 1), "error": round(pm["scoreError"], 1), "unit": pm["scoreUnit"]}
+        alloc = b.get("secondaryMetrics", {}).get("gc.alloc.rate.norm")
+        jmh_scores[name] = {"score": round(pm["score"], 1), "error": round(pm["scoreError"], 1), "unit": pm["scoreUnit"],
+                            "alloc_bytes_per_op": round(alloc["score"], 1) if alloc else None}
 
 # ------------------------------------------------------------------ targets
 targets = []
@@ -221,10 +223,10 @@ if heap:
                       f"(min {heap[shape]['min']:.0f}, max {heap[shape]['max']:.0f}, {heap['runs']} runs of {heap['tasks']} tasks)")
 if jmh_scores:
     md.append("")
-    md.append("| JMH benchmark | score | unit |")
-    md.append("|---|---:|---|")
+    md.append("| JMH benchmark | score | unit | allocated B/op |")
+    md.append("|---|---:|---|---:|")
     for name, s in jmh_scores.items():
-        md.append(f"| {name} | {s['score']} ± {s['error']} | {s['unit']} |")
+        md.append(f"| {name} | {s['score']} ± {s['error']} | {s['unit']} | {s['alloc_bytes_per_op'] or '-'} |")
 md.append("")
 md.append("| check (every task of every request ran) | responses | sent | log lines / server tasks | ok |")
 md.append("|---|---:|---:|---:|---|")

@@ -20,6 +20,9 @@ import org.openjdk.jmh.annotations.Warmup;
  * request state and id, binding {@code email} and {@code q}, resolving the {@code getQuery} dependency and
  * the shared {@code BackgroundTasks} (two {@code addTask} calls), calling the path operation through its
  * {@code CallPlan}, and writing the JSON answer. The tasks are not dispatched here (see {@link TasksBenchmark}).
+ * {@code tutorial002OnNewVirtualThread} handles each request on a new virtual thread, as the server does
+ * (a new thread starts with empty thread-locals: what a per-thread cache keeps is lost); compare its
+ * allocation ({@code -prof gc}) with {@code tutorial002}, and its time with {@code emptyVirtualThread}.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -45,5 +48,20 @@ public class BindingBenchmark {
     @Benchmark
     public Outcome tutorial002() {
         return application.handle(tutorial002);
+    }
+
+    @Benchmark
+    public Outcome tutorial002OnNewVirtualThread() throws InterruptedException {
+        var result = new Outcome[1];
+        Thread.ofVirtual().start(() -> result[0] = application.handle(tutorial002)).join();
+        return result[0];
+    }
+
+    /** The floor of {@code tutorial002OnNewVirtualThread}: starting and joining a virtual thread that does nothing. */
+    @Benchmark
+    public Thread emptyVirtualThread() throws InterruptedException {
+        var thread = Thread.ofVirtual().start(() -> { });
+        thread.join();
+        return thread;
     }
 }

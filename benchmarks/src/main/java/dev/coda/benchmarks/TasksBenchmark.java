@@ -93,6 +93,22 @@ public class TasksBenchmark {
         done.await();
     }
 
+    /**
+     * The floor the runtime is compared with: what {@code addTaskAndDispatch} does with none of the
+     * bookkeeping, a bare virtual thread started per unit (named, as the runtime's are) that runs the task.
+     */
+    @Benchmark
+    @OperationsPerInvocation(UNITS)
+    public void bareVirtualThreadPerTask() throws InterruptedException {
+        var done = new CountDownLatch(UNITS);
+        for (int i = 0; i < UNITS; i++) {
+            BARE.newThread(done::countDown).start();
+        }
+        done.await();
+    }
+
+    private static final java.util.concurrent.ThreadFactory BARE = Thread.ofVirtual().name("bare-", 0).factory();
+
     /** Tutorial002's shape: two tasks per request, dispatched and run; per task. */
     @Benchmark
     @OperationsPerInvocation(2 * UNITS)
