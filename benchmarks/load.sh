@@ -5,16 +5,18 @@
 #   fastapi    FastAPI's tutorial002 (benchmarks/fastapi/tutorial002.py) on uvicorn --loop uvloop --http httptools --workers 2
 #   items-get  Coda items: GET /items/5?q=x
 #   items-put  Coda items: PUT /items/5 with a JSON body
-# each with wrk (2 threads, 1 for one connection) at every connection count, RUNS times; then the task-latency
+# each with wrk (2 threads, 1 for one connection) at every connection count, RUNS times (the servers of a run are up
+# together and measured in turn at each connection count, so that load from elsewhere falls on all alike); then the task-latency
 # benchmark (p99 with 100 ms tasks against p99 without) and the heap retained per queued task. Every server runs in
 # a temp dir of its own and is stopped gracefully; then the script checks that every task of every request ran.
 #
-# Settings (environment): DURATION (s per wrk run, 10), CONNECTIONS ("1 16 64 256"), RUNS (2), WARMUP (s, 5),
+# Settings (environment): DURATION (s per wrk run, 10), CONNECTIONS ("1 16 64 256"), RUNS (2), WARMUP (s, 10),
 # SCENARIOS ("coda ceiling fastapi items-get items-put"), LATENCY (1: run the latency benchmark), LATENCY_DURATION (20),
 # LATENCY_CONNECTIONS (64), LATENCY_DELAY_MS (50), HEAP (1: run the heap probe), JMH (0; 1 also runs the JMH suite),
 # MAX_LOAD (0.7) and LOAD_WAIT (600 s): wait at most that long for the 1-minute load average to drop below MAX_LOAD,
 # JAVA_OPTS (extra JVM options, the same for every JVM server), OUT (results file, benchmarks/results/<date-time>.json;
-# a .md beside it), CODA_JAR (an examples jar to run instead of the one built here, to compare builds), KEEP_WORK (1: keep the temp dirs of the servers; kept anyway when a check fails).
+# a .md beside it), CODA_JAR (an examples jar to run instead of the one built here), CODA_BEFORE_JAR (the examples jar
+# of the extra scenario coda-before: tutorial002 on another build, measured in the same run), KEEP_WORK (1: keep the temp dirs of the servers; kept anyway when a check fails).
 set -euo pipefail
 
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -22,7 +24,7 @@ ROOT=$(dirname "$HERE")
 DURATION=${DURATION:-10}
 CONNECTIONS=${CONNECTIONS:-"1 16 64 256"}
 RUNS=${RUNS:-2}
-WARMUP=${WARMUP:-5}
+WARMUP=${WARMUP:-10}
 SCENARIOS=${SCENARIOS:-"coda ceiling fastapi items-get items-put"}
 LATENCY=${LATENCY:-1}
 LATENCY_DURATION=${LATENCY_DURATION:-20}
@@ -218,47 +220,63 @@ run_wrk() {
 }
 
 # ---------------------------------------------------------------- scenarios
-# scenario NAME : starts the server, warms it up, runs wrk at every connection count, stops it, checks the log.
-scenario() {
+# All the servers of a run are up at the same time, and wrk goes from one to the next at each connection count
+# (in alternating order), so that a burst of load from elsewhere on the machine falls on all of them alike.
+declare -A S_PID S_URL S_DIR S_KIND S_METHOD S_BODY S_TYPE
+
+# start_scenario NAME : starts its server in a temp dir of its own, records one answer, warms it up.
+start_scenario() {
   SCENARIO=$1
-  local dir=$WORK/run$RUN-$SCENARIO port path url kind=tasks
+  local dir=$WORK/run$RUN-$SCENARIO port path kind=tasks method=POST body= type=
   port=$(free_port)
   mkdir -p "$dir"
-  export WRK_METHOD=POST WRK_BODY= WRK_CONTENT_TYPE= WRK_DELAY_MS=0
   path="/send-notification/foo@example.com?q=some-query"
   case $SCENARIO in
     coda) start_server coda "$dir" "$port" "$JAVA" $JAVA_OPTS -jar "$EXAMPLES_JAR" tutorial002 ;;
+    coda-before)     # another build of the examples jar (CODA_BEFORE_JAR), e.g. before a change to the core
+      start_server coda-before "$dir" "$port" "$JAVA" $JAVA_OPTS -jar "${CODA_BEFORE_JAR:?coda-before needs CODA_BEFORE_JAR}" tutorial002 ;;
     ceiling) start_server ceiling "$dir" "$port" "$JAVA" $JAVA_OPTS -jar "$BENCH_JAR" ceiling ;;
     fastapi)
       cp "$HERE/fastapi/tutorial002.py" "$dir/"
       start_server fastapi "$dir" "$port" "$PYTHON" -m uvicorn tutorial002:app --host 127.0.0.1 --port "$port" \
         --loop uvloop --http httptools --workers 2 --log-level warning --no-access-log ;;
     items-get)
-      kind=plain WRK_METHOD=GET path="/items/5?q=x"
+      kind=plain method=GET path="/items/5?q=x"
       start_server items "$dir" "$port" "$JAVA" $JAVA_OPTS -jar "$EXAMPLES_JAR" items ;;
     items-put)
-      kind=plain WRK_METHOD=PUT WRK_BODY='{"name":"Foo","price":50.5,"is_offer":true}' WRK_CONTENT_TYPE=application/json path="/items/5"
+      kind=plain method=PUT body='{"name":"Foo","price":50.5,"is_offer":true}' type=application/json path="/items/5"
       start_server items "$dir" "$port" "$JAVA" $JAVA_OPTS -jar "$EXAMPLES_JAR" items ;;
     *) log "unknown scenario $SCENARIO"; exit 1 ;;
   esac
-  CURRENT_PID=$SERVER_PID
-  url="http://127.0.0.1:$port$path"
+  S_PID[$SCENARIO]=$SERVER_PID S_URL[$SCENARIO]="http://127.0.0.1:$port$path" S_DIR[$SCENARIO]=$dir S_KIND[$SCENARIO]=$kind
+  S_METHOD[$SCENARIO]=$method S_BODY[$SCENARIO]=$body S_TYPE[$SCENARIO]=$type
   # one request by hand: the answer, as the client sees it (headers recorded; Date dropped)
-  local curl_args=(-s -i -X "$WRK_METHOD")
-  [[ -n $WRK_BODY ]] && curl_args+=(-H "Content-Type: $WRK_CONTENT_TYPE" --data "$WRK_BODY")
+  local curl_args=(-s -i -X "$method")
+  [[ -n $body ]] && curl_args+=(-H "Content-Type: $type" --data "$body")
   local answer
-  answer=$(curl "${curl_args[@]}" "$url" | tr -d '\r' | grep -vi '^date:' | $PYTHON -c 'import json,sys; print(json.dumps(sys.stdin.read()))')
+  answer=$(curl "${curl_args[@]}" "${S_URL[$SCENARIO]}" | tr -d '\r' | grep -vi '^date:' | $PYTHON -c 'import json,sys; print(json.dumps(sys.stdin.read()))')
   printf '{"type":"answer","run":%d,"scenario":"%s","text":%s}\n' "$RUN" "$SCENARIO" "$answer" >>"$RAW"
-  log "run $RUN $SCENARIO: warm-up ${WARMUP}s, then ${CONNECTIONS// /,} connections x ${DURATION}s"
-  run_wrk warmup 64 "$WARMUP" "$url"
-  local c
-  for c in $CONNECTIONS; do
-    run_wrk measure "$c" "$DURATION" "$url"
-    log "  $c conn: $($PYTHON -c 'import json,sys; d=json.loads(sys.argv[1]); print("%.0f req/s, p50 %.2f ms, p99 %.2f ms, errors %s" % (d["requests"]/d["duration_us"]*1e6, d["latency_us"]["p50"]/1e3, d["latency_us"]["p99"]/1e3, d["errors"]))' "$LAST_WRK")"
-  done
-  local rss_after stopped
-  rss_after=$(rss_kb "$SERVER_PID")
-  stopped=$(stop_server "$SERVER_PID")
+  log "run $RUN $SCENARIO: started, warm-up ${WARMUP}s"
+  measure_scenario "$SCENARIO" 64 warmup "$WARMUP"
+}
+
+# measure_scenario NAME CONNECTIONS [LABEL SECONDS]
+measure_scenario() {
+  SCENARIO=$1
+  CURRENT_PID=${S_PID[$SCENARIO]}
+  export WRK_METHOD=${S_METHOD[$SCENARIO]} WRK_BODY=${S_BODY[$SCENARIO]} WRK_CONTENT_TYPE=${S_TYPE[$SCENARIO]} WRK_DELAY_MS=0
+  run_wrk "${3:-measure}" "$2" "${4:-$DURATION}" "${S_URL[$SCENARIO]}"
+  if [[ ${3:-measure} == measure ]]; then
+    log "  run $RUN $SCENARIO $2 conn: $($PYTHON -c 'import json,sys; d=json.loads(sys.argv[1]); print("%.0f req/s, p50 %.2f ms, p99 %.2f ms, errors %s" % (d["requests"]/d["duration_us"]*1e6, d["latency_us"]["p50"]/1e3, d["latency_us"]["p99"]/1e3, d["errors"]))' "$LAST_WRK")"
+  fi
+}
+
+# finish_scenario NAME : stops the server gracefully (requests, then the task drain) and counts the log's lines.
+finish_scenario() {
+  SCENARIO=$1
+  local pid=${S_PID[$SCENARIO]} dir=${S_DIR[$SCENARIO]} kind=${S_KIND[$SCENARIO]} rss_after stopped
+  rss_after=$(rss_kb "$pid")
+  stopped=$(stop_server "$pid")
   local lines=0 found=0 message=0
   if [[ $kind == tasks && -f $dir/log.txt ]]; then
     lines=$(wc -l <"$dir/log.txt")
@@ -302,8 +320,22 @@ LOAD_BEFORE=$(cat /proc/loadavg)
 START_TIME=$(date -Iseconds)
 
 for RUN in $(seq "$RUNS"); do
-  for s in $SCENARIOS; do
-    scenario "$s"
+  read -r -a order <<<"$SCENARIOS"
+  for s in "${order[@]}"; do
+    start_scenario "$s"
+  done
+  log "run $RUN: ${CONNECTIONS// /,} connections x ${DURATION}s on each of ${SCENARIOS// /,}"
+  i=0
+  for c in $CONNECTIONS; do
+    if (((RUN + i) % 2)); then
+      for s in "${order[@]}"; do measure_scenario "$s" "$c"; done
+    else
+      for ((k = ${#order[@]} - 1; k >= 0; k--)); do measure_scenario "${order[k]}" "$c"; done
+    fi
+    i=$((i + 1))
+  done
+  for s in "${order[@]}"; do
+    finish_scenario "$s"
   done
   if ((LATENCY)); then
     # alternate the order between runs, so that a drift of the machine does not favour one variant

@@ -57,7 +57,13 @@ def paired_ratio(a, b, conns):
 
 connections = sorted({c for (_, c) in measures})
 ratios = {"coda/ceiling": {}, "coda/fastapi": {}}
+if any(s == "coda-before" for (s, _) in measures):
+    ratios["coda-before/ceiling"] = {}
+    ratios["coda/coda-before"] = {}
 for c in connections:
+    if ("coda-before", c) in measures and ("ceiling", c) in measures:
+        ratios["coda-before/ceiling"][str(c)] = paired_ratio("coda-before", "ceiling", c)
+        ratios["coda/coda-before"][str(c)] = paired_ratio("coda", "coda-before", c)
     if ("coda", c) in measures and ("ceiling", c) in measures:
         ratios["coda/ceiling"][str(c)] = paired_ratio("coda", "ceiling", c)
     if ("coda", c) in measures and ("fastapi", c) in measures:
@@ -83,7 +89,7 @@ for r in records:
     problems = []
     if bad:
         problems.append(f"{bad} non-2xx responses")
-    if r["kind"] == "tasks":
+    if r["kind"] == "tasks":   # tutorial002: two appends per request
         ok_responses = responses - bad
         lines, found, message = r["log_lines"], r["found_lines"], r["message_lines"]
         answered_after_stop = lines / 2 - ok_responses
@@ -114,7 +120,7 @@ for r in records:
     if r["type"] == "answer":
         answers[r["run"]][r["scenario"]] = r["text"]
 for run, by in sorted(answers.items()):
-    if "coda" in by and "ceiling" in by:
+    if "coda" in by and "ceiling" in by:   # (coda-before may differ: it is another build)
         same = by["coda"] == by["ceiling"]
         checks.append({"run": run, "scenario": "coda = ceiling answer", "responses": 1, "sent": 1, "ok": same,
                        "problems": [] if same else ["Coda and the ceiling answer differently"]})
@@ -198,7 +204,7 @@ md.append(f"Machine: {meta.get('machine', {}).get('cores')} cores, {meta.get('ma
 md.append("")
 md.append("| scenario | conn | req/s | p50 ms | p99 ms | server CPU µs/req | RSS MiB (max) |")
 md.append("|---|---:|---:|---:|---:|---:|---:|")
-for scenario in ("coda", "ceiling", "fastapi", "items-get", "items-put"):
+for scenario in ("coda", "coda-before", "ceiling", "fastapi", "items-get", "items-put"):
     for c, t in sorted(throughput.get(scenario, {}).items(), key=lambda kv: int(kv[0])):
         md.append(f"| {scenario} | {c} | {fmt(t['req_per_s'])} | {fmt(t['p50_ms'], '{:.2f}')} | "
                   f"{fmt(t['p99_ms'], '{:.2f}')} | {fmt(t['cpu_us_per_request'])} | {fmt(t['rss_mib_max'])} |")
