@@ -28,7 +28,9 @@ final class TaskEntry implements TaskHandle {
     final Map<String, String> mdc;
     final List<ContextPropagator.Snapshot> contexts;
     private final String name;
-    private final String id;
+    /** The id's 128 random bits; its text is made on first use: most tasks never show their id. */
+    private final java.util.UUID uuid;
+    private String id;
     /** The state and, once terminal, the failure: one value, so no reader sees FAILED without its failure. */
     private final AtomicReference<Status> status = new AtomicReference<>(QUEUED);
     /** Guards {@link #thread}, so that the thread is only interrupted while it runs this task's code. */
@@ -53,18 +55,26 @@ final class TaskEntry implements TaskHandle {
         this.timeout = timeout;
         this.mdc = mdc;
         this.contexts = contexts;
-        this.id = TaskIds.next();
+        this.uuid = TaskIds.nextUuid();
     }
 
     @Override
     public String id() {
         var stored = durableId;
-        return stored != null ? stored : id;
+        if (stored != null) {
+            return stored;
+        }
+        var text = id;        // a racy cache of an immutable String: at worst two threads make equal texts
+        if (text == null) {
+            text = uuid.toString();
+            id = text;
+        }
+        return text;
     }
 
     /** The call a durable engine stores, under this handle's id. */
     TaskCall call() {
-        return TaskCall.from(invocation, options, id);
+        return TaskCall.from(invocation, options, id());
     }
 
     /** Whether a durable engine has stored this task (it then does not run in-process). */

@@ -18,6 +18,10 @@ final class TaskIds {
     }
 
     static String next() {
+        return nextUuid().toString();
+    }
+
+    static UUID nextUuid() {
         long millis;
         int counter;
         synchronized (TaskIds.class) {
@@ -36,6 +40,6 @@ final class TaskIds {
         }
         long msb = (millis << 16) | 0x7000L | counter;
         long lsb = (ThreadLocalRandom.current().nextLong() & 0x3FFFFFFFFFFFFFFFL) | 0x8000000000000000L;
-        return new UUID(msb, lsb).toString();
+        return new UUID(msb, lsb);
     }
 }

@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * Everything one request carries while it is handled: the HTTP input, the matched path parameters,
@@ -208,8 +209,20 @@ public final class RequestState implements Request {
     @Override
     public String id() {
         if (id == null) {
-            id = input.header("X-Request-Id").orElseGet(() -> UUID.randomUUID().toString());
+            id = input.header("X-Request-Id").orElseGet(RequestState::newId);
         }
         return id;
+    }
+
+    /**
+     * A random (version 4) UUID from {@link ThreadLocalRandom}. Not {@link UUID#randomUUID()}: a request id
+     * correlates logs and is no secret, and {@code SecureRandom} takes a global lock and, on a virtual thread,
+     * a blocking read of the entropy device for every other request (docs/performance.md).
+     */
+    static String newId() {
+        var random = ThreadLocalRandom.current();
+        long high = random.nextLong() & ~0xF000L | 0x4000L;                                  // version 4
+        long low = random.nextLong() & 0x3FFFFFFFFFFFFFFFL | 0x8000000000000000L;           // IETF variant
+        return new UUID(high, low).toString();
     }
 }

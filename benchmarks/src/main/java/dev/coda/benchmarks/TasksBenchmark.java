@@ -1,0 +1,125 @@
+package dev.coda.benchmarks;
+
+import dev.coda.tasks.TaskHandle;
+import dev.coda.tasks.TaskRuntime;
+import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OperationsPerInvocation;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+import org.slf4j.MDC;
+
+/**
+ * The task runtime's cost per task, with the settings a Coda app uses by default. {@code addTask} alone,
+ * then the whole way: a unit of work per request ({@code newTasks}), {@code addTask}, {@code dispatch}
+ * (which starts a virtual thread per unit), and the task run there. The dispatching benchmarks hand over
+ * {@value #UNITS} units per invocation and wait until every task has run, so the queue stays bounded and
+ * the figure is a sustained cost per task (ns/op is per task), not the cost of filling a queue.
+ * {@code requestContext} sets the SLF4J MDC's {@code requestId} as Coda does while it handles a request
+ * (every task captures the MDC).
+ */
+@State(Scope.Thread)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.NANOSECONDS)
+@Warmup(iterations = 3, time = 1)
+@Measurement(iterations = 5, time = 1)
+@Fork(1)
+public class TasksBenchmark {
+
+    static final int UNITS = 1_000;
+    private static final String ORIGIN = "POST /send-notification/{email}";
+    private static final String REQUEST_ID = "6f1f0d1e-8a52-4d55-b0c8-55e1d6f5b3a1";
+
+    @Param({"true", "false"})
+    public boolean requestContext;
+
+    private TaskRuntime runtime;
+
+    static void noop(String message) {
+        // the task's own work is not what is measured
+    }
+
+    static void countDown(CountDownLatch latch) {
+        latch.countDown();
+    }
+
+    @Setup(Level.Trial)
+    public void setUp() {
+        runtime = TaskRuntime.create();
+        if (requestContext) {
+            MDC.put("requestId", REQUEST_ID);
+        } else {
+            MDC.clear();
+        }
+    }
+
+    @TearDown(Level.Trial)
+    public void tearDown() {
+        MDC.clear();
+        if (!runtime.shutdown(Duration.ofSeconds(30))) {
+            throw new IllegalStateException("tasks left over");
+        }
+    }
+
+    /** A request's task list and one {@code addTask}, not dispatched. */
+    @Benchmark
+    public TaskHandle addTask() {
+        var tasks = runtime.newTasks(ORIGIN, REQUEST_ID);
+        return tasks.addTask(TasksBenchmark::noop, "message to foo@example.com\n");
+    }
+
+    /** A task list with one task per request, dispatched and run; per task. */
+    @Benchmark
+    @OperationsPerInvocation(UNITS)
+    public void addTaskAndDispatch() throws InterruptedException {
+        var done = new CountDownLatch(UNITS);
+        for (int i = 0; i < UNITS; i++) {
+            var tasks = runtime.newTasks(ORIGIN, REQUEST_ID);
+            tasks.addTask(TasksBenchmark::countDown, done);
+            runtime.dispatch(tasks, false);
+        }
+        done.await();
+    }
+
+    /**
+     * The floor the runtime is compared with: what {@code addTaskAndDispatch} does with none of the
+     * bookkeeping, a bare virtual thread started per unit (named, as the runtime's are) that runs the task.
+     */
+    @Benchmark
+    @OperationsPerInvocation(UNITS)
+    public void bareVirtualThreadPerTask() throws InterruptedException {
+        var done = new CountDownLatch(UNITS);
+        for (int i = 0; i < UNITS; i++) {
+            BARE.newThread(done::countDown).start();
+        }
+        done.await();
+    }
+
+    private static final java.util.concurrent.ThreadFactory BARE = Thread.ofVirtual().name("bare-", 0).factory();
+
+    /** Tutorial002's shape: two tasks per request, dispatched and run; per task. */
+    @Benchmark
+    @OperationsPerInvocation(2 * UNITS)
+    public void addTwoTasksAndDispatch() throws InterruptedException {
+        var done = new CountDownLatch(2 * UNITS);
+        for (int i = 0; i < UNITS; i++) {
+            var tasks = runtime.newTasks(ORIGIN, REQUEST_ID);
+            tasks.addTask(TasksBenchmark::countDown, done);
+            tasks.addTask(TasksBenchmark::countDown, done);
+            runtime.dispatch(tasks, false);
+        }
+        done.await();
+    }
+}
