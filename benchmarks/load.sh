@@ -11,7 +11,7 @@
 # a temp dir of its own and is stopped gracefully; then the script checks that every task of every request ran.
 #
 # Settings (environment): DURATION (s per wrk run, 10), CONNECTIONS ("1 16 64 256"), RUNS (2), WARMUP (s, 10),
-# SCENARIOS ("coda ceiling fastapi items-get items-put"), LATENCY (1: run the latency benchmark), LATENCY_DURATION (20),
+# SCENARIOS ("coda ceiling fastapi items-get items-put"; may be empty), LATENCY (1: run the latency benchmark), LATENCY_DURATION (20),
 # LATENCY_CONNECTIONS (64), LATENCY_DELAY_MS (50), HEAP (1: run the heap probe), JMH (0; 1 also runs the JMH suite),
 # MAX_LOAD (0.7) and LOAD_WAIT (600 s): wait at most that long for the 1-minute load average to drop below MAX_LOAD,
 # JAVA_OPTS (extra JVM options, the same for every JVM server), OUT (results file, benchmarks/results/<date-time>.json;
@@ -25,7 +25,7 @@ DURATION=${DURATION:-10}
 CONNECTIONS=${CONNECTIONS:-"1 16 64 256"}
 RUNS=${RUNS:-2}
 WARMUP=${WARMUP:-10}
-SCENARIOS=${SCENARIOS:-"coda ceiling fastapi items-get items-put"}
+SCENARIOS=${SCENARIOS-"coda ceiling fastapi items-get items-put"}
 LATENCY=${LATENCY:-1}
 LATENCY_DURATION=${LATENCY_DURATION:-20}
 LATENCY_CONNECTIONS=${LATENCY_CONNECTIONS:-64}
@@ -196,8 +196,8 @@ stop_server() {
 run_wrk() {
   local label=$1 conns=$2 secs=$3 url=$4 threads=2 out rssfile sampler line
   ((conns < threads)) && threads=$conns
-  out=$WORK/wrk.out
-  rssfile=$WORK/rss.max
+  out=$WORK/wrk-$SCENARIO.out          # per scenario: two wrk may run at the same time (latency)
+  rssfile=$WORK/rss-$SCENARIO.max
   echo 0 >"$rssfile"
   ( max=0; while :; do r=$(rss_kb "$CURRENT_PID"); ((r > max)) && { max=$r; echo $max >"$rssfile"; }; sleep 0.5; done ) &
   sampler=$!
@@ -288,25 +288,45 @@ finish_scenario() {
   rm -f "$dir/log.txt"
 }
 
-# latency VARIANT TASKS : the latency app with TASKS tasks of 100 ms per request, at a fixed pace.
+# latency : the latency app twice, without tasks and with two 100 ms tasks per request, both up and loaded AT THE
+# SAME TIME by a wrk each, at a fixed pace the task runtime absorbs: whatever else the machine does at that moment
+# falls on both, so their p99 can be compared run by run.
 latency() {
-  SCENARIO=latency-$1
-  local tasks=$2 dir=$WORK/run$RUN-latency-$1 port
-  port=$(free_port)
+  local variant tasks dir port pids=() names=()
   export WRK_METHOD=POST WRK_BODY= WRK_CONTENT_TYPE= WRK_DELAY_MS=$LATENCY_DELAY_MS
-  start_server "$SCENARIO" "$dir" "$port" env TASKS="$tasks" TASK_SLEEP_MS=100 "$JAVA" $JAVA_OPTS -jar "$BENCH_JAR" latency-app
-  CURRENT_PID=$SERVER_PID
-  log "run $RUN $SCENARIO: $LATENCY_CONNECTIONS connections, ${LATENCY_DELAY_MS} ms between a response and the next request, ${LATENCY_DURATION}s"
-  run_wrk warmup "$LATENCY_CONNECTIONS" "$WARMUP" "http://127.0.0.1:$port/work/42"
-  run_wrk measure "$LATENCY_CONNECTIONS" "$LATENCY_DURATION" "http://127.0.0.1:$port/work/42"
-  log "  $($PYTHON -c 'import json,sys; d=json.loads(sys.argv[1]); print("%.0f req/s, p50 %.2f ms, p99 %.2f ms, p99.9 %.2f ms" % (d["requests"]/d["duration_us"]*1e6, d["latency_us"]["p50"]/1e3, d["latency_us"]["p99"]/1e3, d["latency_us"]["p999"]/1e3))' "$LAST_WRK")"
-  local stopped counts
-  stopped=$(stop_server "$SERVER_PID")
-  counts=$(cat "$dir/counts.txt" 2>/dev/null || echo "requests=-1 tasks=-1")
-  local requests=${counts#requests=}; requests=${requests%% *}
-  local done_tasks=${counts##*tasks=}
-  printf '{"type":"server","run":%d,"scenario":"%s","kind":"latency","tasks_per_request":%d,"stop_seconds":%d,"server_requests":%d,"server_tasks":%d}\n' \
-    "$RUN" "$SCENARIO" "$tasks" "$stopped" "$requests" "$done_tasks" >>"$RAW"
+  for variant in none:0 tasks-100ms:2; do
+    tasks=${variant#*:}
+    SCENARIO=latency-${variant%%:*}
+    dir=$WORK/run$RUN-$SCENARIO
+    port=$(free_port)
+    start_server "$SCENARIO" "$dir" "$port" env TASKS="$tasks" TASK_SLEEP_MS=100 "$JAVA" $JAVA_OPTS -jar "$BENCH_JAR" latency-app
+    S_PID[$SCENARIO]=$SERVER_PID S_URL[$SCENARIO]="http://127.0.0.1:$port/work/42" S_DIR[$SCENARIO]=$dir S_KIND[$SCENARIO]=$tasks
+    names+=("$SCENARIO")
+  done
+  log "run $RUN latency: ${names[*]} at the same time, $LATENCY_CONNECTIONS connections each, ${LATENCY_DELAY_MS} ms between a response and the next request, ${LATENCY_DURATION}s"
+  local label secs name
+  for label in warmup measure; do
+    secs=$LATENCY_DURATION
+    [[ $label == warmup ]] && secs=$WARMUP
+    pids=()
+    for name in "${names[@]}"; do
+      (SCENARIO=$name CURRENT_PID=${S_PID[$name]} run_wrk "$label" "$LATENCY_CONNECTIONS" "$secs" "${S_URL[$name]}") &
+      pids+=($!)
+    done
+    for pid in "${pids[@]}"; do wait "$pid" || exit 1; done
+  done
+  for name in "${names[@]}"; do
+    log "  $name: $(grep '^WRKJSON ' "$WORK/wrk-$name.out" | cut -c9- | $PYTHON -c 'import json,sys; d=json.loads(sys.stdin.read()); print("%.0f req/s, p50 %.2f ms, p99 %.2f ms, p99.9 %.2f ms" % (d["requests"]/d["duration_us"]*1e6, d["latency_us"]["p50"]/1e3, d["latency_us"]["p99"]/1e3, d["latency_us"]["p999"]/1e3))')"
+  done
+  local stopped counts requests done_tasks
+  for name in "${names[@]}"; do
+    stopped=$(stop_server "${S_PID[$name]}")
+    counts=$(cat "${S_DIR[$name]}/counts.txt" 2>/dev/null || echo "requests=-1 tasks=-1")
+    requests=${counts#requests=}; requests=${requests%% *}
+    done_tasks=${counts##*tasks=}
+    printf '{"type":"server","run":%d,"scenario":"%s","kind":"latency","tasks_per_request":%d,"stop_seconds":%d,"server_requests":%d,"server_tasks":%d}\n' \
+      "$RUN" "$name" "${S_KIND[$name]}" "$stopped" "$requests" "$done_tasks" >>"$RAW"
+  done
 }
 
 # ---------------------------------------------------------------- main
@@ -321,6 +341,10 @@ START_TIME=$(date -Iseconds)
 
 for RUN in $(seq "$RUNS"); do
   read -r -a order <<<"$SCENARIOS"
+  if ((${#order[@]} == 0)); then
+    if ((LATENCY)); then latency; fi
+    continue
+  fi
   for s in "${order[@]}"; do
     start_scenario "$s"
   done
@@ -338,8 +362,7 @@ for RUN in $(seq "$RUNS"); do
     finish_scenario "$s"
   done
   if ((LATENCY)); then
-    # alternate the order between runs, so that a drift of the machine does not favour one variant
-    if ((RUN % 2)); then latency none 0; latency tasks-100ms 2; else latency tasks-100ms 2; latency none 0; fi
+    latency
   fi
 done
 

@@ -159,28 +159,32 @@ if jmh:
                             "alloc_bytes_per_op": round(alloc["score"], 1) if alloc else None}
 
 # ------------------------------------------------------------------ targets
+# "yes": met in every run; "median": met by the median of the runs, not by every run; "NO": the median misses it.
 targets = []
 
 
-def target(name, figure, limit, ok):
-    targets.append({"target": name, "figure": figure, "limit": limit, "met": ok})
+def target(name, figure, limit, every, median):
+    targets.append({"target": name, "figure": figure, "limit": limit,
+                    "met": "yes" if every else "median" if median else "NO"})
 
 
 for c, s in ratios["coda/ceiling"].items():
-    target(f"Coda tutorial002 >= 0.85 x ceiling req/s ({c} conn)", s, ">= 0.85", s["min"] >= 0.85)
+    target(f"Coda tutorial002 >= 0.85 x ceiling req/s ({c} conn)", s, ">= 0.85", s["min"] >= 0.85, s["median"] >= 0.85)
 for c, s in ratios["coda/fastapi"].items():
-    target(f"Coda tutorial002 >= 8 x FastAPI req/s ({c} conn)", s, ">= 8", s["min"] >= 8)
+    target(f"Coda tutorial002 >= 8 x FastAPI req/s ({c} conn)", s, ">= 8", s["min"] >= 8, s["median"] >= 8)
 if latency_ratio:
-    target("p99 with 100 ms tasks <= 1.2 x p99 without", latency_ratio, "<= 1.2", latency_ratio["max"] <= 1.2)
+    target("p99 with 100 ms tasks <= 1.2 x p99 without", latency_ratio, "<= 1.2", latency_ratio["max"] <= 1.2,
+           latency_ratio["median"] <= 1.2)
 if heap:
     for shape in ("framework", "tutorial002"):
         if shape in heap:
             target(f"heap per queued task <= 1 KB ({shape})", {k: heap[shape][k] for k in ("min", "median", "max")},
-                   "<= 1024 B", heap[shape]["max"] <= 1024)
+                   "<= 1024 B", heap[shape]["max"] <= 1024, heap[shape]["median"] <= 1024)
 if jmh_scores:
     for name, s in jmh_scores.items():
-        if "Dispatch" in name:
-            target(f"addTask + dispatch <= 1 us per task ({name})", s, "<= 1000 ns", s["score"] <= 1000)
+        if "Dispatch" in name:   # JMH gives one score and its 99.9% error: "yes" when score + error is within the limit
+            target(f"addTask + dispatch <= 1 us per task ({name})", s, "<= 1000 ns", s["score"] + s["error"] <= 1000,
+                   s["score"] <= 1000)
 
 summary = {"meta": meta, "throughput": throughput, "ratios": ratios, "latency": lat, "latency_p99_ratio": latency_ratio,
            "heap_per_task": heap, "jmh": jmh_scores, "checks": checks, "targets": targets, "failures": failures}
@@ -241,12 +245,19 @@ for c in checks:
     md.append(f"| run {c['run']} {c['scenario']} | {c['responses']} | {c['sent']} | {figure} | "
               f"{'ok' if c['ok'] else 'FAILED: ' + '; '.join(c['problems'])} |")
 md.append("")
-md.append("| target | figure | met |")
+md.append("| target | figure: median (min–max) | met |")
 md.append("|---|---|---|")
 for t in targets:
     fig = t["figure"]
-    text = fmt(fig, "{:.2f}") if isinstance(fig, dict) and "runs" in fig else json.dumps(fig)
-    md.append(f"| {t['target']} | {text} | {'yes' if t['met'] else 'NO'} |")
+    if isinstance(fig, dict) and "runs" in fig:
+        text = fmt(fig, "{:.2f}")
+    elif isinstance(fig, dict) and "score" in fig:
+        text = f"{fig['score']} ± {fig['error']} ns/task"
+    elif isinstance(fig, dict):
+        text = f"{fig['median']:.0f} B ({fig['min']:.0f}–{fig['max']:.0f})"
+    else:
+        text = json.dumps(fig)
+    md.append(f"| {t['target']} | {text} | {t['met']} |")
 
 text = "\n".join(md)
 print(text)
