@@ -6,7 +6,7 @@
                                        (T0: worker start, epoch seconds)
   bench_client.py quiet CPUS MAXWAIT  wait for a second with < CPUS busy CPUs
   bench_client.py check                print queue length / unacked messages
-  bench_client.py table FILE           min/median/max table of a results file
+  bench_client.py table FILE...        min/median/max table of raw results files
 
 Each measuring command prints one line "key=value ..." for the shell script.
 """
@@ -166,17 +166,18 @@ def check():
           f"count={int(r.get(KEY + 'count') or 0)}")
 
 
-def table(path, quiet_below=0.25):
+def table(paths, quiet_below=0.25):
     """Raw lines: label, rate, load1, other_cpus, own CPU µs/task, redis CPU
     µs/task (tab separated) -> one line per label with min/median/max, over
     all runs and over the runs during which the rest of the machine kept less
     than `quiet_below` CPUs busy."""
     rows = {}
-    for line in open(path):
-        p = line.rstrip("\n").split("\t")
-        if len(p) < 6 or p[1] in ("", "TIMEOUT"):
-            continue
-        rows.setdefault(p[0], []).append(p)
+    for path in paths:
+        for line in open(path):
+            p = line.rstrip("\n").split("\t")
+            if len(p) < 6 or p[1] in ("", "TIMEOUT"):
+                continue
+            rows.setdefault(p[0], []).append(p)
     w = max([len(k) for k in rows] + [11])
     med = statistics.median
     for title, keep in (("all runs", lambda p: True),
@@ -217,6 +218,6 @@ if __name__ == "__main__":
     elif cmd == "check":
         check()
     elif cmd == "table":
-        table(args[0])
+        table(args)
     else:
         sys.exit(__doc__)

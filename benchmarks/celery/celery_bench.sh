@@ -18,6 +18,7 @@
 #   QUIET [0.5]       before each measurement wait until, for one second, the machine
 #   QUIET_WAIT [10]   is less busy than QUIET CPUs, but at most QUIET_WAIT seconds
 #   OUT               file for the raw per-run results [a temporary file]
+#   KEEP_LOGS [0]     1: keep the worker logs (kept anyway after a timeout or an undrained queue)
 #
 # Per repetition and configuration: flush the db; enqueue N no-op tasks one at a
 # time with noop.delay(i) while no worker runs (-> enqueue rate); start the
@@ -71,12 +72,15 @@ declare -A WORKER_CONFIGS=(
   [solo-pf256-plain]="1;BENCH_PREFETCH=256;--pool solo"          # without the three --without-* options
   [2xsolo-pf64]="2;BENCH_PREFETCH=64;--pool solo $LEAN"       # two worker processes, one solo pool each
   [2xsolo-pf256]="2;BENCH_PREFETCH=256;--pool solo $LEAN"
+  # task_acks_late: the message is acked after the task ran, not before (at-least-once)
+  [solo-pf256-ackslate]="1;BENCH_PREFETCH=256 BENCH_ACKS_LATE=1;--pool solo $LEAN"
+  [2xsolo-pf256-ackslate]="2;BENCH_PREFETCH=256 BENCH_ACKS_LATE=1;--pool solo $LEAN"
   # the same, timed with the INCR counter task (checks the first/last markers):
   [default-count]="1;;"
   [solo-pf256-count]="1;BENCH_PREFETCH=256;--pool solo $LEAN"
   [2xsolo-pf256-count]="2;BENCH_PREFETCH=256;--pool solo $LEAN"
 )
-SWEEP_ORDER="default prefork-c2-lean prefork-c4-lean prefork-c2-fair prefork-c2-ackslate prefork-c2-pf64 prefork-c4-pf64 prefork-c2-pf256 threads-c2 threads-c4 threads-c2-pf64 threads-c4-pf64 solo solo-pf64 solo-pf256 solo-pf256-plain 2xsolo-pf64 2xsolo-pf256 default-count solo-pf256-count 2xsolo-pf256-count"
+SWEEP_ORDER="default prefork-c2-lean prefork-c4-lean prefork-c2-fair prefork-c2-ackslate prefork-c2-pf64 prefork-c4-pf64 prefork-c2-pf256 threads-c2 threads-c4 threads-c2-pf64 threads-c4-pf64 solo solo-pf64 solo-pf256 solo-pf256-plain 2xsolo-pf64 2xsolo-pf256 solo-pf256-ackslate 2xsolo-pf256-ackslate default-count solo-pf256-count 2xsolo-pf256-count"
 BEST=${BEST:-solo-pf256}          # best single worker in the sweeps, see RESULTS.md
 BEST2W=${BEST2W:-2xsolo-pf256}    # best with two worker processes
 if [[ $MODE == sweep ]]; then CONFIGS=${CONFIGS:-$SWEEP_ORDER}; else CONFIGS=${CONFIGS:-default best best2w}; fi
@@ -93,7 +97,7 @@ if ! redis-cli -h 127.0.0.1 -p 6379 ping >/dev/null 2>&1; then
 fi
 
 cd "$HERE"
-export PYTHONPATH=$HERE BENCH_BROKER=redis://127.0.0.1:6379/$DB BENCH_N=$N
+export PYTHONDONTWRITEBYTECODE=1 PYTHONPATH=$HERE BENCH_BROKER=redis://127.0.0.1:6379/$DB BENCH_N=$N
 unset BENCH_PREFETCH BENCH_ACKS_LATE
 
 # --- worker control -----------------------------------------------------------
@@ -108,22 +112,36 @@ start_workers() {  # $1 = count, $2 = env assignments, $3 = options
     WPIDS+=($!)
   done
 }
-stop_workers() {
-  local p t
+stop_workers() {  # $1 = seconds of grace for the warm shutdown (SIGTERM) before SIGKILL
+  local p t grace=${1:-15}
   ((${#WPIDS[@]})) || return 0
   for p in "${WPIDS[@]}"; do kill -TERM "$p" 2>/dev/null || true; done
   for p in "${WPIDS[@]}"; do
-    for ((t = 0; t < 150; t++)); do kill -0 "$p" 2>/dev/null || break; sleep 0.1; done
+    for ((t = 0; t < grace * 10; t++)); do kill -0 "$p" 2>/dev/null || break; sleep 0.1; done
     if kill -0 "$p" 2>/dev/null; then
-      echo "  worker $p did not stop in 15 s, killing its process group" >&2
+      echo "  worker $p did not stop in $grace s, killing its process group" >&2
       kill -KILL -- "-$p" 2>/dev/null || kill -KILL "$p" 2>/dev/null || true
     fi
     wait "$p" 2>/dev/null || true
   done
   WPIDS=()
 }
+# The measuring client runs in the background and the script `wait`s for it, so
+# that INT/TERM interrupt the wait at once (bash defers traps while a foreground
+# child runs) and the workers are stopped without waiting for the drain.
+CLIENT=
+client() {  # runs bench_client.py "$@", output in R
+  $PY bench_client.py "$@" >"$LOGDIR/client.out" &
+  CLIENT=$!
+  wait "$CLIENT" || true
+  CLIENT=
+  R=$(<"$LOGDIR/client.out")
+}
 cleanup() {
-  stop_workers
+  [[ -n $CLIENT ]] && kill -TERM "$CLIENT" 2>/dev/null
+  # A prefork worker stopped while the queue is still full takes ~30 s over its
+  # warm shutdown; the queue is flushed next anyway, so give it 3 s only.
+  stop_workers 3
   rcli flushdb >/dev/null 2>&1 || true
   if ((KEEP_LOGS)); then echo "worker logs kept in $LOGDIR" >&2; else rm -rf "$LOGDIR"; fi
 }
@@ -136,7 +154,7 @@ T0=$SECONDS
 SKIPPED=0
 out_of_time() { ((SECONDS - T0 >= DEADLINE)) && { SKIPPED=$((SKIPPED + 1)); return 0; }; return 1; }
 val() { sed -n "s/.*\b$1=\([^ ]*\).*/\1/p" <<<"$2"; }
-quiet() { Q=$($PY bench_client.py quiet "$QUIET" "$QUIET_WAIT"); }
+quiet() { client quiet "$QUIET" "$QUIET_WAIT"; Q=$R; }
 record() {  # $1 = label, $2 = client output, $3 = loadavg at the end
   printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$1" "$(val rate "$2")" "${3%% *}" "$(val other_cpus "$2")" \
     "$(val "${4:-cpu_per_task_us}" "$2")" "$(val redis_cpu_per_task_us "$2")" >>"$OUT"
@@ -148,8 +166,8 @@ enqueue() {  # $1 = delay|group, $2 = task; fills the (flushed) queue with N tas
   local cmd=enqueue label="enqueue one at a time: delay() loop"
   [[ $1 == group ]] && cmd=group label="enqueue batched: group(N).apply_async()"
   quiet
-  local r; r=$($PY bench_client.py $cmd "$N" "$2")
-  record "$label" "$r" "$(cat /proc/loadavg)"
+  client "$cmd" "$N" "$2"
+  record "$label" "$R" "$(cat /proc/loadavg)"
 }
 
 process() {  # $1 = config name; the queue holds N tasks
@@ -159,13 +177,14 @@ process() {  # $1 = config name; the queue holds N tasks
   quiet
   local started; started=$(date +%s.%N)
   start_workers "$count" "$envs" "$opts"
-  local r; r=$($PY bench_client.py wait "$N" "$DRAIN_TIMEOUT" "$started" "${WPIDS[@]}") || true
-  local load; load=$(cat /proc/loadavg)
+  client wait "$N" "$DRAIN_TIMEOUT" "$started" "${WPIDS[@]}"
+  local r=$R load; load=$(cat /proc/loadavg)
   if [[ $(val rate "$r") == TIMEOUT ]]; then
     echo "  TIMEOUT after $DRAIN_TIMEOUT s; worker log tail:" >&2; tail -5 "$LOGDIR"/worker*.log >&2; KEEP_LOGS=1
   fi
   stop_workers
-  local c; c=$($PY bench_client.py check)
+  client check
+  local c=$R
   if [[ $(val queued "$c") != 0 || $(val unacked "$c") != 0 ]]; then echo "  WARNING: not drained: $c" >&2; KEEP_LOGS=1; fi
   if [[ $1 == *-count && $(val count "$c") != "$N" ]]; then echo "  WARNING: count: $c" >&2; KEEP_LOGS=1; fi
   record "process: $1" "$r" "$load" worker_cpu_per_task_us
