@@ -127,7 +127,12 @@ public final class BackgroundTasks {
         return new BackgroundTasks(batch, Phase.ALWAYS, timeout, name, group, options);
     }
 
-    /** A view whose tasks fail with a {@link java.util.concurrent.TimeoutException} (and are interrupted) past {@code limit}. */
+    /**
+     * A view whose tasks fail with a {@link java.util.concurrent.TimeoutException} (and are interrupted) past {@code limit}.
+     * A durable task stores the limit: the worker running it interrupts and fails (then retries) an attempt running
+     * longer, whatever timeout the task was registered with or the worker has. The runtime's
+     * {@link TaskRuntime.Builder#defaultTimeout default timeout} applies to in-process tasks only.
+     */
     public BackgroundTasks withTimeout(Duration limit) {
         if (limit.isNegative() || limit.isZero()) {
             throw new IllegalArgumentException("timeout must be positive: " + limit);
@@ -210,8 +215,9 @@ public final class BackgroundTasks {
             throw new IllegalArgumentException("queue, priority, delay, uniqueKey and maxAttempts apply to durable tasks; "
                     + invocation.name().name() + " runs in-process (declare it durable to use them)");
         }
+        var entryOptions = durable && timeout != null ? options.withTimeout(timeout) : options;
         var entry = new TaskEntry(batch, invocation, name, phase, timeout == null ? runtime.defaultTimeout() : timeout,
-                captureMdc(), runtime.captureContexts(), options, durable);
+                captureMdc(), runtime.captureContexts(), entryOptions, durable);
         batch.add(group, entry);
         return entry;
     }

@@ -20,7 +20,7 @@ import java.util.Objects;
  * @param declaringClass the binary name of the class declaring the method
  * @param method the method's name
  * @param arguments the arguments, in order (may contain {@code null})
- * @param options queue, priority, delay, uniqueness, attempts
+ * @param options queue, priority, delay, uniqueness, attempts, timeout
  * @param plainMethodReference whether the task is a method reference capturing nothing (a static method,
  *     or an unbound instance method): only those can be run from a name on another machine
  * @param id the id the task should be stored under (the id its {@link TaskHandle} already shows), or
@@ -42,7 +42,7 @@ public record TaskCall(String name, String declaringClass, String method, List<O
         this(name, declaringClass, method, arguments, options, plainMethodReference, null);
     }
 
-    /** This call with other options (queue, priority, delay, uniqueness, attempts). */
+    /** This call with other options (queue, priority, delay, uniqueness, attempts, timeout). */
     public TaskCall withOptions(TaskOptions newOptions) {
         return new TaskCall(name, declaringClass, method, arguments, newOptions, plainMethodReference, id);
     }

@@ -1,16 +1,21 @@
 package dev.coda.tasks;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;
 
 /**
- * How a durable task is to be run: its queue, priority, earliest start, uniqueness key and attempts.
- * Set through the views of {@link BackgroundTasks} ({@code queue}, {@code priority}, {@code delay},
- * {@code at}, {@code uniqueKey}, {@code maxAttempts}); in-process tasks take none of them.
+ * How a durable task is to be run: its queue, priority, earliest start, uniqueness key, attempts and
+ * timeout. Set through the views of {@link BackgroundTasks} ({@code queue}, {@code priority}, {@code delay},
+ * {@code at}, {@code uniqueKey}, {@code maxAttempts}, {@code withTimeout}); in-process tasks take none of
+ * them but the timeout, which they apply themselves.
  *
  * <pre>{@code
  * tasks.queue("reports").priority(10).delay(Duration.ofMinutes(5)).uniqueKey("report:" + id)
- *      .addTask(Reports::build, id);
+ *      .withTimeout(Duration.ofMinutes(2)).addTask(Reports::build, id);
+ *
+ * durable.enqueue(TaskCall.of(Reports::build, id)
+ *         .withOptions(new TaskOptions("reports", 10, null, null, 0, Duration.ofMinutes(2))));
  * }</pre>
  *
  * @param queue the queue's name; {@code "default"} unless set
@@ -19,11 +24,13 @@ import java.util.Objects;
  * @param uniqueKey while a task with this key is queued or running, another with the same key is not added
  *     (the existing task's id is returned); {@code null} for none
  * @param maxAttempts attempts before the task is failed for good; 0 for the engine's default
+ * @param timeout how long one attempt may run before the worker interrupts and fails it (then retries it
+ *     while attempts remain); {@code null} for the task's registered timeout, else the worker's
  */
-public record TaskOptions(String queue, int priority, Instant runAt, String uniqueKey, int maxAttempts) {
+public record TaskOptions(String queue, int priority, Instant runAt, String uniqueKey, int maxAttempts, Duration timeout) {
 
     /** The options of a task that sets none. */
-    public static final TaskOptions DEFAULT = new TaskOptions("default", 0, null, null, 0);
+    public static final TaskOptions DEFAULT = new TaskOptions("default", 0, null, null, 0, null);
 
     public TaskOptions {
         Objects.requireNonNull(queue, "queue");
@@ -33,25 +40,37 @@ public record TaskOptions(String queue, int priority, Instant runAt, String uniq
         if (maxAttempts < 0) {
             throw new IllegalArgumentException("maxAttempts must not be negative: " + maxAttempts);
         }
+        if (timeout != null && (timeout.isNegative() || timeout.isZero())) {
+            throw new IllegalArgumentException("timeout must be positive: " + timeout);
+        }
+    }
+
+    /** Options without a timeout of their own. */
+    public TaskOptions(String queue, int priority, Instant runAt, String uniqueKey, int maxAttempts) {
+        this(queue, priority, runAt, uniqueKey, maxAttempts, null);
     }
 
     TaskOptions withQueue(String value) {
-        return new TaskOptions(value, priority, runAt, uniqueKey, maxAttempts);
+        return new TaskOptions(value, priority, runAt, uniqueKey, maxAttempts, timeout);
     }
 
     TaskOptions withPriority(int value) {
-        return new TaskOptions(queue, value, runAt, uniqueKey, maxAttempts);
+        return new TaskOptions(queue, value, runAt, uniqueKey, maxAttempts, timeout);
     }
 
     TaskOptions withRunAt(Instant value) {
-        return new TaskOptions(queue, priority, value, uniqueKey, maxAttempts);
+        return new TaskOptions(queue, priority, value, uniqueKey, maxAttempts, timeout);
     }
 
     TaskOptions withUniqueKey(String value) {
-        return new TaskOptions(queue, priority, runAt, value, maxAttempts);
+        return new TaskOptions(queue, priority, runAt, value, maxAttempts, timeout);
     }
 
     TaskOptions withMaxAttempts(int value) {
-        return new TaskOptions(queue, priority, runAt, uniqueKey, value);
+        return new TaskOptions(queue, priority, runAt, uniqueKey, value, timeout);
+    }
+
+    TaskOptions withTimeout(Duration value) {
+        return new TaskOptions(queue, priority, runAt, uniqueKey, maxAttempts, value);
     }
 }

@@ -691,7 +691,7 @@ public final class TaskRuntime implements AutoCloseable {
             return this;
         }
 
-        /** A timeout for every task that sets none; default none. */
+        /** A timeout for every in-process task that sets none; default none (durable tasks are timed by their workers). */
         public Builder defaultTimeout(Duration timeout) {
             this.defaultTimeout = timeout;
             return this;
