@@ -16,6 +16,7 @@ import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -26,6 +27,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
@@ -61,6 +63,7 @@ public final class DurableTasks implements DurableHandoff {
 
     private final TaskEngine engine;
     private final Map<String, TaskMethod> tasks;
+    private final Map<String, Duration> timeouts;
     private final boolean everyTask;
     private final RetryPolicy retryPolicy;
     private final ObjectMapper mapper;
@@ -70,6 +73,7 @@ public final class DurableTasks implements DurableHandoff {
 
     private DurableTasks(Builder b) {
         this.engine = b.engine;
+        this.timeouts = Map.copyOf(b.timeouts);
         this.mapper = b.mapper != null ? b.mapper : Json.newMapper();
         var resolved = new LinkedHashMap<String, TaskMethod>();
         b.methods.forEach((name, method) -> resolved.put(name, TaskMethod.of(name, method, mapper)));
@@ -196,7 +200,7 @@ public final class DurableTasks implements DurableHandoff {
         var options = call.options();
         int attempts = options.maxAttempts() > 0 ? options.maxAttempts() : retryPolicy.maxAttempts();
         return new TaskEngine.NewTask(call.name(), json, options.queue(), options.priority(), options.runAt(), options.uniqueKey(),
-                attempts, call.id());
+                attempts, call.id(), options.timeout());
     }
 
     private boolean isStaticMethod(TaskCall call) {
@@ -259,7 +263,7 @@ public final class DurableTasks implements DurableHandoff {
      *
      * @throws UnsupportedOperationException if the engine is not a JDBC engine
      */
-    public int purge(java.time.Duration olderThan) {
+    public int purge(Duration olderThan) {
         if (!(engine instanceof JdbcTaskEngine jdbc)) {
             throw new UnsupportedOperationException("purge needs a JDBC task engine (SQLite or PostgreSQL), not " + engine);
         }
@@ -295,6 +299,11 @@ public final class DurableTasks implements DurableHandoff {
         return tasks.get(name);
     }
 
+    /** The timeout {@code name} was registered with, or {@code null}. */
+    Duration timeout(String name) {
+        return timeouts.get(name);
+    }
+
     MeterRegistry registry() {
         return registry;
     }
@@ -309,6 +318,8 @@ public final class DurableTasks implements DurableHandoff {
 
         private final TaskEngine engine;
         private final Map<String, Method> methods = new LinkedHashMap<>();
+        private final Map<String, Duration> timeouts = new LinkedHashMap<>();
+        private Duration scopeTimeout;
         private boolean everyTask;
         private RetryPolicy retryPolicy = RetryPolicy.DEFAULT;
         private ObjectMapper mapper;
@@ -384,6 +395,45 @@ public final class DurableTasks implements DurableHandoff {
             if (existing != null && !existing.equals(method)) {
                 throw new IllegalArgumentException("two durable tasks are named " + call.name() + ": " + describe(existing) + " and "
                         + describe(method) + "; a task's name is SimpleClassName.method and must be unique (rename one)");
+            }
+            if (scopeTimeout != null) {
+                var previous = timeouts.putIfAbsent(call.name(), scopeTimeout);
+                if (previous != null && !previous.equals(scopeTimeout)) {
+                    throw new IllegalArgumentException("the durable task " + call.name() + " is registered with two timeouts: "
+                            + previous + " and " + scopeTimeout);
+                }
+            }
+            return this;
+        }
+
+        /**
+         * Gives the tasks that {@code declare} registers a default timeout: a worker interrupts and fails (then retries,
+         * while attempts remain) an attempt of theirs running longer than {@code limit}. A call's own timeout
+         * ({@code tasks.withTimeout(...)}, {@link dev.coda.tasks.TaskOptions#timeout()}) wins over it; it wins over the
+         * worker's {@link Worker.Builder#taskTimeout}. Scopes nest: a task takes the innermost one's limit.
+         *
+         * <pre>{@code
+         * DurableTasks.on(engine)
+         *         .task(FileJobs::process)                                                      // the worker's timeout, if any
+         *         .timeout(Duration.ofMinutes(10), slow -> slow.task(Reports::build).task(Exports::run))
+         *         .build();
+         * }</pre>
+         *
+         * @apiNote A scope around {@code task(...)} rather than a timeout parameter on each of its overloads (one per
+         *     shape of task function): the registrations stay the same calls, and tasks sharing a limit share it once.
+         * @throws IllegalArgumentException if {@code limit} is not positive, or a task is registered with two timeouts
+         */
+        public Builder timeout(Duration limit, Consumer<Builder> declare) {
+            if (limit == null || limit.isNegative() || limit.isZero()) {
+                throw new IllegalArgumentException("timeout must be positive: " + limit);
+            }
+            Objects.requireNonNull(declare, "declare");
+            var outer = scopeTimeout;
+            scopeTimeout = limit;
+            try {
+                declare.accept(this);
+            } finally {
+                scopeTimeout = outer;
             }
             return this;
         }

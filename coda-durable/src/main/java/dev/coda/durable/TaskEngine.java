@@ -51,14 +51,23 @@ public interface TaskEngine extends AutoCloseable {
         return dev.coda.durable.internal.JdbcTaskEngine.fromUrl(url);
     }
 
-    /** A task to store: its name, JSON arguments and options, and the id to store it under ({@code null}: the engine chooses). */
+    /**
+     * A task to store: its name, JSON arguments and options, the id to store it under ({@code null}: the engine
+     * chooses), and how long one attempt may run ({@code null}: as the worker decides).
+     */
     record NewTask(String name, String argumentsJson, String queue, int priority, Instant runAt, String uniqueKey,
-                   int maxAttempts, String id) {
+                   int maxAttempts, String id, Duration timeout) {
 
-        /** A task whose id the engine chooses. */
+        /** A task without a timeout of its own. */
+        public NewTask(String name, String argumentsJson, String queue, int priority, Instant runAt, String uniqueKey,
+                       int maxAttempts, String id) {
+            this(name, argumentsJson, queue, priority, runAt, uniqueKey, maxAttempts, id, null);
+        }
+
+        /** A task whose id the engine chooses, without a timeout of its own. */
         public NewTask(String name, String argumentsJson, String queue, int priority, Instant runAt, String uniqueKey,
                        int maxAttempts) {
-            this(name, argumentsJson, queue, priority, runAt, uniqueKey, maxAttempts, null);
+            this(name, argumentsJson, queue, priority, runAt, uniqueKey, maxAttempts, null, null);
         }
     }
 
@@ -70,13 +79,20 @@ public interface TaskEngine extends AutoCloseable {
      *     worker records it as failed: "worker lost")
      * @param lostBy when the claim recovers a task whose previous lease expired (its worker died or hung), that
      *     worker's id; {@code null} for an ordinary claim
+     * @param timeout the timeout stored with the task ({@link NewTask#timeout}), or {@code null}
      */
     record ClaimedTask(String id, String name, String queue, String argumentsJson, int attempt, int maxAttempts,
-                       String lostBy) {
+                       String lostBy, Duration timeout) {
 
-        /** An ordinary claim (not a recovery). */
+        /** A claim of a task without a timeout of its own. */
+        public ClaimedTask(String id, String name, String queue, String argumentsJson, int attempt, int maxAttempts,
+                           String lostBy) {
+            this(id, name, queue, argumentsJson, attempt, maxAttempts, lostBy, null);
+        }
+
+        /** An ordinary claim (not a recovery) of a task without a timeout of its own. */
         public ClaimedTask(String id, String name, String queue, String argumentsJson, int attempt, int maxAttempts) {
-            this(id, name, queue, argumentsJson, attempt, maxAttempts, null);
+            this(id, name, queue, argumentsJson, attempt, maxAttempts, null, null);
         }
 
         /** Whether this claim recovers a task from a worker whose lease expired. */

@@ -1,5 +1,6 @@
 package dev.coda.durable;
 
+import java.time.Duration;
 import java.time.Instant;
 
 /**
@@ -23,8 +24,10 @@ import java.time.Instant;
  * @param finishedAt when it succeeded, failed for good or was cancelled, or {@code null}
  * @param lastError the last failure with its stack trace, or {@code null}
  * @param result the JSON of the task method's return value, or {@code null}
+ * @param timeout the timeout the call set ({@code tasks.withTimeout(...)}), or {@code null}: the task's registered
+ *     timeout or the worker's then apply
  */
 public record TaskStatus(String id, String name, String queue, DurableState state, int attempts, int maxAttempts,
                          String arguments, Instant createdAt, Instant runAt, Instant startedAt, Instant finishedAt,
-                         String lastError, String result) {
+                         String lastError, String result, Duration timeout) {
 }

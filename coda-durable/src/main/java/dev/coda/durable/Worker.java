@@ -23,6 +23,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadFactory;
@@ -48,7 +49,7 @@ import org.slf4j.MDC;
  *         .concurrency("default", 8)
  *         .concurrency("reports", 2)
  *         .lease(Duration.ofSeconds(10))            // heartbeat every lease / 3
- *         .taskTimeout(Duration.ofMinutes(5))
+ *         .taskTimeout(Duration.ofMinutes(5))      // for tasks without a timeout of their own
  *         .meterRegistry(registry)
  *         .start()) {
  *     awaitShutdownSignal();
@@ -155,9 +156,7 @@ public final class Worker implements AutoCloseable {
         if (tasks.names().isEmpty()) {
             LOG.warn("Worker {} has no registered durable task: every task it claims will fail as unknown", id);
         }
-        if (taskTimeout != null) {
-            timer = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("coda-durable-timeouts-" + id).factory());
-        }
+        timer = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("coda-durable-timeouts-" + id).factory());
         committer = Thread.ofPlatform().daemon().name("coda-durable-commit-" + id).start(this::commitLoop);
         heartbeater = Thread.ofPlatform().daemon().name("coda-durable-heartbeat-" + id).start(this::heartbeatLoop);
         for (var loop : loops) {
@@ -368,9 +367,9 @@ public final class Worker implements AutoCloseable {
             if (LOG.isDebugEnabled()) {
                 LOG.debug("Started durable task {} ({}), attempt {} of {}", task.name(), task.id(), task.attempt(), task.maxAttempts());
             }
+            var limit = timeoutOf(task);
             long started = System.nanoTime();
-            ScheduledFuture<?> timeout = timer == null ? null
-                    : timer.schedule(() -> timeOut(execution, started), taskTimeout.toNanos(), TimeUnit.NANOSECONDS);
+            ScheduledFuture<?> timeout = limit == null ? null : scheduleTimeout(execution, started, limit);
             Object value;
             Throwable failure = null;
             try {
@@ -461,7 +460,24 @@ public final class Worker implements AutoCloseable {
         finished.add(new Finished(execution, new Completion.Failed(task.id(), error)));
     }
 
-    private void timeOut(Execution execution, long started) {
+    /** The call's own timeout, else the one its task was registered with, else this worker's; {@code null} for none. */
+    private Duration timeoutOf(ClaimedTask task) {
+        if (task.timeout() != null) {
+            return task.timeout();
+        }
+        var registered = tasks.timeout(task.name());
+        return registered != null ? registered : taskTimeout;
+    }
+
+    private ScheduledFuture<?> scheduleTimeout(Execution execution, long started, Duration limit) {
+        try {
+            return timer.schedule(() -> timeOut(execution, started, limit), limit.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (RejectedExecutionException e) {
+            return null; // the worker stopped as the task started: it was given back, the shutdown deadline bounds it
+        }
+    }
+
+    private void timeOut(Execution execution, long started, Duration limit) {
         if (!execution.phase.compareAndSet(RUNNING, ABANDONED)) {
             return;
         }
@@ -471,7 +487,7 @@ public final class Worker implements AutoCloseable {
             thread.interrupt();
         }
         var task = execution.task;
-        var failure = new TimeoutException("durable task " + task.name() + " timed out after " + taskTimeout.toMillis()
+        var failure = new TimeoutException("durable task " + task.name() + " timed out after " + limit.toMillis()
                 + " ms and was interrupted");
         withMdc(task, () -> failed(execution, failure, System.nanoTime() - started, "timeout"));
     }
@@ -720,9 +736,7 @@ public final class Worker implements AutoCloseable {
         heartbeatStop = true;
         heartbeater.interrupt();
         join(heartbeater, Duration.ofSeconds(5));
-        if (timer != null) {
-            timer.shutdownNow();
-        }
+        timer.shutdownNow();
         lifecycle.lock();
         try {
             stopResult = allFinished;
@@ -972,7 +986,11 @@ public final class Worker implements AutoCloseable {
             return this;
         }
 
-        /** Interrupts and fails (then retries) an attempt running longer than this (default: no limit). */
+        /**
+         * Interrupts and fails (then retries) an attempt running longer than this (default: no limit), for tasks
+         * whose call sets no timeout ({@code tasks.withTimeout(...)}) and that were registered without one
+         * ({@link DurableTasks.Builder#timeout}).
+         */
         public Builder taskTimeout(Duration value) {
             this.taskTimeout = positive(value, "taskTimeout");
             return this;

@@ -200,6 +200,50 @@ class DurableTasksTest {
     }
 
     @Test
+    void withTimeoutOnADurableTaskIsStoredWithItButTheRuntimesDefaultTimeoutIsNot() throws Exception {
+        var durable = DurableTasks.on(engine).task(Jobs::note).task(Jobs::add).build();
+        try (var runtime = TaskRuntime.builder().durable(durable).defaultTimeout(Duration.ofMinutes(1)).build()) {
+            var tasks = runtime.newTasks("POST /orders", "r-1");
+            var timed = tasks.withTimeout(Duration.ofSeconds(5)).addTask(Jobs::note, key, 1);
+            var untimed = tasks.addTask(Jobs::add, 1, 2);
+            var inProcess = tasks.withTimeout(Duration.ofSeconds(5)).addTask(Jobs::notDurable, key);
+
+            runtime.persist(tasks, false);
+            assertThat(engine.status(timed.id()).orElseThrow().timeout()).isEqualTo(Duration.ofSeconds(5));
+            assertThat(engine.status(untimed.id()).orElseThrow().timeout()).as("the runtime's default is for in-process tasks").isNull();
+            runtime.dispatch(tasks, false).toCompletableFuture().get(10, TimeUnit.SECONDS);
+            assertThat(inProcess.state()).isEqualTo(dev.coda.tasks.TaskState.SUCCEEDED);
+        }
+        assertThatThrownBy(() -> new TaskOptions("default", 0, null, null, 0, Duration.ZERO))
+                .isInstanceOf(IllegalArgumentException.class).hasMessage("timeout must be positive: PT0S");
+    }
+
+    @Test
+    void aTimeoutScopeGivesTheTasksRegisteredInItTheirDefaultTimeout() {
+        var durable = DurableTasks.on(engine)
+                .task(Jobs::note)
+                .timeout(Duration.ofMinutes(10), slow -> slow
+                        .task(Jobs::slow)
+                        .timeout(Duration.ofSeconds(30), quick -> quick.task(Jobs::add))
+                        .task(Jobs::block))
+                .task(Jobs::slow)
+                .build();
+        assertThat(durable.names()).containsExactly("Jobs.note", "Jobs.slow", "Jobs.add", "Jobs.block");
+        assertThat(durable.timeout("Jobs.note")).isNull();
+        assertThat(durable.timeout("Jobs.slow")).as("also registered outside: keeps its timeout").isEqualTo(Duration.ofMinutes(10));
+        assertThat(durable.timeout("Jobs.add")).as("the innermost scope").isEqualTo(Duration.ofSeconds(30));
+        assertThat(durable.timeout("Jobs.block")).isEqualTo(Duration.ofMinutes(10));
+
+        assertThatThrownBy(() -> DurableTasks.on(engine)
+                .timeout(Duration.ofMinutes(1), a -> a.task(Jobs::slow))
+                .timeout(Duration.ofMinutes(2), b -> b.task(Jobs::slow)))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("the durable task Jobs.slow is registered with two timeouts: PT1M and PT2M");
+        assertThatThrownBy(() -> DurableTasks.on(engine).timeout(Duration.ZERO, a -> a.task(Jobs::slow)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("timeout must be positive");
+    }
+
+    @Test
     void aFailingEngineMakesStoreThrowSoNothingIsAcknowledged() {
         var durable = DurableTasks.on(engine).task(Jobs::note).build();
         engine.close();

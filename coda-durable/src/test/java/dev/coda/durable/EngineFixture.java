@@ -57,6 +57,11 @@ final class EngineFixture implements AutoCloseable {
         return DriverManager.getConnection(postgresBase);
     }
 
+    /** The PostgreSQL schema of the tables, or {@code null} on SQLite. */
+    String schema() {
+        return schema;
+    }
+
     /** The tasks table, qualified. */
     String table() {
         return schema == null ? "coda_tasks" : schema + ".coda_tasks";

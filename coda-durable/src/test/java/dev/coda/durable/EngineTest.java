@@ -2,10 +2,13 @@ package dev.coda.durable;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
 
 import dev.coda.durable.TaskEngine.ClaimedTask;
 import dev.coda.durable.TaskEngine.Completion;
 import dev.coda.durable.TaskEngine.NewTask;
+import dev.coda.durable.internal.OldSchemas;
+import java.nio.file.Files;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -307,8 +310,63 @@ class EngineTest extends EngineTestBase {
             while (rows.next()) {
                 versions.add(rows.getInt(1));
             }
-            assertThat(versions).containsExactly(1);
+            assertThat(versions).containsExactly(1, 2);
         }
+    }
+
+    @Test
+    void aDatabaseCreatedByTheFirstSchemaVersionIsMigratedOnceAndKeepsItsTasks() throws Exception {
+        Files.createDirectories(dir.resolve("old"));
+        try (var old = EngineFixture.create(kind, dir.resolve("old"))) {
+            try (var connection = old.connection(); var statement = connection.createStatement()) {
+                OldSchemas.create(connection, old.schema(), 1);
+                var now = kind == EngineKind.SQLITE ? "0" : "now()";
+                statement.execute("INSERT INTO " + old.table() + " (id, name, queue, args, state, max_attempts, run_at, created_at)"
+                        + " VALUES ('stored-before', 'Jobs.x', 'default', '[]', 'queued', 3, " + now + ", " + now + ")");
+            }
+
+            var migrated = old.open();
+            assertThat(versions(old)).containsExactly(1, 2);
+            assertThat(migrated.status("stored-before").orElseThrow().timeout()).isNull();
+            var id = migrated.enqueue(List.of(new NewTask("Jobs.y", "[]", "default", 0, null, null, 3, null,
+                    Duration.ofSeconds(5)))).get(0);
+            assertThat(migrated.status(id).orElseThrow().timeout()).isEqualTo(Duration.ofSeconds(5));
+            assertThat(migrated.claim("w", List.of("default"), 10, LONG))
+                    .extracting(ClaimedTask::id, ClaimedTask::timeout)
+                    .containsExactlyInAnyOrder(tuple("stored-before", null), tuple(id, Duration.ofSeconds(5)));
+
+            old.open();
+            assertThat(versions(old)).as("migrating again changes nothing").containsExactly(1, 2);
+        }
+    }
+
+    private static List<Integer> versions(EngineFixture fixture) throws Exception {
+        try (var connection = fixture.connection(); var statement = connection.createStatement();
+             var rows = statement.executeQuery("SELECT version FROM " + fixture.migrationsTable() + " ORDER BY version")) {
+            var versions = new ArrayList<Integer>();
+            while (rows.next()) {
+                versions.add(rows.getInt(1));
+            }
+            return versions;
+        }
+    }
+
+    @Test
+    void aTasksOwnTimeoutIsStoredAndHandedOutWithEveryClaim() {
+        var timed = engine.enqueue(List.of(new NewTask("Jobs.x", "[]", "default", 0, null, null, 3, null,
+                Duration.ofMillis(1500)))).get(0);
+        var untimed = engine.enqueue(List.of(task("Jobs.y", "[]"))).get(0);
+        assertThat(engine.status(timed).orElseThrow().timeout()).isEqualTo(Duration.ofMillis(1500));
+        assertThat(engine.status(untimed).orElseThrow().timeout()).isNull();
+
+        assertThat(claim("dead", 10, Duration.ofMillis(200)))
+                .extracting(ClaimedTask::id, ClaimedTask::timeout)
+                .containsExactlyInAnyOrder(tuple(timed, Duration.ofMillis(1500)), tuple(untimed, null));
+        var recovered = new ArrayList<ClaimedTask>();
+        await().until(() -> recovered.addAll(claim("alive", 10, LONG)) && recovered.size() == 2);
+        assertThat(recovered).allSatisfy(c -> assertThat(c.recovered()).isTrue())
+                .extracting(ClaimedTask::id, ClaimedTask::timeout)
+                .containsExactlyInAnyOrder(tuple(timed, Duration.ofMillis(1500)), tuple(untimed, null));
     }
 
     @Test

@@ -111,6 +111,11 @@ public final class Jobs {
         }
     }
 
+    /** {@link #block} under another task name, to register it with another timeout. */
+    public static void park(String key) {
+        block(key);
+    }
+
     /** A task of a class that is not registered anywhere: stays in-process. */
     public static void notDurable(String key) {
         record(key, "ran");

@@ -194,6 +194,102 @@ class WorkerTest extends EngineTestBase {
         assertThat(registry.find("coda.durable.failed").tag("reason", "timeout").counter().count()).isEqualTo(1);
     }
 
+    private static TaskCall withTimeout(TaskCall call, Duration timeout) {
+        var options = call.options();
+        return call.withOptions(new TaskOptions(options.queue(), options.priority(), options.runAt(), options.uniqueKey(),
+                options.maxAttempts(), timeout));
+    }
+
+    private void assertStillRunning(DurableTasks durable, String id, String key, Duration during) {
+        await().during(during).atMost(during.plusSeconds(5))
+                .until(() -> durable.status(id).orElseThrow().state() == DurableState.RUNNING && Jobs.recorded(key).equals(List.of("start")));
+    }
+
+    @Test
+    void aCallsTimeoutFailsAndRetriesItsTaskWhileATaskWithoutOneRunsToCompletion() {
+        var durable = durable();
+        var other = key + "-other";
+        var timed = durable.enqueue(TaskCall.of(Jobs::block, key)
+                .withOptions(new TaskOptions("default", 0, null, null, 2, Duration.ofMillis(300))));
+        var untimed = durable.enqueue(TaskCall.of(Jobs::block, other));
+        start(durable.worker().concurrency("default", 2));
+
+        var failed = awaitState(durable, timed, DurableState.FAILED);
+        assertThat(failed.timeout()).isEqualTo(Duration.ofMillis(300));
+        assertThat(failed.attempts()).as("retried once, then failed for good").isEqualTo(2);
+        assertThat(failed.lastError()).startsWith("java.util.concurrent.TimeoutException: durable task Jobs.block timed out after 300 ms");
+        await().until(() -> Jobs.recorded(key).size() == 4);
+        assertThat(Jobs.recorded(key)).containsExactly("start", "interrupted", "start", "interrupted");
+        assertThat(count("coda.durable.retried", "Jobs.block")).isEqualTo(1);
+        assertThat(registry.find("coda.durable.failed").tag("reason", "timeout").counter().count()).isEqualTo(1);
+
+        assertThat(durable.status(untimed).orElseThrow().state()).as("no timeout: still running").isEqualTo(DurableState.RUNNING);
+        Jobs.gate(other).countDown();
+        assertThat(awaitState(durable, untimed, DurableState.SUCCEEDED).timeout()).isNull();
+        assertThat(Jobs.recorded(other)).containsExactly("start", "end");
+    }
+
+    @Test
+    void aRegisteredTimeoutAppliesToItsTaskOnly() {
+        var durable = DurableTasks.on(engine)
+                .task(Jobs::park)
+                .timeout(Duration.ofMillis(300), timed -> timed.task(Jobs::block))
+                .retry(RetryPolicy.none())
+                .build();
+        var parked = key + "-parked";
+        var blocked = durable.enqueue(TaskCall.of(Jobs::block, key));
+        var untimed = durable.enqueue(TaskCall.of(Jobs::park, parked));
+        start(durable.worker().concurrency("default", 2));
+
+        var failed = awaitState(durable, blocked, DurableState.FAILED);
+        assertThat(failed.lastError()).startsWith("java.util.concurrent.TimeoutException: durable task Jobs.block timed out after 300 ms");
+        assertThat(failed.timeout()).as("the call set none").isNull();
+        await().until(() -> Jobs.recorded(key).equals(List.of("start", "interrupted")));
+
+        assertThat(durable.status(untimed).orElseThrow().state()).isEqualTo(DurableState.RUNNING);
+        Jobs.gate(parked).countDown();
+        awaitState(durable, untimed, DurableState.SUCCEEDED);
+        assertThat(Jobs.recorded(parked)).containsExactly("start", "end");
+    }
+
+    @Test
+    void aCallsTimeoutOverridesTheRegisteredOneShorterOrLonger() {
+        var durable = DurableTasks.on(engine)
+                .timeout(Duration.ofSeconds(1), timed -> timed.task(Jobs::block))
+                .retry(RetryPolicy.none())
+                .build();
+        var longer = key + "-longer";
+        var shortened = durable.enqueue(withTimeout(TaskCall.of(Jobs::block, key), Duration.ofMillis(300)));
+        var lengthened = durable.enqueue(withTimeout(TaskCall.of(Jobs::block, longer), Duration.ofSeconds(60)));
+        start(durable.worker().concurrency("default", 2));
+
+        assertThat(awaitState(durable, shortened, DurableState.FAILED).lastError())
+                .startsWith("java.util.concurrent.TimeoutException: durable task Jobs.block timed out after 300 ms");
+        assertStillRunning(durable, lengthened, longer, Duration.ofMillis(1200)); // well past the registered second
+        Jobs.gate(longer).countDown();
+        awaitState(durable, lengthened, DurableState.SUCCEEDED);
+        assertThat(Jobs.recorded(longer)).containsExactly("start", "end");
+    }
+
+    @Test
+    void theWorkersTimeoutAppliesWhenNeitherTheCallNorTheRegistrationSetsOne() {
+        var durable = DurableTasks.on(engine)
+                .task(Jobs::park)
+                .timeout(Duration.ofSeconds(60), timed -> timed.task(Jobs::block))
+                .retry(RetryPolicy.none())
+                .build();
+        var parked = key + "-parked";
+        var registered = durable.enqueue(TaskCall.of(Jobs::block, key));
+        var neither = durable.enqueue(TaskCall.of(Jobs::park, parked));
+        start(durable.worker().concurrency("default", 2).taskTimeout(Duration.ofMillis(300)));
+
+        assertThat(awaitState(durable, neither, DurableState.FAILED).lastError())
+                .startsWith("java.util.concurrent.TimeoutException: durable task Jobs.park timed out after 300 ms");
+        assertStillRunning(durable, registered, key, Duration.ofMillis(600)); // the registered minute, not the worker's 300 ms
+        Jobs.gate(key).countDown();
+        awaitState(durable, registered, DurableState.SUCCEEDED);
+    }
+
     @Test
     void aTaskClaimedByADeadWorkerIsRecoveredAfterItsLease() {
         var durable = durable();

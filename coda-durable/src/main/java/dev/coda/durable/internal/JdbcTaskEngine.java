@@ -11,6 +11,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Types;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -52,7 +53,7 @@ public abstract sealed class JdbcTaskEngine implements TaskEngine permits Sqlite
     private static final long RECOVERY_CHECK_NANOS = Duration.ofMillis(250).toNanos();
 
     static final String COLUMNS = "id, name, queue, priority, args, state, attempts, max_attempts, run_at, unique_key, "
-            + "created_at";
+            + "created_at, timeout_ms";
 
     private final WakeUp wakeUp = new WakeUp();
     private final ThreadLocal<Long> seenGeneration = new ThreadLocal<>();
@@ -82,19 +83,19 @@ public abstract sealed class JdbcTaskEngine implements TaskEngine permits Sqlite
         var now = now();
         var later = nowPlusMillis();
         insertSql = "INSERT INTO " + t + " (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, 'queued', 0, ?, COALESCE(?, " + now + "), ?, "
-                + now + ")";
+                + now + ", ?)";
         insertUniqueSql = insertSql + " ON CONFLICT (unique_key) WHERE unique_key IS NOT NULL AND state IN ('queued', 'running')"
                 + " DO NOTHING";
         findLiveSql = "SELECT id FROM " + t + " WHERE unique_key = ? AND state IN ('queued', 'running')";
         claimSql = "UPDATE " + t + " SET state = 'running', attempts = attempts + 1, lease_owner = ?, lease_until = " + later
                 + ", started_at = " + now + " WHERE " + idIn("SELECT id FROM " + t + " WHERE state = 'queued' AND queue = ? AND run_at <= "
                 + now + " ORDER BY priority DESC, run_at, id LIMIT ?" + lockClause())
-                + " RETURNING id, name, queue, args, attempts, max_attempts";
+                + " RETURNING id, name, queue, args, attempts, max_attempts, timeout_ms";
         expiredSql = "SELECT id, lease_owner, attempts FROM " + t + " WHERE state = 'running' AND lease_until < " + now
                 + " AND queue = ? ORDER BY lease_until LIMIT ?" + lockClause();
         recoverSql = "UPDATE " + t + " SET lease_owner = ?, lease_until = " + later + ", started_at = " + now
                 + ", attempts = CASE WHEN attempts < max_attempts THEN attempts + 1 ELSE attempts END"
-                + " WHERE id " + inList() + " AND state = 'running' RETURNING id, name, queue, args, max_attempts";
+                + " WHERE id " + inList() + " AND state = 'running' RETURNING id, name, queue, args, max_attempts, timeout_ms";
         extendSql = "UPDATE " + t + " SET lease_until = " + later + " WHERE id " + inList()
                 + " AND lease_owner = ? AND state = 'running' RETURNING id";
         var guard = " WHERE id = ? AND lease_owner = ? AND state = 'running'";
@@ -106,7 +107,7 @@ public abstract sealed class JdbcTaskEngine implements TaskEngine permits Sqlite
         releaseSql = "UPDATE " + t + " SET state = 'queued', attempts = CASE WHEN attempts > 0 THEN attempts - 1 ELSE 0 END,"
                 + " lease_owner = NULL, lease_until = NULL WHERE id " + inList() + " AND lease_owner = ? AND state = 'running'";
         statusSql = "SELECT id, name, queue, state, attempts, max_attempts, args, created_at, run_at, started_at, finished_at,"
-                + " last_error, result FROM " + t + " WHERE id = ?";
+                + " last_error, result, timeout_ms FROM " + t + " WHERE id = ?";
         countsSql = "SELECT queue, state, CASE WHEN state = 'queued' AND run_at > " + now + " THEN 1 ELSE 0 END AS later, count(*)"
                 + " FROM " + t + " GROUP BY queue, state, later";
         requeueSql = "UPDATE " + t + " AS t SET state = 'queued', attempts = 0, run_at = " + now + ", finished_at = NULL,"
@@ -316,6 +317,16 @@ public abstract sealed class JdbcTaskEngine implements TaskEngine permits Sqlite
         statement.setInt(6, task.maxAttempts());
         bindTime(statement, 7, task.runAt());
         statement.setString(8, task.uniqueKey());
+        if (task.timeout() == null) {
+            statement.setNull(9, Types.BIGINT);
+        } else {
+            statement.setLong(9, task.timeout().toMillis());
+        }
+    }
+
+    private static Duration readTimeout(ResultSet rows, String column) throws SQLException {
+        long millis = rows.getLong(column);
+        return rows.wasNull() ? null : Duration.ofMillis(millis);
     }
 
     /** Inserts unless a live task holds the key; returns the new id or the live task's. */
@@ -357,7 +368,8 @@ public abstract sealed class JdbcTaskEngine implements TaskEngine permits Sqlite
                         return Optional.of(new TaskStatus(rows.getString("id"), rows.getString("name"), rows.getString("queue"),
                                 state(rows.getString("state"), runAt), rows.getInt("attempts"), rows.getInt("max_attempts"),
                                 rows.getString("args"), readTime(rows, "created_at"), runAt, readTime(rows, "started_at"),
-                                readTime(rows, "finished_at"), rows.getString("last_error"), rows.getString("result")));
+                                readTime(rows, "finished_at"), rows.getString("last_error"), rows.getString("result"),
+                                readTimeout(rows, "timeout_ms")));
                     }
                 }
             });
@@ -523,7 +535,7 @@ public abstract sealed class JdbcTaskEngine implements TaskEngine permits Sqlite
                 try (var rows = statement.executeQuery()) {
                     while (rows.next()) {
                         out.add(new ClaimedTask(rows.getString(1), rows.getString(2), rows.getString(3), rows.getString(4),
-                                rows.getInt(5), rows.getInt(6)));
+                                rows.getInt(5), rows.getInt(6), null, readTimeout(rows, "timeout_ms")));
                     }
                 }
                 return out;
@@ -558,7 +570,8 @@ public abstract sealed class JdbcTaskEngine implements TaskEngine permits Sqlite
                     while (rows.next()) {
                         var was = lost.get(rows.getString(1));
                         out.add(new ClaimedTask(rows.getString(1), rows.getString(2), rows.getString(3), rows.getString(4),
-                                was.attempts() + 1, rows.getInt(5), was.owner() == null ? "?" : was.owner()));
+                                was.attempts() + 1, rows.getInt(5), was.owner() == null ? "?" : was.owner(),
+                                readTimeout(rows, "timeout_ms")));
                     }
                 }
             }

@@ -6,7 +6,8 @@ import java.util.List;
 
 /**
  * Coda's schema, as numbered migrations recorded in {@code coda_migrations}: each runs once, in order,
- * inside the transaction that records it. The caller holds a lock that serialises concurrent starts
+ * inside the transaction that records it. A released migration is never edited: a schema change is a new
+ * one, so that databases created by earlier versions are brought up to date. The caller holds a lock that serialises concurrent starts
  * (SQLite: {@code BEGIN IMMEDIATE}; PostgreSQL: a transaction-scoped advisory lock).
  */
 final class Migrations {
@@ -41,7 +42,8 @@ final class Migrations {
                 "CREATE INDEX coda_tasks_ready ON coda_tasks (queue, priority DESC, run_at, id) WHERE state = 'queued'",
                 "CREATE INDEX coda_tasks_leases ON coda_tasks (queue, lease_until) WHERE state = 'running'",
                 "CREATE UNIQUE INDEX coda_tasks_unique_live ON coda_tasks (unique_key)"
-                        + " WHERE unique_key IS NOT NULL AND state IN ('queued', 'running')")));
+                        + " WHERE unique_key IS NOT NULL AND state IN ('queued', 'running')")),
+                new Migration(2, "timeouts per task", List.of("ALTER TABLE coda_tasks ADD COLUMN timeout_ms INTEGER")));
     }
 
     static List<Migration> postgres(String schema, String channel) {
@@ -74,7 +76,8 @@ final class Migrations {
                 "CREATE FUNCTION " + schema + ".coda_tasks_notify() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN PERFORM pg_notify('"
                         + channel + "', ''); RETURN NULL; END $$",
                 "CREATE TRIGGER coda_tasks_stored AFTER INSERT ON " + t + " FOR EACH STATEMENT EXECUTE FUNCTION " + schema
-                        + ".coda_tasks_notify()")));
+                        + ".coda_tasks_notify()")),
+                new Migration(2, "timeouts per task", List.of("ALTER TABLE " + t + " ADD COLUMN timeout_ms bigint")));
     }
 
     /**

@@ -30,7 +30,7 @@ import org.postgresql.PGConnection;
  * UPDATE s.coda_tasks SET state = 'running', attempts = attempts + 1, lease_owner = ?, lease_until = now() + ?ms, ...
  *  WHERE id = ANY(ARRAY(SELECT id FROM s.coda_tasks WHERE state = 'queued' AND queue = ? AND run_at <= now()
  *                       ORDER BY priority DESC, run_at, id LIMIT ? FOR UPDATE SKIP LOCKED))
- *  RETURNING id, name, queue, args, attempts, max_attempts
+ *  RETURNING id, name, queue, args, attempts, max_attempts, timeout_ms
  * }</pre>
  * ({@code = ANY(ARRAY(subquery))} is {@code IN (subquery)} evaluated exactly once, whatever plan the
  * planner picks); the subquery walks the partial index {@code (queue, priority DESC, run_at, id) WHERE
