@@ -14,6 +14,7 @@ import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 import java.io.Serializable;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -28,6 +29,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
@@ -52,16 +54,27 @@ import org.slf4j.MDC;
  * durable.status(id);                                                     // Optional[TaskStatus[... state=SUCCEEDED ...]]
  * }</pre>
  *
+ * <p>Without an engine of its own choosing, an application takes the default one, which it then closes with
+ * the {@code DurableTasks}: {@code CODA_TASKS_URL} if set, else SQLite {@code coda-tasks.db} in the working
+ * directory ({@link TaskEngine#fromEnvironment()}).
+ * <pre>{@code
+ * try (var durable = DurableTasks.builder()
+ *         .task(FileJobs::process)
+ *         .timeout(Duration.ofMinutes(10), slow -> slow.task(Reports::build))   // a registered default timeout
+ *         .build()) { ... }
+ * }</pre>
+ *
  * <p>Tasks are stored by name ({@code SimpleClassName.method}) with their arguments as JSON (Jackson with
  * java.time and Optional support; never Java serialisation), so a task is a static method whose arguments
  * are JSON values: numbers, strings, records, lists, maps, {@code Instant}... Names are known at start-up:
  * two tasks with one name are an error, and a worker runs only the names registered here.
  */
-public final class DurableTasks implements DurableHandoff {
+public final class DurableTasks implements DurableHandoff, AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger("dev.coda.durable");
 
     private final TaskEngine engine;
+    private final boolean ownsEngine;
     private final Map<String, TaskMethod> tasks;
     private final Map<String, Duration> timeouts;
     private final boolean everyTask;
@@ -71,8 +84,9 @@ public final class DurableTasks implements DurableHandoff {
     private final Map<String, Counter> enqueued = new ConcurrentHashMap<>();
     private final Map<String, Boolean> staticMethods = new ConcurrentHashMap<>();
 
-    private DurableTasks(Builder b) {
-        this.engine = b.engine;
+    private DurableTasks(Builder b, TaskEngine engine) {
+        this.engine = engine;
+        this.ownsEngine = b.engine == null;
         this.timeouts = Map.copyOf(b.timeouts);
         this.mapper = b.mapper != null ? b.mapper : Json.newMapper();
         var resolved = new LinkedHashMap<String, TaskMethod>();
@@ -83,9 +97,28 @@ public final class DurableTasks implements DurableHandoff {
         this.registry = b.registry != null ? b.registry : new CompositeMeterRegistry();
     }
 
-    /** Starts declaring the durable tasks stored in {@code engine}. */
+    /** Starts declaring the durable tasks stored in {@code engine}; the caller closes it (not {@link #close()}). */
     public static Builder on(TaskEngine engine) {
-        return new Builder(Objects.requireNonNull(engine, "engine"));
+        return new Builder(Objects.requireNonNull(engine, "engine"), null);
+    }
+
+    /**
+     * Starts declaring durable tasks stored in the default engine, opened by {@link Builder#build()} and closed by
+     * {@link #close()}: the JDBC URL of the environment variable {@code CODA_TASKS_URL} if it is set, else SQLite on
+     * {@code coda-tasks.db} in the working directory (see {@link TaskEngine#fromEnvironment()}).
+     *
+     * <pre>{@code
+     * try (var durable = DurableTasks.builder().task(FileJobs::process).build();
+     *      var worker = durable.worker().start()) { ... }
+     * }</pre>
+     */
+    public static Builder builder() {
+        return builder(System.getenv(), Path.of("").toAbsolutePath());
+    }
+
+    /** {@link #builder()} with the environment and working directory given. */
+    static Builder builder(Map<String, String> environment, Path workingDirectory) {
+        return new Builder(null, () -> JdbcTaskEngine.fromEnvironment(environment, workingDirectory));
     }
 
     // ---------------------------------------------------------------- the web side: DurableHandoff
@@ -304,6 +337,14 @@ public final class DurableTasks implements DurableHandoff {
         return timeouts.get(name);
     }
 
+    /** Closes the engine if {@link #builder()} opened it; an engine given to {@link #on} is left to its owner. */
+    @Override
+    public void close() {
+        if (ownsEngine) {
+            engine.close();
+        }
+    }
+
     MeterRegistry registry() {
         return registry;
     }
@@ -317,6 +358,7 @@ public final class DurableTasks implements DurableHandoff {
     public static final class Builder {
 
         private final TaskEngine engine;
+        private final Supplier<TaskEngine> opener;
         private final Map<String, Method> methods = new LinkedHashMap<>();
         private final Map<String, Duration> timeouts = new LinkedHashMap<>();
         private Duration scopeTimeout;
@@ -325,8 +367,9 @@ public final class DurableTasks implements DurableHandoff {
         private ObjectMapper mapper;
         private MeterRegistry registry;
 
-        private Builder(TaskEngine engine) {
+        private Builder(TaskEngine engine, Supplier<TaskEngine> opener) {
             this.engine = engine;
+            this.opener = opener;
         }
 
         /** Registers a durable task: a static method reference, e.g. {@code FileJobs::process}. */
@@ -470,11 +513,20 @@ public final class DurableTasks implements DurableHandoff {
             return this;
         }
 
+        /** The durable tasks; for a builder of {@link DurableTasks#builder()}, opens the default engine. */
         public DurableTasks build() {
-            if (methods.isEmpty() && !everyTask) {
-                LOG.warn("No durable task is registered on {}: nothing will be stored", engine);
+            var target = engine != null ? engine : opener.get();
+            try {
+                if (methods.isEmpty() && !everyTask) {
+                    LOG.warn("No durable task is registered on {}: nothing will be stored", target);
+                }
+                return new DurableTasks(this, target);
+            } catch (RuntimeException | Error e) {
+                if (engine == null) {
+                    target.close();
+                }
+                throw e;
             }
-            return new DurableTasks(this);
         }
     }
 }

@@ -17,6 +17,7 @@ import javax.sql.DataSource;
  * TaskEngine engine = TaskEngine.sqlite(Path.of("tasks.db"));                          // one machine, nothing to install
  * TaskEngine engine = TaskEngine.postgres("jdbc:postgresql://db/app?user=app", "coda"); // many machines
  * TaskEngine engine = TaskEngine.fromUrl(System.getenv("CODA_TASKS_URL"));             // either, by URL
+ * TaskEngine engine = TaskEngine.fromEnvironment();      // CODA_TASKS_URL if set, else SQLite coda-tasks.db here
  * }</pre>
  *
  * <p>Delivery is at least once: a task is claimed with a lease that the worker's heartbeat extends; if the
@@ -49,6 +50,21 @@ public interface TaskEngine extends AutoCloseable {
     /** {@code jdbc:sqlite:<file>} or {@code jdbc:postgresql://...} (the schema from a {@code currentSchema} parameter, else {@code coda}). */
     static TaskEngine fromUrl(String url) {
         return dev.coda.durable.internal.JdbcTaskEngine.fromUrl(url);
+    }
+
+    /**
+     * The engine of an application that names none: the JDBC URL in the environment variable
+     * {@code CODA_TASKS_URL} if it is set (see {@link #fromUrl}), else SQLite on the file {@code coda-tasks.db}
+     * in the working directory (created if missing).
+     *
+     * <pre>{@code
+     * // CODA_TASKS_URL=jdbc:postgresql://db/app?user=app  ->  PostgreSQL, schema coda
+     * // CODA_TASKS_URL unset or blank                     ->  SQLite, ./coda-tasks.db
+     * try (TaskEngine engine = TaskEngine.fromEnvironment()) { ... }
+     * }</pre>
+     */
+    static TaskEngine fromEnvironment() {
+        return dev.coda.durable.internal.JdbcTaskEngine.fromEnvironment(System.getenv(), Path.of("").toAbsolutePath());
     }
 
     /**

@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
@@ -241,6 +242,31 @@ class DurableTasksTest {
                 .hasMessage("the durable task Jobs.slow is registered with two timeouts: PT1M and PT2M");
         assertThatThrownBy(() -> DurableTasks.on(engine).timeout(Duration.ZERO, a -> a.task(Jobs::slow)))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("timeout must be positive");
+    }
+
+    @Test
+    void durableTasksGivenAnEngineLeaveItOpenWhenClosed() {
+        var durable = DurableTasks.on(engine).task(Jobs::note).build();
+        durable.close();
+        assertThat(engine.enqueue(List.of(new TaskEngine.NewTask("Jobs.note", "[\"k\", 1]", "default", 0, null, null, 1))))
+                .as("the caller's engine still works").hasSize(1);
+    }
+
+    @Test
+    void withoutAnEngineTheBuilderOpensTheDefaultOneAndCloseClosesIt() {
+        var durable = DurableTasks.builder(Map.of(), dir).task(Jobs::note).build();
+        assertThat(dir.resolve("coda-tasks.db")).as("SQLite in the working directory").isRegularFile();
+        var id = durable.enqueue(TaskCall.of(Jobs::note, key, 1));
+        assertThat(durable.status(id)).isPresent();
+        durable.close();
+        assertThatThrownBy(() -> durable.enqueue(TaskCall.of(Jobs::note, key, 2))).isInstanceOf(TaskEngineException.class);
+
+        var named = dir.resolve("named.db");
+        try (var fromUrl = DurableTasks.builder(Map.of("CODA_TASKS_URL", "jdbc:sqlite:" + named), dir).task(Jobs::note).build()) {
+            assertThat(fromUrl.engine().toString()).contains(named.toString());
+        }
+        assertThatThrownBy(() -> DurableTasks.builder(Map.of("CODA_TASKS_URL", "jdbc:mysql://db/app"), dir).build())
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("not a SQLite or PostgreSQL JDBC URL");
     }
 
     @Test

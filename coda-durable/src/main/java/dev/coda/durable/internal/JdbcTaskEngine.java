@@ -49,6 +49,9 @@ public abstract sealed class JdbcTaskEngine implements TaskEngine permits Sqlite
 
     static final Logger LOG = LoggerFactory.getLogger("dev.coda.durable");
 
+    static final String URL_VARIABLE = "CODA_TASKS_URL";
+    static final String DEFAULT_SQLITE_FILE = "coda-tasks.db";
+
     /** How often a claim also looks for expired leases, per queue. */
     private static final long RECOVERY_CHECK_NANOS = Duration.ofMillis(250).toNanos();
 
@@ -178,6 +181,18 @@ public abstract sealed class JdbcTaskEngine implements TaskEngine permits Sqlite
         }
         throw new IllegalArgumentException("not a SQLite or PostgreSQL JDBC URL: " + url
                 + " (expected jdbc:sqlite:<file> or jdbc:postgresql://host/db)");
+    }
+
+    /**
+     * {@link TaskEngine#fromEnvironment()} with the environment and working directory given: {@code CODA_TASKS_URL}
+     * of {@code environment} if it is set and not blank, else SQLite on {@code coda-tasks.db} in {@code workingDirectory}.
+     */
+    public static TaskEngine fromEnvironment(Map<String, String> environment, Path workingDirectory) {
+        var url = environment.get(URL_VARIABLE);
+        if (url != null && !url.isBlank()) {
+            return fromUrl(url.strip());
+        }
+        return sqlite(workingDirectory.resolve(DEFAULT_SQLITE_FILE));
     }
 
     private static Map<String, String> query(String query) {
