@@ -73,7 +73,7 @@ final class EngineFixture implements AutoCloseable {
     }
 
     @Override
-    public void close() throws Exception {
+    public void close() throws SQLException {
         for (var engine : engines) {
             engine.close();
         }
