@@ -74,7 +74,12 @@ final class Migrations {
                 "CREATE FUNCTION " + schema + ".coda_tasks_notify() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN PERFORM pg_notify('"
                         + channel + "', ''); RETURN NULL; END $$",
                 "CREATE TRIGGER coda_tasks_stored AFTER INSERT ON " + t + " FOR EACH STATEMENT EXECUTE FUNCTION " + schema
-                        + ".coda_tasks_notify()")));
+                        + ".coda_tasks_notify()")),
+                // NOTIFY inside a storing transaction holds PostgreSQL's global notification lock across the commit,
+                // serialising all enqueues; the engine notifies after committing instead
+                new Migration(2, "notify after commit, not from a trigger", List.of(
+                        "DROP TRIGGER IF EXISTS coda_tasks_stored ON " + t,
+                        "DROP FUNCTION IF EXISTS " + schema + ".coda_tasks_notify()")));
     }
 
     /**
