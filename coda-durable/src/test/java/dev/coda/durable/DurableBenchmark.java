@@ -11,6 +11,7 @@ import java.util.Locale;
 import java.util.UUID;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.LoggerFactory;
 
 /**
@@ -28,8 +29,14 @@ public final class DurableBenchmark {
     private DurableBenchmark() {
     }
 
-    /** The no-op task. */
+    /** When the first task of the current round ran (System.nanoTime), 0 before. */
+    private static final AtomicLong FIRST_RUN = new AtomicLong();
+
+    /** The no-op task; it only notes when the first one ran. */
     public static void noop(int i) {
+        if (FIRST_RUN.get() == 0) {
+            FIRST_RUN.compareAndSet(0, System.nanoTime());
+        }
     }
 
     public static void main(String[] args) throws Exception {
@@ -112,6 +119,7 @@ public final class DurableBenchmark {
 
         long total = warmUp + single + (long) threads * perThread + tasks;
         var registry = new SimpleMeterRegistry();
+        FIRST_RUN.set(0);
         t0 = System.nanoTime();
         var worker = durable.worker().concurrency("default", concurrency).claimBatchSize(batch).prefetch(prefetch)
                 .meterRegistry(registry).start();
@@ -122,6 +130,8 @@ public final class DurableBenchmark {
             }
         }
         report("process no-op tasks (claim, run, record)", total, t0);
+        // as the Celery reference counts it: from the first task's run to the last one's, here to its success being committed
+        report("  the same from the first task's run, as for Celery", total - 1, FIRST_RUN.get());
         worker.close();
         var stored = engine.counts().get("default").get(DurableState.SUCCEEDED);
         System.out.printf(Locale.ROOT, "   checked: %d tasks SUCCEEDED in the database (expected %d)%n", stored, total);

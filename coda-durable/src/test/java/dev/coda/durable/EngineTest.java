@@ -303,15 +303,21 @@ class EngineTest extends EngineTestBase {
     @Test
     void aSecondEngineOnTheSameDatabaseMigratesNothingAndSeesTheTasks() throws Exception {
         var id = engine.enqueue(List.of(task("Jobs.x", "[]"))).get(0);
+        var before = migrationVersions();
         var second = fixture.open();
         assertThat(second.status(id)).isPresent();
+        assertThat(before).startsWith(1).doesNotHaveDuplicates().isSorted();
+        assertThat(migrationVersions()).isEqualTo(before);
+    }
+
+    private List<Integer> migrationVersions() throws Exception {
         try (var connection = fixture.connection(); var statement = connection.createStatement();
-             var rows = statement.executeQuery("SELECT version, description FROM " + fixture.migrationsTable())) {
+             var rows = statement.executeQuery("SELECT version FROM " + fixture.migrationsTable() + " ORDER BY applied_at, version")) {
             var versions = new ArrayList<Integer>();
             while (rows.next()) {
                 versions.add(rows.getInt(1));
             }
-            assertThat(versions).containsExactly(1, 2);
+            return versions;
         }
     }
 
@@ -327,7 +333,16 @@ class EngineTest extends EngineTestBase {
             }
 
             var migrated = old.open();
-            assertThat(versions(old)).containsExactly(1, 2);
+            var all = kind == EngineKind.POSTGRES ? List.of(1, 2, 3) : List.of(1, 2);
+            assertThat(versions(old)).isEqualTo(all);
+            if (kind == EngineKind.POSTGRES) {
+                try (var connection = old.connection(); var statement = connection.createStatement();
+                     var rows = statement.executeQuery("SELECT count(*) FROM pg_trigger WHERE tgrelid = '" + old.table()
+                             + "'::regclass AND NOT tgisinternal")) {
+                    rows.next();
+                    assertThat(rows.getInt(1)).as("the notify trigger of version 1 is gone").isZero();
+                }
+            }
             assertThat(migrated.status("stored-before").orElseThrow().timeout()).isNull();
             var id = migrated.enqueue(List.of(new NewTask("Jobs.y", "[]", "default", 0, null, null, 3, null,
                     Duration.ofSeconds(5)))).get(0);
@@ -337,7 +352,7 @@ class EngineTest extends EngineTestBase {
                     .containsExactlyInAnyOrder(tuple("stored-before", null), tuple(id, Duration.ofSeconds(5)));
 
             old.open();
-            assertThat(versions(old)).as("migrating again changes nothing").containsExactly(1, 2);
+            assertThat(versions(old)).as("migrating again changes nothing").isEqualTo(all);
         }
     }
 
@@ -386,6 +401,41 @@ class EngineTest extends EngineTestBase {
             }
             assertThat(workingDirectory.resolve("coda-tasks.db")).isRegularFile();
         }
+    }
+
+    @Test
+    void concurrentEnqueueCallsAreAllStoredAndOneCallsFailureIsNotAnothers() throws Exception {
+        var taken = engine.enqueue(List.of(task("Jobs.x", "[]"))).get(0);
+        int callers = 64;
+        var start = new CountDownLatch(1);
+        var results = new ArrayList<Future<List<String>>>();
+        try (var pool = Executors.newVirtualThreadPerTaskExecutor()) {
+            for (int i = 0; i < callers; i++) {
+                int n = i;
+                results.add(pool.submit(() -> {
+                    start.await();
+                    if (n == callers / 2) { // a task whose id is already used: this call fails
+                        return engine.enqueue(List.of(new NewTask("Jobs.x", "[]", "default", 0, null, null, 1, taken)));
+                    }
+                    return engine.enqueue(List.of(task("Jobs.x", "[" + n + "]"), task("Jobs.x", "[" + n + "]")));
+                }));
+            }
+            start.countDown();
+            var ids = new HashSet<String>();
+            for (int i = 0; i < callers; i++) {
+                if (i == callers / 2) {
+                    var failing = results.get(i);
+                    assertThatThrownBy(() -> failing.get(30, TimeUnit.SECONDS)).hasCauseInstanceOf(TaskEngineException.class);
+                    continue;
+                }
+                var stored = results.get(i).get(30, TimeUnit.SECONDS);
+                assertThat(stored).hasSize(2);
+                ids.addAll(stored);
+                assertThat(engine.status(stored.get(0)).orElseThrow().arguments()).isEqualTo("[" + i + "]");
+            }
+            assertThat(ids).hasSize(2 * (callers - 1));
+        }
+        assertThat(engine.counts().get("default")).containsEntry(DurableState.QUEUED, 1L + 2 * (callers - 1));
     }
 
     @Test

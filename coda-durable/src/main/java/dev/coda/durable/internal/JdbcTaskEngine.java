@@ -59,6 +59,7 @@ public abstract sealed class JdbcTaskEngine implements TaskEngine permits Sqlite
             + "created_at, timeout_ms";
 
     private final WakeUp wakeUp = new WakeUp();
+    private final GroupCommit groupCommit = new GroupCommit(this::storeGroup);
     private final ThreadLocal<Long> seenGeneration = new ThreadLocal<>();
     private final Map<String, Long> lastRecoveryCheck = new ConcurrentHashMap<>();
     private final AtomicInteger rotation = new AtomicInteger();
@@ -250,6 +251,14 @@ public abstract sealed class JdbcTaskEngine implements TaskEngine permits Sqlite
         wakeUp.signal();
     }
 
+    /**
+     * Called after tasks were stored in an application's transaction, which may still roll back: wakes this
+     * process's workers (a wake-up is only a hint).
+     */
+    void storedIn(Connection transaction) throws SQLException {
+        wakeUp.signal();
+    }
+
     @FunctionalInterface
     interface SqlWork<T> {
         T run(Connection connection) throws SQLException;
@@ -263,15 +272,56 @@ public abstract sealed class JdbcTaskEngine implements TaskEngine permits Sqlite
             return List.of();
         }
         tasks.forEach(JdbcTaskEngine::check);
-        try {
-            // one task without a unique key is one INSERT: atomic by itself, no transaction of its own needed
-            var ids = tasks.size() == 1 && tasks.get(0).uniqueKey() == null
-                    ? statement(connection -> insert(connection, tasks))
-                    : transaction(connection -> insert(connection, tasks));
+        return groupCommit.store(tasks);
+    }
+
+    /**
+     * Stores the tasks of several concurrent {@link #enqueue} calls in one transaction (see {@link GroupCommit});
+     * if that transaction fails, each call is stored in a transaction of its own, so that one call's failure is
+     * not another's.
+     */
+    private void storeGroup(List<GroupCommit.Pending> group) {
+        if (group.size() > 1) {
+            try {
+                var ids = transaction(connection -> {
+                    var out = new ArrayList<List<String>>(group.size());
+                    var all = new ArrayList<NewTask>();
+                    group.forEach(pending -> all.addAll(pending.tasks()));
+                    var stored = insert(connection, all);
+                    int from = 0;
+                    for (var pending : group) {
+                        out.add(List.copyOf(stored.subList(from, from + pending.tasks().size())));
+                        from += pending.tasks().size();
+                    }
+                    return out;
+                });
+                for (int i = 0; i < group.size(); i++) {
+                    group.get(i).succeed(ids.get(i));
+                }
+                stored();
+                return;
+            } catch (SQLException | RuntimeException e) {
+                LOG.debug("Storing {} enqueue calls together failed ({}); storing them one by one", group.size(), e.getMessage());
+            }
+        }
+        boolean any = false;
+        for (var pending : group) {
+            var tasks = pending.tasks();
+            try {
+                // one task without a unique key is one INSERT: atomic by itself, no transaction of its own needed
+                var ids = tasks.size() == 1 && tasks.get(0).uniqueKey() == null
+                        ? statement(connection -> insert(connection, tasks))
+                        : transaction(connection -> insert(connection, tasks));
+                pending.succeed(ids);
+                any = true;
+            } catch (SQLException e) {
+                pending.fail(failure("store " + tasks.size() + " task(s)", e));
+            } catch (RuntimeException e) {
+                pending.fail(e);
+            }
+        }
+        if (any) {
             stored();
-            return ids;
-        } catch (SQLException e) {
-            throw failure("store " + tasks.size() + " task(s)", e);
         }
     }
 
@@ -282,7 +332,7 @@ public abstract sealed class JdbcTaskEngine implements TaskEngine permits Sqlite
     public List<String> enqueue(Connection transaction, List<NewTask> tasks) throws SQLException {
         tasks.forEach(JdbcTaskEngine::check);
         var ids = insert(transaction, tasks);
-        stored();
+        storedIn(transaction);
         return ids;
     }
 

@@ -77,7 +77,12 @@ final class Migrations {
                         + channel + "', ''); RETURN NULL; END $$",
                 "CREATE TRIGGER coda_tasks_stored AFTER INSERT ON " + t + " FOR EACH STATEMENT EXECUTE FUNCTION " + schema
                         + ".coda_tasks_notify()")),
-                new Migration(2, "timeouts per task", List.of("ALTER TABLE " + t + " ADD COLUMN timeout_ms bigint")));
+                new Migration(2, "timeouts per task", List.of("ALTER TABLE " + t + " ADD COLUMN timeout_ms bigint")),
+                // NOTIFY inside a storing transaction holds PostgreSQL's global notification lock across the commit,
+                // serialising all enqueues; the engine notifies after committing instead
+                new Migration(3, "notify after commit, not from a trigger", List.of(
+                        "DROP TRIGGER IF EXISTS coda_tasks_stored ON " + t,
+                        "DROP FUNCTION IF EXISTS " + schema + ".coda_tasks_notify()")));
     }
 
     /**

@@ -18,6 +18,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.regex.Pattern;
 import javax.sql.DataSource;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
 import org.postgresql.PGConnection;
 
 /**
@@ -37,9 +39,10 @@ import org.postgresql.PGConnection;
  * state = 'queued'} in order and stops after {@code n} rows that no other claimer holds.
  *
  * <h2>Wake-ups</h2>
- * A statement trigger sends {@code pg_notify} in every transaction that inserts tasks (the engine's, and an
- * application's own transaction through the transactional enqueue); a dedicated connection outside the
- * pool {@code LISTEN}s and wakes {@link #awaitWork}. Notifications are only a hint: workers poll anyway,
+ * After the engine's own enqueues (and retries, releases) a notifier thread sends {@code pg_notify} in a
+ * transaction of its own; a transactional enqueue sends it inside the application's transaction, so that
+ * it is delivered at commit. A dedicated connection outside the pool {@code LISTEN}s and wakes
+ * {@link #awaitWork}. Notifications are only a hint: workers poll anyway,
  * so a lost notification (listener reconnecting, PgBouncer in transaction mode) delays work by at most a
  * poll interval.
  */
@@ -54,6 +57,10 @@ public final class PostgresTaskEngine extends JdbcTaskEngine {
     private final String channel;
     private final String succeedManySql;
     private final Object listenerLock = new Object();
+    private final ReentrantLock notifierLock = new ReentrantLock();
+    private final Condition notifyWanted = notifierLock.newCondition();
+    private boolean notifyRequested;
+    private Thread notifier;
     private Thread listener;
     private volatile boolean closed;
 
@@ -248,19 +255,71 @@ public final class PostgresTaskEngine extends JdbcTaskEngine {
         return statement(work);
     }
 
+    /** Wakes this process's workers, and those of other processes through a notification sent after the commit. */
     @Override
-    void requeued() {
-        super.requeued();
+    void stored() {
+        super.stored();
+        notifyOthers();
+    }
+
+    /** The notification goes in the application's transaction: listeners get it when (and if) it commits. */
+    @Override
+    void storedIn(Connection transaction) throws SQLException {
+        try (var notify = transaction.prepareStatement("SELECT pg_notify(?, '')")) {
+            notify.setString(1, channel);
+            notify.execute();
+        }
+        super.storedIn(transaction);
+    }
+
+    /**
+     * Asks the notifier thread to send one {@code pg_notify}; requests made while one is being sent are
+     * folded into the next. Sent in a transaction of its own after the tasks' commit, a notification costs
+     * the enqueue no time: in the storing transaction, PostgreSQL would hold its global notification lock
+     * across the commit's {@code fsync}, serialising every enqueue of every process.
+     */
+    private void notifyOthers() {
+        notifierLock.lock();
         try {
-            statement(connection -> {
-                try (var notify = connection.prepareStatement("SELECT pg_notify(?, '')")) {
-                    notify.setString(1, channel);
-                    notify.execute();
+            if (closed) {
+                return;
+            }
+            notifyRequested = true;
+            if (notifier == null) {
+                notifier = Thread.ofPlatform().daemon().name("coda-durable-notify-" + schema).start(this::sendNotifications);
+            } else {
+                notifyWanted.signal();
+            }
+        } finally {
+            notifierLock.unlock();
+        }
+    }
+
+    private void sendNotifications() {
+        while (true) {
+            notifierLock.lock();
+            try {
+                while (!notifyRequested && !closed) {
+                    notifyWanted.awaitUninterruptibly();
                 }
-                return null;
-            });
-        } catch (SQLException e) {
-            LOG.debug("Could not notify {} of requeued tasks: {}", describe(), e.getMessage());
+                if (closed) {
+                    return;
+                }
+                notifyRequested = false;
+            } finally {
+                notifierLock.unlock();
+            }
+            try {
+                statement(connection -> {
+                    try (var notify = connection.prepareStatement("SELECT pg_notify(?, '')")) {
+                        notify.setString(1, channel);
+                        notify.execute();
+                    }
+                    return null;
+                });
+            } catch (SQLException | RuntimeException e) {
+                LOG.debug("Could not notify other processes of new tasks in {}: {}", describe(), e.getMessage());
+            }
         }
     }
 
@@ -358,6 +417,21 @@ public final class PostgresTaskEngine extends JdbcTaskEngine {
             }
             closed = true;
             running = listener;
+        }
+        Thread notifying;
+        notifierLock.lock();
+        try {
+            notifyWanted.signal();
+            notifying = notifier;
+        } finally {
+            notifierLock.unlock();
+        }
+        if (notifying != null) {
+            try {
+                notifying.join(Duration.ofSeconds(3));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
         if (running != null) {
             try {
