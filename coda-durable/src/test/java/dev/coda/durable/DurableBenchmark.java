@@ -120,6 +120,8 @@ public final class DurableBenchmark {
         long total = warmUp + single + (long) threads * perThread + tasks;
         var registry = new SimpleMeterRegistry();
         FIRST_RUN.set(0);
+        long jvmCpu0 = jvmCpuNanos();
+        long dbCpu0 = postgresCpuNanos();
         t0 = System.nanoTime();
         var worker = durable.worker().concurrency("default", concurrency).claimBatchSize(batch).prefetch(prefetch)
                 .meterRegistry(registry).start();
@@ -132,12 +134,42 @@ public final class DurableBenchmark {
         report("process no-op tasks (claim, run, record)", total, t0);
         // as the Celery reference counts it: from the first task's run to the last one's, here to its success being committed
         report("  the same from the first task's run, as for Celery", total - 1, FIRST_RUN.get());
+        long dbCpu = postgresCpuNanos() - dbCpu0;
+        System.out.printf(Locale.ROOT, "   CPU per task: this JVM %.1f µs%s%n", (jvmCpuNanos() - jvmCpu0) / 1e3 / total,
+                dbCpu0 < 0 || dbCpu < 0 ? "" : String.format(Locale.ROOT, ", PostgreSQL server processes %.1f µs", dbCpu / 1e3 / total));
         worker.close();
         var stored = engine.counts().get("default").get(DurableState.SUCCEEDED);
         System.out.printf(Locale.ROOT, "   checked: %d tasks SUCCEEDED in the database (expected %d)%n", stored, total);
         if (stored != total) {
             throw new IllegalStateException("lost or duplicated tasks");
         }
+    }
+
+    private static long jvmCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean())
+                .getProcessCpuTime();
+    }
+
+    /** User + system time of the local PostgreSQL server's processes (from /proc), or -1 where that cannot be read. */
+    private static long postgresCpuNanos() {
+        long ticks = 0;
+        try (var processes = Files.list(java.nio.file.Path.of("/proc"))) {
+            for (var dir : processes.filter(d -> d.getFileName().toString().chars().allMatch(Character::isDigit)).toList()) {
+                try {
+                    if (!Files.readString(dir.resolve("comm")).strip().equals("postgres")) {
+                        continue;
+                    }
+                    var stat = Files.readString(dir.resolve("stat"));
+                    var fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                    ticks += Long.parseLong(fields[11]) + Long.parseLong(fields[12]);   // utime, stime
+                } catch (java.io.IOException | RuntimeException gone) {
+                    // the process ended meanwhile
+                }
+            }
+        } catch (java.io.IOException e) {
+            return -1;
+        }
+        return ticks * 10_000_000L; // USER_HZ = 100
     }
 
     private static double succeeded(SimpleMeterRegistry registry) {

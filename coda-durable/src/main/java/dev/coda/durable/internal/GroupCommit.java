@@ -4,27 +4,31 @@ import dev.coda.durable.TaskEngine.NewTask;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 
 /**
- * Group commit of concurrent enqueue calls, by flat combining: a caller queues its tasks and takes the
+ * Group commit of concurrent enqueue calls, by flat combining: a caller queues its tasks and tries the
  * lock; whoever holds it stores everything queued so far in one transaction, its own tasks and those of
- * the callers waiting behind it, who then find theirs done. A lone caller stores its own tasks with no
- * hand-off to another thread; under concurrency one commit (one {@code fsync} on PostgreSQL) serves many
- * requests instead of one.
+ * the callers waiting behind it, and wakes them with their ids. A lone caller stores its own tasks with
+ * no hand-off to another thread; under concurrency one commit (one {@code fsync} on PostgreSQL) serves
+ * many requests instead of one. Waiters learn of their result without taking the lock (a convoy through
+ * the lock would let only one caller at a time queue new work).
  */
 final class GroupCommit {
 
     /** At most this many tasks in one group's transaction. */
     static final int MAX_TASKS = 1_000;
 
-    /** One enqueue call: its tasks, then its ids or its failure. Fields are guarded by the lock. */
+    /** One enqueue call: its tasks, then its ids or its failure. */
     static final class Pending {
 
         private final List<NewTask> tasks;
+        private final Thread caller = Thread.currentThread();
         private List<String> ids;
         private RuntimeException failure;
+        private volatile boolean done;
 
         Pending(List<NewTask> tasks) {
             this.tasks = tasks;
@@ -36,14 +40,16 @@ final class GroupCommit {
 
         void succeed(List<String> stored) {
             ids = stored;
+            done = true;
         }
 
         void fail(RuntimeException e) {
             failure = e;
+            done = true;
         }
 
         boolean done() {
-            return ids != null || failure != null;
+            return done;
         }
     }
 
@@ -60,13 +66,23 @@ final class GroupCommit {
     List<String> store(List<NewTask> tasks) {
         var pending = new Pending(tasks);
         queue.add(pending);
-        lock.lock();
-        try {
-            while (!pending.done()) {
-                storeQueued();
+        while (!pending.done()) {
+            if (lock.tryLock()) {
+                try {
+                    while (!pending.done()) {
+                        storeQueued();
+                    }
+                } finally {
+                    lock.unlock();
+                }
+                // calls queued meanwhile: wake one of their callers to store them
+                var next = queue.peek();
+                if (next != null) {
+                    LockSupport.unpark(next.caller);
+                }
+                break;
             }
-        } finally {
-            lock.unlock();
+            LockSupport.park(this);
         }
         if (pending.failure != null) {
             throw pending.failure;
@@ -95,7 +111,12 @@ final class GroupCommit {
                     pending.fail(e instanceof RuntimeException runtime ? runtime : new IllegalStateException(e));
                 }
             }
-            throw e;
+        } finally {
+            for (var pending : group) {
+                if (pending.caller != Thread.currentThread()) {
+                    LockSupport.unpark(pending.caller);
+                }
+            }
         }
     }
 }

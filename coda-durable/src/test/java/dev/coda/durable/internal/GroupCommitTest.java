@@ -108,6 +108,35 @@ class GroupCommitTest {
         assertThatThrownBy(() -> commit.store(List.of(task("b")))).hasMessage("database down");
     }
 
+    @Test
+    void underConcurrencyCallsShareCommits() throws Exception {
+        var groups = new java.util.concurrent.atomic.AtomicInteger();
+        var commit = new GroupCommit(group -> {
+            groups.incrementAndGet();
+            java.util.concurrent.locks.LockSupport.parkNanos(1_000_000); // stands for the commit's fsync
+            group.forEach(p -> p.succeed(p.tasks().stream().map(t -> "id-" + t.name()).toList()));
+        });
+        int threads = 8;
+        int callsEach = 50;
+        try (var pool = Executors.newVirtualThreadPerTaskExecutor()) {
+            var futures = new ArrayList<Future<?>>();
+            for (int t = 0; t < threads; t++) {
+                int thread = t;
+                futures.add(pool.submit(() -> {
+                    for (int i = 0; i < callsEach; i++) {
+                        var name = thread + "-" + i;
+                        assertThat(commit.store(List.of(task(name)))).containsExactly("id-" + name);
+                    }
+                    return null;
+                }));
+            }
+            for (var f : futures) {
+                f.get(60, TimeUnit.SECONDS);
+            }
+        }
+        assertThat(groups.get()).as("commits for %d calls", threads * callsEach).isLessThan(threads * callsEach / 3);
+    }
+
     private static int queued(GroupCommit commit) {
         return commit.queued();
     }
