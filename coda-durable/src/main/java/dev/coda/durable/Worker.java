@@ -865,16 +865,21 @@ public final class Worker implements AutoCloseable {
     /** Meters, cached per task name and queue. */
     private final class Metrics {
         private final MeterRegistry registry;
-        private final Map<String, TaskMeters> byTask = new ConcurrentHashMap<>();
+        private final Map<String, Map<String, TaskMeters>> byQueueAndTask = new ConcurrentHashMap<>();
 
         Metrics(MeterRegistry registry) {
             this.registry = registry;
         }
 
         TaskMeters of(ClaimedTask task) {
-            // names nobody registered (a bad row, another application's task) are not made into tags
+            var byTask = byQueueAndTask.computeIfAbsent(task.queue(), q -> new ConcurrentHashMap<>());
+            var meters = byTask.get(task.name());
+            if (meters != null) {
+                return meters;
+            }
+            // names nobody registered (a bad row, another application's task) are not made into tags, nor kept one by one
             var name = tasks.task(task.name()) == null ? "unknown" : task.name();
-            return byTask.computeIfAbsent(name + '\0' + task.queue(), k -> new TaskMeters(registry, name, task.queue()));
+            return byTask.computeIfAbsent(name, n -> new TaskMeters(registry, n, task.queue()));
         }
     }
 
