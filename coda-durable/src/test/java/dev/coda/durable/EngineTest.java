@@ -79,6 +79,32 @@ class EngineTest extends EngineTestBase {
     }
 
     @Test
+    void oneBatchOfSuccessesWithAndWithoutResultsRecordsEachAndOnlyForTheLeaseHolder() {
+        var ids = engine.enqueue(List.of(task("Jobs.a", "[1]"), task("Jobs.b", "[2]"), task("Jobs.c", "[3]"), task("Jobs.d", "[4]")));
+        claim("w1", 2, LONG);
+        claim("w2", 2, LONG);
+        var all = new ArrayList<Completion>();
+        for (int i = 0; i < ids.size(); i++) {
+            all.add(new Completion.Succeeded(ids.get(i), i % 2 == 0 ? null : "\"result " + i + "\""));
+        }
+        engine.complete("w1", all);
+
+        var heldByW1 = new ArrayList<String>();
+        for (int i = 0; i < ids.size(); i++) {
+            var status = engine.status(ids.get(i)).orElseThrow();
+            if (status.state() == DurableState.SUCCEEDED) {
+                heldByW1.add(ids.get(i));
+                assertThat(status.result()).isEqualTo(i % 2 == 0 ? null : "\"result " + i + "\"");
+                assertThat(status.finishedAt()).isNotNull();
+            } else {
+                assertThat(status.state()).as("held by w2: w1's completion is ignored").isEqualTo(DurableState.RUNNING);
+                assertThat(status.result()).isNull();
+            }
+        }
+        assertThat(heldByW1).hasSize(2);
+    }
+
+    @Test
     void statusAndCounts() {
         assertThat(engine.status("no-such-task")).isEmpty();
         assertThat(engine.counts()).isEmpty();

@@ -13,6 +13,7 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import dev.coda.durable.TaskEngine.Completion;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Locale;
@@ -56,6 +57,7 @@ public final class PostgresTaskEngine extends JdbcTaskEngine {
     private final String schema;
     private final String channel;
     private final String succeedManySql;
+    private final String succeedManyWithoutResultSql;
     private final Object listenerLock = new Object();
     private final ReentrantLock notifierLock = new ReentrantLock();
     private final Condition notifyWanted = notifierLock.newCondition();
@@ -75,6 +77,8 @@ public final class PostgresTaskEngine extends JdbcTaskEngine {
         this.succeedManySql = "UPDATE " + schema + ".coda_tasks AS t SET state = 'succeeded', result = u.result, finished_at = now(),"
                 + " lease_owner = NULL, lease_until = NULL FROM unnest(?::text[], ?::text[]) AS u(id, result)"
                 + " WHERE t.id = u.id AND t.lease_owner = ? AND t.state = 'running'";
+        this.succeedManyWithoutResultSql = "UPDATE " + schema + ".coda_tasks SET state = 'succeeded', result = NULL, finished_at = now(),"
+                + " lease_owner = NULL, lease_until = NULL WHERE id = ANY(?) AND lease_owner = ? AND state = 'running'";
         migrate();
     }
 
@@ -326,24 +330,45 @@ public final class PostgresTaskEngine extends JdbcTaskEngine {
         }
     }
 
-    /** All successes in one statement: the ids and results as two arrays. */
+    /**
+     * Successes in at most two statements: those without a result by {@code id = ANY(ids)} (a bitmap scan of
+     * the primary key, about half the database's work of a join), those with one joined with their results.
+     */
     @Override
     void succeed(Connection connection, String workerId, List<Completion.Succeeded> succeeded) throws SQLException {
         if (succeeded.size() == 1) {
             super.succeed(connection, workerId, succeeded);
             return;
         }
-        var ids = new String[succeeded.size()];
-        var results = new String[succeeded.size()];
-        for (int i = 0; i < ids.length; i++) {
-            ids[i] = succeeded.get(i).id();
-            results[i] = succeeded.get(i).resultJson();
+        var withoutResult = new ArrayList<String>(succeeded.size());
+        var withResult = new ArrayList<Completion.Succeeded>();
+        for (var success : succeeded) {
+            if (success.resultJson() == null) {
+                withoutResult.add(success.id());
+            } else {
+                withResult.add(success);
+            }
         }
-        try (var statement = connection.prepareStatement(succeedManySql)) {
-            statement.setArray(1, connection.createArrayOf("text", ids));
-            statement.setArray(2, connection.createArrayOf("text", results));
-            statement.setString(3, workerId);
-            statement.executeUpdate();
+        if (!withoutResult.isEmpty()) {
+            try (var statement = connection.prepareStatement(succeedManyWithoutResultSql)) {
+                statement.setArray(1, connection.createArrayOf("text", withoutResult.toArray(String[]::new)));
+                statement.setString(2, workerId);
+                statement.executeUpdate();
+            }
+        }
+        if (!withResult.isEmpty()) {
+            var ids = new String[withResult.size()];
+            var results = new String[withResult.size()];
+            for (int i = 0; i < ids.length; i++) {
+                ids[i] = withResult.get(i).id();
+                results[i] = withResult.get(i).resultJson();
+            }
+            try (var statement = connection.prepareStatement(succeedManySql)) {
+                statement.setArray(1, connection.createArrayOf("text", ids));
+                statement.setArray(2, connection.createArrayOf("text", results));
+                statement.setString(3, workerId);
+                statement.executeUpdate();
+            }
         }
     }
 
