@@ -112,19 +112,23 @@ public class TasksBenchmark {
 
     /**
      * The floor the runtime is compared with: what {@code addTaskAndDispatch} does with none of the
-     * bookkeeping, a bare virtual thread started per unit (named, as the runtime's are) that runs the task.
+     * bookkeeping, a bare virtual thread started per unit (named as the runtime names its threads: an unnamed
+     * virtual thread factory, then {@code setName} with a counter) that runs the task.
      */
     @Benchmark
     @OperationsPerInvocation(UNITS)
     public void bareVirtualThreadPerTask() throws InterruptedException {
         var done = new CountDownLatch(UNITS);
         for (int i = 0; i < UNITS; i++) {
-            BARE.newThread(done::countDown).start();
+            var thread = BARE.newThread(done::countDown);
+            thread.setName("bare-" + BARE_NUMBER.getAndIncrement());
+            thread.start();
         }
         done.await();
     }
 
-    private static final java.util.concurrent.ThreadFactory BARE = Thread.ofVirtual().name("bare-", 0).factory();
+    private static final java.util.concurrent.ThreadFactory BARE = Thread.ofVirtual().factory();
+    private static final java.util.concurrent.atomic.AtomicLong BARE_NUMBER = new java.util.concurrent.atomic.AtomicLong();
 
     /** Tutorial002's shape: two tasks per request, dispatched and run; per task. */
     @Benchmark
