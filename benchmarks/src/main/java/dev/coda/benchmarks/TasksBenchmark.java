@@ -27,8 +27,10 @@ import org.slf4j.MDC;
  * (which starts a virtual thread per unit), and the task run there. The dispatching benchmarks hand over
  * {@value #UNITS} units per invocation and wait until every task has run, so the queue stays bounded and
  * the figure is a sustained cost per task (ns/op is per task), not the cost of filling a queue.
- * {@code requestContext} sets the SLF4J MDC's {@code requestId} as Coda does while it handles a request
- * (every task captures the MDC).
+ * {@code requestContext} does with the SLF4J MDC what Coda's {@code Application.handle} does for every
+ * request: puts a {@code requestId} before the request's tasks are added and removes it once the request is
+ * handled (the tasks are dispatched after that, when the response is complete). Every task captures the MDC
+ * of its {@code addTask} call, and the MDC changes from one request to the next, as it does in a server.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -58,10 +60,20 @@ public class TasksBenchmark {
     @Setup(Level.Trial)
     public void setUp() {
         runtime = TaskRuntime.create();
+        MDC.clear();
+    }
+
+    /** The start of a request, as {@code Application.handle} does it: the request id goes into the MDC. */
+    private void enterRequest() {
         if (requestContext) {
             MDC.put("requestId", REQUEST_ID);
-        } else {
-            MDC.clear();
+        }
+    }
+
+    /** The request is handled: its id leaves the MDC (its tasks are dispatched later, after the response). */
+    private void leaveRequest() {
+        if (requestContext) {
+            MDC.remove("requestId");
         }
     }
 
@@ -76,8 +88,11 @@ public class TasksBenchmark {
     /** A request's task list and one {@code addTask}, not dispatched. */
     @Benchmark
     public TaskHandle addTask() {
+        enterRequest();
         var tasks = runtime.newTasks(ORIGIN, REQUEST_ID);
-        return tasks.addTask(TasksBenchmark::noop, "message to foo@example.com\n");
+        var handle = tasks.addTask(TasksBenchmark::noop, "message to foo@example.com\n");
+        leaveRequest();
+        return handle;
     }
 
     /** A task list with one task per request, dispatched and run; per task. */
@@ -86,8 +101,10 @@ public class TasksBenchmark {
     public void addTaskAndDispatch() throws InterruptedException {
         var done = new CountDownLatch(UNITS);
         for (int i = 0; i < UNITS; i++) {
+            enterRequest();
             var tasks = runtime.newTasks(ORIGIN, REQUEST_ID);
             tasks.addTask(TasksBenchmark::countDown, done);
+            leaveRequest();
             runtime.dispatch(tasks, false);
         }
         done.await();
@@ -95,19 +112,23 @@ public class TasksBenchmark {
 
     /**
      * The floor the runtime is compared with: what {@code addTaskAndDispatch} does with none of the
-     * bookkeeping, a bare virtual thread started per unit (named, as the runtime's are) that runs the task.
+     * bookkeeping, a bare virtual thread started per unit (named as the runtime names its threads: an unnamed
+     * virtual thread factory, then {@code setName} with a counter) that runs the task.
      */
     @Benchmark
     @OperationsPerInvocation(UNITS)
     public void bareVirtualThreadPerTask() throws InterruptedException {
         var done = new CountDownLatch(UNITS);
         for (int i = 0; i < UNITS; i++) {
-            BARE.newThread(done::countDown).start();
+            var thread = BARE.newThread(done::countDown);
+            thread.setName("bare-" + BARE_NUMBER.getAndIncrement());
+            thread.start();
         }
         done.await();
     }
 
-    private static final java.util.concurrent.ThreadFactory BARE = Thread.ofVirtual().name("bare-", 0).factory();
+    private static final java.util.concurrent.ThreadFactory BARE = Thread.ofVirtual().factory();
+    private static final java.util.concurrent.atomic.AtomicLong BARE_NUMBER = new java.util.concurrent.atomic.AtomicLong();
 
     /** Tutorial002's shape: two tasks per request, dispatched and run; per task. */
     @Benchmark
@@ -115,9 +136,11 @@ public class TasksBenchmark {
     public void addTwoTasksAndDispatch() throws InterruptedException {
         var done = new CountDownLatch(2 * UNITS);
         for (int i = 0; i < UNITS; i++) {
+            enterRequest();
             var tasks = runtime.newTasks(ORIGIN, REQUEST_ID);
             tasks.addTask(TasksBenchmark::countDown, done);
             tasks.addTask(TasksBenchmark::countDown, done);
+            leaveRequest();
             runtime.dispatch(tasks, false);
         }
         done.await();

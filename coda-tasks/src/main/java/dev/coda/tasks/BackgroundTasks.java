@@ -5,7 +5,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.function.Consumer;
-import org.slf4j.MDC;
 
 /**
  * The background tasks of one request, FastAPI's {@code BackgroundTasks}: declare a parameter of this
@@ -211,20 +210,15 @@ public final class BackgroundTasks {
     private TaskHandle add(Invocation invocation) {
         var runtime = batch.runtime();
         var durable = runtime.isDurable(invocation, options);
-        if (!durable && !options.equals(TaskOptions.DEFAULT)) {
+        if (!durable && options != TaskOptions.DEFAULT && !options.equals(TaskOptions.DEFAULT)) {
             throw new IllegalArgumentException("queue, priority, delay, uniqueKey and maxAttempts apply to durable tasks; "
                     + invocation.name().name() + " runs in-process (declare it durable to use them)");
         }
         var entryOptions = durable && timeout != null ? options.withTimeout(timeout) : options;
         var entry = new TaskEntry(batch, invocation, name, phase, timeout == null ? runtime.defaultTimeout() : timeout,
-                captureMdc(), runtime.captureContexts(), entryOptions, durable);
+                MdcSnapshots.capture(), runtime.captureContexts(), entryOptions, durable);
         batch.add(group, entry);
         return entry;
-    }
-
-    private java.util.Map<String, String> captureMdc() {
-        var map = MDC.getCopyOfContextMap();
-        return map == null || map.isEmpty() ? java.util.Map.of() : map;
     }
 
     Batch batch() {

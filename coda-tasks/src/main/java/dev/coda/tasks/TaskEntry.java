@@ -1,5 +1,7 @@
 package dev.coda.tasks;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -7,16 +9,25 @@ import java.util.Optional;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.atomic.AtomicReference;
 
-/** One added task: what to call, when, and its state. */
-final class TaskEntry implements TaskHandle {
+/** One added task: what to call, when, and its state; a step of its batch on its own, or a member of a parallel group. */
+final class TaskEntry implements TaskHandle, Batch.Step {
 
     private record Status(TaskState state, Throwable failure) {
     }
 
     private static final Status QUEUED = new Status(TaskState.QUEUED, null);
     private static final Status RUNNING = new Status(TaskState.RUNNING, null);
+    private static final Status SUCCEEDED = new Status(TaskState.SUCCEEDED, null);
+    private static final VarHandle STATUS;
+
+    static {
+        try {
+            STATUS = MethodHandles.lookup().findVarHandle(TaskEntry.class, "status", Status.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
 
     final Batch batch;
     final Invocation invocation;
@@ -25,14 +36,15 @@ final class TaskEntry implements TaskHandle {
     final TaskOptions options;
     final boolean durable;
     private volatile String durableId;
+    /** The MDC of the {@code addTask} call, immutable (shared with the tasks added under the same MDC; see {@link MdcSnapshots}). */
     final Map<String, String> mdc;
     final List<ContextPropagator.Snapshot> contexts;
     private final String name;
-    /** The id's 128 random bits; its text is made on first use: most tasks never show their id. */
+    /** The id ({@link TaskIds}); its text is made on first use: most tasks never show their id. */
     private final java.util.UUID uuid;
     private String id;
     /** The state and, once terminal, the failure: one value, so no reader sees FAILED without its failure. */
-    private final AtomicReference<Status> status = new AtomicReference<>(QUEUED);
+    private volatile Status status = QUEUED;
     /** Guards {@link #thread}, so that the thread is only interrupted while it runs this task's code. */
     private final Object threadLock = new Object();
     private Thread thread;
@@ -93,17 +105,17 @@ final class TaskEntry implements TaskHandle {
 
     @Override
     public TaskState state() {
-        return status.get().state();
+        return status.state();
     }
 
     @Override
     public Optional<Throwable> failure() {
-        return Optional.ofNullable(status.get().failure());
+        return Optional.ofNullable(status.failure());
     }
 
     @Override
     public boolean cancel() {
-        if (status.compareAndSet(QUEUED, new Status(TaskState.CANCELLED, new CancellationException("cancelled before it ran")))) {
+        if (STATUS.compareAndSet(this, QUEUED, new Status(TaskState.CANCELLED, new CancellationException("cancelled before it ran")))) {
             batch.runtime().taskCancelledWhileQueued(this);
             completeWith(TaskState.CANCELLED);
             return true;
@@ -142,7 +154,7 @@ final class TaskEntry implements TaskHandle {
     /** QUEUED to RUNNING on {@code runner}; false when it was cancelled meanwhile. */
     boolean start(Thread runner) {
         synchronized (threadLock) {
-            if (status.compareAndSet(QUEUED, RUNNING)) {
+            if (STATUS.compareAndSet(this, QUEUED, RUNNING)) {
                 thread = runner;
                 return true;
             }
@@ -168,29 +180,29 @@ final class TaskEntry implements TaskHandle {
 
     /** Moves to a terminal state unless already terminal; returns whether this call did it. */
     boolean finish(TaskState terminal, Throwable cause) {
-        var next = new Status(terminal, cause);
+        var next = terminal == TaskState.SUCCEEDED && cause == null ? SUCCEEDED : new Status(terminal, cause);
         while (true) {
-            var now = status.get();
+            var now = status;
             if (now.state().isTerminal()) {
                 return false;
             }
-            if (status.compareAndSet(now, next)) {
+            if (STATUS.compareAndSet(this, now, next)) {
                 completeWith(terminal);
                 return true;
             }
         }
     }
 
+    /**
+     * Completes the completion stage if one was asked for. No lock is needed: the state is made terminal
+     * (a volatile write) before {@link #completion} is read here, and {@link #completion()} publishes the
+     * stage before it reads the state, so at least one of the two sees the other and completes the stage
+     * (both may: completing twice is harmless).
+     */
     private void completeWith(TaskState terminal) {
         var c = completion;
         if (c != null) {
             c.complete(terminal);
-        } else {
-            synchronized (this) {
-                if (completion != null) {
-                    completion.complete(terminal);
-                }
-            }
         }
     }
 

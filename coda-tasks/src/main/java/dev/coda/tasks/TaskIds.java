@@ -2,6 +2,7 @@ package dev.coda.tasks;
 
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Task ids: UUID version 7, time-ordered and monotonic within a process (RFC 9562, method 1: the 12 bits
@@ -11,8 +12,11 @@ import java.util.concurrent.ThreadLocalRandom;
  */
 final class TaskIds {
 
-    private static long lastMillis;
-    private static int sequence;
+    /**
+     * The last id's millisecond and counter, {@code millis << 12 | counter}: one value, moved forward with a
+     * compare-and-set, so that request threads making ids at the same time never wait on a lock for it.
+     */
+    private static final AtomicLong LAST = new AtomicLong();
 
     private TaskIds() {
     }
@@ -22,22 +26,19 @@ final class TaskIds {
     }
 
     static UUID nextUuid() {
-        long millis;
-        int counter;
-        synchronized (TaskIds.class) {
-            millis = System.currentTimeMillis();
-            if (millis <= lastMillis) {
-                millis = lastMillis;
-                if (++sequence > 0xFFF) {
-                    millis = ++lastMillis;
-                    sequence = 0;
-                }
-            } else {
-                lastMillis = millis;
-                sequence = ThreadLocalRandom.current().nextInt(0x400);
+        long now = System.currentTimeMillis();
+        long next;
+        while (true) {
+            long last = LAST.get();
+            // A new millisecond starts its counter at a random value below 0x400; within one (or when the clock
+            // went back) the counter goes up, and past 0xFFF it carries into the millisecond, which moves ahead.
+            next = now > last >>> 12 ? now << 12 | ThreadLocalRandom.current().nextInt(0x400) : last + 1;
+            if (LAST.compareAndSet(last, next)) {
+                break;
             }
-            counter = sequence;
         }
+        long millis = next >>> 12;
+        long counter = next & 0xFFF;
         long msb = (millis << 16) | 0x7000L | counter;
         long lsb = (ThreadLocalRandom.current().nextLong() & 0x3FFFFFFFFFFFFFFFL) | 0x8000000000000000L;
         return new UUID(msb, lsb);

@@ -26,6 +26,11 @@ final class TaskMetrics {
                 .register(registry);
     }
 
+    /** Whether task durations are recorded (there is a registry): otherwise the runtime does not read the clock. */
+    boolean timed() {
+        return registry != null;
+    }
+
     void rejected() {
         if (rejected != null) {
             rejected.increment();

@@ -5,11 +5,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
-import java.util.Set;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.RejectedExecutionException;
@@ -17,6 +15,7 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
@@ -47,6 +46,8 @@ import org.slf4j.MDC;
 public final class TaskRuntime implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger("dev.coda.tasks");
+    /** One slot in {@link #admission}. */
+    private static final long SLOT = 1L << 32;
 
     private final int maxConcurrency;
     private final int maxQueuedTasks;
@@ -58,18 +59,47 @@ public final class TaskRuntime implements AutoCloseable {
     private final List<ContextPropagator> propagators;
     private final TaskMetrics metrics;
     private final DurableHandoff handoff;
-    private final ThreadFactory threads = Thread.ofVirtual().name("coda-task-", 0).factory();
+    private final ThreadFactory unnamedThreads = Thread.ofVirtual().factory();
+    private final AtomicLong threadNumber = new PaddedLong();
 
-    private final ConcurrentLinkedDeque<Queued> waiting = new ConcurrentLinkedDeque<>();
-    private final AtomicInteger queuedTasks = new AtomicInteger();
-    private final AtomicInteger runningBatches = new AtomicInteger();
-    private final AtomicInteger runningTasks = new AtomicInteger();
-    private final Set<Batch> active = ConcurrentHashMap.newKeySet();
+    /** Dispatched units waiting for a slot, oldest first; taken out only through {@link #pollWaiting()}. */
+    private final ConcurrentLinkedDeque<Batch> waiting = new ConcurrentLinkedDeque<>();
+    /**
+     * How many units {@link #waiting} holds, counted after adding and after taking out, so briefly off by the
+     * adds and polls under way; what is checked on the hot path, instead of {@code waiting.isEmpty()}, which
+     * walks the unlinked nodes the deque leaves behind its head.
+     */
+    private final AtomicInteger waitingUnits = new PaddedInt();
+    /**
+     * Two counts in one word: the tasks waiting to run (dispatched, not started yet; the low 32 bits) and the
+     * units holding one of the {@code maxConcurrency} slots (the high 32 bits). So a unit that can start at
+     * once takes its slot and counts its tasks with one compare-and-set, and a unit's thread finds both counts
+     * in one cache line.
+     */
+    private final AtomicLong admission = new PaddedLong();
+    private final AtomicInteger runningTasks = new PaddedInt();
+    /** Every dispatched unit until it has finished: waiting, about to start, or running. */
+    private final Unfinished unfinished = new Unfinished();
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition idle = lock.newCondition();
     private volatile boolean shuttingDown;
 
-    private record Queued(Batch batch, List<Batch.Step> steps, int size) {
+    /*
+     * The counters above change for every unit, some on the dispatching thread and some on the unit's thread,
+     * which run on different cores. Allocated one after another, small atomics would share a cache line, and
+     * every change to one would take the line away from the core using another (false sharing; in a profile
+     * of the dispatch benchmark, the updates of the task and slot counts were the runtime's two costliest
+     * lines). Padded, each has a line to itself.
+     */
+
+    @SuppressWarnings("unused")
+    private static final class PaddedInt extends AtomicInteger {
+        private long p0, p1, p2, p3, p4, p5, p6, p7;
+    }
+
+    @SuppressWarnings("unused")
+    private static final class PaddedLong extends AtomicLong {
+        private long p0, p1, p2, p3, p4, p5, p6, p7;
     }
 
     private TaskRuntime(Builder b) {
@@ -119,27 +149,72 @@ public final class TaskRuntime implements AutoCloseable {
             throw new IllegalArgumentException("these tasks belong to another TaskRuntime");
         }
         storeLate(tasks, unitFailed);
-        var steps = withoutDurable(batch.seal());
-        var runnable = new ArrayList<Batch.Step>(steps.size());
-        var skipped = new ArrayList<String>();
+        batch.seal();
+        if (selectToRun(batch, unitFailed)) {
+            submit(batch);
+        } else {
+            batch.done.finish();
+        }
+        return batch.done;
+    }
+
+    /**
+     * Chooses the steps of a sealed unit that run here and sets them on it ({@link Batch#runAll}, {@link Batch#runOnly}): not the
+     * durable tasks, which run elsewhere (or failed to be stored); tasks whose phase does not match the
+     * outcome are cancelled (and, when the unit failed, logged). Returns whether any task is left to run.
+     */
+    private boolean selectToRun(Batch batch, boolean unitFailed) {
+        int count = batch.stepCount();
+        if (!batch.hasDurable()) {
+            // The common case, every task runs: the batch's own steps, as they are.
+            int size = 0;
+            boolean all = true;
+            for (int i = 0; i < count && all; i++) {
+                switch (batch.step(i)) {
+                    case TaskEntry entry -> {
+                        all = entry.phase.runs(unitFailed);
+                        size++;
+                    }
+                    case Batch.Group g -> {
+                        all = !g.members().isEmpty();
+                        for (var m : g.members()) {
+                            all &= m.phase.runs(unitFailed);
+                        }
+                        size += g.members().size();
+                    }
+                }
+            }
+            if (all) {
+                batch.runAll(size);
+                return count > 0;
+            }
+        }
+        var runnable = new ArrayList<Batch.Step>(count);
+        List<String> skipped = null;
         int size = 0;
-        for (var step : steps) {
-            switch (step) {
-                case Batch.Single s -> {
-                    if (s.entry().phase.runs(unitFailed)) {
-                        runnable.add(s);
+        for (int i = 0; i < count; i++) {
+            switch (batch.step(i)) {
+                case TaskEntry entry -> {
+                    if (entry.durable) {
+                        continue;
+                    }
+                    if (entry.phase.runs(unitFailed)) {
+                        runnable.add(entry);
                         size++;
                     } else {
-                        skip(s.entry(), unitFailed, skipped);
+                        skipped = skip(entry, unitFailed, skipped);
                     }
                 }
                 case Batch.Group g -> {
                     var members = new ArrayList<TaskEntry>();
                     for (var m : g.members()) {
+                        if (m.durable) {
+                            continue;
+                        }
                         if (m.phase.runs(unitFailed)) {
                             members.add(m);
                         } else {
-                            skip(m, unitFailed, skipped);
+                            skipped = skip(m, unitFailed, skipped);
                         }
                     }
                     if (!members.isEmpty()) {
@@ -149,15 +224,11 @@ public final class TaskRuntime implements AutoCloseable {
                 }
             }
         }
-        if (!skipped.isEmpty()) {
+        if (skipped != null) {
             LOG.warn("{} failed (request {}); its background task(s) {} will not run", batch.origin(), batch.correlationId(), skipped);
         }
-        if (runnable.isEmpty()) {
-            batch.done.complete(null);
-            return batch.done.minimalCompletionStage();
-        }
-        submit(new Queued(batch, runnable, size));
-        return batch.done.minimalCompletionStage();
+        batch.runOnly(runnable, size);
+        return !runnable.isEmpty();
     }
 
     /**
@@ -207,44 +278,28 @@ public final class TaskRuntime implements AutoCloseable {
         }
     }
 
-    /** The steps without the durable tasks, which run elsewhere (or failed to be stored). */
-    private static List<Batch.Step> withoutDurable(List<Batch.Step> steps) {
-        var out = new ArrayList<Batch.Step>(steps.size());
-        for (var step : steps) {
-            switch (step) {
-                case Batch.Single s -> {
-                    if (!s.entry().durable) {
-                        out.add(s);
-                    }
-                }
-                case Batch.Group g -> {
-                    var members = g.members().stream().filter(m -> !m.durable).toList();
-                    if (!members.isEmpty()) {
-                        out.add(new Batch.Group(new ArrayList<>(members)));
-                    }
-                }
-            }
-        }
-        return out;
-    }
-
     boolean isDurable(Invocation invocation, TaskOptions options) {
         return handoff != null && handoff.isDurable(TaskCall.from(invocation, options));
     }
 
-    private void skip(TaskEntry entry, boolean unitFailed, List<String> skipped) {
+    /** Cancels a task whose phase does not match the outcome; returns {@code skipped}, with its name if it is to be logged. */
+    private List<String> skip(TaskEntry entry, boolean unitFailed, List<String> skipped) {
         var reason = unitFailed ? "its request failed" : "it runs only when its request fails, and it succeeded";
         if (entry.finish(TaskState.CANCELLED, new CancellationException("not run: " + reason))) {
             metrics.finished(entry, TaskState.CANCELLED, -1);
             if (unitFailed) {
+                if (skipped == null) {
+                    skipped = new ArrayList<>();
+                }
                 skipped.add(entry.name());
             }
         }
+        return skipped;
     }
 
     /** Tasks waiting to run. */
     public int queuedTasks() {
-        return queuedTasks.get();
+        return queued(admission.get());
     }
 
     /** Tasks running now. */
@@ -271,40 +326,51 @@ public final class TaskRuntime implements AutoCloseable {
         metrics.finished(entry, TaskState.CANCELLED, -1);
     }
 
-    private void submit(Queued queued) {
+    private void submit(Batch batch) {
         // Registered before shuttingDown is read: a concurrent shutdown either is seen here or sees this unit.
-        active.add(queued.batch());
+        unfinished.add(batch);
         if (shuttingDown) {
-            reject(queued, "the task runtime is shutting down");
+            reject(batch, "the task runtime is shutting down");
             return;
         }
+        // The common case, no unit waits, a slot is free and the tasks fit: one compare-and-set takes the slot
+        // and counts the tasks, and the unit starts at once, without going through the queue.
+        if (waitingUnits.get() <= 0) {
+            for (long now = admission.get(); running(now) < maxConcurrency && fits(now, batch.size); now = admission.get()) {
+                if (admission.compareAndSet(now, now + SLOT + batch.size)) {
+                    newThread(batch).start();
+                    return;
+                }
+            }
+        }
         while (true) {
-            int now = queuedTasks.get();
-            if (now + queued.size() <= maxQueuedTasks) {
-                if (queuedTasks.compareAndSet(now, now + queued.size())) {
+            long now = admission.get();
+            if (fits(now, batch.size)) {
+                if (admission.compareAndSet(now, now + batch.size)) {
                     break;
                 }
                 continue;
             }
-            if (overflowPolicy == OverflowPolicy.DISCARD_OLDEST && queued.size() <= maxQueuedTasks) {
-                var oldest = waiting.pollFirst();
+            if (overflowPolicy == OverflowPolicy.DISCARD_OLDEST && batch.size <= maxQueuedTasks) {
+                var oldest = pollWaiting();
                 if (oldest != null) {
-                    queuedTasks.addAndGet(-oldest.size());
+                    admission.addAndGet(-oldest.size);
                     reject(oldest, "the queue was full (" + maxQueuedTasks + " tasks) and newer tasks arrived");
                     continue;
                 }
             }
-            reject(queued, "the queue is full (" + maxQueuedTasks + " tasks)");
+            reject(batch, "the queue is full (" + maxQueuedTasks + " tasks)");
             return;
         }
-        waiting.addLast(queued);
+        waiting.addLast(batch);
+        waitingUnits.incrementAndGet();
         pump();
     }
 
-    private void reject(Queued queued, String why) {
+    private void reject(Batch batch, String why) {
         var names = new ArrayList<String>();
         var rejected = new ArrayList<TaskEntry>();
-        for (var entry : entries(queued.steps())) {
+        for (var entry : batch.entriesToRun()) {
             var error = new RejectedExecutionException("background task " + entry.name() + " rejected: " + why);
             if (entry.finish(TaskState.FAILED, error)) {
                 names.add(entry.name());
@@ -313,94 +379,143 @@ public final class TaskRuntime implements AutoCloseable {
                 rejected.add(entry);
             }
         }
-        LOG.error("Rejected the background task(s) {} of {} (request {}): {}", names, queued.batch().origin(),
-                queued.batch().correlationId(), why);
+        LOG.error("Rejected the background task(s) {} of {} (request {}): {}", names, batch.origin(),
+                batch.correlationId(), why);
         if (errorHandler == null || rejected.isEmpty()) {
-            finishBatch(queued.batch());
+            finishBatch(batch);
             return;
         }
         // the error handler is user code: never on the dispatching thread (Jetty's completion of the exchange)
-        threads.newThread(() -> {
+        newThread(() -> {
             try {
                 rejected.forEach(entry -> notifyErrorHandler(entry, entry.failure().orElseThrow()));
             } finally {
-                finishBatch(queued.batch());
+                finishBatch(batch);
             }
         }).start();
     }
 
-    private static List<TaskEntry> entries(List<Batch.Step> steps) {
-        var out = new ArrayList<TaskEntry>();
-        for (var step : steps) {
-            switch (step) {
-                case Batch.Single s -> out.add(s.entry());
-                case Batch.Group g -> out.addAll(g.members());
-            }
-        }
-        return out;
+    /**
+     * A new virtual thread of the runtime, named {@code coda-task-0}, {@code coda-task-1}, ... as
+     * {@code Thread.ofVirtual().name("coda-task-", 0).factory()} names them, with 88 bytes less garbage per
+     * thread: that factory builds each name with a {@code StringBuilder} (and, in JDK 25, bumps its counter
+     * through a {@code VarHandle} call whose argument type does not match the field's, which goes through
+     * {@code MethodHandle.asType} every time). Measured alone, creating a thread this way is no slower.
+     */
+    private Thread newThread(Runnable body) {
+        var thread = unnamedThreads.newThread(body);
+        thread.setName("coda-task-" + threadNumber.getAndIncrement());
+        return thread;
     }
 
-    private void pump() {
+    /** The oldest waiting unit, taken out of the queue, or {@code null}. */
+    private Batch pollWaiting() {
+        var batch = waiting.pollFirst();
+        if (batch != null) {
+            waitingUnits.decrementAndGet();
+        }
+        return batch;
+    }
+
+    private static int queued(long admission) {
+        return (int) admission;
+    }
+
+    private static int running(long admission) {
+        return (int) (admission >>> 32);
+    }
+
+    /** Whether {@code tasks} more tasks fit in the queue. */
+    private boolean fits(long admission, int tasks) {
+        return (long) queued(admission) + tasks <= maxQueuedTasks;
+    }
+
+    /** Takes one of the {@code maxConcurrency} slots if one is free. */
+    private boolean takeSlot() {
         while (true) {
-            int running = runningBatches.get();
-            if (running >= maxConcurrency || waiting.isEmpty()) {
-                return;
+            long now = admission.get();
+            if (running(now) >= maxConcurrency) {
+                return false;
             }
-            if (!runningBatches.compareAndSet(running, running + 1)) {
-                continue;
+            if (admission.compareAndSet(now, now + SLOT)) {
+                return true;
             }
-            var next = waiting.pollFirst();
-            if (next == null) {
-                runningBatches.decrementAndGet();
-                continue;
-            }
-            threads.newThread(() -> {
-                try {
-                    run(next);
-                } finally {
-                    runningBatches.decrementAndGet();
-                    pump();
-                }
-            }).start();
         }
     }
 
-    private void run(Queued queued) {
+    private void giveSlotBack() {
+        admission.addAndGet(-SLOT);
+    }
+
+    /**
+     * Starts waiting units, oldest first, while slots are free. Every unit added to the queue is followed by
+     * a pump (after the count is raised), and so is every slot given back: whichever of the two comes second
+     * sees both the unit and the free slot.
+     */
+    private void pump() {
+        while (waitingUnits.get() > 0 && takeSlot()) {
+            var next = pollWaiting();
+            if (next == null) {
+                // Taken by another thread meanwhile (whose count may not be down yet): give the slot back and look again.
+                giveSlotBack();
+                Thread.onSpinWait();
+                continue;
+            }
+            newThread(next).start();
+        }
+    }
+
+    /** The body of a unit's thread ({@link Batch#run()}): runs its tasks, frees its slot, starts a waiting unit. */
+    void runUnit(Batch batch) {
+        try {
+            run(batch);
+        } finally {
+            giveSlotBack();
+            pump();
+        }
+    }
+
+    private void run(Batch batch) {
         boolean failed = false;
         try {
-            for (var step : queued.steps()) {
+            for (int i = 0, count = batch.runCount(); i < count; i++) {
+                var step = batch.runStep(i);
                 if (failed && failFast) {
-                    cancelSkipped(step, queued);
+                    cancelSkipped(step, batch);
                     continue;
                 }
                 failed |= switch (step) {
-                    case Batch.Single s -> !runOne(s.entry(), queued);
-                    case Batch.Group g -> !runGroup(g, queued);
+                    case TaskEntry entry -> !runOne(entry, batch);
+                    case Batch.Group g -> !runGroup(g, batch);
                 };
             }
         } finally {
-            finishBatch(queued.batch());
+            finishBatch(batch);
         }
     }
 
-    private void cancelSkipped(Batch.Step step, Queued queued) {
-        for (var entry : entries(List.of(step))) {
-            queuedTasks.decrementAndGet();
+    private void cancelSkipped(Batch.Step step, Batch batch) {
+        var entries = switch (step) {
+            case TaskEntry entry -> List.of(entry);
+            case Batch.Group g -> g.members();
+        };
+        for (var entry : entries) {
+            admission.decrementAndGet();
             if (entry.finish(TaskState.CANCELLED, new CancellationException("not run: an earlier task of its request failed (fail-fast)"))) {
                 metrics.finished(entry, TaskState.CANCELLED, -1);
                 LOG.warn("Background task {} of {} (request {}) not run: an earlier task failed (fail-fast)", entry.name(),
-                        queued.batch().origin(), queued.batch().correlationId());
+                        batch.origin(), batch.correlationId());
             }
         }
     }
 
-    private boolean runGroup(Batch.Group group, Queued queued) {
+    private boolean runGroup(Batch.Group group, Batch batch) {
         var threadsOfGroup = new ArrayList<Thread>(group.members().size());
         var results = new boolean[group.members().size()];
         for (int i = 0; i < group.members().size(); i++) {
             int index = i;
             var entry = group.members().get(i);
-            threadsOfGroup.add(threads.newThread(() -> results[index] = runOne(entry, queued)));
+            threadsOfGroup.add(newThread(() -> results[index] = runOne(entry, batch)));
         }
         threadsOfGroup.forEach(Thread::start);
         boolean interrupted = false;
@@ -426,16 +541,16 @@ public final class TaskRuntime implements AutoCloseable {
     }
 
     /** Runs one task on the current thread (or, with a timeout, on a thread of its own); returns whether it succeeded. */
-    private boolean runOne(TaskEntry entry, Queued queued) {
-        queuedTasks.decrementAndGet();
+    private boolean runOne(TaskEntry entry, Batch batch) {
+        admission.decrementAndGet();
         if (!entry.start(Thread.currentThread())) {
             return true;
         }
         runningTasks.incrementAndGet();
-        long started = System.nanoTime();
+        long started = metrics.timed() ? System.nanoTime() : 0;
         final Throwable failure;
         try {
-            failure = entry.timeout == null ? invoke(entry, queued) : invokeWithTimeout(entry, queued);
+            failure = entry.timeout == null ? invoke(entry) : invokeWithTimeout(entry);
         } finally {
             // Once detached, cancel() and shutdown no longer interrupt this thread for the task, so clearing the
             // flag now guarantees that an interrupt meant for this task never reaches the next one.
@@ -443,7 +558,7 @@ public final class TaskRuntime implements AutoCloseable {
             Thread.interrupted();
             runningTasks.decrementAndGet();
         }
-        long nanos = System.nanoTime() - started;
+        long nanos = metrics.timed() ? System.nanoTime() - started : 0;
         if (failure == null) {
             if (entry.finish(TaskState.SUCCEEDED, null)) {
                 metrics.finished(entry, TaskState.SUCCEEDED, nanos);
@@ -454,22 +569,22 @@ public final class TaskRuntime implements AutoCloseable {
             if (entry.finish(TaskState.CANCELLED, new CancellationException("cancelled while running"))) {
                 metrics.finished(entry, TaskState.CANCELLED, nanos);
                 LOG.info("Background task {} of {} (request {}) was cancelled while running", entry.name(),
-                        queued.batch().origin(), queued.batch().correlationId());
+                        batch.origin(), batch.correlationId());
             }
             return false;
         }
         if (entry.finish(TaskState.FAILED, failure)) {
             metrics.finished(entry, TaskState.FAILED, nanos);
             withContext(entry, () -> LOG.error("Background task {} (id {}) of {} (request {}) failed", entry.name(), entry.id(),
-                    queued.batch().origin(), queued.batch().correlationId(), failure));
+                    batch.origin(), batch.correlationId(), failure));
             notifyErrorHandler(entry, failure);
         }
         return false;
     }
 
-    private Throwable invokeWithTimeout(TaskEntry entry, Queued queued) {
+    private Throwable invokeWithTimeout(TaskEntry entry) {
         var result = new CompletableFuture<Throwable>();
-        var worker = threads.newThread(() -> result.complete(invoke(entry, queued)));
+        var worker = newThread(() -> result.complete(invoke(entry)));
         worker.start();
         try {
             return result.get(entry.timeout.toNanos(), TimeUnit.NANOSECONDS);
@@ -484,16 +599,25 @@ public final class TaskRuntime implements AutoCloseable {
         }
     }
 
-    /** Calls the task with its captured context; returns its failure or {@code null}. */
-    private Throwable invoke(TaskEntry entry, Queued queued) {
-        var scopes = new ArrayList<AutoCloseable>(entry.contexts.size());
-        var previous = MDC.getCopyOfContextMap();
+    /**
+     * Calls the task with its captured context; returns its failure or {@code null}. It runs on one of the
+     * runtime's own threads, whose MDC is empty before each task (a new thread's is, and every task and
+     * failure log leaves it empty after itself), so there is no previous MDC to save and restore: the task's
+     * is set, and cleared afterwards, which also drops whatever the task put there.
+     */
+    private Throwable invoke(TaskEntry entry) {
+        var contexts = entry.contexts;
+        var scopes = contexts.isEmpty() ? null : new AutoCloseable[contexts.size()];
+        int active = 0;
         try {
             if (!entry.mdc.isEmpty()) {
                 MDC.setContextMap(entry.mdc);
             }
-            for (var snapshot : entry.contexts) {
-                scopes.add(snapshot.activate());
+            if (scopes != null) {
+                for (var snapshot : contexts) {
+                    var scope = snapshot.activate();
+                    scopes[active++] = scope;
+                }
             }
             var result = entry.invocation.invoke();
             if (result instanceof CompletionStage<?> stage) {
@@ -507,34 +631,26 @@ public final class TaskRuntime implements AutoCloseable {
         } catch (Throwable t) {
             return t;
         } finally {
-            for (int i = scopes.size() - 1; i >= 0; i--) {
+            for (int i = active - 1; i >= 0; i--) {
                 try {
-                    scopes.get(i).close();
+                    scopes[i].close();
                 } catch (Exception e) {
                     LOG.warn("Restoring the context after background task {} failed", entry.name(), e);
                 }
             }
-            if (previous == null) {
-                MDC.clear();
-            } else {
-                MDC.setContextMap(previous);
-            }
+            MDC.clear();
         }
     }
 
+    /** Runs {@code action} with the task's MDC, on one of the runtime's threads (its MDC empty, as in {@link #invoke}). */
     private void withContext(TaskEntry entry, Runnable action) {
-        var previous = MDC.getCopyOfContextMap();
         try {
             if (!entry.mdc.isEmpty()) {
                 MDC.setContextMap(entry.mdc);
             }
             action.run();
         } finally {
-            if (previous == null) {
-                MDC.clear();
-            } else {
-                MDC.setContextMap(previous);
-            }
+            MDC.clear();
         }
     }
 
@@ -550,8 +666,8 @@ public final class TaskRuntime implements AutoCloseable {
     }
 
     private void finishBatch(Batch batch) {
-        active.remove(batch);
-        batch.done.complete(null);
+        unfinished.remove(batch);
+        batch.done.finish();
         if (shuttingDown) {
             lock.lock();
             try {
@@ -573,7 +689,7 @@ public final class TaskRuntime implements AutoCloseable {
         long end = System.nanoTime() + deadline.toNanos();
         lock.lock();
         try {
-            while (!active.isEmpty()) {
+            while (!unfinished.isEmpty()) {
                 long left = end - System.nanoTime();
                 if (left <= 0) {
                     break;
@@ -585,20 +701,20 @@ public final class TaskRuntime implements AutoCloseable {
         } finally {
             lock.unlock();
         }
-        if (active.isEmpty()) {
+        if (unfinished.isEmpty()) {
             return true;
         }
         var abandoned = new ArrayList<TaskEntry>();
         var described = new ArrayList<String>();
         // Units still waiting for a slot will never get one: take them out of the queue and complete them.
-        for (Queued queued; (queued = waiting.pollFirst()) != null; ) {
-            queuedTasks.addAndGet(-queued.size());
-            abandon(queued.batch(), entries(queued.steps()), deadline, abandoned, described);
-            finishBatch(queued.batch());
+        for (Batch queued; (queued = pollWaiting()) != null; ) {
+            admission.addAndGet(-queued.size);
+            abandon(queued, queued.entriesToRun(), deadline, abandoned, described);
+            finishBatch(queued);
         }
         // Cancel every unfinished task of the running units before interrupting any of them: an interrupted task
         // then ends CANCELLED rather than FAILED, and its unit cannot start its next task once it stops.
-        for (var batch : List.copyOf(active)) {
+        for (var batch : unfinished.list()) {
             abandon(batch, batch.entries(), deadline, abandoned, described);
         }
         abandoned.forEach(TaskEntry::interrupt);

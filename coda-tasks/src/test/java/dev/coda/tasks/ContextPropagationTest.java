@@ -2,6 +2,7 @@ package dev.coda.tasks;
 
 import static dev.coda.tasks.TestSupport.done;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import ch.qos.logback.classic.Level;
 import java.util.Map;
@@ -42,6 +43,10 @@ class ContextPropagationTest {
         MDC.put("leak", value);
     }
 
+    static void overwriteRequestId(String value) {
+        MDC.put("requestId", value);
+    }
+
     static void recordSpan(Events events) {
         events.add("task sees " + SPAN.get());
     }
@@ -76,6 +81,8 @@ class ContextPropagationTest {
 
         assertThat(events.list()).containsExactly("requestId=req-1");
         assertThat(taskThread.get()).isNotSameAs(Thread.currentThread());
+        assertThat(taskThread.get().isVirtual()).isTrue();
+        assertThat(taskThread.get().getName()).matches("coda-task-\\d+");
     }
 
     @Test
@@ -107,6 +114,41 @@ class ContextPropagationTest {
         done(runtime.dispatch(tasks, false));
 
         assertThat(events.list()).containsExactly("leak=null", "leak=null");
+    }
+
+    @Test
+    void tasksAddedUnderAnUnchangedMdcShareOneImmutableSnapshotThatNoTaskCanAlter() {
+        var runtime = runtimes.start();
+        var tasks = runtime.newTasks("POST /orders", "req-1");
+        MDC.put("requestId", "req-1");
+        var first = (TaskEntry) tasks.addTask(ContextPropagationTest::overwriteRequestId, "changed by a task");
+        var second = (TaskEntry) tasks.addTask(ContextPropagationTest::recordMdc, events, "requestId");
+        MDC.put("user", "alice");
+        var third = (TaskEntry) tasks.addTask(ContextPropagationTest::recordMdc, events, "user");
+        MDC.clear();
+
+        assertThat(second.mdc).isSameAs(first.mdc).isEqualTo(Map.of("requestId", "req-1"));
+        assertThat(third.mdc).isNotSameAs(first.mdc).isEqualTo(Map.of("requestId", "req-1", "user", "alice"));
+        assertThatThrownBy(() -> first.mdc.put("requestId", "x")).isInstanceOf(UnsupportedOperationException.class);
+
+        done(runtime.dispatch(tasks, false));
+
+        assertThat(events.list()).containsExactly("requestId=req-1", "user=alice");
+        assertThat(first.mdc).isEqualTo(Map.of("requestId", "req-1"));
+    }
+
+    @Test
+    void aTaskAddedWithAnEmptyMdcCapturesNothing() {
+        var runtime = runtimes.start();
+        var tasks = runtime.newTasks("POST /orders", "req-1");
+        MDC.put("requestId", "req-1");
+        MDC.remove("requestId");
+
+        var entry = (TaskEntry) tasks.addTask(ContextPropagationTest::recordMdc, events, "requestId");
+        done(runtime.dispatch(tasks, false));
+
+        assertThat(entry.mdc).isSameAs(Map.of());
+        assertThat(events.list()).containsExactly("requestId=null");
     }
 
     @Test

@@ -1,14 +1,17 @@
 package dev.coda.tasks;
 
 import static dev.coda.tasks.TestSupport.done;
+import static dev.coda.tasks.TestSupport.eventually;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.time.Duration;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -65,5 +68,50 @@ class StressTest {
         assertThat(handles).hasSize(UNITS * 2).extracting(TaskHandle::state).containsOnly(TaskState.SUCCEEDED);
         assertThat(runtime.queuedTasks()).isZero();
         assertThat(runtime.runningTasks()).isZero();
+    }
+
+    static void nap() throws InterruptedException {
+        Thread.sleep(1);
+    }
+
+    @Test
+    void unitsDispatchedFromManyThreadsWhileTheRuntimeShutsDownAllEndAndLeaveNoTaskBehind() throws Exception {
+        var runtime = runtimes.start(TaskRuntime.builder().maxConcurrency(4));
+        var units = new CopyOnWriteArrayList<CompletionStage<Void>>();
+        var handles = new CopyOnWriteArrayList<TaskHandle>();
+        var stop = new AtomicBoolean();
+        var start = new CountDownLatch(1);
+        var dispatched = new AtomicInteger();
+
+        try (var pool = Executors.newFixedThreadPool(THREADS)) {
+            for (int t = 0; t < THREADS; t++) {
+                pool.submit(() -> {
+                    start.await();
+                    for (int unit = 0; !stop.get(); unit++) {
+                        var tasks = runtime.newTasks("unit", "req-" + unit);
+                        handles.add(tasks.addTask(StressTest::nap));
+                        handles.add(tasks.addTask(StressTest::nap));
+                        units.add(runtime.dispatch(tasks, false));
+                        dispatched.incrementAndGet();
+                    }
+                    return null;
+                });
+            }
+            start.countDown();
+            eventually().until(() -> dispatched.get() >= 200);
+            runtime.shutdown(Duration.ofMillis(20));
+            eventually().until(() -> dispatched.get() >= 400);   // and more, after the shutdown
+            stop.set(true);
+            pool.shutdown();
+            assertThat(pool.awaitTermination(30, TimeUnit.SECONDS)).isTrue();
+        }
+        units.forEach(TestSupport::done);
+
+        assertThat(handles).hasSize(units.size() * 2)
+                .allSatisfy(handle -> assertThat(handle.state().isTerminal()).as(handle.toString()).isTrue());
+        assertThat(handles).extracting(TaskHandle::state).contains(TaskState.FAILED);   // rejected after the shutdown
+        assertThat(runtime.queuedTasks()).isZero();
+        eventually().until(() -> runtime.runningTasks() == 0);
+        assertThat(runtime.shutdown(Duration.ZERO)).isTrue();
     }
 }

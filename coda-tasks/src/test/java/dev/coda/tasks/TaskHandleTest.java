@@ -4,6 +4,7 @@ import static dev.coda.tasks.TestSupport.done;
 import static dev.coda.tasks.TestSupport.eventually;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -25,6 +26,32 @@ class TaskHandleTest {
 
     static void recordInterruptStatus(Events events) {
         events.add("interrupted=" + Thread.currentThread().isInterrupted());
+    }
+
+    @Test
+    void theStageDispatchReturnsCannotBeCompletedFromOutsideAndCompletesWithTheUnit() {
+        var runtime = runtimes.start();
+        var tasks = runtime.newTasks("POST /orders", "req-1");
+        var gate = new Gate();
+        tasks.addTask(gate::pass);
+
+        var unitDone = runtime.dispatch(tasks, false);
+        var copy = unitDone.toCompletableFuture();
+        var dependent = unitDone.thenApply(v -> "after").toCompletableFuture();
+
+        assertThat(copy.complete(null)).isTrue();                 // completes the copy only
+        var asFuture = (CompletableFuture<Void>) unitDone;
+        assertThatThrownBy(() -> asFuture.complete(null)).isInstanceOf(UnsupportedOperationException.class);
+        assertThatThrownBy(() -> asFuture.cancel(true)).isInstanceOf(UnsupportedOperationException.class);
+        assertThatThrownBy(() -> asFuture.obtrudeValue(null)).isInstanceOf(UnsupportedOperationException.class);
+        assertThat(dependent).isNotDone();
+        assertThat(asFuture).isNotDone();
+
+        gate.open();
+
+        assertThat(done(dependent)).isEqualTo("after");
+        assertThat(asFuture).isCompleted();
+        assertThat(unitDone.toCompletableFuture()).isNotSameAs(unitDone).isCompleted();
     }
 
     @Test
