@@ -18,9 +18,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import java.util.zip.ZipFile;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -109,6 +112,31 @@ class ExamplesJarIT {
 
     private HttpResponse<String> send(HttpRequest.Builder request) throws IOException, InterruptedException {
         return http.send(request.timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    void theJarCarriesTheClassesOfThisBuildOfEveryCodaModule() throws IOException {
+        var root = Path.of(System.getProperty("basedir", ".")).toAbsolutePath().getParent();
+        var classDirs = Stream.of("coda-tasks", "coda-web", "coda-durable", "examples")
+                .map(module -> root.resolve(module).resolve("target/classes")).toList();
+        var stale = new ArrayList<String>();
+        int compared = 0;
+        try (var zip = new ZipFile(jar.toFile())) {
+            for (var entry : Collections.list(zip.entries())) {
+                if (!entry.getName().startsWith("dev/coda/") || !entry.getName().endsWith(".class")) {
+                    continue;
+                }
+                var built = classDirs.stream().map(dir -> dir.resolve(entry.getName())).filter(Files::isRegularFile).findFirst();
+                try (var in = zip.getInputStream(entry)) {
+                    if (built.isEmpty() || !Arrays.equals(in.readAllBytes(), Files.readAllBytes(built.get()))) {
+                        stale.add(entry.getName());
+                    }
+                }
+                compared++;
+            }
+        }
+        assertThat(compared).as("Coda classes in %s", jar).isGreaterThan(100);
+        assertThat(stale).as("classes of %s that differ from target/classes of their module", jar).isEmpty();
     }
 
     @Test
