@@ -2,9 +2,12 @@ package dev.coda.benchmarks;
 
 import dev.coda.tasks.TaskHandle;
 import dev.coda.tasks.TaskRuntime;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.AuxCounters;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -31,6 +34,9 @@ import org.slf4j.MDC;
  * request: puts a {@code requestId} before the request's tasks are added and removes it once the request is
  * handled (the tasks are dispatched after that, when the response is complete). Every task captures the MDC
  * of its {@code addTask} call, and the MDC changes from one request to the next, as it does in a server.
+ * The dispatching benchmarks also count, in {@link RequestSide}, the time the benchmark thread spends adding
+ * and handing over the tasks (the loop, without the wait for the tasks): what a request's own thread pays,
+ * while the tasks' threads run on the other cores.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -55,6 +61,39 @@ public class TasksBenchmark {
 
     static void countDown(CountDownLatch latch) {
         latch.countDown();
+    }
+
+    /**
+     * The request's side of a dispatching benchmark, as two JMH counters summed over each iteration: the CPU
+     * time of the benchmark thread in the dispatching loop (requests' MDC put and remove, {@code newTasks},
+     * {@code addTask}, {@code dispatch}; not the wait for the tasks), and the tasks it dispatched meanwhile.
+     * Their ratio is the cost per task on the request's thread ({@code benchmarks/report.py} prints it). CPU
+     * time, not elapsed time: the tasks' threads run meanwhile, and on a machine with few cores they take the
+     * benchmark thread's core from it now and then, which is not a cost of dispatching.
+     */
+    @AuxCounters(AuxCounters.Type.EVENTS)
+    @State(Scope.Thread)
+    public static class RequestSide {
+        public long requestSideNanos;
+        public long requestSideTasks;
+
+        @Setup(Level.Iteration)
+        public void reset() {
+            requestSideNanos = 0;
+            requestSideTasks = 0;
+        }
+
+        private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
+
+        /** The current (platform) thread's CPU time, in nanoseconds. */
+        static long cpuTime() {
+            return THREADS.getCurrentThreadCpuTime();
+        }
+
+        void add(long nanos, long tasks) {
+            requestSideNanos += nanos;
+            requestSideTasks += tasks;
+        }
     }
 
     @Setup(Level.Trial)
@@ -98,8 +137,9 @@ public class TasksBenchmark {
     /** A task list with one task per request, dispatched and run; per task. */
     @Benchmark
     @OperationsPerInvocation(UNITS)
-    public void addTaskAndDispatch() throws InterruptedException {
+    public void addTaskAndDispatch(RequestSide side) throws InterruptedException {
         var done = new CountDownLatch(UNITS);
+        long start = RequestSide.cpuTime();
         for (int i = 0; i < UNITS; i++) {
             enterRequest();
             var tasks = runtime.newTasks(ORIGIN, REQUEST_ID);
@@ -107,6 +147,7 @@ public class TasksBenchmark {
             leaveRequest();
             runtime.dispatch(tasks, false);
         }
+        side.add(RequestSide.cpuTime() - start, UNITS);
         done.await();
     }
 
@@ -117,13 +158,15 @@ public class TasksBenchmark {
      */
     @Benchmark
     @OperationsPerInvocation(UNITS)
-    public void bareVirtualThreadPerTask() throws InterruptedException {
+    public void bareVirtualThreadPerTask(RequestSide side) throws InterruptedException {
         var done = new CountDownLatch(UNITS);
+        long start = RequestSide.cpuTime();
         for (int i = 0; i < UNITS; i++) {
             var thread = BARE.newThread(done::countDown);
             thread.setName("bare-" + BARE_NUMBER.getAndIncrement());
             thread.start();
         }
+        side.add(RequestSide.cpuTime() - start, UNITS);
         done.await();
     }
 
@@ -133,8 +176,9 @@ public class TasksBenchmark {
     /** Tutorial002's shape: two tasks per request, dispatched and run; per task. */
     @Benchmark
     @OperationsPerInvocation(2 * UNITS)
-    public void addTwoTasksAndDispatch() throws InterruptedException {
+    public void addTwoTasksAndDispatch(RequestSide side) throws InterruptedException {
         var done = new CountDownLatch(2 * UNITS);
+        long start = RequestSide.cpuTime();
         for (int i = 0; i < UNITS; i++) {
             enterRequest();
             var tasks = runtime.newTasks(ORIGIN, REQUEST_ID);
@@ -143,6 +187,7 @@ public class TasksBenchmark {
             leaveRequest();
             runtime.dispatch(tasks, false);
         }
+        side.add(RequestSide.cpuTime() - start, 2 * UNITS);
         done.await();
     }
 }
