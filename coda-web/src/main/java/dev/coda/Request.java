@@ -32,7 +32,7 @@ public interface Request {
     /** Every query parameter with all its values, in request order. */
     Map<String, List<String>> queryParams();
 
-    /** The path parameters of the matched route, by placeholder name. */
+    /** The path parameters of the matched route, by placeholder name, in the template's order; unmodifiable. */
     Map<String, String> pathParams();
 
     /** The first value of a header; names are case-insensitive. */

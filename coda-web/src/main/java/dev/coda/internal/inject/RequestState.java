@@ -148,17 +148,37 @@ public final class RequestState implements Request {
         if (queryString == null || queryString.isEmpty()) {
             return Map.of();
         }
+        // A parameter's one value is kept as a singleton list; a second one turns it into an ArrayList, made
+        // unmodifiable at the end (most parameters appear once).
         var out = new LinkedHashMap<String, List<String>>();
-        for (var pair : queryString.split("&")) {
-            if (pair.isEmpty()) {
-                continue;
+        boolean repeated = false;
+        for (int start = 0; start <= queryString.length(); ) {
+            int end = queryString.indexOf('&', start);
+            if (end < 0) {
+                end = queryString.length();
             }
-            int eq = pair.indexOf('=');
-            var key = decode(eq < 0 ? pair : pair.substring(0, eq));
-            var value = eq < 0 ? "" : decode(pair.substring(eq + 1));
-            out.computeIfAbsent(key, k -> new ArrayList<>(1)).add(value);
+            if (end > start) {
+                int eq = queryString.indexOf('=', start);
+                if (eq >= end) {
+                    eq = -1;
+                }
+                var key = decode(queryString.substring(start, eq < 0 ? end : eq));
+                var value = eq < 0 ? "" : decode(queryString.substring(eq + 1, end));
+                var previous = out.putIfAbsent(key, Collections.singletonList(value));
+                if (previous instanceof ArrayList<String> values) {
+                    values.add(value);
+                } else if (previous != null) {
+                    var values = new ArrayList<String>(previous);
+                    values.add(value);
+                    out.put(key, values);
+                    repeated = true;
+                }
+            }
+            start = end + 1;
         }
-        out.replaceAll((k, v) -> Collections.unmodifiableList(v));
+        if (repeated) {
+            out.replaceAll((k, v) -> v instanceof ArrayList<String> values ? Collections.unmodifiableList(values) : v);
+        }
         return Collections.unmodifiableMap(out);
     }
 

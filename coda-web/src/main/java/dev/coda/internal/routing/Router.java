@@ -3,6 +3,7 @@ package dev.coda.internal.routing;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -43,6 +44,8 @@ public final class Router<T> {
 
     private record Entry<T>(T route, List<String> names) {
     }
+
+    private static final String[] NO_SEGMENTS = {};
 
     private final Node<T> root = new Node<>();
 
@@ -142,11 +145,7 @@ public final class Router<T> {
             entry = node.byMethod.get("GET");
         }
         if (entry != null) {
-            var params = new LinkedHashMap<String, String>(entry.names().size() * 2);
-            for (int i = 0; i < entry.names().size(); i++) {
-                params.put(entry.names().get(i), values.get(i));
-            }
-            state.found = new Found<>(entry.route(), params);
+            state.found = new Found<>(entry.route(), pathParams(entry.names(), values));
             return;
         }
         // Several routes may match the path (a literal and a placeholder): Allow lists all their methods.
@@ -159,16 +158,41 @@ public final class Router<T> {
         }
     }
 
+    /** The path parameters of a match, unmodifiable, in the template's order; most templates have none or one. */
+    private static Map<String, String> pathParams(List<String> names, List<String> values) {
+        return switch (names.size()) {
+            case 0 -> Map.of();
+            case 1 -> Map.of(names.getFirst(), values.getFirst());
+            default -> {
+                var params = new LinkedHashMap<String, String>(names.size() * 2);
+                for (int i = 0; i < names.size(); i++) {
+                    params.put(names.get(i), values.get(i));
+                }
+                yield Collections.unmodifiableMap(params);
+            }
+        };
+    }
+
+    /** The segments of a path after its leading {@code /} (empty ones kept), each percent-decoded. */
     private static String[] split(String rawPath) {
         var path = rawPath.isEmpty() ? "/" : rawPath;
         if (path.equals("/")) {
-            return new String[0];
+            return NO_SEGMENTS;
         }
-        var parts = path.substring(1).split("/", -1);
-        for (int i = 0; i < parts.length; i++) {
-            if (parts[i].indexOf('%') >= 0 || parts[i].indexOf('+') >= 0) {
-                parts[i] = decode(parts[i]);
+        int count = 1;
+        for (int i = path.indexOf('/', 1); i >= 0; i = path.indexOf('/', i + 1)) {
+            count++;
+        }
+        var parts = new String[count];
+        int start = 1;
+        for (int i = 0; i < count; i++) {
+            int end = path.indexOf('/', start);
+            if (end < 0) {
+                end = path.length();
             }
+            var part = path.substring(start, end);
+            parts[i] = part.indexOf('%') >= 0 || part.indexOf('+') >= 0 ? decode(part) : part;
+            start = end + 1;
         }
         return parts;
     }

@@ -5,6 +5,7 @@ import dev.coda.tasks.TaskRuntime;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.LongAdder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -68,11 +69,16 @@ public class AfterResponse {
         return state.scopedIfCreated(BackgroundTasks.class) != null || !state.cleanups().isEmpty();
     }
 
-    private final java.util.concurrent.atomic.AtomicInteger pending = new java.util.concurrent.atomic.AtomicInteger();
+    /**
+     * Completion listeners registered and not yet done handing their work over. Every request with work after the
+     * response counts here, from whichever core it runs on, and the count is read only while stopping: a striped
+     * counter, so that requests on different cores do not take one cache line from each other.
+     */
+    private final LongAdder pending = new LongAdder();
 
     /** A completion listener was registered: its work is pending until {@link #completed} has handed it over. */
     public void expect() {
-        pending.incrementAndGet();
+        pending.increment();
     }
 
     /**
@@ -84,10 +90,10 @@ public class AfterResponse {
      */
     public boolean awaitHandedOver(java.time.Duration deadline) {
         long end = System.nanoTime() + deadline.toNanos();
-        while (pending.get() > 0 && System.nanoTime() < end) {
+        while (pending.sum() > 0 && System.nanoTime() < end) {
             java.util.concurrent.locks.LockSupport.parkNanos(java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(5));
         }
-        return pending.get() == 0;
+        return pending.sum() == 0;
     }
 
     /** Called by Jetty's completion listener; {@code failure} is {@code null} when the response was fully sent. */
@@ -95,7 +101,7 @@ public class AfterResponse {
         try {
             handOver(outcome);
         } finally {
-            pending.decrementAndGet();
+            pending.decrement();
         }
     }
 

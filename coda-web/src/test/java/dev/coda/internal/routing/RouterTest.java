@@ -2,6 +2,7 @@ package dev.coda.internal.routing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.List;
 import java.util.Map;
@@ -181,6 +182,33 @@ class RouterTest {
 
             assertThat(router.match("GET", "/items/+5")).isEqualTo(new Router.Found<>("GET /items/{id}", Map.of("id", "+5")));
             assertThat(router.match("GET", "/items/50%zz")).isEqualTo(new Router.Found<>("GET /items/{id}", Map.of("id", "50%zz")));
+        }
+
+        @Test
+        void emptySegmentsAreKeptSoATrailingOrDoubledSlashIsAnotherPath() {
+            add("GET", "/items/{id}");
+            add("GET", "/items/{id}/tags/{tag}");
+
+            assertThat(router.match("GET", "/items/")).isEqualTo(new Router.NotFound<String>());
+            assertThat(router.match("GET", "/items/5/")).isEqualTo(new Router.NotFound<String>());
+            assertThat(router.match("GET", "/items//5")).isEqualTo(new Router.NotFound<String>());
+            assertThat(router.match("GET", "/items/5/tags//")).isEqualTo(new Router.NotFound<String>());
+            assertThat(router.match("GET", "/items/5/tags/x")).isEqualTo(new Router.Found<>("GET /items/{id}/tags/{tag}", Map.of("id", "5", "tag", "x")));
+        }
+
+        @Test
+        void pathParametersAreUnmodifiableAndInTheTemplatesOrder() {
+            add("GET", "/{c}/{a}/{b}");
+            add("GET", "/one/{id}");
+
+            var three = ((Router.Found<String>) router.match("GET", "/3/1/2")).pathParams();
+            var one = ((Router.Found<String>) router.match("GET", "/one/9")).pathParams();
+
+            assertThat(three.keySet()).containsExactly("c", "a", "b");
+            assertThat(three.values()).containsExactly("3", "1", "2");
+            assertThat(one).containsExactly(Map.entry("id", "9"));
+            assertThatThrownBy(() -> three.put("d", "4")).isInstanceOf(UnsupportedOperationException.class);
+            assertThatThrownBy(() -> one.put("d", "4")).isInstanceOf(UnsupportedOperationException.class);
         }
 
         @Test
