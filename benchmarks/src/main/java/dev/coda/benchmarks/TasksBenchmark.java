@@ -74,6 +74,8 @@ public class TasksBenchmark {
     @AuxCounters(AuxCounters.Type.EVENTS)
     @State(Scope.Thread)
     public static class RequestSide {
+        private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
+
         public long requestSideNanos;
         public long requestSideTasks;
 
@@ -82,8 +84,6 @@ public class TasksBenchmark {
             requestSideNanos = 0;
             requestSideTasks = 0;
         }
-
-        private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
 
         /** The current (platform) thread's CPU time, in nanoseconds. */
         static long cpuTime() {
