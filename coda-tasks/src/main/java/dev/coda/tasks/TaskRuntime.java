@@ -1,7 +1,9 @@
 package dev.coda.tasks;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import dev.coda.tasks.internal.SummarizedLog;
 import java.time.Duration;
+import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -21,6 +23,7 @@ import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
+import org.slf4j.event.Level;
 
 /**
  * Runs background tasks on virtual threads, after the unit of work that added them (a request) has
@@ -59,6 +62,8 @@ public final class TaskRuntime implements AutoCloseable {
     private final List<ContextPropagator> propagators;
     private final TaskMetrics metrics;
     private final DurableHandoff handoff;
+    /** Units refused because their tasks could not be accepted: one line at once, then a summary per interval. */
+    private final SummarizedLog refusals = new SummarizedLog(LOG, Level.WARN, Duration.ofSeconds(10), InstantSource.system());
     private final ThreadFactory unnamedThreads = Thread.ofVirtual().factory();
     private final AtomicLong threadNumber = new PaddedLong();
 
@@ -251,30 +256,46 @@ public final class TaskRuntime implements AutoCloseable {
         if (pending.isEmpty()) {
             return;
         }
-        var ids = handoff.store(pending.stream().map(TaskEntry::call).toList());
+        List<String> ids;
+        try {
+            ids = handoff.store(pending.stream().map(TaskEntry::call).toList());
+        } catch (TasksUnavailableException e) {
+            var batch = tasks.batch();
+            refusals.record("Could not store the durable task(s) of {} (request {}): {}", batch.origin(), batch.correlationId(),
+                    e.getMessage());
+            failUnstored(pending, e);
+            throw e;
+        } catch (Exception e) {
+            LOG.error("Could not store the durable task(s) of {} (request {})", tasks.batch().origin(), tasks.batch().correlationId(), e);
+            failUnstored(pending, e);
+            throw e;
+        }
         if (ids.size() != pending.size()) {
-            throw new IllegalStateException("the durable engine returned " + ids.size() + " ids for " + pending.size() + " tasks");
+            var e = new IllegalStateException("the durable engine returned " + ids.size() + " ids for " + pending.size() + " tasks");
+            failUnstored(pending, e);
+            throw e;
         }
         for (int i = 0; i < pending.size(); i++) {
             pending.get(i).stored(ids.get(i));
         }
     }
 
-    /** Stores durable tasks that {@link #persist} was not called for; a failure fails them, visibly. */
+    /** Stores durable tasks that {@link #persist} was not called for; a failure has failed them, visibly. */
     private void storeLate(BackgroundTasks tasks, boolean unitFailed) {
         try {
             persist(tasks, unitFailed);
         } catch (Exception e) {
-            var batch = tasks.batch();
-            var names = new ArrayList<String>();
-            for (var entry : batch.entries()) {
-                if (entry.durable && !entry.isStored() && entry.phase.runs(unitFailed) && entry.finish(TaskState.FAILED, e)) {
-                    names.add(entry.name());
-                    metrics.finished(entry, TaskState.FAILED, -1);
-                    notifyErrorHandler(entry, e);
-                }
+            // logged, and the tasks failed, by persist
+        }
+    }
+
+    /** Fails durable tasks that could not be stored, so that nothing stores them later. */
+    private void failUnstored(List<TaskEntry> unstored, Exception e) {
+        for (var entry : unstored) {
+            if (entry.finish(TaskState.FAILED, e)) {
+                metrics.finished(entry, TaskState.FAILED, -1);
+                notifyErrorHandler(entry, e);
             }
-            LOG.error("Could not store the durable task(s) {} of {} (request {})", names, batch.origin(), batch.correlationId(), e);
         }
     }
 

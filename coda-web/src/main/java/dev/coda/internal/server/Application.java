@@ -12,10 +12,14 @@ import dev.coda.internal.Internals;
 import dev.coda.internal.binding.JsonSyntax;
 import dev.coda.tasks.BackgroundTasks;
 import dev.coda.tasks.TaskRuntime;
+import dev.coda.tasks.TasksUnavailableException;
+import dev.coda.tasks.internal.SummarizedLog;
 import dev.coda.internal.inject.HttpInput;
 import dev.coda.internal.inject.RequestState;
 import dev.coda.internal.routing.Router;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -25,6 +29,7 @@ import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
+import org.slf4j.event.Level;
 
 /**
  * The compiled application: routes one request, binds it, calls the path operation and turns the
@@ -34,6 +39,9 @@ public final class Application {
 
     private static final Logger LOG = LoggerFactory.getLogger("dev.coda");
     private static final byte[] NO_BODY = new byte[0];
+    private static final byte[] UNAVAILABLE = "{\"detail\":\"Service Unavailable\"}".getBytes(StandardCharsets.UTF_8);
+    /** Requests refused because a path operation found the tasks unavailable (a durable engine that is down). */
+    private final SummarizedLog refusals = new SummarizedLog(LOG, Level.WARN, Duration.ofSeconds(10), InstantSource.system());
 
     /** The MDC key of the request id, set while a request is handled and carried into its background tasks. */
     public static final String REQUEST_ID = "requestId";
@@ -93,7 +101,8 @@ public final class Application {
 
     /**
      * Stores the request's durable tasks before the response is written, so that an answer such as
-     * {@code 202 Accepted} means "stored". If they cannot be stored the answer is a 500, and none is.
+     * {@code 202 Accepted} means "stored". If they cannot be stored none is, and the answer is a 503 when the engine
+     * is unavailable, else a 500.
      */
     private Outcome storeDurableTasks(Outcome outcome) {
         var requestTasks = outcome.state().scopedIfCreated(BackgroundTasks.class);
@@ -103,10 +112,10 @@ public final class Application {
         try {
             tasks.persist(requestTasks, outcome.failed());
             return outcome;
+        } catch (TasksUnavailableException e) {
+            return unavailable(e, outcome.state(), outcome.routed());     // the task runtime has logged it
         } catch (Exception e) {
-            LOG.error("Could not store the durable tasks of {} {}; answering 500", outcome.state().method(),
-                    outcome.state().path(), e);
-            return internalError(outcome.state(), outcome.routed());
+            return internalError(outcome.state(), outcome.routed());       // logged by the task runtime, with its cause
         }
     }
 
@@ -235,6 +244,10 @@ public final class Application {
                         Response.JSON, state, false, routed, routed), t);
                 case RequestValidationException v -> new Outcome(422, List.of(),
                         mapper.writeValueAsBytes(Map.of("detail", errorsJson(v))), Response.JSON, state, false, routed, routed);
+                case TasksUnavailableException u -> {
+                    refusals.record("{} {} answered 503: {}", state.method(), state.path(), u.getMessage());
+                    yield unavailable(u, state, routed);
+                }
                 default -> {
                     LOG.error("Unhandled exception in {} {}", state.method(), state.path(), t);
                     yield internalError(state, routed);
@@ -260,6 +273,14 @@ public final class Application {
 
     private static List<Map.Entry<String, String>> headersOf(HttpException h) {
         return new ArrayList<>(h.headers().entrySet());
+    }
+
+    /** {@code 503} with {@code Retry-After} in whole seconds, rounded up, at least 1. */
+    private static Outcome unavailable(TasksUnavailableException e, RequestState state, boolean routed) {
+        var wait = e.retryAfter();
+        long seconds = Math.max(1, wait.toSeconds() + (wait.toNanosPart() > 0 ? 1 : 0));
+        return new Outcome(503, List.of(Map.entry("Retry-After", Long.toString(seconds))), UNAVAILABLE.clone(), Response.JSON, state,
+                false, routed, true);
     }
 
     private Outcome internalError(RequestState state, boolean routed) {
