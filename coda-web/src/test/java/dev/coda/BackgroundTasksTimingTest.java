@@ -7,6 +7,7 @@ import ch.qos.logback.classic.Level;
 import dev.coda.tasks.BackgroundTasks;
 import dev.coda.tasks.TaskHandle;
 import dev.coda.tasks.TaskState;
+import dev.coda.tasks.TasksUnavailableException;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -275,7 +276,7 @@ class BackgroundTasksTimingTest {
     }
 
     @Test
-    void tasksBeyondTheQueueBoundAreRejectedFailedAndLoggedWhileEveryResponseIsStillOk() throws IOException {
+    void aRequestWhoseTasksDoNotFitInTheQueueIsAnswered503WithRetryAfterAndItsTasksFailedCountedAndReported() throws IOException {
         var routes = new Jobs();
         var registry = new SimpleMeterRegistry();
         var rejectedByHandler = new CopyOnWriteArrayList<Throwable>();
@@ -289,16 +290,17 @@ class BackgroundTasksTimingTest {
 
             var third = connection.send(post("/jobs/3", "X-Request-Id: req-3")).read();
 
-            assertThat(third.status()).isEqualTo(200);
-            assertThat(third.body()).isEqualTo("{\"accepted\":3}");
-            var rejected = routes.handles.get(3);
-            // the rejection is logged once every task of the unit has been failed and handed to the error handler
-            await().atMost(WAIT).until(() -> !logs.of("dev.coda.tasks", Level.ERROR, "Rejected").isEmpty());
-            assertThat(logs.of("dev.coda.tasks", Level.ERROR, "Rejected", "Notifications.sendWhenReleased", "POST /jobs/{n}",
-                    "req-3")).hasSize(1);
-            assertThat(rejected.state()).isEqualTo(TaskState.FAILED);
-            assertThat(rejected.failure()).get().isInstanceOf(RejectedExecutionException.class);
-            assertThat(rejectedByHandler).singleElement().isInstanceOf(RejectedExecutionException.class);
+            assertThat(third.status()).as("never told 'accepted' for work that will not run").isEqualTo(503);
+            assertThat(third.header("Retry-After")).isEqualTo("1");
+            assertThat(third.body()).isEqualTo("{\"detail\":\"Service Unavailable\"}");
+            var refused = routes.handles.get(3);
+            assertThat(refused.state()).isEqualTo(TaskState.FAILED);
+            assertThat(refused.failure()).get().isInstanceOf(TasksUnavailableException.class);
+            await().atMost(WAIT).until(() -> rejectedByHandler.size() == 1);
+            assertThat(rejectedByHandler).singleElement().isInstanceOf(TasksUnavailableException.class);
+            assertThat(logs.of("dev.coda.tasks", Level.WARN, "Refused", "POST /jobs/{n}", "req-3", "queue is full")).hasSize(1);
+            assertThat(logs.of("dev.coda", Level.ERROR)).isEmpty();
+            assertThat(registry.get("coda.tasks.rejected").counter().count()).isEqualTo(1.0);
             assertThat(routes.handles.get(1).state()).isEqualTo(TaskState.RUNNING);
             assertThat(routes.handles.get(2).state()).isEqualTo(TaskState.QUEUED);
             assertThat(connection.send(get("/jobs/4")).read().status()).as("the connection is still usable")
@@ -309,7 +311,28 @@ class BackgroundTasksTimingTest {
             await().atMost(WAIT).until(() -> routes.handles.get(2).state() == TaskState.SUCCEEDED);
             assertThat(routes.handles.get(1).state()).isEqualTo(TaskState.SUCCEEDED);
             assertThat(notifications.sent).containsExactly("job 1", "job 2");
-            assertThat(registry.get("coda.tasks.rejected").counter().count()).isEqualTo(1.0);
+            assertThat(connection.send(post("/jobs/5")).read().status()).as("accepted again once the queue has room").isEqualTo(200);
+            await().atMost(WAIT).until(() -> routes.handles.get(5).state() == TaskState.SUCCEEDED);
+        }
+    }
+
+    @Test
+    void underAStormOfRefusedRequestsTheLogHasASummaryNotALineEach() throws IOException {
+        var routes = new Jobs();
+        var registry = new SimpleMeterRegistry();
+        var server = start(Coda.app().routes(routes).backgroundTasks(b -> b.maxConcurrency(1).maxQueuedTasks(1).meterRegistry(registry)));
+        try (var connection = new RawHttp(server.port())) {
+            assertThat(connection.send(post("/jobs/1")).read().status()).isEqualTo(200);
+            await().atMost(WAIT).until(() -> routes.handles.get(1).state() == TaskState.RUNNING);
+            assertThat(connection.send(post("/jobs/2")).read().status()).isEqualTo(200);
+
+            for (int n = 3; n < 203; n++) {
+                assertThat(connection.send(post("/jobs/" + n)).read().status()).isEqualTo(503);
+            }
+
+            assertThat(registry.get("coda.tasks.rejected").counter().count()).isEqualTo(200.0);
+            assertThat(logs.of("dev.coda.tasks", Level.WARN, "Refused")).as("one line, then one per 10 s").hasSizeLessThanOrEqualTo(2);
+            notifications.release.countDown();
         }
     }
 
@@ -334,12 +357,12 @@ class BackgroundTasksTimingTest {
             await().atMost(WAIT).until(() -> routes.handles.get(1).state() == TaskState.RUNNING);
             assertThat(connection.send(post("/jobs/2")).read().status()).isEqualTo(200);
             await().atMost(WAIT).until(() -> registry.get("coda.tasks.queued").gauge().value() == 1.0);
-            assertThat(connection.send(post("/jobs/3")).read().status()).isEqualTo(200);
+            assertThat(connection.send(post("/jobs/3")).read().status()).isEqualTo(503);
             await().atMost(WAIT).until(() -> handlerEntered.getCount() == 0);
 
             var next = connection.send(post("/jobs/4")).read();
 
-            assertThat(next.status()).isEqualTo(200);
+            assertThat(next.status()).as("answered while the error handler still blocks").isEqualTo(503);
             assertThat(handlerDone).isFalse();
         }
     }

@@ -3,6 +3,7 @@ package dev.coda.durable;
 import dev.coda.durable.TaskEngine.ClaimedTask;
 import dev.coda.durable.TaskEngine.Completion;
 import dev.coda.durable.internal.TaskMethod;
+import dev.coda.tasks.internal.TaskThreads;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -26,7 +27,6 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -87,7 +87,8 @@ public final class Worker implements AutoCloseable {
     private final List<QueueLoop> loops = new ArrayList<>();
     private final List<String> queueNames;
     private final Metrics metrics;
-    private final ThreadFactory taskThreads = Thread.ofVirtual().name("coda-durable-task-", 0).factory();
+    /** Platform threads, so that a task blocked in file I/O or busy on the CPU never holds a request handler's carrier. */
+    private final TaskThreads taskThreads = new TaskThreads("coda-durable-task-", Duration.ofSeconds(60));
 
     private final Map<String, Execution> inFlight = new ConcurrentHashMap<>();
     private final LinkedBlockingQueue<Finished> finished = new LinkedBlockingQueue<>();
@@ -332,14 +333,14 @@ public final class Worker implements AutoCloseable {
             taskEnded(execution.loop);
             return;
         }
-        taskThreads.newThread(() -> run(execution)).start();
+        taskThreads.execute(() -> run(execution));
     }
 
     // ---------------------------------------------------------------- running
 
     private void run(Execution execution) {
         var task = execution.task;
-        execution.thread = Thread.currentThread();
+        execution.attach();
         MDC.put("task.id", task.id());
         MDC.put("task.name", task.name());
         MDC.put("task.attempt", Integer.toString(task.attempt()));
@@ -403,7 +404,8 @@ public final class Worker implements AutoCloseable {
             MDC.remove("task.id");
             MDC.remove("task.name");
             MDC.remove("task.attempt");
-            Thread.interrupted();
+            execution.detach();
+            Thread.interrupted();        // the thread is reused: an interrupt meant for this task must not reach the next
             taskEnded(execution.loop);
         }
     }
@@ -482,10 +484,7 @@ public final class Worker implements AutoCloseable {
             return;
         }
         execution.abandonedBecause = "timed out";
-        var thread = execution.thread;
-        if (thread != null) {
-            thread.interrupt();
-        }
+        execution.interrupt();
         var task = execution.task;
         var failure = new TimeoutException("durable task " + task.name() + " timed out after " + limit.toMillis()
                 + " ms and was interrupted");
@@ -635,10 +634,7 @@ public final class Worker implements AutoCloseable {
             }
         } else if (execution.phase.compareAndSet(RUNNING, ABANDONED)) {
             execution.abandonedBecause = "lease lost";
-            var thread = execution.thread;
-            if (thread != null) {
-                thread.interrupt();
-            }
+            execution.interrupt();
         } else {
             return; // finished meanwhile: the completion, guarded by the lease, tells
         }
@@ -722,10 +718,7 @@ public final class Worker implements AutoCloseable {
                 if (execution.phase.compareAndSet(RUNNING, ABANDONED)) {
                     execution.abandonedBecause = "given back at the shutdown deadline";
                     running.add(execution);
-                    var thread = execution.thread;
-                    if (thread != null) {
-                        thread.interrupt();
-                    }
+                    execution.interrupt();
                 }
             }
             giveBack(running, "still running at the shutdown deadline");
@@ -737,6 +730,7 @@ public final class Worker implements AutoCloseable {
         heartbeater.interrupt();
         join(heartbeater, Duration.ofSeconds(5));
         timer.shutdownNow();
+        taskThreads.close();
         lifecycle.lock();
         try {
             stopResult = allFinished;
@@ -849,13 +843,29 @@ public final class Worker implements AutoCloseable {
         final ClaimedTask task;
         final QueueLoop loop;
         final AtomicInteger phase = new AtomicInteger(BUFFERED);
-        volatile Thread thread;
+        private Thread thread;
         volatile String abandonedBecause;
         volatile TaskMeters meters;
 
         Execution(ClaimedTask task, QueueLoop loop) {
             this.task = task;
             this.loop = loop;
+        }
+
+        synchronized void attach() {
+            thread = Thread.currentThread();
+        }
+
+        /** The task's code has returned: its thread is not interrupted on its behalf any more. */
+        synchronized void detach() {
+            thread = null;
+        }
+
+        /** Interrupts the task's thread while the task still runs there. */
+        synchronized void interrupt() {
+            if (thread != null) {
+                thread.interrupt();
+            }
         }
     }
 

@@ -2,6 +2,7 @@ package dev.coda.tasks;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
@@ -91,17 +92,36 @@ final class Batch implements Runnable {
         }
     }
 
+    /**
+     * Where a batch is in its hand-over to the runtime. It moves forward only: {@code OPEN} → {@code ADMITTED}
+     * (counted in the runtime's queue before the unit's answer) → {@code DISPATCHED}; {@code OPEN} or
+     * {@code ADMITTED} → {@code REFUSED} (its tasks could not be accepted) → {@code DISPATCHED}; or
+     * {@code OPEN} → {@code DISPATCHED}. Tasks are added only while {@code OPEN}.
+     */
+    enum Stage {
+        OPEN, ADMITTED, REFUSED, DISPATCHED;
+
+        boolean canMoveTo(Stage next) {
+            return switch (this) {
+                case OPEN -> next != OPEN;
+                case ADMITTED -> next == REFUSED || next == DISPATCHED;
+                case REFUSED -> next == DISPATCHED;
+                case DISPATCHED -> false;
+            };
+        }
+    }
+
     private static final Step[] NO_STEPS = {};
 
     private final TaskRuntime runtime;
     private final String origin;
     private final String correlationId;
     // The steps added so far, in order: the first in a field of its own (most units have one or two steps, and
-    // a unit's thread reads one object less), the others in an array; none of it changes once sealed.
+    // a unit's thread reads one object less), the others in an array; none of it changes once past OPEN.
     private Step first;
     private Step[] more = NO_STEPS;
     private int count;
-    private boolean sealed;
+    private Stage stage = Stage.OPEN;
     private boolean hasDurable;
     final Done done = new Done();
 
@@ -136,7 +156,7 @@ final class Batch implements Runnable {
     }
 
     synchronized void add(Group group, TaskEntry entry) {
-        if (sealed) {
+        if (stage != Stage.OPEN) {
             throw new IllegalStateException("the tasks of " + origin + " were already handed to the task runtime; "
                     + "add tasks while the request is being handled");
         }
@@ -149,7 +169,7 @@ final class Batch implements Runnable {
     }
 
     synchronized Group newGroup() {
-        if (sealed) {
+        if (stage != Stage.OPEN) {
             throw new IllegalStateException("the tasks of " + origin + " were already handed to the task runtime");
         }
         var group = new Group(new ArrayList<>(2));
@@ -172,29 +192,33 @@ final class Batch implements Runnable {
     }
 
     /**
-     * Stops accepting tasks. A batch is sealed once: its tasks must not be handed over twice. Afterwards its
+     * Moves the batch to {@code next} and returns the stage it leaves. Past {@code OPEN} it accepts no task: its
      * steps ({@link #step}, {@link #stepCount()}) and {@link #hasDurable()} no longer change, and the thread
-     * that sealed it (or any that synchronizes with it) reads them without a lock.
+     * that moved it (or any that synchronizes with it) reads them without a lock.
+     *
+     * @throws IllegalStateException if the batch cannot move there (a unit of work is dispatched once)
      */
-    synchronized void seal() {
-        if (sealed) {
-            throw new IllegalStateException("the tasks of " + origin + " (request " + correlationId
-                    + ") were already dispatched; a unit of work is dispatched once");
+    synchronized Stage advance(Stage next) {
+        if (!stage.canMoveTo(next)) {
+            throw new IllegalStateException("the tasks of " + origin + " (request " + correlationId + ") were already "
+                    + stage.name().toLowerCase(Locale.ROOT) + "; a unit of work is admitted and dispatched once");
         }
-        sealed = true;
+        var previous = stage;
+        stage = next;
+        return previous;
     }
 
-    /** Step {@code i} (from 0) of those added; only once sealed (see {@link #seal()}). */
+    /** Step {@code i} (from 0) of those added; only past {@code OPEN} (see {@link #advance}). */
     Step step(int i) {
         return i == 0 ? first : more[i - 1];
     }
 
-    /** The number of steps; only once sealed. */
+    /** The number of steps; only past {@code OPEN}. */
     int stepCount() {
         return count;
     }
 
-    /** Whether any task of it is durable (stored by a durable engine rather than run here); only once sealed. */
+    /** Whether any task of it is durable (stored by a durable engine rather than run here); only past {@code OPEN}. */
     boolean hasDurable() {
         return hasDurable;
     }

@@ -2,18 +2,21 @@ package dev.coda.tasks;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import dev.coda.tasks.internal.SummarizedLog;
+import dev.coda.tasks.internal.TaskThreads;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentLinkedDeque;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -64,8 +67,11 @@ public final class TaskRuntime implements AutoCloseable {
     private final DurableHandoff handoff;
     /** Units refused because their tasks could not be accepted: one line at once, then a summary per interval. */
     private final SummarizedLog refusals = new SummarizedLog(LOG, Level.WARN, Duration.ofSeconds(10), InstantSource.system());
-    private final ThreadFactory unnamedThreads = Thread.ofVirtual().factory();
-    private final AtomicLong threadNumber = new PaddedLong();
+    /** Units whose tasks were rejected or refused because the queue was full (or the runtime stopping). */
+    private final SummarizedLog rejections = new SummarizedLog(LOG, Level.WARN, Duration.ofSeconds(10), InstantSource.system());
+    /** What a client refused for a full queue is told to wait before trying again. */
+    private static final Duration RETRY_AFTER = Duration.ofSeconds(1);
+    private final TaskThreads threads = new TaskThreads("coda-task-", Duration.ofSeconds(60));
 
     /** Dispatched units waiting for a slot, oldest first; taken out only through {@link #pollWaiting()}. */
     private final ConcurrentLinkedDeque<Batch> waiting = new ConcurrentLinkedDeque<>();
@@ -141,34 +147,112 @@ public final class TaskRuntime implements AutoCloseable {
     }
 
     /**
+     * Accepts the tasks of a unit of work before its answer is sent, so that the answer never says "accepted"
+     * for work that will not run: counts its in-process tasks in the queue (they start at {@link #dispatch}),
+     * then stores its durable tasks ({@link #persist}). No task can be added afterwards. Tasks whose phase
+     * does not match the outcome are cancelled now.
+     *
+     * <p>When they cannot all be accepted, none is: every task of the unit ends {@link TaskState#FAILED}, the
+     * refusal is counted ({@code coda.tasks.rejected}) and logged as a summary, and {@link #dispatch} will run
+     * nothing. Under {@link OverflowPolicy#DISCARD_OLDEST} a full queue rejects its oldest waiting units
+     * instead.
+     *
+     * @param unitFailed whether the unit of work failed; {@link #dispatch} must be told the same
+     * @throws TasksUnavailableException if the queue is full or the durable engine is unavailable
+     * @throws Exception if the durable engine could not store the tasks for another reason
+     */
+    public void admit(BackgroundTasks tasks, boolean unitFailed) throws Exception {
+        var batch = own(tasks);
+        var tasksRun = selectToRun(batch, unitFailed, Batch.Stage.ADMITTED);
+        if (tasksRun && !countQueued(batch.size)) {
+            var refused = new TasksUnavailableException("the task queue is full (" + maxQueuedTasks + " tasks)", RETRY_AFTER, null);
+            rejections.record("Refused the background task(s) of {} (request {}): {}", batch.origin(), batch.correlationId(),
+                    refused.getMessage());
+            refuse(batch, false, refused);
+            throw refused;
+        }
+        try {
+            persist(tasks, unitFailed);
+        } catch (Exception e) {
+            refuse(batch, tasksRun, e);
+            throw e;
+        }
+    }
+
+    /**
      * Hands the tasks of a completed unit of work over to be run; returns at once, without running
      * anything on the calling thread. Tasks whose phase does not match the outcome are cancelled (those
-     * skipped because the unit failed are logged). No task can be added afterwards.
+     * skipped because the unit failed are logged). No task can be added afterwards. After {@link #admit},
+     * the admitted tasks start (or none, if they were refused).
      *
      * @param unitFailed whether the unit of work failed
      * @return completes once every task of the unit has finished, failed or been cancelled
      */
     public CompletionStage<Void> dispatch(BackgroundTasks tasks, boolean unitFailed) {
-        var batch = tasks.batch();
-        if (batch.runtime() != this) {
-            throw new IllegalArgumentException("these tasks belong to another TaskRuntime");
-        }
-        storeLate(tasks, unitFailed);
-        batch.seal();
-        if (selectToRun(batch, unitFailed)) {
-            submit(batch);
-        } else {
-            batch.done.finish();
+        var batch = own(tasks);
+        switch (batch.advance(Batch.Stage.DISPATCHED)) {
+            case OPEN -> {
+                storeLate(tasks, unitFailed);
+                if (selectToRun(batch, unitFailed, null)) {
+                    submit(batch, false);
+                } else {
+                    batch.done.finish();
+                }
+            }
+            case ADMITTED -> {
+                if (batch.runCount() > 0) {
+                    submit(batch, true);
+                } else {
+                    batch.done.finish();
+                }
+            }
+            case REFUSED, DISPATCHED -> {
+                // refused: its tasks have ended, and refuse() completes the batch
+            }
         }
         return batch.done;
     }
 
+    private Batch own(BackgroundTasks tasks) {
+        var batch = tasks.batch();
+        if (batch.runtime() != this) {
+            throw new IllegalArgumentException("these tasks belong to another TaskRuntime");
+        }
+        return batch;
+    }
+
     /**
-     * Chooses the steps of a sealed unit that run here and sets them on it ({@link Batch#runAll}, {@link Batch#runOnly}): not the
+     * Fails every task of a unit whose tasks could not be accepted (those of its durable tasks not stored, and
+     * its in-process tasks), gives back what it counted in the queue, and completes it once the error handler
+     * has heard of each.
+     */
+    private void refuse(Batch batch, boolean counted, Exception why) {
+        batch.advance(Batch.Stage.REFUSED);
+        if (counted) {
+            admission.addAndGet(-batch.size);
+        }
+        var refused = new ArrayList<TaskEntry>();
+        for (var entry : batch.entries()) {
+            if (entry.finish(TaskState.FAILED, why)) {
+                if (!entry.durable) {
+                    metrics.rejected();
+                }
+                metrics.finished(entry, TaskState.FAILED, -1);
+                refused.add(entry);
+            }
+        }
+        notifyThenFinish(refused, batch.done::finish);
+    }
+
+    /**
+     * Moves the unit to {@code advanceTo} (unless null: moved already), then chooses its steps that run here and sets them on it ({@link Batch#runAll}, {@link Batch#runOnly}): not the
      * durable tasks, which run elsewhere (or failed to be stored); tasks whose phase does not match the
      * outcome are cancelled (and, when the unit failed, logged). Returns whether any task is left to run.
      */
-    private boolean selectToRun(Batch batch, boolean unitFailed) {
+    private boolean selectToRun(Batch batch, boolean unitFailed, Batch.Stage advanceTo) {
+        if (advanceTo != null) {
+            batch.advance(advanceTo);
+        }
         int count = batch.stepCount();
         if (!batch.hasDurable()) {
             // The common case, every task runs: the batch's own steps, as they are.
@@ -230,7 +314,8 @@ public final class TaskRuntime implements AutoCloseable {
             }
         }
         if (skipped != null) {
-            LOG.warn("{} failed (request {}); its background task(s) {} will not run", batch.origin(), batch.correlationId(), skipped);
+            // INFO: a client's bad request must not cost a warning line each; the phase is what the code asked for
+            LOG.info("{} failed (request {}); its background task(s) {} will not run", batch.origin(), batch.correlationId(), skipped);
         }
         batch.runOnly(runnable, size);
         return !runnable.isEmpty();
@@ -347,39 +432,33 @@ public final class TaskRuntime implements AutoCloseable {
         metrics.finished(entry, TaskState.CANCELLED, -1);
     }
 
-    private void submit(Batch batch) {
+    /**
+     * Starts the unit, or queues it until a slot is free.
+     *
+     * @param counted whether its tasks are counted in the queue already ({@link #admit})
+     */
+    private void submit(Batch batch, boolean counted) {
         // Registered before shuttingDown is read: a concurrent shutdown either is seen here or sees this unit.
         unfinished.add(batch);
         if (shuttingDown) {
+            if (counted) {
+                admission.addAndGet(-batch.size);
+            }
             reject(batch, "the task runtime is shutting down");
             return;
         }
+        int uncounted = counted ? 0 : batch.size;
         // The common case, no unit waits, a slot is free and the tasks fit: one compare-and-set takes the slot
         // and counts the tasks, and the unit starts at once, without going through the queue.
         if (waitingUnits.get() <= 0) {
-            for (long now = admission.get(); running(now) < maxConcurrency && fits(now, batch.size); now = admission.get()) {
-                if (admission.compareAndSet(now, now + SLOT + batch.size)) {
-                    newThread(batch).start();
+            for (long now = admission.get(); running(now) < maxConcurrency && fits(now, uncounted); now = admission.get()) {
+                if (admission.compareAndSet(now, now + SLOT + uncounted)) {
+                    start(batch);
                     return;
                 }
             }
         }
-        while (true) {
-            long now = admission.get();
-            if (fits(now, batch.size)) {
-                if (admission.compareAndSet(now, now + batch.size)) {
-                    break;
-                }
-                continue;
-            }
-            if (overflowPolicy == OverflowPolicy.DISCARD_OLDEST && batch.size <= maxQueuedTasks) {
-                var oldest = pollWaiting();
-                if (oldest != null) {
-                    admission.addAndGet(-oldest.size);
-                    reject(oldest, "the queue was full (" + maxQueuedTasks + " tasks) and newer tasks arrived");
-                    continue;
-                }
-            }
+        if (!counted && !countQueued(batch.size)) {
             reject(batch, "the queue is full (" + maxQueuedTasks + " tasks)");
             return;
         }
@@ -388,6 +467,32 @@ public final class TaskRuntime implements AutoCloseable {
         pump();
     }
 
+    /**
+     * Counts {@code tasks} more tasks in the queue if they fit, rejecting the oldest waiting units to make room
+     * under {@link OverflowPolicy#DISCARD_OLDEST}; returns whether they were counted.
+     */
+    private boolean countQueued(int tasks) {
+        while (true) {
+            long now = admission.get();
+            if (fits(now, tasks)) {
+                if (admission.compareAndSet(now, now + tasks)) {
+                    return true;
+                }
+                continue;
+            }
+            if (overflowPolicy == OverflowPolicy.DISCARD_OLDEST && tasks <= maxQueuedTasks) {
+                var oldest = pollWaiting();
+                if (oldest != null) {
+                    admission.addAndGet(-oldest.size);
+                    reject(oldest, "the queue was full (" + maxQueuedTasks + " tasks) and newer tasks arrived");
+                    continue;
+                }
+            }
+            return false;
+        }
+    }
+
+    /** Fails the tasks of a unit that was handed over but cannot run, and finishes it. */
     private void reject(Batch batch, String why) {
         var names = new ArrayList<String>();
         var rejected = new ArrayList<TaskEntry>();
@@ -400,33 +505,35 @@ public final class TaskRuntime implements AutoCloseable {
                 rejected.add(entry);
             }
         }
-        LOG.error("Rejected the background task(s) {} of {} (request {}): {}", names, batch.origin(),
-                batch.correlationId(), why);
-        if (errorHandler == null || rejected.isEmpty()) {
-            finishBatch(batch);
-            return;
-        }
-        // the error handler is user code: never on the dispatching thread (Jetty's completion of the exchange)
-        newThread(() -> {
-            try {
-                rejected.forEach(entry -> notifyErrorHandler(entry, entry.failure().orElseThrow()));
-            } finally {
-                finishBatch(batch);
-            }
-        }).start();
+        rejections.record("Rejected the background task(s) {} of {} (request {}): {}", names, batch.origin(), batch.correlationId(), why);
+        notifyThenFinish(rejected, () -> finishBatch(batch));
     }
 
     /**
-     * A new virtual thread of the runtime, named {@code coda-task-0}, {@code coda-task-1}, ... as
-     * {@code Thread.ofVirtual().name("coda-task-", 0).factory()} names them, with 88 bytes less garbage per
-     * thread: that factory builds each name with a {@code StringBuilder} (and, in JDK 25, bumps its counter
-     * through a {@code VarHandle} call whose argument type does not match the field's, which goes through
-     * {@code MethodHandle.asType} every time). Measured alone, creating a thread this way is no slower.
+     * Tells the error handler of each failed task, then runs {@code finish}: on one of the runtime's threads, as
+     * the handler is user code and the caller may be the request's thread or Jetty's completion of the exchange.
      */
-    private Thread newThread(Runnable body) {
-        var thread = unnamedThreads.newThread(body);
-        thread.setName("coda-task-" + threadNumber.getAndIncrement());
-        return thread;
+    private void notifyThenFinish(List<TaskEntry> failed, Runnable finish) {
+        if (errorHandler == null || failed.isEmpty()) {
+            finish.run();
+            return;
+        }
+        start(() -> {
+            try {
+                failed.forEach(entry -> notifyErrorHandler(entry, entry.failure().orElseThrow()));
+            } finally {
+                finish.run();
+            }
+        });
+    }
+
+    /** Runs {@code work} on one of the runtime's threads (after its shutdown, on a thread of its own). */
+    private void start(Runnable work) {
+        try {
+            threads.execute(work);
+        } catch (RejectedExecutionException closed) {
+            Thread.ofPlatform().daemon().name("coda-task-late").start(work);
+        }
     }
 
     /** The oldest waiting unit, taken out of the queue, or {@code null}. */
@@ -482,18 +589,31 @@ public final class TaskRuntime implements AutoCloseable {
                 Thread.onSpinWait();
                 continue;
             }
-            newThread(next).start();
+            start(next);
         }
     }
 
-    /** The body of a unit's thread ({@link Batch#run()}): runs its tasks, frees its slot, starts a waiting unit. */
+    /**
+     * The body of a unit's thread ({@link Batch#run()}): runs its tasks, then, keeping its slot, the waiting units
+     * one after the other; frees its slot once none waits.
+     */
     void runUnit(Batch batch) {
-        try {
-            run(batch);
-        } finally {
-            giveSlotBack();
-            pump();
+        for (var next = batch; next != null; next = nextOrFreeSlot()) {
+            run(next);
         }
+    }
+
+    /** The oldest waiting unit, for the slot of a unit that has just finished; else frees the slot. */
+    private Batch nextOrFreeSlot() {
+        if (waitingUnits.get() > 0) {
+            var next = pollWaiting();
+            if (next != null) {
+                return next;
+            }
+        }
+        giveSlotBack();
+        pump();         // a unit queued after the poll above finds the slot free, or is started here
+        return null;
     }
 
     private void run(Batch batch) {
@@ -510,7 +630,10 @@ public final class TaskRuntime implements AutoCloseable {
                     case Batch.Group g -> !runGroup(g, batch);
                 };
             }
+        } catch (Throwable t) {
+            LOG.error("The task runtime failed while running the tasks of {} (request {})", batch.origin(), batch.correlationId(), t);
         } finally {
+            Thread.interrupted();        // an interrupt meant for this unit must not reach the next one on this thread
             finishBatch(batch);
         }
     }
@@ -531,24 +654,28 @@ public final class TaskRuntime implements AutoCloseable {
     }
 
     private boolean runGroup(Batch.Group group, Batch batch) {
-        var threadsOfGroup = new ArrayList<Thread>(group.members().size());
-        var results = new boolean[group.members().size()];
-        for (int i = 0; i < group.members().size(); i++) {
+        var members = group.members();
+        var results = new boolean[members.size()];
+        var done = new CountDownLatch(members.size());
+        for (int i = 0; i < members.size(); i++) {
             int index = i;
-            var entry = group.members().get(i);
-            threadsOfGroup.add(newThread(() -> results[index] = runOne(entry, batch)));
-        }
-        threadsOfGroup.forEach(Thread::start);
-        boolean interrupted = false;
-        for (var t : threadsOfGroup) {
-            while (true) {
+            var entry = members.get(i);
+            start(() -> {
                 try {
-                    t.join();
-                    break;
-                } catch (InterruptedException e) {
-                    interrupted = true;
-                    threadsOfGroup.forEach(Thread::interrupt);
+                    results[index] = runOne(entry, batch);
+                } finally {
+                    done.countDown();
                 }
+            });
+        }
+        boolean interrupted = false;
+        while (true) {
+            try {
+                done.await();
+                break;
+            } catch (InterruptedException e) {
+                interrupted = true;
+                members.forEach(TaskEntry::interrupt);
             }
         }
         if (interrupted) {
@@ -604,19 +731,53 @@ public final class TaskRuntime implements AutoCloseable {
     }
 
     private Throwable invokeWithTimeout(TaskEntry entry) {
-        var result = new CompletableFuture<Throwable>();
-        var worker = newThread(() -> result.complete(invoke(entry)));
-        worker.start();
+        var timed = new TimedCall(entry);
+        start(timed);
         try {
-            return result.get(entry.timeout.toNanos(), TimeUnit.NANOSECONDS);
+            return timed.result.get(entry.timeout.toNanos(), TimeUnit.NANOSECONDS);
         } catch (TimeoutException e) {
-            worker.interrupt();
+            timed.interrupt();
             return new TimeoutException("background task " + entry.name() + " did not finish within " + entry.timeout);
         } catch (InterruptedException e) {
-            worker.interrupt();
+            timed.interrupt();
             return e;
         } catch (ExecutionException e) {
             return e.getCause();
+        }
+    }
+
+    /**
+     * A task with a timeout, on a thread of its own while its unit's thread waits for it: past the timeout the
+     * unit goes on, and the task is interrupted, but only while it still runs there (the thread is reused).
+     */
+    private final class TimedCall implements Runnable {
+        final CompletableFuture<Throwable> result = new CompletableFuture<>();
+        private final TaskEntry entry;
+        private Thread thread;
+
+        TimedCall(TaskEntry entry) {
+            this.entry = entry;
+        }
+
+        @Override
+        public void run() {
+            synchronized (this) {
+                thread = Thread.currentThread();
+            }
+            try {
+                result.complete(invoke(entry));
+            } finally {
+                synchronized (this) {
+                    thread = null;
+                }
+                Thread.interrupted();
+            }
+        }
+
+        synchronized void interrupt() {
+            if (thread != null) {
+                thread.interrupt();
+            }
         }
     }
 
@@ -723,35 +884,62 @@ public final class TaskRuntime implements AutoCloseable {
             lock.unlock();
         }
         if (unfinished.isEmpty()) {
+            threads.close();
             return true;
         }
-        var abandoned = new ArrayList<TaskEntry>();
-        var described = new ArrayList<String>();
+        var abandoned = new Abandoned(deadline);
         // Units still waiting for a slot will never get one: take them out of the queue and complete them.
         for (Batch queued; (queued = pollWaiting()) != null; ) {
             admission.addAndGet(-queued.size);
-            abandon(queued, queued.entriesToRun(), deadline, abandoned, described);
+            abandoned.cancel(queued, queued.entriesToRun());
             finishBatch(queued);
         }
         // Cancel every unfinished task of the running units before interrupting any of them: an interrupted task
         // then ends CANCELLED rather than FAILED, and its unit cannot start its next task once it stops.
         for (var batch : unfinished.list()) {
-            abandon(batch, batch.entries(), deadline, abandoned, described);
+            abandoned.cancel(batch, batch.entries());
         }
-        abandoned.forEach(TaskEntry::interrupt);
-        LOG.error("Shutdown deadline of {} passed; abandoned {} background task(s): {}", deadline, described.size(), described);
+        abandoned.entries.forEach(TaskEntry::interrupt);
+        LOG.error("Shutdown deadline of {} passed; abandoned {} background task(s) ({} running, {} queued); by name: {}; the first {}: {}",
+                deadline, abandoned.entries.size(), abandoned.running, abandoned.entries.size() - abandoned.running,
+                abandoned.byName, abandoned.sample.size(), abandoned.sample);
+        threads.close();
         return false;
     }
 
-    private void abandon(Batch batch, List<TaskEntry> entries, Duration deadline, List<TaskEntry> abandoned,
-                         List<String> described) {
-        for (var entry : entries) {
-            var state = entry.state();
-            if (!state.isTerminal() && entry.finish(TaskState.CANCELLED,
-                    new CancellationException("abandoned at shutdown after " + deadline))) {
-                abandoned.add(entry);
-                described.add(entry.name() + " (" + batch.origin() + ", request " + batch.correlationId() + ", was " + state + ")");
-                metrics.finished(entry, TaskState.CANCELLED, -1);
+    /** The tasks cancelled at shutdown, and what the log says of them: counts and a bounded sample, never all. */
+    private final class Abandoned {
+        private static final int SAMPLE = 20;
+        private static final int NAMES = 10;
+        final List<TaskEntry> entries = new ArrayList<>();
+        final List<String> sample = new ArrayList<>();
+        final Map<String, Integer> byName = new LinkedHashMap<>();
+        int running;
+        private final Duration deadline;
+
+        Abandoned(Duration deadline) {
+            this.deadline = deadline;
+        }
+
+        void cancel(Batch batch, List<TaskEntry> candidates) {
+            for (var entry : candidates) {
+                var state = entry.state();
+                if (!state.isTerminal() && entry.finish(TaskState.CANCELLED,
+                        new CancellationException("abandoned at shutdown after " + deadline))) {
+                    entries.add(entry);
+                    metrics.finished(entry, TaskState.CANCELLED, -1);
+                    if (state == TaskState.RUNNING) {
+                        running++;
+                    }
+                    if (sample.size() < SAMPLE) {
+                        sample.add(entry.name() + " (" + batch.origin() + ", request " + batch.correlationId() + ", was " + state + ")");
+                    }
+                    if (byName.containsKey(entry.name()) || byName.size() < NAMES) {
+                        byName.merge(entry.name(), 1, Integer::sum);
+                    } else {
+                        byName.merge("(other names)", 1, Integer::sum);
+                    }
+                }
             }
         }
     }

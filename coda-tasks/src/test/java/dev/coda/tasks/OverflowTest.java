@@ -3,6 +3,8 @@ package dev.coda.tasks;
 import static dev.coda.tasks.TestSupport.done;
 import static dev.coda.tasks.TestSupport.eventually;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import ch.qos.logback.classic.Level;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -68,7 +70,7 @@ class OverflowTest {
         assertThat(late.state()).isEqualTo(TaskState.FAILED);
         assertThat(late.failure()).get().isInstanceOf(RejectedExecutionException.class)
                 .extracting(Throwable::getMessage).asString().contains("build-report");
-        assertThat(logs.at(Level.ERROR, "build-report", "POST /reports", "req-3")).hasSize(1);
+        assertThat(logs.at(Level.WARN, "build-report", "POST /reports", "req-3")).hasSize(1);
         assertThat(rejectedCount()).isEqualTo(1.0);
         assertThat(toldToHandler).containsExactly(late);
         assertThat(errorsToldToHandler).singleElement().isInstanceOf(RejectedExecutionException.class);
@@ -99,7 +101,7 @@ class OverflowTest {
             assertThat(old.state()).isEqualTo(TaskState.FAILED);
             assertThat(old.failure()).containsInstanceOf(RejectedExecutionException.class);
         }
-        assertThat(logs.at(Level.ERROR, "old-one", "old-two", "POST /old", "req-2")).hasSize(1);
+        assertThat(logs.at(Level.WARN, "old-one", "old-two", "POST /old", "req-2")).hasSize(1);
         assertThat(rejectedCount()).isEqualTo(2.0);
         assertThat(toldToHandler).containsExactlyInAnyOrder(s1, s2);
         assertThat(fresh.state()).isEqualTo(TaskState.QUEUED);
@@ -148,5 +150,105 @@ class OverflowTest {
 
         assertThat(events.list()).hasSize(10);
         assertThat(rejectedCount()).isZero();
+    }
+
+    // ---------------------------------------------------------------- admission before the answer
+
+    @Test
+    void admittedTasksAreCountedInTheQueueBeforeTheAnswerAndRunWhenDispatched() throws Exception {
+        startWith(OverflowPolicy.REJECT);
+        var second = runtime.newTasks("POST /mail", "req-2");
+        var mail = second.addTask(events::add, "mail");
+
+        runtime.admit(second, false);
+
+        assertThat(runtime.queuedTasks()).as("counted before the answer is sent").isEqualTo(1);
+        assertThat(mail.state()).isEqualTo(TaskState.QUEUED);
+        var secondDone = runtime.dispatch(second, false);
+        gate.open();
+        done(secondDone);
+        assertThat(events.list()).containsExactly("mail");
+        assertThat(runtime.queuedTasks()).isZero();
+    }
+
+    @Test
+    void aUnitWhoseTasksDoNotFitIsRefusedBeforeItsAnswerWithRetryAfterAndNothingOfItRuns() throws Exception {
+        startWith(OverflowPolicy.REJECT);
+        var second = runtime.newTasks("POST /mail", "req-2");
+        second.addTask(events::add, "fits");
+        second.addTask(events::add, "fits too");
+        runtime.admit(second, false);
+        var third = runtime.newTasks("POST /mail", "req-3");
+        var refused = third.named("send-mail").addTask(events::add, "refused");
+
+        assertThatThrownBy(() -> runtime.admit(third, false)).isInstanceOfSatisfying(TasksUnavailableException.class,
+                e -> assertThat(e.retryAfter()).isPositive());
+
+        assertThat(refused.state()).isEqualTo(TaskState.FAILED);
+        assertThat(refused.failure()).get().isInstanceOf(TasksUnavailableException.class);
+        assertThat(runtime.queuedTasks()).as("the refused unit holds no room").isEqualTo(2);
+        assertThat(rejectedCount()).isEqualTo(1.0);
+        eventually().until(() -> toldToHandler.size() == 1);
+        assertThat(toldToHandler).containsExactly(refused);
+        assertThat(logs.at(Level.WARN, "Refused", "POST /mail", "req-3", "queue is full")).hasSize(1);
+        assertThat(logs.at(Level.ERROR)).isEmpty();
+        done(runtime.dispatch(third, true));                   // what the web layer does after its 503: nothing runs
+        gate.open();
+        done(runtime.dispatch(second, false));
+        assertThat(events.list()).containsExactly("fits", "fits too");
+    }
+
+    @Test
+    void admittingTwiceOrAddingTasksAfterAdmissionThrows() throws Exception {
+        startWith(OverflowPolicy.REJECT);
+        var tasks = runtime.newTasks("POST /mail", "req-2");
+        tasks.addTask(events::add, "mail");
+        runtime.admit(tasks, false);
+
+        assertThatIllegalStateException().isThrownBy(() -> runtime.admit(tasks, false)).withMessageContaining("already admitted");
+        assertThatIllegalStateException().isThrownBy(() -> tasks.addTask(events::add, "late"))
+                .withMessageContaining("already handed to the task runtime");
+        gate.open();
+        done(runtime.dispatch(tasks, false));
+        assertThat(events.list()).containsExactly("mail");
+    }
+
+    @Test
+    void withDiscardOldestAdmissionRejectsTheOldestWaitingUnitToMakeRoom() throws Exception {
+        startWith(OverflowPolicy.DISCARD_OLDEST);
+        var old = runtime.newTasks("POST /old", "req-2");
+        var o1 = old.addTask(events::add, "o1");
+        var o2 = old.addTask(events::add, "o2");
+        var oldDone = runtime.dispatch(old, false);
+        var fresh = runtime.newTasks("POST /new", "req-3");
+        fresh.addTask(events::add, "new");
+
+        runtime.admit(fresh, false);
+
+        done(oldDone);
+        assertThat(List.of(o1, o2)).extracting(TaskHandle::state).containsOnly(TaskState.FAILED);
+        var freshDone = runtime.dispatch(fresh, false);
+        gate.open();
+        done(freshDone);
+        assertThat(events.list()).containsExactly("new");
+    }
+
+    @Test
+    void aUnitWithoutTasksToRunHereIsAdmittedWithoutRoomAndCountsNothing() throws Exception {
+        startWith(OverflowPolicy.REJECT);
+        var filler = runtime.newTasks("filler", "req-2");
+        filler.addTask(events::add, "f1");
+        filler.addTask(events::add, "f2");
+        runtime.admit(filler, false);
+        var onErrorOnly = runtime.newTasks("POST /audit", "req-3");
+        var audit = onErrorOnly.onError().addTask(events::add, "audit");
+
+        runtime.admit(onErrorOnly, false);            // succeeded: its only task is not to run, so it needs no room
+
+        assertThat(audit.state()).isEqualTo(TaskState.CANCELLED);
+        assertThat(runtime.queuedTasks()).isEqualTo(2);
+        done(runtime.dispatch(onErrorOnly, false));
+        gate.open();
+        done(runtime.dispatch(filler, false));
     }
 }

@@ -63,7 +63,7 @@ class PhaseTest {
     }
 
     @Test
-    void whenTheUnitFailsItsSkippedTasksAreNamedInOneWarning() {
+    void whenTheUnitFailsItsSkippedTasksAreNamedInOneInfoLineNotAWarningAsAClientsBadRequestIsNoServerProblem() {
         var tasks = runtime.newTasks("POST /orders", "req-9");
         tasks.addTask(events::add, "confirmation");
         tasks.named("send-receipt").addTask(events::add, "receipt");
@@ -73,8 +73,9 @@ class PhaseTest {
         done(runtime.dispatch(tasks, true));
 
         assertThat(events.list()).containsExactly("count", "audit");
-        assertThat(logs.at(Level.WARN)).singleElement().satisfies(event -> assertThat(event.getFormattedMessage())
+        assertThat(logs.at(Level.INFO)).singleElement().satisfies(event -> assertThat(event.getFormattedMessage())
                 .contains("POST /orders", "req-9", "Events.add", "send-receipt"));
+        assertThat(logs.at(Level.WARN)).isEmpty();
     }
 
     @Test

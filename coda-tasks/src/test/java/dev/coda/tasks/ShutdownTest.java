@@ -152,7 +152,7 @@ class ShutdownTest {
         assertThat(late.state()).isEqualTo(TaskState.FAILED);
         assertThat(late.failure()).get().isInstanceOf(RejectedExecutionException.class)
                 .extracting(Throwable::getMessage).asString().contains("shutting down");
-        assertThat(logs.at(Level.ERROR, "late-task", "POST /late", "req-9")).hasSize(1);
+        assertThat(logs.at(Level.WARN, "late-task", "POST /late", "req-9")).hasSize(1);
         assertThat(events.list()).isEmpty();
     }
 

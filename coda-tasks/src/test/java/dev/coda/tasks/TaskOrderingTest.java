@@ -84,7 +84,7 @@ class TaskOrderingTest {
         gate.open();
         done(unitDone);
         assertThat(taskThread.get()).isNotNull().isNotSameAs(Thread.currentThread());
-        assertThat(taskThread.get().isVirtual()).isTrue();
+        assertThat(taskThread.get().isVirtual()).isFalse();
     }
 
     @Test

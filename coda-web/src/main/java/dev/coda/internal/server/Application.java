@@ -93,24 +93,25 @@ public final class Application {
                         Map.of("Allow", String.join(", ", wrong.allowed()))), state, false);
                 case Router.NotFound<Route> none -> notFound(input, state);
             };
-            return storeDurableTasks(outcome);
+            return handOverTasks(outcome);
         } finally {
             MDC.remove(REQUEST_ID);
         }
     }
 
     /**
-     * Stores the request's durable tasks before the response is written, so that an answer such as
-     * {@code 202 Accepted} means "stored". If they cannot be stored none is, and the answer is a 503 when the engine
-     * is unavailable, else a 500.
+     * Hands the request's tasks over before the response is written ({@link TaskRuntime#admit}): its durable tasks
+     * are stored and its in-process tasks counted in the queue, so that an answer such as {@code 202 Accepted} means
+     * "stored" and {@code 200} means "will run". If they cannot all be accepted, none is, and the answer is a
+     * {@code 503} with {@code Retry-After} (a full queue, an unavailable engine), else a {@code 500}.
      */
-    private Outcome storeDurableTasks(Outcome outcome) {
+    private Outcome handOverTasks(Outcome outcome) {
         var requestTasks = outcome.state().scopedIfCreated(BackgroundTasks.class);
         if (requestTasks == null || tasks == null) {
             return outcome;
         }
         try {
-            tasks.persist(requestTasks, outcome.failed());
+            tasks.admit(requestTasks, outcome.failed());
             return outcome;
         } catch (TasksUnavailableException e) {
             return unavailable(e, outcome.state(), outcome.routed());     // the task runtime has logged it
