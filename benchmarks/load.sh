@@ -7,12 +7,14 @@
 #   items-put  Coda items: PUT /items/5 with a JSON body
 # each with wrk (2 threads, 1 for one connection) at every connection count, RUNS times (the servers of a run are up
 # together and measured in turn at each connection count, so that load from elsewhere falls on all alike); then the task-latency
-# benchmark (p99 with 100 ms tasks against p99 without) and the heap retained per queued task. Every server runs in
+# benchmark (p99 with 100 ms tasks against p99 without), the slow-sink scenario (every task blocked writing to a
+# stalled log.txt: requests without tasks must keep their latency) and the heap retained per queued task. Every server runs in
 # a temp dir of its own and is stopped gracefully; then the script checks that every task of every request ran.
 #
 # Settings (environment): DURATION (s per wrk run, 10), CONNECTIONS ("1 16 64 256"), RUNS (2), WARMUP (s, 10),
 # SCENARIOS ("coda ceiling fastapi items-get items-put"; may be empty), LATENCY (1: run the latency benchmark), LATENCY_DURATION (20),
-# LATENCY_CONNECTIONS (64), LATENCY_DELAY_MS (50), HEAP (1: run the heap probe), JMH (0; 1 also runs the JMH suite),
+# LATENCY_CONNECTIONS (64), LATENCY_DELAY_MS (50), SINK (1: run the slow-sink scenario), SINK_DURATION (20),
+# SINK_RATE (3000 bytes/s read from the slow sink), HEAP (1: run the heap probe), JMH (0; 1 also runs the JMH suite),
 # MAX_LOAD (0.7) and LOAD_WAIT (600 s): wait at most that long for the 1-minute load average to drop below MAX_LOAD,
 # JAVA_OPTS (extra JVM options, the same for every JVM server), OUT (results file, benchmarks/results/<date-time>.json;
 # a .md beside it), CODA_JAR (an examples jar to run instead of the one built here), CODA_BEFORE_JAR (the examples jar
@@ -31,6 +33,9 @@ LATENCY_DURATION=${LATENCY_DURATION:-20}
 LATENCY_CONNECTIONS=${LATENCY_CONNECTIONS:-64}
 LATENCY_DELAY_MS=${LATENCY_DELAY_MS:-50}
 HEAP=${HEAP:-1}
+SINK=${SINK:-1}
+SINK_DURATION=${SINK_DURATION:-20}
+SINK_RATE=${SINK_RATE:-3000}
 JMH=${JMH:-0}
 MAX_LOAD=${MAX_LOAD:-0.7}
 LOAD_WAIT=${LOAD_WAIT:-600}
@@ -329,6 +334,61 @@ latency() {
   done
 }
 
+# slow_sink : tutorial002 twice, one after the other: with log.txt a file (normal), and with log.txt a FIFO read at
+# SINK_RATE bytes/s (slow: a stalled disk or NFS, every task blocked in its write). Each is loaded for SINK_DURATION s
+# by two wrk at once: POST /send-notification (tasks) at 64 connections and GET /nope (no task, 404) at 16. The slow
+# server's task slots all block, its queue fills and further POSTs are refused with 503; GET /nope must keep its
+# latency. Then the FIFO is read at full speed, the server stopped (its queued tasks drained), and every task of
+# every POST answered 200 must be in the output.
+slow_sink() {
+  local variant dir port reader=0 out
+  for variant in normal slow; do
+    SCENARIO=sink-$variant
+    dir=$WORK/run$RUN-$SCENARIO
+    port=$(free_port)
+    mkdir -p "$dir"
+    out=$dir/log.txt
+    if [[ $variant == slow ]]; then
+      mkfifo "$dir/log.txt"
+      out=$dir/sink.out
+      $PYTHON "$HERE/sink/slow_reader.py" "$dir/log.txt" "$out" "$SINK_RATE" &
+      reader=$!
+      PIDS+=("$reader")
+    fi
+    start_server "$SCENARIO" "$dir" "$port" "$JAVA" $JAVA_OPTS -jar "$EXAMPLES_JAR" tutorial002
+    local pid=$SERVER_PID base="http://127.0.0.1:$port"
+    export WRK_METHOD=GET WRK_BODY= WRK_CONTENT_TYPE= WRK_DELAY_MS=0
+    (SCENARIO=$SCENARIO-nope CURRENT_PID=$pid run_wrk warmup 16 "$WARMUP" "$base/nope")
+    log "run $RUN $SCENARIO: POST /send-notification at 64 connections and GET /nope at 16, ${SINK_DURATION}s"
+    (SCENARIO=$SCENARIO-post CURRENT_PID=$pid WRK_METHOD=POST run_wrk sink 64 "$SINK_DURATION" \
+      "$base/send-notification/foo@example.com?q=some-query") &
+    local post=$!
+    (SCENARIO=$SCENARIO-nope CURRENT_PID=$pid run_wrk sink 16 "$SINK_DURATION" "$base/nope") &
+    local nope=$!
+    wait "$post" || exit 1
+    wait "$nope" || exit 1
+    local name
+    for name in post nope; do
+      log "  $SCENARIO $name: $(grep '^WRKJSON ' "$WORK/wrk-$SCENARIO-$name.out" | cut -c9- | $PYTHON -c 'import json,sys; d=json.loads(sys.stdin.read()); print("%.0f req/s, non-2xx %d, p50 %.2f ms, p99 %.2f ms, max %.2f ms, timeouts %d" % (d["requests"]/d["duration_us"]*1e6, d["errors"]["status"], d["latency_us"]["p50"]/1e3, d["latency_us"]["p99"]/1e3, d["latency_us"]["max"]/1e3, d["errors"]["timeout"]))')"
+    done
+    if ((reader)); then
+      kill -USR1 "$reader"
+    fi
+    local stopped lines found message
+    stopped=$(stop_server "$pid")
+    if ((reader)); then
+      kill -TERM "$reader" 2>/dev/null || true
+      wait "$reader" 2>/dev/null || true
+      reader=0
+    fi
+    lines=$(wc -l <"$out")
+    found=$(grep -cx 'found query: some-query' "$out" || true)
+    message=$(grep -cx 'message to foo@example.com' "$out" || true)
+    printf '{"type":"server","run":%d,"scenario":"%s","kind":"sink","stop_seconds":%d,"log_lines":%d,"found_lines":%d,"message_lines":%d}\n' \
+      "$RUN" "$SCENARIO" "$stopped" "$lines" "$found" "$message" >>"$RAW"
+  done
+}
+
 # ---------------------------------------------------------------- main
 install_missing
 JAVA=$(find_java)
@@ -343,6 +403,7 @@ for RUN in $(seq "$RUNS"); do
   read -r -a order <<<"$SCENARIOS"
   if ((${#order[@]} == 0)); then
     if ((LATENCY)); then latency; fi
+    if ((SINK)); then slow_sink; fi
     continue
   fi
   for s in "${order[@]}"; do
@@ -363,6 +424,9 @@ for RUN in $(seq "$RUNS"); do
   done
   if ((LATENCY)); then
     latency
+  fi
+  if ((SINK)); then
+    slow_sink
   fi
 done
 

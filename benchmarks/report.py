@@ -87,6 +87,23 @@ for r in records:
     check = {"run": r["run"], "scenario": r["scenario"], "responses": responses, "non_2xx": bad, "sent": sent,
              "socket_errors": socket_errors, "stop_seconds": r["stop_seconds"]}
     problems = []
+    if r["kind"] == "sink":    # tutorial002 on a stalled log.txt: 503s are expected; every 200's two tasks must have run
+        posts = [w for w in by_server[(r["run"], r["scenario"] + "-post")] if w["label"] == "sink"]
+        ok_posts = sum(w["wrk"]["requests"] - w["wrk"]["errors"]["status"] for w in posts)
+        sent_posts = sum(w["wrk"]["sent"] for w in posts)
+        lines, found, message = r["log_lines"], r["found_lines"], r["message_lines"]
+        check.update(responses=sum(w["wrk"]["requests"] for w in posts), non_2xx=sum(w["wrk"]["errors"]["status"] for w in posts),
+                     sent=sent_posts, log_lines=lines, found_lines=found, message_lines=message, expected_min=2 * ok_posts)
+        if found + message != lines or found != message:
+            problems.append(f"{lines} lines: {found} 'found query', {message} 'message to'")
+        if not (2 * ok_posts <= lines <= 2 * sent_posts):
+            problems.append(f"{lines} lines, outside [2 x {ok_posts} responses 200, 2 x {sent_posts} requests sent]: tasks lost")
+        check["ok"] = not problems
+        check["problems"] = problems
+        checks.append(check)
+        if problems:
+            failures.append(f"run {r['run']} {r['scenario']}: " + "; ".join(problems))
+        continue
     if bad:
         problems.append(f"{bad} non-2xx responses")
     if r["kind"] == "tasks":   # tutorial002: two appends per request
@@ -145,6 +162,28 @@ if len(lat) == 2:
     tasks = {r["run"]: r["wrk"]["latency_us"]["p99"] for r in measures[("latency-tasks-100ms", meta.get("latency_connections", 64))]}
     latency_ratio = spread(round(tasks[k] / none[k], 3) for k in sorted(set(none) & set(tasks)))
 
+# ------------------------------------------------------------------ slow sink: tasks blocked, requests without tasks
+sink = {}
+for r in records:
+    if r["type"] == "wrk" and r["label"] == "sink":
+        sink.setdefault(r["scenario"], []).append(r)
+sink_table = {}
+for name, rs in sorted(sink.items()):
+    rs.sort(key=lambda r: r["run"])
+    sink_table[name] = {
+        "req_per_s": spread(round(rps(r["wrk"]), 1) for r in rs),
+        "non_2xx_share": spread(round(r["wrk"]["errors"]["status"] / max(r["wrk"]["requests"], 1), 3) for r in rs),
+        "p50_ms": spread(r["wrk"]["latency_us"]["p50"] / 1e3 for r in rs),
+        "p99_ms": spread(r["wrk"]["latency_us"]["p99"] / 1e3 for r in rs),
+        "max_ms": spread(r["wrk"]["latency_us"]["max"] / 1e3 for r in rs),
+        "timeouts": [r["wrk"]["errors"]["timeout"] for r in rs],
+    }
+sink_nope_p99_ratio = None
+if "sink-slow-nope" in sink and "sink-normal-nope" in sink:
+    slow = {r["run"]: r["wrk"]["latency_us"]["p99"] for r in sink["sink-slow-nope"]}
+    normal = {r["run"]: r["wrk"]["latency_us"]["p99"] for r in sink["sink-normal-nope"]}
+    sink_nope_p99_ratio = spread(round(slow[k] / max(normal[k], 1), 3) for k in sorted(set(slow) & set(normal)))
+
 heap = next((r["result"] for r in records if r["type"] == "heap"), None)
 jmh = next((r["result"] for r in records if r["type"] == "jmh"), None)
 jmh_scores = {}
@@ -181,6 +220,9 @@ for c, s in ratios["coda/fastapi"].items():
 if latency_ratio:
     target("p99 with 100 ms tasks <= 1.2 x p99 without", latency_ratio, "<= 1.2", latency_ratio["max"] <= 1.2,
            latency_ratio["median"] <= 1.2)
+if sink_nope_p99_ratio:
+    target("GET /nope p99 with every task blocked on a slow sink <= 3 x p99 with a normal sink", sink_nope_p99_ratio, "<= 3",
+           sink_nope_p99_ratio["max"] <= 3, sink_nope_p99_ratio["median"] <= 3)
 if heap:
     for shape in ("framework", "tutorial002"):
         if shape in heap:
@@ -197,6 +239,7 @@ if jmh_scores:
                        {"request_side_ns_per_task": side}, "<= 1000 ns", side <= 1000, side <= 1000)
 
 summary = {"meta": meta, "throughput": throughput, "ratios": ratios, "latency": lat, "latency_p99_ratio": latency_ratio,
+           "slow_sink": sink_table, "slow_sink_nope_p99_ratio": sink_nope_p99_ratio,
            "heap_per_task": heap, "jmh": jmh_scores, "checks": checks, "targets": targets, "failures": failures}
 
 # ------------------------------------------------------------------ tables
@@ -235,6 +278,14 @@ if lat:
         md.append(f"| {v} | {fmt(t['req_per_s'])} | {fmt(t['p50_ms'], '{:.2f}')} | {fmt(t['p99_ms'], '{:.2f}')} | "
                   f"{fmt(t['p999_ms'], '{:.2f}')} |")
     md.append(f"\np99 ratio (tasks / none, paired per run): {fmt(latency_ratio, '{:.2f}')}")
+if sink_table:
+    md.append("")
+    md.append("| slow sink (wrk) | req/s | non-2xx share | p50 ms | p99 ms | max ms | timeouts |")
+    md.append("|---|---:|---:|---:|---:|---:|---|")
+    for name, t in sink_table.items():
+        md.append(f"| {name} | {fmt(t['req_per_s'])} | {fmt(t['non_2xx_share'], '{:.3f}')} | {fmt(t['p50_ms'], '{:.2f}')} | "
+                  f"{fmt(t['p99_ms'], '{:.2f}')} | {fmt(t['max_ms'], '{:.2f}')} | {t['timeouts']} |")
+    md.append(f"\nGET /nope p99 ratio (slow sink / normal, paired per run): {fmt(sink_nope_p99_ratio, '{:.2f}')}")
 if heap:
     md.append("")
     for shape in ("framework", "tutorial002"):

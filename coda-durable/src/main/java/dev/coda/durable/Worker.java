@@ -87,8 +87,11 @@ public final class Worker implements AutoCloseable {
     private final List<QueueLoop> loops = new ArrayList<>();
     private final List<String> queueNames;
     private final Metrics metrics;
-    /** Platform threads, so that a task blocked in file I/O or busy on the CPU never holds a request handler's carrier. */
-    private final TaskThreads taskThreads = new TaskThreads("coda-durable-task-", Duration.ofSeconds(60));
+    /**
+     * Platform threads at a lower priority: a task blocked in file I/O or busy on the CPU never holds a request
+     * handler's carrier, and busy tasks yield the CPU to requests and to this worker's heartbeats.
+     */
+    private final TaskThreads taskThreads = new TaskThreads("coda-durable-task-", Duration.ofSeconds(60), 10);
 
     private final Map<String, Execution> inFlight = new ConcurrentHashMap<>();
     private final LinkedBlockingQueue<Finished> finished = new LinkedBlockingQueue<>();

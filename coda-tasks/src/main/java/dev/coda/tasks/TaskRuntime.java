@@ -71,7 +71,7 @@ public final class TaskRuntime implements AutoCloseable {
     private final SummarizedLog rejections = new SummarizedLog(LOG, Level.WARN, Duration.ofSeconds(10), InstantSource.system());
     /** What a client refused for a full queue is told to wait before trying again. */
     private static final Duration RETRY_AFTER = Duration.ofSeconds(1);
-    private final TaskThreads threads = new TaskThreads("coda-task-", Duration.ofSeconds(60));
+    private final TaskThreads threads;
 
     /** Dispatched units waiting for a slot, oldest first; taken out only through {@link #pollWaiting()}. */
     private final ConcurrentLinkedDeque<Batch> waiting = new ConcurrentLinkedDeque<>();
@@ -124,6 +124,7 @@ public final class TaskRuntime implements AutoCloseable {
         this.propagators = List.copyOf(b.propagators);
         this.metrics = new TaskMetrics(b.meterRegistry, this);
         this.handoff = b.handoff;
+        this.threads = new TaskThreads("coda-task-", Duration.ofSeconds(60), b.niceness);
     }
 
     /** A builder with the defaults: 512 concurrent units, 100,000 queued tasks, {@link OverflowPolicy#REJECT}, 30 s shutdown. */
@@ -967,8 +968,23 @@ public final class TaskRuntime implements AutoCloseable {
         private final List<ContextPropagator> propagators = new ArrayList<>();
         private MeterRegistry meterRegistry;
         private DurableHandoff handoff;
+        private int niceness = 10;
 
         private Builder() {
+        }
+
+        /**
+         * How much lower than the request threads' the task threads' CPU priority is: a Linux nice increment from 0
+         * (the same priority) to 19; default 10, so that a busy task yields the CPU to requests (a nice-10 thread
+         * weighs about a tenth of a nice-0 thread). Applied on Linux with JDK 22 or newer, where it uses the foreign
+         * function API: run with {@code --enable-native-access=ALL-UNNAMED} to avoid the JDK's warning.
+         */
+        public Builder niceness(int increment) {
+            if (increment < 0 || increment > 19) {
+                throw new IllegalArgumentException("niceness must be from 0 to 19: " + increment);
+            }
+            this.niceness = increment;
+            return this;
         }
 
         /**
