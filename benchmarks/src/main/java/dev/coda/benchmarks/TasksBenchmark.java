@@ -2,6 +2,7 @@ package dev.coda.benchmarks;
 
 import dev.coda.tasks.TaskHandle;
 import dev.coda.tasks.TaskRuntime;
+import dev.coda.tasks.internal.TaskThreads;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.time.Duration;
@@ -27,7 +28,7 @@ import org.slf4j.MDC;
 /**
  * The task runtime's cost per task, with the settings a Coda app uses by default. {@code addTask} alone,
  * then the whole way: a unit of work per request ({@code newTasks}), {@code addTask}, {@code dispatch}
- * (which starts a virtual thread per unit), and the task run there. The dispatching benchmarks hand over
+ * (which hands the unit to a thread of the runtime's pool), and the task run there. The dispatching benchmarks hand over
  * {@value #UNITS} units per invocation and wait until every task has run, so the queue stays bounded and
  * the figure is a sustained cost per task (ns/op is per task), not the cost of filling a queue.
  * {@code requestContext} does with the SLF4J MDC what Coda's {@code Application.handle} does for every
@@ -119,6 +120,7 @@ public class TasksBenchmark {
     @TearDown(Level.Trial)
     public void tearDown() {
         MDC.clear();
+        pool.close();
         if (!runtime.shutdown(Duration.ofSeconds(30))) {
             throw new IllegalStateException("tasks left over");
         }
@@ -152,8 +154,8 @@ public class TasksBenchmark {
     }
 
     /**
-     * The floor the runtime is compared with: what {@code addTaskAndDispatch} does with none of the
-     * bookkeeping, a bare virtual thread started per unit (named as the runtime names its threads: an unnamed
+     * The floor the runtime was compared with while it ran tasks on virtual threads: what {@code addTaskAndDispatch}
+     * does with none of the bookkeeping, a bare virtual thread started per unit (named as the runtime names its threads: an unnamed
      * virtual thread factory, then {@code setName} with a counter) that runs the task.
      */
     @Benchmark
@@ -172,6 +174,25 @@ public class TasksBenchmark {
 
     private static final java.util.concurrent.ThreadFactory BARE = Thread.ofVirtual().factory();
     private static final java.util.concurrent.atomic.AtomicLong BARE_NUMBER = new java.util.concurrent.atomic.AtomicLong();
+
+    /**
+     * The floor of the runtime's threads: what {@code addTaskAndDispatch} does with none of the bookkeeping, each
+     * unit's task handed to a pool of platform threads as the runtime's ({@link TaskThreads}: a direct hand-off to
+     * an idle thread, or a new one).
+     */
+    @Benchmark
+    @OperationsPerInvocation(UNITS)
+    public void barePlatformPoolPerTask(RequestSide side) throws InterruptedException {
+        var done = new CountDownLatch(UNITS);
+        long start = RequestSide.cpuTime();
+        for (int i = 0; i < UNITS; i++) {
+            pool.execute(done::countDown);
+        }
+        side.add(RequestSide.cpuTime() - start, UNITS);
+        done.await();
+    }
+
+    private final TaskThreads pool = new TaskThreads("bare-", Duration.ofSeconds(60), 0);
 
     /** Tutorial002's shape: two tasks per request, dispatched and run; per task. */
     @Benchmark
