@@ -30,7 +30,7 @@ import java.util.function.Consumer;
  *     }
  *
  *     public static void main(String[] args) {
- *         Coda.app().routes(new Main()).run();     // PORT from the environment, default 8000
+ *         Coda.app().routes(new Main()).run();     // HOST and PORT from the environment, default 127.0.0.1:8000
  *     }
  * }
  * }</pre>
@@ -53,7 +53,12 @@ public final class Coda {
 
     /** A builder for a new application. */
     public static Builder app() {
-        return new Builder();
+        return new Builder(System.getenv());
+    }
+
+    /** A builder that reads {@code HOST} and {@code PORT} from {@code environment} (for tests). */
+    static Builder app(Map<String, String> environment) {
+        return new Builder(environment);
     }
 
     /**
@@ -105,28 +110,56 @@ public final class Coda {
         private final List<Object> dependencies = new ArrayList<>();
         private final List<Class<?>> requires = new ArrayList<>();
         private final Map<Class<?>, ExceptionHandler<?>> exceptionHandlers = new LinkedHashMap<>();
-        private String host = System.getenv().getOrDefault("HOST", "0.0.0.0");
-        private int port = portFromEnvironment();
+        private final Map<String, String> environment;
+        private String host;                    // null: HOST, read by build()
+        private int port = -1;                  // -1: PORT, read by build()
         private long maxRequestBodySize = 10L * 1024 * 1024;
         private Duration shutdownTimeout = Duration.ofSeconds(30);
         private Duration idleTimeout = Duration.ofSeconds(30);
+        private int maxConnections = 4096;
+        private int acceptQueueSize = 2048;
+        private Duration requestHeadTimeout = Duration.ofSeconds(10);
+        private Duration requestBodyGrace = Duration.ofSeconds(10);
+        private long minRequestBodyRate = 1024;
         private TaskRuntime tasks;
         private final TaskRuntime.Builder taskSettings = TaskRuntime.builder();
         private boolean taskSettingsGiven;
 
-        private Builder() {
+        private Builder(Map<String, String> environment) {
+            this.environment = environment;
         }
 
-        private static int portFromEnvironment() {
-            var text = System.getenv("PORT");
+        private String hostFromEnvironment() {
+            var text = environment.get("HOST");
+            return text == null || text.isBlank() ? "127.0.0.1" : text.strip();
+        }
+
+        private int portFromEnvironment() {
+            var text = environment.get("PORT");
             if (text == null || text.isBlank()) {
                 return 8000;
             }
             try {
-                return Integer.parseInt(text.strip());
+                return checkPort(Integer.parseInt(text.strip()), "PORT");
             } catch (NumberFormatException e) {
                 throw new IllegalArgumentException("PORT is not a number: " + text, e);
             }
+        }
+
+        private static int checkPort(int port, String what) {
+            if (port < 0 || port > 65535) {
+                throw new IllegalArgumentException(what + " out of range (0 to 65535): " + port);
+            }
+            return port;
+        }
+
+        /** Durations become Jetty's milliseconds, where 0 means "never": less than one is refused. */
+        private static Duration atLeastOneMillisecond(Duration duration, String what) {
+            Objects.requireNonNull(duration, what);
+            if (duration.compareTo(Duration.ofMillis(1)) < 0) {
+                throw new IllegalArgumentException(what + " must be at least 1 ms: " + duration);
+            }
+            return duration;
         }
 
         /**
@@ -160,7 +193,11 @@ public final class Coda {
             return this;
         }
 
-        /** The interface to listen on; default the {@code HOST} environment variable, else {@code 0.0.0.0}. */
+        /**
+         * The interface to listen on; default the {@code HOST} environment variable, else {@code 127.0.0.1}: this
+         * machine only, as uvicorn. {@code 0.0.0.0} listens on all interfaces (to be reached from other machines, or
+         * from outside a container).
+         */
         public Builder host(String host) {
             this.host = Objects.requireNonNull(host, "host");
             return this;
@@ -168,10 +205,7 @@ public final class Coda {
 
         /** The port; default the {@code PORT} environment variable, else 8000; 0 picks a free port. */
         public Builder port(int port) {
-            if (port < 0 || port > 65535) {
-                throw new IllegalArgumentException("port out of range: " + port);
-            }
-            this.port = port;
+            this.port = checkPort(port, "port");
             return this;
         }
 
@@ -186,13 +220,84 @@ public final class Coda {
 
         /** How long a graceful stop waits for in-flight requests; default 30 seconds. */
         public Builder shutdownTimeout(Duration timeout) {
-            this.shutdownTimeout = Objects.requireNonNull(timeout, "timeout");
+            Objects.requireNonNull(timeout, "shutdownTimeout");
+            if (timeout.isNegative()) {
+                throw new IllegalArgumentException("shutdownTimeout must not be negative: " + timeout);
+            }
+            this.shutdownTimeout = timeout;
             return this;
         }
 
-        /** How long an idle keep-alive connection stays open; default 30 seconds. */
+        /**
+         * How long a connection may stay silent: between requests on a keep-alive connection, or while a request is
+         * read or its response written (Jetty's idle timeout); the server then closes it. Default 30 seconds.
+         */
         public Builder idleTimeout(Duration timeout) {
-            this.idleTimeout = Objects.requireNonNull(timeout, "timeout");
+            this.idleTimeout = atLeastOneMillisecond(timeout, "idleTimeout");
+            return this;
+        }
+
+        /**
+         * The most connections open at once. At the limit the server stops accepting: new clients wait in the
+         * accept queue ({@link #acceptQueueSize}) and are served as connections close; a warning is logged when the
+         * limit is reached, at most once a minute. Default 4096, well under the file descriptor limit of a usual JVM
+         * process (the JVM raises its limit to the hard one, typically 65536 or more), so that the process never
+         * runs out of them and fails every client at once.
+         *
+         * <pre>{@code
+         * Coda.app().routes(new Items()).maxConnections(10_000).acceptQueueSize(4096).run();
+         * }</pre>
+         */
+        public Builder maxConnections(int connections) {
+            if (connections < 1) {
+                throw new IllegalArgumentException("maxConnections must be at least 1: " + connections);
+            }
+            this.maxConnections = connections;
+            return this;
+        }
+
+        /**
+         * How many connections the kernel keeps waiting to be accepted (the listen backlog): they wait there at
+         * the connection limit, or in a burst. Past it, the kernel ignores new connection attempts, which clients
+         * retry after a second, then longer. Default 2048, as uvicorn and gunicorn; Linux caps it at
+         * {@code net.core.somaxconn} (4096 since kernel 5.4).
+         */
+        public Builder acceptQueueSize(int connections) {
+            if (connections < 1) {
+                throw new IllegalArgumentException("acceptQueueSize must be at least 1: " + connections);
+            }
+            this.acceptQueueSize = connections;
+            return this;
+        }
+
+        /**
+         * How long a request head (request line and headers) may take to arrive: the first of a connection,
+         * counted from the accept; a later one, from its first byte. A connection past it is closed without an
+         * answer: a client sending a byte now and then (slowloris) cannot hold it, as it could against the idle
+         * timeout alone. Default 10 seconds.
+         */
+        public Builder requestHeadTimeout(Duration timeout) {
+            this.requestHeadTimeout = atLeastOneMillisecond(timeout, "requestHeadTimeout");
+            return this;
+        }
+
+        /**
+         * The slowest a request body may arrive. Counted from the moment the server starts reading it, the body has
+         * {@code grace} to start arriving, and one more second for every {@code bytesPerSecond} bytes received, so a
+         * client must keep up that average rate (the rule of Apache's {@code mod_reqtimeout}). A body behind it is
+         * answered {@code 408 {"detail":"Request Timeout"}} and its connection closed. Default 1024 bytes per second
+         * after 10 seconds: far below any real network, far above a client trickling bytes to hold a connection.
+         *
+         * <pre>{@code
+         * Coda.app().routes(new Uploads()).minRequestBodyRate(256, Duration.ofSeconds(30)).run();   // very slow clients
+         * }</pre>
+         */
+        public Builder minRequestBodyRate(long bytesPerSecond, Duration grace) {
+            if (bytesPerSecond < 1) {
+                throw new IllegalArgumentException("minRequestBodyRate must be at least 1 byte per second: " + bytesPerSecond);
+            }
+            this.requestBodyGrace = atLeastOneMillisecond(grace, "grace");
+            this.minRequestBodyRate = bytesPerSecond;
             return this;
         }
 
@@ -236,16 +341,20 @@ public final class Coda {
         }
 
         /**
-         * Compiles and checks the application.
+         * Compiles and checks the application; reads {@code HOST} and {@code PORT} unless {@link #host} and
+         * {@link #port} were given.
          *
          * @throws IllegalStateException listing every problem found in the declarations
+         * @throws IllegalArgumentException if {@code PORT} is needed and is not a port number
          */
         public Coda build() {
             if (tasks != null && taskSettingsGiven) {
                 throw new IllegalStateException("Coda cannot start: background task settings were given with backgroundTasks(...) "
                         + "and a runtime with tasks(...), whose own settings would silently win; configure the runtime instead");
             }
-            var settings = new Settings(host, port, maxRequestBodySize, shutdownTimeout, idleTimeout);
+            var settings = new Settings(host != null ? host : hostFromEnvironment(), port >= 0 ? port : portFromEnvironment(),
+                    maxRequestBodySize, shutdownTimeout, idleTimeout, maxConnections, acceptQueueSize, requestHeadTimeout,
+                    requestBodyGrace, minRequestBodyRate);
             var taskRuntime = tasks != null ? tasks : taskSettings.build();
             Application application = AppCompiler.compile(routes, dependencies, requires, exceptionHandlers, settings, taskRuntime);
             var afterResponse = new AfterResponse(Executors.newThreadPerTaskExecutor(

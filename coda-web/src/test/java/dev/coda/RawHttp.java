@@ -8,6 +8,7 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -28,7 +29,12 @@ final class RawHttp implements AutoCloseable {
 
     RawHttp(int port) throws IOException {
         socket = new Socket();
-        socket.connect(new InetSocketAddress("127.0.0.1", port), 5_000);
+        try {
+            socket.connect(new InetSocketAddress("127.0.0.1", port), 5_000);
+        } catch (IOException e) {
+            socket.close();
+            throw e;
+        }
         socket.setSoTimeout(20_000);
         in = socket.getInputStream();
         out = socket.getOutputStream();
@@ -85,6 +91,22 @@ final class RawHttp implements AutoCloseable {
             return false;
         } catch (IOException reset) {
             return true;
+        }
+    }
+
+    /**
+     * Whether the server neither answers nor closes the connection for {@code duration}: the wait is the assertion,
+     * as nothing else can show that nothing happens.
+     */
+    boolean silentFor(Duration duration) throws IOException {
+        socket.setSoTimeout(Math.toIntExact(duration.toMillis()));
+        try {
+            in.read();
+            return false;
+        } catch (SocketTimeoutException silent) {
+            return true;
+        } finally {
+            socket.setSoTimeout(20_000);
         }
     }
 

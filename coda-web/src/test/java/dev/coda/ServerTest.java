@@ -2,6 +2,7 @@ package dev.coda;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assumptions.assumeThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -120,6 +121,15 @@ class ServerTest {
         return JSON.readValue(text, Object.class);
     }
 
+    private static boolean connects(String address, int port) {
+        try (var socket = new Socket()) {
+            socket.connect(new InetSocketAddress(address, port), 2_000);
+            return true;
+        } catch (IOException refused) {
+            return false;
+        }
+    }
+
     private static boolean refusesConnections(int port) {
         try (var socket = new Socket()) {
             socket.connect(new InetSocketAddress("127.0.0.1", port), 2_000);
@@ -143,6 +153,35 @@ class ServerTest {
             var response = get(server, "/");
             assertThat(response.statusCode()).isEqualTo(200);
             assertThat(json(response.body())).isEqualTo(Map.of("Hello", "World"));
+        }
+
+        @Test
+        void without_host_the_server_listens_on_loopback_only() throws Exception {
+            assumeThat(System.getProperty("os.name")).as("127.0.0.2 is a loopback address on Linux").startsWith("Linux");
+            var server = start(Coda.app(Map.of("PORT", "0")).routes(endpoints));
+
+            assertThat(connects("127.0.0.1", server.port())).isTrue();
+            assertThat(connects("127.0.0.2", server.port())).as("bound to 127.0.0.1, not to every address").isFalse();
+        }
+
+        @Test
+        void host_0_0_0_0_in_the_environment_listens_on_all_interfaces() throws Exception {
+            assumeThat(System.getProperty("os.name")).as("127.0.0.2 is a loopback address on Linux").startsWith("Linux");
+            var server = start(Coda.app(Map.of("HOST", "0.0.0.0", "PORT", "0")).routes(endpoints));
+
+            assertThat(connects("127.0.0.2", server.port())).isTrue();
+            assertThat(server.uri()).isEqualTo(URI.create("http://127.0.0.1:" + server.port()));
+        }
+
+        @Test
+        void a_bad_port_in_the_environment_fails_build_only_when_the_code_does_not_set_the_port() {
+            var environment = Map.of("PORT", "eighty");
+
+            assertThatThrownBy(() -> Coda.app(environment).routes(endpoints).build())
+                    .isInstanceOf(IllegalArgumentException.class).hasMessage("PORT is not a number: eighty");
+            assertThatThrownBy(() -> Coda.app(Map.of("PORT", "70000")).routes(endpoints).build())
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("PORT out of range");
+            assertThat(Coda.app(environment).routes(endpoints).port(0).build()).isNotNull();
         }
 
         @Test
@@ -245,6 +284,32 @@ class ServerTest {
                     assertThat(json(response.body())).isEqualTo(Map.of("n", i, "square", i * i));
                 }
             }
+        }
+    }
+
+    @Nested
+    class SettingsAreChecked {
+
+        @Test
+        void a_setting_out_of_its_range_is_refused_at_once_naming_it() {
+            var builder = app();
+
+            assertThatThrownBy(() -> builder.maxConnections(0)).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessage("maxConnections must be at least 1: 0");
+            assertThatThrownBy(() -> builder.acceptQueueSize(-5)).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessage("acceptQueueSize must be at least 1: -5");
+            assertThatThrownBy(() -> builder.requestHeadTimeout(Duration.ZERO)).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessage("requestHeadTimeout must be at least 1 ms: PT0S");
+            assertThatThrownBy(() -> builder.idleTimeout(Duration.ofNanos(10))).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageStartingWith("idleTimeout must be at least 1 ms");
+            assertThatThrownBy(() -> builder.minRequestBodyRate(0, Duration.ofSeconds(1))).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessage("minRequestBodyRate must be at least 1 byte per second: 0");
+            assertThatThrownBy(() -> builder.minRequestBodyRate(100, Duration.ofSeconds(-1))).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessage("grace must be at least 1 ms: PT-1S");
+            assertThatThrownBy(() -> builder.shutdownTimeout(Duration.ofSeconds(-1))).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessage("shutdownTimeout must not be negative: PT-1S");
+            assertThatThrownBy(() -> builder.port(65536)).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessage("port out of range (0 to 65535): 65536");
         }
     }
 

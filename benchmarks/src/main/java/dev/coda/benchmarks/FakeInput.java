@@ -42,9 +42,4 @@ record FakeInput(String method, String rawPath, String queryString, Map<String, 
     public String remoteAddress() {
         return "127.0.0.1:40000";
     }
-
-    @Override
-    public String scheme() {
-        return "http";
-    }
 }

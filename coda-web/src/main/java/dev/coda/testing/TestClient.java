@@ -139,9 +139,7 @@ public final class TestClient implements AutoCloseable {
     /** A client that talks to {@code app} started on a free loopback port. */
     public static TestClient overNetwork(Coda app, TaskMode mode) {
         var runtime = Internals.runtime(app);
-        var settings = runtime.application().settings();
-        var loopback = new dev.coda.internal.server.Settings("127.0.0.1", 0, settings.maxRequestBodySize(),
-                settings.shutdownTimeout(), settings.idleTimeout());
+        var loopback = runtime.application().settings().withAddress("127.0.0.1", 0);
         var application = new dev.coda.internal.server.Application(runtime.application(), loopback);
         var afterResponse = afterResponseOf(runtime);
         var jetty = JettyServer.create(application, afterResponse, true, false);

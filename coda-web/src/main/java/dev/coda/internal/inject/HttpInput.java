@@ -19,11 +19,8 @@ public interface HttpInput {
 
     Optional<String> cookie(String name);
 
-    /** Reads the whole body; answers {@code 413} through an {@code HttpException} past the size limit. */
+    /** Reads the whole body; answers {@code 413} past the size limit, {@code 408} below the minimum rate (as {@code HttpException}s). */
     byte[] body();
 
     String remoteAddress();
-
-    /** {@code http} or {@code https}. */
-    String scheme();
 }

@@ -126,15 +126,19 @@ public final class Application {
         return state;
     }
 
+    /**
+     * Starlette's {@code redirect_slashes}: a 307 to the other slash form when only that one exists. Its Location is
+     * relative, where Starlette's is absolute on the Host header the client chose (a cache keyed without it would send
+     * others to that host). A relative one starting with {@code //} or {@code /\} would name a host to a browser:
+     * Jetty refuses such paths (400) before they get here, as RoutingTest checks.
+     */
     private Outcome notFound(HttpInput input, RequestState state) {
         var path = input.rawPath();
         if (!path.equals("/")) {
             var other = path.endsWith("/") ? path.substring(0, path.length() - 1) : path + "/";
             if (router.hasPath(other)) {
-                var host = input.header("Host").orElse("localhost");
                 var query = input.queryString().isEmpty() ? "" : "?" + input.queryString();
-                return new Outcome(307, List.of(Map.entry("Location", input.scheme() + "://" + host + other + query)),
-                        NO_BODY, null, state, false, false, false);
+                return new Outcome(307, List.of(Map.entry("Location", other + query)), NO_BODY, null, state, false, false, false);
             }
         }
         return failure(new HttpException(404, "Not Found"), state, false);
@@ -265,8 +269,9 @@ public final class Application {
         return h.detail() != null ? h.detail() : org.eclipse.jetty.http.HttpStatus.getMessage(h.status());
     }
 
+    /** A body refused before it was read to its end (too large, too slow) leaves its connection unusable: closed. */
     private static Outcome close(Outcome outcome, Throwable cause) {
-        if (cause instanceof HttpException h && h.status() == 413) {
+        if (cause instanceof HttpException h && (h.status() == 413 || h.status() == 408)) {
             return outcome.closing();
         }
         return outcome;

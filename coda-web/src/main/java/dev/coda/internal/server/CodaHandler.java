@@ -26,7 +26,7 @@ final class CodaHandler extends Handler.Abstract {
 
     @Override
     public boolean handle(Request request, Response response, Callback callback) {
-        var outcome = application.handle(new JettyInput(request, application.settings().maxRequestBodySize()));
+        var outcome = application.handle(new JettyInput(request, application.settings()));
         response.setStatus(outcome.status());
         var headers = response.getHeaders();
         for (var header : outcome.headers()) {

@@ -9,7 +9,10 @@ import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.handler.GracefulHandler;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 
-/** Builds the Jetty server an application runs on: handlers on virtual threads, graceful stop. */
+/**
+ * Builds the Jetty server an application runs on: handlers on virtual threads, graceful stop, and on the network
+ * connector the connection limit, the accept queue and the request head deadline.
+ */
 public final class JettyServer {
     private JettyServer() {
     }
@@ -31,11 +34,16 @@ public final class JettyServer {
         config.setSendXPoweredBy(false);
         var http = new HttpConnectionFactory(config);
         if (network) {
-            var connector = new ServerConnector(server, http);
+            // One acceptor thread: it stops at the connection limit before accepting another, where several could
+            // each have a connection in hand, which Jetty would then close as over the limit
+            var connector = new ServerConnector(server, 1, -1, http);
             connector.setHost(settings.host());
             connector.setPort(settings.port());
             connector.setIdleTimeout(settings.idleTimeout().toMillis());
+            connector.setAcceptQueueSize(settings.acceptQueueSize());
+            connector.addEventListener(new RequestHeadDeadline(server.getScheduler(), settings.requestHeadTimeout()));
             server.addConnector(connector);
+            server.addBean(new MaxConnections(settings.maxConnections(), connector));
         }
         if (local) {
             var connector = new LocalConnector(server, http);

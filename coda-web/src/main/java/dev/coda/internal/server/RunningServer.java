@@ -46,7 +46,7 @@ public final class RunningServer implements Server {
             throw new IllegalStateException("Coda could not start on " + settings.host() + ":" + settings.port() + ": " + e.getMessage(), e);
         }
         var running = new RunningServer(jetty, settings, afterStop);
-        LOG.info("Coda is listening on {}", running.uri());
+        LOG.info("Coda is listening on {}{}", running.uri(), onAllInterfaces(settings.host()) ? " (and on all interfaces)" : "");
         return running;
     }
 
@@ -67,11 +67,15 @@ public final class RunningServer implements Server {
 
     @Override
     public URI uri() {
-        var host = settings.host().equals("0.0.0.0") || settings.host().isEmpty() ? "127.0.0.1" : settings.host();
+        var host = onAllInterfaces(settings.host()) ? "127.0.0.1" : settings.host();
         if (host.contains(":")) {
             host = "[" + host + "]";
         }
         return URI.create("http://" + host + ":" + port());
+    }
+
+    private static boolean onAllInterfaces(String host) {
+        return host.isEmpty() || host.equals("0.0.0.0") || host.equals("::") || host.equals("[::]");
     }
 
     /**

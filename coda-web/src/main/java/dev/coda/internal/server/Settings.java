@@ -3,13 +3,41 @@ package dev.coda.internal.server;
 import java.time.Duration;
 
 /**
- * Server settings.
+ * Server settings; {@code Coda.Builder} documents each one and its default.
  *
  * @param host the interface to listen on
  * @param port the port; 0 picks a free one
  * @param maxRequestBodySize bodies larger than this are answered with {@code 413}
  * @param shutdownTimeout how long a graceful stop waits for in-flight requests
  * @param idleTimeout how long an idle keep-alive connection stays open
+ * @param maxConnections the most connections open at once; past it, new ones wait in the accept queue
+ * @param acceptQueueSize the listen backlog: how many connections the kernel holds until they are accepted
+ * @param requestHeadTimeout how long a request head may take to arrive
+ * @param requestBodyGrace how long a request body may take to start arriving
+ * @param minRequestBodyRate past the grace, the average rate a request body must keep, in bytes per second
  */
-public record Settings(String host, int port, long maxRequestBodySize, Duration shutdownTimeout, Duration idleTimeout) {
+public record Settings(String host, int port, long maxRequestBodySize, Duration shutdownTimeout, Duration idleTimeout,
+                       int maxConnections, int acceptQueueSize, Duration requestHeadTimeout, Duration requestBodyGrace,
+                       long minRequestBodyRate) {
+
+    /** The same settings on another address (the network test client listens on a free loopback port). */
+    public Settings withAddress(String host, int port) {
+        return new Settings(host, port, maxRequestBodySize, shutdownTimeout, idleTimeout, maxConnections, acceptQueueSize,
+                requestHeadTimeout, requestBodyGrace, minRequestBodyRate);
+    }
+
+    /**
+     * How long, counted from the first read, the server waits for a body of which {@code received} bytes have come:
+     * the grace, plus one second per {@link #minRequestBodyRate} bytes.
+     */
+    long bodyAllowanceNanos(long received) {
+        // received is at most an array's length, so the product stays far below Long.MAX_VALUE
+        long allowance = nanos(requestBodyGrace) + received * 1_000_000_000L / minRequestBodyRate;
+        return allowance < 0 ? Long.MAX_VALUE : allowance;
+    }
+
+    /** {@code duration} in nanoseconds, {@code Long.MAX_VALUE} past 292 years rather than an exception. */
+    static long nanos(Duration duration) {
+        return duration.compareTo(Duration.ofNanos(Long.MAX_VALUE)) >= 0 ? Long.MAX_VALUE : duration.toNanos();
+    }
 }
