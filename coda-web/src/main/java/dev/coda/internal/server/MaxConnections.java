@@ -1,11 +1,13 @@
 package dev.coda.internal.server;
 
-import java.util.concurrent.TimeUnit;
+import dev.coda.tasks.internal.SummarizedLog;
+import java.time.Duration;
+import java.time.InstantSource;
 import org.eclipse.jetty.server.NetworkConnectionLimit;
 import org.eclipse.jetty.server.ServerConnector;
-import org.eclipse.jetty.util.NanoTime;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.event.Level;
 
 /**
  * Jetty's {@link NetworkConnectionLimit} on the server's connector, which stops accepting at the limit (new clients
@@ -16,14 +18,10 @@ import org.slf4j.LoggerFactory;
 final class MaxConnections extends NetworkConnectionLimit {
 
     private static final Logger LOG = LoggerFactory.getLogger("dev.coda");
-    private static final long REPORT_INTERVAL = TimeUnit.MINUTES.toNanos(1);
 
     private final int max;
     private final int acceptQueueSize;
-    // Guarded by the lock Jetty holds around limit()
-    private boolean reported;
-    private long reportedAt;
-    private int reachedSinceReport;
+    private final SummarizedLog reached = new SummarizedLog(LOG, Level.WARN, Duration.ofMinutes(1), InstantSource.system());
 
     MaxConnections(int max, ServerConnector connector) {
         super(max, connector);
@@ -34,20 +32,7 @@ final class MaxConnections extends NetworkConnectionLimit {
     @Override
     protected void limit() {
         super.limit();
-        reachedSinceReport++;
-        long now = NanoTime.now();
-        if (reported && NanoTime.elapsed(reportedAt, now) < REPORT_INTERVAL) {
-            return;
-        }
-        if (reported) {
-            LOG.warn("Coda reached its limit of {} connections {} more times since the last report; new ones wait in "
-                    + "the accept queue (at most {}) until one closes", max, reachedSinceReport, acceptQueueSize);
-        } else {
-            LOG.warn("Coda reached its limit of {} connections (maxConnections); new ones wait in the accept queue "
-                    + "(at most {}) until one closes", max, acceptQueueSize);
-        }
-        reported = true;
-        reportedAt = now;
-        reachedSinceReport = 0;
+        reached.record("Coda reached its limit of {} connections (maxConnections); new ones wait in the accept queue "
+                + "(at most {}) until one closes", max, acceptQueueSize);
     }
 }
