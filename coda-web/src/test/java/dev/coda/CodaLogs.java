@@ -10,13 +10,30 @@ import org.junit.jupiter.api.extension.BeforeEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.slf4j.LoggerFactory;
 
-/** Captures what Coda logs during one test: the {@code dev.coda} logger and its children ({@code dev.coda.tasks}). */
+/**
+ * Captures what Coda logs during one test: the {@code dev.coda} logger and its children ({@code dev.coda.tasks}),
+ * or, {@linkplain #everything() for tests of what a client can provoke}, every logger (Jetty's too).
+ */
 final class CodaLogs implements BeforeEachCallback, AfterEachCallback {
 
     private final ListAppender<ILoggingEvent> appender = new ListAppender<>();
+    private final String name;
 
-    private static Logger logger() {
-        return (Logger) LoggerFactory.getLogger("dev.coda");
+    CodaLogs() {
+        this("dev.coda");
+    }
+
+    private CodaLogs(String name) {
+        this.name = name;
+    }
+
+    /** Captures every logger: the root's appenders see them all. */
+    static CodaLogs everything() {
+        return new CodaLogs(org.slf4j.Logger.ROOT_LOGGER_NAME);
+    }
+
+    private Logger logger() {
+        return (Logger) LoggerFactory.getLogger(name);
     }
 
     @Override
@@ -56,5 +73,11 @@ final class CodaLogs implements BeforeEachCallback, AfterEachCallback {
     /** Events at {@code level} from any Coda logger. */
     List<ILoggingEvent> at(Level level) {
         return events().stream().filter(e -> e.getLevel() == level).toList();
+    }
+
+    /** Events above INFO (warnings and errors), as "LEVEL logger: message" lines, for an assertion's output. */
+    List<String> aboveInfo() {
+        return events().stream().filter(e -> e.getLevel().isGreaterOrEqual(Level.WARN))
+                .map(e -> e.getLevel() + " " + e.getLoggerName() + ": " + e.getFormattedMessage()).toList();
     }
 }

@@ -3,6 +3,8 @@ package dev.coda.internal.binding;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.math.BigDecimal;
 import java.math.BigInteger;
+import java.math.RoundingMode;
+import java.time.DateTimeException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -10,6 +12,7 @@ import java.time.LocalDateTime;
 import java.time.LocalTime;
 import java.time.OffsetDateTime;
 import java.time.ZonedDateTime;
+import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
 import java.util.Arrays;
 import java.util.Locale;
@@ -32,9 +35,18 @@ public final class Scalars {
             OffsetDateTime.class, ZonedDateTime.class, Duration.class);
     private static final Set<String> TRUE = Set.of("1", "on", "t", "true", "y", "yes");
     private static final Set<String> FALSE = Set.of("0", "off", "f", "false", "n", "no");
+    // Possessive quantifiers: a long run of digits that does not match fails in linear time, without
+    // backtracking (quadratic) or a stack frame per "_123" group (a StackOverflowError on long input).
     private static final Pattern FLOAT = Pattern.compile(
-            "[+-]?(\\d+(_\\d+)*\\.?\\d*(_\\d+)*|\\.\\d+)([eE][+-]?\\d+)?|[+-]?(inf|infinity|nan)", Pattern.CASE_INSENSITIVE);
-    private static final Pattern INTEGER = Pattern.compile("[+-]?\\d+(_\\d+)*");
+            "[+-]?(?:\\d++(?:_\\d++)*+(?:\\.\\d*+(?:_\\d++)*+)?+|\\.\\d++)(?:[eE][+-]?\\d++)?+|[+-]?(?:inf|infinity|nan)",
+            Pattern.CASE_INSENSITIVE);
+    private static final Pattern INTEGER = Pattern.compile("[+-]?\\d++(?:_\\d++)*+");
+
+    /**
+     * The longest text read as an integer, pydantic's (and CPython's {@code int_max_str_digits}): converting
+     * decimal text to a big integer takes time quadratic in its length. Decimals and timestamps keep to it too.
+     */
+    static final int MAX_NUMBER_TEXT = 4300;
 
     private Scalars() {
     }
@@ -75,7 +87,11 @@ public final class Scalars {
         }
         if (t == BigDecimal.class) {
             try {
-                return new BigDecimal(raw.strip().replace("_", ""));
+                var text = raw.strip();
+                if (text.length() > MAX_NUMBER_TEXT) {
+                    throw new NumberFormatException("longer than " + MAX_NUMBER_TEXT + " characters");
+                }
+                return new BigDecimal(text.replace("_", ""));
             } catch (NumberFormatException e) {
                 errors.add("decimal_parsing", loc, "Input should be a valid decimal", raw);
                 return Errors.FAILED;
@@ -250,6 +266,10 @@ public final class Scalars {
 
     private static Object integer(String raw, Class<?> t, Object input, Loc loc, Errors errors) {
         var s = raw.strip();
+        if (s.length() > MAX_NUMBER_TEXT) {
+            errors.add("int_parsing_size", loc, "Unable to parse input string as an integer, exceeded maximum size", input);
+            return Errors.FAILED;
+        }
         if (!INTEGER.matcher(s).matches()) {
             errors.add("int_parsing", loc, "Input should be a valid integer, unable to parse string as an integer", input);
             return Errors.FAILED;
@@ -283,6 +303,26 @@ public final class Scalars {
             case "nan" -> Double.NaN;
             default -> Double.parseDouble(s.replace("_", ""));
         };
+    }
+
+    /**
+     * Seconds since the epoch written as a number, at UTC. Its magnitude is checked before any arithmetic:
+     * {@code 1e999999999} is parsed in no time, but taking its whole part would compute a billion digits.
+     */
+    private static OffsetDateTime fromEpochSeconds(String s) {
+        if (s.length() > MAX_NUMBER_TEXT) {
+            throw new ArithmeticException("longer than " + MAX_NUMBER_TEXT + " characters");
+        }
+        var seconds = new BigDecimal(s);
+        if (seconds.precision() - seconds.scale() > 19) {
+            throw new ArithmeticException("beyond a long's seconds");
+        }
+        if (seconds.scale() - seconds.precision() >= 9) {
+            seconds = BigDecimal.ZERO;      // under a nanosecond
+        }
+        var whole = seconds.setScale(0, RoundingMode.FLOOR);
+        long nanos = seconds.subtract(whole).movePointRight(9).longValue();
+        return Instant.ofEpochSecond(whole.longValueExact(), nanos).atOffset(ZoneOffset.UTC);
     }
 
     private static Object uuid(String raw, Loc loc, Errors errors) {
@@ -337,9 +377,7 @@ public final class Scalars {
             }
             OffsetDateTime odt;
             if (INTEGER.matcher(s).matches() || FLOAT.matcher(s).matches()) {
-                var seconds = new BigDecimal(s);
-                odt = Instant.ofEpochSecond(seconds.longValue(), seconds.remainder(BigDecimal.ONE).movePointRight(9).longValue())
-                        .atOffset(java.time.ZoneOffset.UTC);
+                odt = fromEpochSeconds(s);
             } else {
                 odt = OffsetDateTime.parse(s.replace(' ', 'T'));
             }
@@ -350,7 +388,7 @@ public final class Scalars {
                 return odt.toZonedDateTime();
             }
             return odt;
-        } catch (DateTimeParseException | ArithmeticException | NumberFormatException e) {
+        } catch (DateTimeException | ArithmeticException | NumberFormatException e) {
             var reason = e instanceof DateTimeParseException ? "invalid format" : "out of range";
             if (t == LocalDate.class) {
                 errors.add("date_parsing", loc, "Input should be a valid date in the format YYYY-MM-DD, " + reason, raw,

@@ -52,6 +52,7 @@ public final class Application {
     private final Settings settings;
     private final Function<RequestState, BackgroundTasks> backgroundTasks;
     private final TaskRuntime tasks;
+    private final JsonSyntax.Limits jsonLimits;
 
     public Application(Router<Route> router, Map<Class<?>, ExceptionHandler<?>> exceptionHandlers, ObjectMapper mapper,
                        Settings settings, TaskRuntime tasks) {
@@ -66,6 +67,7 @@ public final class Application {
         this.mapper = mapper;
         this.settings = settings;
         this.backgroundTasks = backgroundTasks;
+        this.jsonLimits = JsonSyntax.Limits.of(mapper.getFactory().streamReadConstraints());
     }
 
     /** The same application with other settings. */
@@ -173,14 +175,28 @@ public final class Application {
             }
             state.jsonBody(node);
         } catch (java.io.IOException e) {
-            var text = new String(bytes, StandardCharsets.UTF_8);
-            var problem = JsonSyntax.check(text);
-            long position = problem != null ? problem.position()
-                    : e instanceof JsonProcessingException j && j.getLocation() != null ? j.getLocation().getCharOffset() : 0;
-            var message = problem != null ? problem.message() : "Expecting value";
+            var problem = problemOf(bytes, e);
             throw new RequestValidationException(List.of(new RequestValidationException.Error("json_invalid",
-                    List.of("body", position), "JSON decode error", Map.of(), Map.of("error", message))));
+                    List.of("body", problem.position()), "JSON decode error", Map.of(), Map.of("error", problem.message()))));
         }
+    }
+
+    /**
+     * Why and where Jackson refused a body: Python's message and position for a syntax error (FastAPI's answer),
+     * else the limit it passes and where, else bytes that are not text.
+     */
+    private JsonSyntax.Problem problemOf(byte[] body, java.io.IOException e) {
+        var problem = JsonSyntax.check(body, jsonLimits);
+        if (problem != null) {
+            return problem;
+        }
+        // Python would read it but Jackson does not (a surrogate written in UTF-8, a short body Python takes for
+        // UTF-16): Jackson's own reason, at the character where it stopped.
+        var reason = e instanceof JsonProcessingException j ? j.getOriginalMessage() : e.getMessage();
+        long offset = e instanceof JsonProcessingException j && j.getLocation() != null ? j.getLocation().getByteOffset() : 0;
+        var before = new String(body, 0, (int) Math.clamp(offset, 0, body.length), StandardCharsets.UTF_8);
+        return new JsonSyntax.Problem(String.valueOf(reason).lines().findFirst().orElse("Invalid JSON"),
+                before.codePointCount(0, before.length()));
     }
 
     private static boolean isJson(String contentType) {
