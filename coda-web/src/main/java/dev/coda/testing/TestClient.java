@@ -83,13 +83,15 @@ public final class TestClient implements AutoCloseable {
         }
 
         @Override
-        public void answeredByServer(String requestId) {
-            TestClient.this.answeredByServer(requestId);
+        public void answeredByServer(String requestId, Object endPoint) {
+            TestClient.this.answeredByServer(requestId != null ? requestId : requestsByEndPoint.get(endPoint));
         }
     };
     private final Map<String, CompletableFuture<List<TaskHandle>>> finished = new ConcurrentHashMap<>();
     private final List<Held> held = new CopyOnWriteArrayList<>();
     private final AtomicLong requests = new AtomicLong();
+    /** The in-process requests on their way, by their connection: Jetty may answer one before reading its id. */
+    private final Map<Object, String> requestsByEndPoint = new ConcurrentHashMap<>();
 
     private record Held(Outcome outcome, BackgroundTasks tasks) {
     }
@@ -326,12 +328,12 @@ public final class TestClient implements AutoCloseable {
             var requestId = headers.containsKey(REQUEST_ID) ? headers.get(REQUEST_ID).getFirst()
                     : "test-" + Long.toHexString(System.identityHashCode(TestClient.this)) + "-" + requests.incrementAndGet();
             headers.put(REQUEST_ID, new ArrayList<>(List.of(requestId)));
-            var response = local != null ? sendLocal() : sendNetwork();
+            var response = local != null ? sendLocal(requestId) : sendNetwork();
             var tasks = awaitTasks(requestId, response.status());
             return response.withTasks(tasks);
         }
 
-        private TestResponse sendLocal() {
+        private TestResponse sendLocal(String requestId) {
             var request = HttpTester.newRequest();
             request.setMethod(method);
             request.setURI(path);
@@ -349,6 +351,7 @@ public final class TestClient implements AutoCloseable {
             // One connection per request, closed once answered: left open, each would linger until the idle
             // timeout, and stopping the server would wait for them.
             var endPoint = local.connect();
+            requestsByEndPoint.put(endPoint, requestId);
             try {
                 endPoint.addInputAndExecute(request.generate());
                 var raw = endPoint.waitForResponse(method.equals("HEAD"), TIMEOUT.toSeconds(), TimeUnit.SECONDS);
@@ -364,6 +367,7 @@ public final class TestClient implements AutoCloseable {
             } catch (Exception e) {
                 throw new IllegalStateException("request " + method + " " + path + " failed: " + e, e);
             } finally {
+                requestsByEndPoint.remove(endPoint);
                 endPoint.close();
             }
         }

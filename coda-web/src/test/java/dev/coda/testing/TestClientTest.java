@@ -350,6 +350,19 @@ class TestClientTest {
     }
 
     @Test
+    void a_request_jetty_refuses_before_reading_its_headers_is_answered_at_once_without_waiting_for_tasks() {
+        var tooLarge = "x".repeat(16 * 1024);                 // past Jetty's 8 KiB of request head: a 431
+
+        long start = System.nanoTime();
+        var response = client(Mode.IN_PROCESS).request("GET", "/headers").header("X-Token", tooLarge).send();
+
+        assertThat(response.status()).isEqualTo(431);
+        assertThat(response.tasks()).isEmpty();
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).as("not the client's 30 s wait for the tasks of a request "
+                + "whose id the server never read").isLessThan(Duration.ofSeconds(10));
+    }
+
+    @Test
     void base_uri_is_the_loopback_address_of_a_network_client_and_answers_other_clients() throws Exception {
         var baseUri = client(Mode.NETWORK).baseUri();
 

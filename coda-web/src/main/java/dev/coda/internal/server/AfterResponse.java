@@ -28,8 +28,13 @@ public class AfterResponse {
          */
         boolean completed(Outcome outcome, BackgroundTasks tasks, CompletionStage<Void> done);
 
-        /** Jetty answered a request itself (a malformed request), without Coda: it has no tasks. */
-        void answeredByServer(String requestId);
+        /**
+         * Jetty answered a request itself (a malformed request), without Coda: it has no tasks.
+         *
+         * @param requestId the request's {@code X-Request-Id}, or {@code null} when Jetty did not get as far as its headers
+         * @param endPoint the connection's end point, which tells the request apart when its id is unknown
+         */
+        void answeredByServer(String requestId, Object endPoint);
     }
 
     private final Executor executor;
@@ -53,10 +58,10 @@ public class AfterResponse {
     }
 
     /** Jetty answered a request itself; see {@link Observer#answeredByServer}. */
-    public void answeredByServer(String requestId) {
+    public void answeredByServer(String requestId, Object endPoint) {
         var watcher = observer;
         if (watcher != null) {
-            watcher.answeredByServer(requestId);
+            watcher.answeredByServer(requestId, endPoint);
         }
     }
 

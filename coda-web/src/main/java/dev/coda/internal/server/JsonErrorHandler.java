@@ -20,7 +20,7 @@ final class JsonErrorHandler extends ErrorHandler {
 
     @Override
     public boolean handle(Request request, Response response, Callback callback) {
-        afterResponse.answeredByServer(request.getHeaders().get("X-Request-Id"));
+        afterResponse.answeredByServer(request.getHeaders().get("X-Request-Id"), request.getConnectionMetaData().getConnection().getEndPoint());
         var status = response.getStatus() > 0 ? response.getStatus() : 500;
         var attribute = request.getAttribute(ERROR_STATUS);
         if (attribute instanceof Integer code) {
