@@ -177,7 +177,7 @@ public final class DurableTasks implements DurableHandoff, AutoCloseable {
         for (var call : calls) {
             encoded.add(encode(call));
         }
-        var ids = available(encoded, engine::enqueue);
+        var ids = onEngine(encoded, engine::enqueue);
         stored(encoded, ids);
         return ids;
     }
@@ -223,7 +223,7 @@ public final class DurableTasks implements DurableHandoff, AutoCloseable {
     }
 
     /** Calls the engine; a database that cannot be reached is a {@link TasksUnavailableException}. */
-    private <A, T> T available(A argument, Function<A, T> call) {
+    private static <A, T> T onEngine(A argument, Function<A, T> call) {
         try {
             return call.apply(argument);
         } catch (TaskEngineException e) {
@@ -342,22 +342,22 @@ public final class DurableTasks implements DurableHandoff, AutoCloseable {
      * @throws TasksUnavailableException if the engine's database cannot be reached now
      */
     public Optional<TaskStatus> status(String id) {
-        return available(id, engine::status);
+        return onEngine(id, engine::status);
     }
 
     /** How many tasks each queue has in each state. */
     public Map<String, Map<DurableState, Long>> counts() {
-        return available(engine, TaskEngine::counts);
+        return onEngine(engine, TaskEngine::counts);
     }
 
     /** Moves a failed or cancelled task back to its queue with a fresh attempt count; returns whether it did. */
     public boolean retry(String id) {
-        return available(id, engine::retry);
+        return onEngine(id, engine::retry);
     }
 
     /** Cancels a task that has not started; returns whether it did. */
     public boolean cancel(String id) {
-        return available(id, engine::cancel);
+        return onEngine(id, engine::cancel);
     }
 
     /**
@@ -371,7 +371,7 @@ public final class DurableTasks implements DurableHandoff, AutoCloseable {
         if (!(engine instanceof JdbcTaskEngine jdbc)) {
             throw new UnsupportedOperationException("purge needs a JDBC task engine (SQLite or PostgreSQL), not " + engine);
         }
-        return available(java.time.Instant.now().minus(olderThan), jdbc::purge);
+        return onEngine(java.time.Instant.now().minus(olderThan), jdbc::purge);
     }
 
     /** A worker that runs these tasks. */

@@ -9,11 +9,11 @@ import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.SQLTransientConnectionException;
 import java.sql.Types;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.Locale;
-import java.sql.SQLTransientConnectionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 import org.sqlite.SQLiteConnection;
@@ -280,9 +280,9 @@ public final class SqliteTaskEngine extends JdbcTaskEngine {
     }
 
     /**
-     * The file is busy (locked by another process beyond the timeout), read-only (permissions, a read-only mount, the
-     * file moved or deleted), full, or failing to be read, written or opened: not the SQL's fault. A corrupt file is
-     * not "unavailable": waiting will not repair it.
+     * The file is busy (locked by another process beyond the timeout), read-only (permissions, a read-only mount),
+     * full, or failing to be read, written or opened: not the SQL's fault. A corrupt file is not "unavailable":
+     * waiting will not repair it.
      */
     @Override
     boolean unreachable(SQLException e) {
