@@ -216,7 +216,19 @@ public final class DurableTasks implements DurableHandoff, AutoCloseable {
         }
     }
 
-    /** Work on a JDBC connection, for {@link #inTransaction}. */
+    /**
+     * Work on a JDBC connection, for {@link #inTransaction}: it may throw the {@link SQLException}s of its statements.
+     *
+     * <pre>{@code
+     * DurableTasks.JdbcWork<Long> count = connection -> {
+     *     try (var statement = connection.createStatement(); var rows = statement.executeQuery("SELECT count(*) FROM orders")) {
+     *         rows.next();
+     *         return rows.getLong(1);
+     *     }
+     * };
+     * long orders = durable.inTransaction(count);
+     * }</pre>
+     */
     @FunctionalInterface
     public interface JdbcWork<T> {
         T run(Connection connection) throws SQLException;
