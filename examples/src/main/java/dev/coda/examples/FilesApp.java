@@ -47,7 +47,10 @@ public final class FilesApp {
         this.uploads = uploads;
     }
 
-    /** Stores the upload (raw bytes, or a part of a multipart form: the one named "file", else the first), then its processing task. */
+    /**
+     * Stores the upload (raw bytes, or a part of a multipart form: the one named "file", else the first), then its
+     * processing task.
+     */
     @Post("/files")
     public Response upload(byte[] body, @Header("Content-Type") Optional<String> contentType, BackgroundTasks tasks) {
         var content = contentType.filter(type -> type.toLowerCase(Locale.ROOT).startsWith("multipart/form-data"))
