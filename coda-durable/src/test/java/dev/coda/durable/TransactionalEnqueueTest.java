@@ -28,12 +28,14 @@ class TransactionalEnqueueTest extends EngineTestBase {
 
     private void createOrders() throws Exception {
         try (var connection = fixture.connection(); var statement = connection.createStatement()) {
-            statement.execute("CREATE TABLE orders_" + key.substring(0, 8) + " (id INTEGER PRIMARY KEY)");
+            statement.execute("CREATE TABLE " + orders() + " (id INTEGER PRIMARY KEY)");
         }
     }
 
+    /** The application's table, in the test's schema on PostgreSQL (dropped with it; the engine's connections use it too). */
     private String orders() {
-        return "orders_" + key.substring(0, 8);
+        var table = "orders_" + key.substring(0, 8);
+        return fixture.schema() == null ? table : fixture.schema() + "." + table;
     }
 
     private long count(String table) throws Exception {
@@ -116,18 +118,14 @@ class TransactionalEnqueueTest extends EngineTestBase {
     @Test
     void inTransactionStoresTheApplicationsRowsAndTheirTasksTogetherWithTheEnginesConnection() throws Exception {
         var durable = DurableTasks.on(engine).task(Jobs::note).build();
-        // in the engine's schema on PostgreSQL: the engine's connections have it as their search path
-        var orders = fixture.schema() == null ? orders() : fixture.schema() + "." + orders();
-        try (var connection = fixture.connection(); var statement = connection.createStatement()) {
-            statement.execute("CREATE TABLE " + orders + " (id INTEGER PRIMARY KEY)");
-        }
+        createOrders();
         var id = durable.inTransaction(connection -> {
             try (var insert = connection.prepareStatement("INSERT INTO " + orders() + " (id) VALUES (1)")) {
                 insert.executeUpdate();
             }
             return durable.enqueue(connection, TaskCall.of(Jobs::note, key, 1));
         });
-        assertThat(count(orders)).isEqualTo(1);
+        assertThat(count(orders())).isEqualTo(1);
         assertThat(durable.status(id).orElseThrow().state()).isEqualTo(DurableState.QUEUED);
 
         var failure = new IllegalStateException("the order is invalid");
@@ -138,7 +136,7 @@ class TransactionalEnqueueTest extends EngineTestBase {
             durable.enqueue(connection, TaskCall.of(Jobs::note, key, 2));
             throw failure;
         })).isSameAs(failure);
-        assertThat(count(orders)).as("rolled back").isEqualTo(1);
+        assertThat(count(orders())).as("rolled back").isEqualTo(1);
         assertThat(count(fixture.table())).isEqualTo(1);
     }
 
