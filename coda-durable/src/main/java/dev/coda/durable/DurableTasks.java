@@ -8,6 +8,7 @@ import dev.coda.durable.internal.TaskMethod;
 import dev.coda.tasks.DurableHandoff;
 import dev.coda.tasks.TaskCall;
 import dev.coda.tasks.TaskFunction;
+import dev.coda.tasks.TasksUnavailableException;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
@@ -29,6 +30,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -68,6 +70,12 @@ import org.slf4j.MDC;
  * java.time and Optional support; never Java serialisation), so a task is a static method whose arguments
  * are JSON values: numbers, strings, records, lists, maps, {@code Instant}... Names are known at start-up:
  * two tasks with one name are an error, and a worker runs only the names registered here.
+ *
+ * <p>When the engine's database cannot be reached (it is down, its pool timed out, a SQLite file stays locked by
+ * another process), {@link #store}, {@link #enqueue}, {@link #status} and the other calls here throw
+ * {@link TasksUnavailableException} within about two seconds, and at once while the engine knows its database is
+ * down: Coda answers it with {@code 503} and {@code Retry-After}. Other engine failures are
+ * {@link TaskEngineException}s.
  */
 public final class DurableTasks implements DurableHandoff, AutoCloseable {
 
@@ -136,7 +144,11 @@ public final class DurableTasks implements DurableHandoff, AutoCloseable {
         return everyTask && call.plainMethodReference() && isStaticMethod(call);
     }
 
-    /** Stores the calls in one engine transaction, all or none; returns their ids in order. */
+    /**
+     * Stores the calls in one engine transaction, all or none; returns their ids in order.
+     *
+     * @throws TasksUnavailableException if the engine's database cannot be reached now
+     */
     @Override
     public List<String> store(List<TaskCall> calls) {
         return enqueueAll(calls);
@@ -149,7 +161,8 @@ public final class DurableTasks implements DurableHandoff, AutoCloseable {
      * key held by a live task, that task's id.
      *
      * @throws IllegalArgumentException if the call is not of a durable task, or its arguments do not fit
-     * @throws TaskEngineException if the engine could not store it
+     * @throws TasksUnavailableException if the engine's database cannot be reached now
+     * @throws TaskEngineException if the engine could not store it for another reason
      */
     public String enqueue(TaskCall call) {
         return enqueueAll(List.of(call)).get(0);
@@ -164,9 +177,75 @@ public final class DurableTasks implements DurableHandoff, AutoCloseable {
         for (var call : calls) {
             encoded.add(encode(call));
         }
-        var ids = engine.enqueue(encoded);
+        var ids = onEngine(encoded, engine::enqueue);
         stored(encoded, ids);
         return ids;
+    }
+
+    /**
+     * Runs the application's own {@code work} in one transaction on the engine's database, with the engine's
+     * connections (its pool on PostgreSQL, its connection on SQLite): committed when {@code work} returns, rolled back
+     * if it throws. With {@link #enqueue(Connection, TaskCall)} inside, the application's rows and their tasks are
+     * stored together or not at all. {@code work} must not commit, roll back or close the connection; on SQLite it
+     * holds the engine's only connection, so keep it short.
+     *
+     * <pre>{@code
+     * String id = durable.inTransaction(connection -> {
+     *     try (var insert = connection.prepareStatement("INSERT INTO uploads (id, content) VALUES (?, ?)")) {
+     *         insert.setString(1, uploadId);
+     *         insert.setBytes(2, content);
+     *         insert.executeUpdate();
+     *     }
+     *     return durable.enqueue(connection, TaskCall.of(FileJobs::process, uploadId));
+     * });
+     * }</pre>
+     *
+     * @throws TasksUnavailableException if the database cannot be reached now (Coda answers {@code 503})
+     * @throws SQLException as {@code work} threw it
+     * @throws UnsupportedOperationException if the engine is not a JDBC engine
+     */
+    public <T> T inTransaction(JdbcWork<T> work) throws SQLException {
+        Objects.requireNonNull(work, "work");
+        if (!(engine instanceof JdbcTaskEngine jdbc)) {
+            throw new UnsupportedOperationException("inTransaction needs a JDBC task engine (SQLite or PostgreSQL), not " + engine);
+        }
+        try {
+            return jdbc.applicationTransaction(work);
+        } catch (TaskEngineException e) {
+            throw unavailable(e);
+        }
+    }
+
+    /**
+     * Work on a JDBC connection, for {@link #inTransaction}: it may throw the {@link SQLException}s of its statements.
+     *
+     * <pre>{@code
+     * DurableTasks.JdbcWork<Long> count = connection -> {
+     *     try (var statement = connection.createStatement(); var rows = statement.executeQuery("SELECT count(*) FROM orders")) {
+     *         rows.next();
+     *         return rows.getLong(1);
+     *     }
+     * };
+     * long orders = durable.inTransaction(count);
+     * }</pre>
+     */
+    @FunctionalInterface
+    public interface JdbcWork<T> {
+        T run(Connection connection) throws SQLException;
+    }
+
+    /** Calls the engine; a database that cannot be reached is a {@link TasksUnavailableException}. */
+    private static <A, T> T onEngine(A argument, Function<A, T> call) {
+        try {
+            return call.apply(argument);
+        } catch (TaskEngineException e) {
+            throw unavailable(e);
+        }
+    }
+
+    /** {@code e} as a {@link TasksUnavailableException} if the engine was unavailable, else itself. */
+    private static RuntimeException unavailable(TaskEngineException e) {
+        return e.retryAfter().<RuntimeException>map(wait -> new TasksUnavailableException(e.getMessage(), wait, e)).orElse(e);
     }
 
     /**
@@ -269,24 +348,28 @@ public final class DurableTasks implements DurableHandoff, AutoCloseable {
 
     // ---------------------------------------------------------------- status and administration
 
-    /** What the engine knows of a task. */
+    /**
+     * What the engine knows of a task.
+     *
+     * @throws TasksUnavailableException if the engine's database cannot be reached now
+     */
     public Optional<TaskStatus> status(String id) {
-        return engine.status(id);
+        return onEngine(id, engine::status);
     }
 
     /** How many tasks each queue has in each state. */
     public Map<String, Map<DurableState, Long>> counts() {
-        return engine.counts();
+        return onEngine(engine, TaskEngine::counts);
     }
 
     /** Moves a failed or cancelled task back to its queue with a fresh attempt count; returns whether it did. */
     public boolean retry(String id) {
-        return engine.retry(id);
+        return onEngine(id, engine::retry);
     }
 
     /** Cancels a task that has not started; returns whether it did. */
     public boolean cancel(String id) {
-        return engine.cancel(id);
+        return onEngine(id, engine::cancel);
     }
 
     /**
@@ -300,7 +383,7 @@ public final class DurableTasks implements DurableHandoff, AutoCloseable {
         if (!(engine instanceof JdbcTaskEngine jdbc)) {
             throw new UnsupportedOperationException("purge needs a JDBC task engine (SQLite or PostgreSQL), not " + engine);
         }
-        return jdbc.purge(java.time.Instant.now().minus(olderThan));
+        return onEngine(java.time.Instant.now().minus(olderThan), jdbc::purge);
     }
 
     /** A worker that runs these tasks. */

@@ -25,7 +25,10 @@ import javax.sql.DataSource;
  * its task.
  *
  * <p>Every method runs in one transaction; a database failure is thrown as a {@link TaskEngineException}
- * and changes nothing.
+ * and changes nothing. An engine that cannot reach its database says so with
+ * {@link TaskEngineException#unavailable()}, quickly (the JDBC engines wait at most 2 s for a connection or lock on
+ * an application's call, and refuse at once while they know the database is down): callers answer {@code 503}, and
+ * workers retry later.
  *
  * @apiNote Applications use {@link DurableTasks} and {@link Worker}; the claim-side methods here are the
  *     engine SPI they are built on, public so that other engines (Redis, RabbitMQ) can implement it.

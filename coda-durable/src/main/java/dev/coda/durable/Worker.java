@@ -3,6 +3,7 @@ package dev.coda.durable;
 import dev.coda.durable.TaskEngine.ClaimedTask;
 import dev.coda.durable.TaskEngine.Completion;
 import dev.coda.durable.internal.TaskMethod;
+import dev.coda.tasks.internal.SummarizedLog;
 import dev.coda.tasks.internal.TaskThreads;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -12,6 +13,7 @@ import java.io.StringWriter;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.InstantSource;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -37,6 +39,7 @@ import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
+import org.slf4j.event.Level;
 
 /**
  * Runs durable tasks from an engine: claims them in batches with a lease, runs each on a virtual thread,
@@ -92,6 +95,10 @@ public final class Worker implements AutoCloseable {
      * handler's carrier, and busy tasks yield the CPU to requests and to this worker's heartbeats.
      */
     private final TaskThreads taskThreads = new TaskThreads("coda-durable-task-", Duration.ofSeconds(60), 10);
+    // while the database is down every claim, heartbeat and outcome commit fails: one line each, then one per 10 s
+    private final SummarizedLog claimFailures = repeated();
+    private final SummarizedLog commitFailures = repeated();
+    private final SummarizedLog heartbeatFailures = repeated();
 
     private final Map<String, Execution> inFlight = new ConcurrentHashMap<>();
     private final LinkedBlockingQueue<Finished> finished = new LinkedBlockingQueue<>();
@@ -125,6 +132,10 @@ public final class Worker implements AutoCloseable {
         concurrency.forEach((queue, n) -> loops.add(new QueueLoop(queue, n, n + b.prefetch)));
         this.queueNames = List.copyOf(concurrency.keySet());
         this.metrics = new Metrics(b.registry != null ? b.registry : tasks.registry());
+    }
+
+    private static SummarizedLog repeated() {
+        return new SummarizedLog(LOG, Level.WARN, Duration.ofSeconds(10), InstantSource.system());
     }
 
     private static String defaultId() {
@@ -217,9 +228,8 @@ public final class Worker implements AutoCloseable {
                 failures = 0;
             } catch (RuntimeException e) {
                 failures++;
-                if (failures == 1 || failures % 60 == 0) {
-                    LOG.warn("Worker {} could not claim tasks of queue {} ({} time(s) in a row): {}", id, loop.queue, failures, e.toString());
-                }
+                claimFailures.record("Worker {} could not claim tasks of queue {} ({} time(s) in a row): {}", id, loop.queue, failures,
+                        e.getMessage());
                 waitForWork(loop, Duration.ofMillis(Math.min(pollInterval.toMillis(), 100L << Math.min(failures, 5))));
                 continue;
             }
@@ -551,8 +561,8 @@ public final class Worker implements AutoCloseable {
                                 + "their lease expires: {}", id, completions.size(), e.toString());
                         break;
                     }
-                    LOG.warn("Worker {} could not record the outcome of {} task(s) (try {}); retrying: {}", id, completions.size(),
-                            failures, e.toString());
+                    commitFailures.record("Worker {} could not record the outcome of {} task(s) (try {}); retrying: {}", id,
+                            completions.size(), failures, e.getMessage());
                     try {
                         Thread.sleep(Math.min(2_000, 50L << Math.min(failures, 6)));
                     } catch (InterruptedException interrupted) {
@@ -606,8 +616,8 @@ public final class Worker implements AutoCloseable {
             try {
                 held = engine.extend(id, ids, lease);
             } catch (RuntimeException e) {
-                LOG.warn("Worker {} could not extend the leases of {} task(s); they may be taken over if this lasts: {}", id, ids.size(),
-                        e.toString());
+                heartbeatFailures.record("Worker {} could not extend the leases of {} task(s); they may be taken over if this lasts: {}",
+                        id, ids.size(), e.getMessage());
                 continue;
             }
             if (held.size() == ids.size()) {

@@ -2,14 +2,17 @@ package dev.coda.durable;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.coda.tasks.TaskCall;
 import dev.coda.tasks.TaskFunction;
 import dev.coda.tasks.TaskOptions;
 import dev.coda.tasks.TaskRuntime;
+import dev.coda.tasks.TasksUnavailableException;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Path;
+import java.sql.DriverManager;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -275,5 +278,40 @@ class DurableTasksTest {
         engine.close();
         assertThatThrownBy(() -> durable.store(List.of(TaskCall.of(Jobs::note, key, 1))))
                 .isInstanceOf(TaskEngineException.class);
+    }
+
+    /**
+     * A SQLite file that another process keeps locked for writing longer than the timeouts: calls are unavailable
+     * within about two seconds (not the workers' 10 s), then refused at once, and work again once the lock is released.
+     * (PostgreSQL's outage is shown with a server of its own in the examples' {@code DurableOutageTest}.)
+     */
+    @Test
+    void aFileLockedBeyondTheTimeoutMakesCallsUnavailableWithinTwoSecondsThenAtOnceUntilItIsReleased() throws Exception {
+        var durable = DurableTasks.on(engine).task(Jobs::note).build();
+        var first = durable.enqueue(TaskCall.of(Jobs::note, key, 0));
+        try (var other = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("tasks.db"));
+             var statement = other.createStatement()) {
+            statement.execute("BEGIN IMMEDIATE");                       // another process writing, for longer than any timeout
+
+            long start = System.nanoTime();
+            var refused = catchThrowableOfType(TasksUnavailableException.class, () -> durable.enqueue(TaskCall.of(Jobs::note, key, 1)));
+            var waited = Duration.ofNanos(System.nanoTime() - start);
+            assertThat(refused).as("a locked file is unavailable, not a bug").isNotNull();
+            assertThat(waited).as("the request timeout, not the workers' 10 s").isBetween(Duration.ofMillis(1_500), Duration.ofMillis(3_500));
+            assertThat(refused.retryAfter()).isEqualTo(Duration.ofSeconds(5));
+            assertThat(refused.getMessage()).contains("locked").contains("tasks.db");
+            assertThat(refused.getCause()).isInstanceOfSatisfying(TaskEngineException.class, e -> assertThat(e.unavailable()).isTrue());
+
+            start = System.nanoTime();
+            assertThatThrownBy(() -> durable.enqueue(TaskCall.of(Jobs::note, key, 2))).isInstanceOf(TasksUnavailableException.class);
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).as("refused at once while known down").isLessThan(Duration.ofSeconds(1));
+
+            statement.execute("ROLLBACK");
+        }
+        var last = EngineTestBase.await().ignoreExceptionsInstanceOf(TasksUnavailableException.class)
+                .until(() -> durable.enqueue(TaskCall.of(Jobs::note, key, 3)), id -> id != null);
+        assertThat(durable.status(first)).isPresent();
+        assertThat(durable.status(last)).isPresent();
+        assertThat(durable.counts().get("default")).as("only the accepted calls were stored").containsEntry(DurableState.QUEUED, 2L);
     }
 }

@@ -1,8 +1,11 @@
 package dev.coda.durable;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.coda.tasks.TaskCall;
+import dev.coda.tasks.TasksUnavailableException;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
@@ -13,7 +16,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedClass;
 import org.junit.jupiter.params.provider.EnumSource;
 
-/** Enqueueing inside the application's own JDBC transaction: the task exists iff the transaction commits. */
+/**
+ * Enqueueing inside the application's own JDBC transaction, on its connection or the engine's
+ * ({@link DurableTasks#inTransaction}): the task exists iff the transaction commits.
+ */
 @ParameterizedClass(name = "{0}")
 @EnumSource(EngineKind.class)
 class TransactionalEnqueueTest extends EngineTestBase {
@@ -22,12 +28,14 @@ class TransactionalEnqueueTest extends EngineTestBase {
 
     private void createOrders() throws Exception {
         try (var connection = fixture.connection(); var statement = connection.createStatement()) {
-            statement.execute("CREATE TABLE orders_" + key.substring(0, 8) + " (id INTEGER PRIMARY KEY)");
+            statement.execute("CREATE TABLE " + orders() + " (id INTEGER PRIMARY KEY)");
         }
     }
 
+    /** The application's table, in the test's schema on PostgreSQL (dropped with it; the engine's connections use it too). */
     private String orders() {
-        return "orders_" + key.substring(0, 8);
+        var table = "orders_" + key.substring(0, 8);
+        return fixture.schema() == null ? table : fixture.schema() + "." + table;
     }
 
     private long count(String table) throws Exception {
@@ -105,5 +113,42 @@ class TransactionalEnqueueTest extends EngineTestBase {
                 assertThat(took).as("SQLite workers of other processes poll").isGreaterThanOrEqualTo(Duration.ofMillis(950));
             }
         }
+    }
+
+    @Test
+    void inTransactionStoresTheApplicationsRowsAndTheirTasksTogetherWithTheEnginesConnection() throws Exception {
+        var durable = DurableTasks.on(engine).task(Jobs::note).build();
+        createOrders();
+        var id = durable.inTransaction(connection -> {
+            try (var insert = connection.prepareStatement("INSERT INTO " + orders() + " (id) VALUES (1)")) {
+                insert.executeUpdate();
+            }
+            return durable.enqueue(connection, TaskCall.of(Jobs::note, key, 1));
+        });
+        assertThat(count(orders())).isEqualTo(1);
+        assertThat(durable.status(id).orElseThrow().state()).isEqualTo(DurableState.QUEUED);
+
+        var failure = new IllegalStateException("the order is invalid");
+        assertThatThrownBy(() -> durable.inTransaction(connection -> {
+            try (var insert = connection.prepareStatement("INSERT INTO " + orders() + " (id) VALUES (2)")) {
+                insert.executeUpdate();
+            }
+            durable.enqueue(connection, TaskCall.of(Jobs::note, key, 2));
+            throw failure;
+        })).isSameAs(failure);
+        assertThat(count(orders())).as("rolled back").isEqualTo(1);
+        assertThat(count(fixture.table())).isEqualTo(1);
+    }
+
+    @Test
+    void anSqlErrorOfTheApplicationsWorkIsItsOwnNotAnUnavailableEngine() throws Exception {
+        var durable = DurableTasks.on(engine).task(Jobs::note).build();
+        assertThatThrownBy(() -> durable.inTransaction(connection -> {
+            try (var statement = connection.createStatement()) {
+                return statement.executeQuery("SELECT * FROM no_such_table_" + key.substring(0, 8));
+            }
+        })).isInstanceOf(SQLException.class).isNotInstanceOf(TasksUnavailableException.class);
+        // the engine answered: it is not taken for down, and the next call goes through
+        assertThat(durable.enqueue(TaskCall.of(Jobs::note, key, 1))).isNotBlank();
     }
 }

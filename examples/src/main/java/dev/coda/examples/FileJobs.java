@@ -15,6 +15,23 @@ public final class FileJobs {
     public record FileSummary(long bytes, long lines, String sha256) {
     }
 
+    /**
+     * A failure whose message is meant for the client: {@code GET /files/{id}} shows it as the {@code error}. Other
+     * failures show a generic message there (their text, with class names and ids, stays in the logs and the engine).
+     *
+     * <pre>{@code
+     * throw new FileJobs.Failure("the upload is missing");    // GET /files/{id}: "error": "the upload is missing"
+     * }</pre>
+     */
+    public static final class Failure extends Exception {
+
+        private static final long serialVersionUID = 1L;
+
+        public Failure(String clientMessage) {
+            super(clientMessage);
+        }
+    }
+
     static volatile UploadStore uploads;
     static volatile Duration workDelay = Duration.ZERO;
 
@@ -23,7 +40,7 @@ public final class FileJobs {
 
     /** Processes one upload; the delay stands in for slow work. */
     public static FileSummary process(String uploadId) throws Exception {
-        var content = uploads.load(uploadId);
+        var content = uploads.load(uploadId).orElseThrow(() -> new Failure("the upload is missing"));
         if (!workDelay.isZero()) {
             Thread.sleep(workDelay);
         }

@@ -20,7 +20,9 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CountDownLatch;
+import java.util.regex.Pattern;
 import org.eclipse.jetty.http.MultiPart;
 import org.eclipse.jetty.http.MultiPartFormData;
 import org.eclipse.jetty.io.Content;
@@ -33,6 +35,9 @@ import org.eclipse.jetty.io.Content;
  */
 public final class FilesApp {
 
+    /** A qualified Java class name in a message, with the colon after it: {@code java.io.EOFException: }. */
+    private static final Pattern JAVA_CLASS = Pattern.compile("\\b(?:[a-z_$][\\w$]*\\.)+[A-Z][\\w$]*(?::\\s*)?");
+
     private final DurableTasks durable;
     private final UploadStore uploads;
     private final ObjectMapper json = new ObjectMapper();
@@ -42,11 +47,14 @@ public final class FilesApp {
         this.uploads = uploads;
     }
 
-    /** Stores the upload (raw bytes, or the first file of a multipart form), then its processing task. */
+    /**
+     * Stores the upload (raw bytes, or a part of a multipart form: the one named "file", else the first), then its
+     * processing task.
+     */
     @Post("/files")
     public Response upload(byte[] body, @Header("Content-Type") Optional<String> contentType, BackgroundTasks tasks) {
         var content = contentType.filter(type -> type.toLowerCase(Locale.ROOT).startsWith("multipart/form-data"))
-                .map(type -> firstPart(type, body))
+                .map(type -> filePart(type, body))
                 .orElse(body);
         var uploadId = uploads.save(content);
         var task = tasks.addTask(FileJobs::process, uploadId);          // durable: stored before the 202 is sent
@@ -66,31 +74,75 @@ public final class FilesApp {
             out.put("result", json.readValue(status.result(), Map.class));
         }
         if (status.state() == DurableState.FAILED) {
-            out.put("error", status.lastError() == null ? "" : status.lastError().lines().findFirst().orElse(""));
+            out.put("error", clientError(status.lastError()));
         }
         return out;
     }
 
-    private static byte[] firstPart(String contentType, byte[] body) {
-        var boundary = MultiPart.extractBoundary(contentType);
-        if (boundary == null) {
-            throw new HttpException(422, "multipart/form-data without a boundary");
+    /**
+     * What a client may read of a task's failure: the message of a {@link FileJobs.Failure}, written for clients; of
+     * any other error nothing (it names Java classes, hosts, ids), which stays in the worker's log and the engine.
+     */
+    static String clientError(String lastError) {
+        var prefix = FileJobs.Failure.class.getName() + ": ";
+        if (lastError != null && lastError.startsWith(prefix)) {
+            return lastError.substring(prefix.length()).lines().findFirst().orElse("");
         }
-        var parser = new MultiPartFormData.Parser(boundary);
-        parser.setMaxMemoryFileSize(body.length + 1L);                 // the body is in memory already: keep parts there
-        parser.setFilesDirectory(Path.of(System.getProperty("java.io.tmpdir")));
-        try (var parts = parser.parse(Content.Source.from(ByteBuffer.wrap(body))).join()) {
+        return "the upload could not be processed";
+    }
+
+    private static byte[] filePart(String contentType, byte[] body) {
+        try (var parts = parse(contentType, body)) {
             if (parts.size() == 0) {
                 throw new HttpException(422, "the form has no part");
+            }
+            for (var part : parts) {
+                if (part.getName() == null || part.getName().isEmpty()) {
+                    throw new HttpException(422, "every part of the form needs a Content-Disposition: form-data header with a name");
+                }
             }
             var part = parts.getAll("file").stream().findFirst().orElse(parts.get(0));
             var buffer = Content.Source.asByteBuffer(part.createContentSource());
             var bytes = new byte[buffer.remaining()];
             buffer.get(bytes);
             return bytes;
-        } catch (IOException | java.util.concurrent.CompletionException e) {
-            throw new HttpException(422, "malformed multipart body: " + e.getMessage());
+        } catch (IOException e) {
+            throw malformed(e);
         }
+    }
+
+    /** The parts of a form; a body (or boundary) the parser rejects is a 422. */
+    private static MultiPartFormData.Parts parse(String contentType, byte[] body) {
+        String boundary;
+        try {
+            boundary = MultiPart.extractBoundary(contentType);
+        } catch (RuntimeException e) {
+            throw malformed(e);
+        }
+        if (boundary == null || boundary.isEmpty()) {
+            throw new HttpException(422, "multipart/form-data without a boundary");
+        }
+        try {
+            var parser = new MultiPartFormData.Parser(boundary);
+            parser.setMaxMemoryFileSize(body.length + 1L);                 // the body is in memory already: keep parts there
+            parser.setFilesDirectory(Path.of(System.getProperty("java.io.tmpdir")));
+            return parser.parse(Content.Source.from(ByteBuffer.wrap(body))).join();
+        } catch (CompletionException e) {
+            throw malformed(e.getCause() != null ? e.getCause() : e);
+        } catch (RuntimeException e) {
+            throw malformed(e);           // the parser fails only on what the client sent
+        }
+    }
+
+    /**
+     * A 422 for a body the multipart parser rejected: its reason when it gave one ("unexpected EOF in BOUNDARY"),
+     * without Java class names; nothing of other failures.
+     */
+    private static HttpException malformed(Throwable cause) {
+        var reason = cause instanceof IOException && cause.getMessage() != null
+                ? JAVA_CLASS.matcher(cause.getMessage()).replaceAll("").strip()
+                : "";
+        return new HttpException(422, reason.isEmpty() ? "malformed multipart body" : "malformed multipart body: " + reason);
     }
 
     /** Runs the example with the given options. */
@@ -99,9 +151,9 @@ public final class FilesApp {
         var url = Optional.ofNullable(System.getenv("CODA_TASKS_URL")).filter(s -> !s.isBlank())
                 .orElse("jdbc:sqlite:" + Path.of("tasks.db").toAbsolutePath());
         var engine = TaskEngine.fromUrl(url);
-        FileJobs.uploads = options.dataDir == null ? UploadStore.database(url) : UploadStore.directory(options.dataDir);
-        FileJobs.workDelay = options.workDelay;
         var durable = DurableTasks.on(engine).task(FileJobs::process).build();
+        FileJobs.uploads = options.dataDir == null ? UploadStore.database(durable) : UploadStore.directory(options.dataDir);
+        FileJobs.workDelay = options.workDelay;
 
         Worker worker = null;
         if (!options.role.equals("web")) {

@@ -29,7 +29,10 @@ import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
@@ -332,6 +335,67 @@ class FilesExampleIT {
         stopGracefully(web);
         assertThat(web.output()).doesNotContain("ERROR").doesNotContain("Exception");
         assertThat(survivor.output()).doesNotContain("ERROR").doesNotContain("Exception");
+    }
+
+    /**
+     * SIGKILL of the web process while four clients upload as fast as it answers: an upload answered {@code 202} was
+     * stored before the answer, so a worker started afterwards (with a new web process) processes every one of them.
+     * Requests cut by the kill got no answer; their task may or may not be stored (nobody was told either way).
+     */
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(Engine.class)
+    void a_web_process_killed_with_sigkill_loses_none_of_the_uploads_it_answered_202(Engine engine) throws Exception {
+        if (engine == Engine.POSTGRESQL) {
+            usePostgres();
+        }
+        int port = freePort();
+        var base = URI.create("http://127.0.0.1:" + port);
+        var web = launch("web", port, "--role", "web");
+        awaitWeb(web, base);
+
+        var accepted = new ConcurrentHashMap<String, byte[]>();
+        var clients = Executors.newFixedThreadPool(4);
+        var stop = new AtomicBoolean();
+        for (int c = 0; c < 4; c++) {
+            int client = c;
+            clients.submit(() -> {
+                for (int i = 0; !stop.get(); i++) {
+                    var content = ("client " + client + " upload " + i + "\n").repeat(i % 7 + 1).getBytes(StandardCharsets.UTF_8);
+                    try {
+                        var response = send(HttpRequest.newBuilder(base.resolve("/files"))
+                                .header("Content-Type", "application/octet-stream")
+                                .POST(HttpRequest.BodyPublishers.ofByteArray(content)));
+                        if (response.statusCode() == 202) {
+                            accepted.put(json.readTree(response.body()).get("id").asText(), content);
+                        }
+                    } catch (IOException e) {
+                        return null;                                // the kill cut the connection
+                    }
+                }
+                return null;
+            });
+        }
+        await("uploads accepted").atMost(DONE).until(() -> accepted.size() >= 20);
+        web.process().destroyForcibly(); // SIGKILL, while uploads are in flight
+        assertThat(web.process().waitFor(EXIT.toSeconds(), TimeUnit.SECONDS)).isTrue();
+        stop.set(true);
+        clients.shutdown();
+        assertThat(clients.awaitTermination(EXIT.toSeconds(), TimeUnit.SECONDS)).isTrue();
+        var answered = Map.copyOf(accepted);
+
+        int port2 = freePort();
+        var base2 = URI.create("http://127.0.0.1:" + port2);
+        var web2 = launch("web-2", port2, "--role", "web");
+        var worker = launch("worker", freePort(), "--role", "worker");
+        awaitWeb(web2, base2);
+        awaitWorker(worker);
+        for (var entry : answered.entrySet()) {
+            assertResult(awaitSucceeded(base2, entry.getKey(), worker), entry.getValue());
+        }
+        System.out.printf("%s: %d upload(s) answered 202 before the web process was killed, all processed afterwards%n", engine,
+                answered.size());
+        stopGracefully(worker);
+        stopGracefully(web2);
     }
 
     /**

@@ -1,6 +1,7 @@
 package dev.coda.durable.internal;
 
 import dev.coda.durable.DurableState;
+import dev.coda.durable.DurableTasks;
 import dev.coda.durable.TaskEngine;
 import dev.coda.durable.TaskEngineException;
 import dev.coda.durable.TaskStatus;
@@ -11,9 +12,11 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.SQLTransientConnectionException;
 import java.sql.Types;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.EnumMap;
@@ -44,6 +47,16 @@ import org.slf4j.LoggerFactory;
  * <p>Times are taken from the database's clock ({@code now()} on PostgreSQL), so that machines with
  * skewed clocks do not steal each other's leases. The only application times stored are {@code run_at}
  * of delayed tasks and of retries.
+ *
+ * <h2>A database that cannot be reached</h2>
+ * Failures that mean "the database cannot be reached now" ({@link #isUnavailable}: connection refused or lost, a
+ * pool's timeout, a file locked by another process beyond the timeout, a full disk...) are thrown as
+ * {@linkplain TaskEngineException#unavailable() unavailable}, with a {@link #RETRY_AFTER}; any other failure (SQL
+ * the database rejects, a constraint, a closed engine) is a bug to look into. After an unavailable failure the
+ * engine refuses every call at once for {@link #UNAVAILABLE_WINDOW}, then lets one call at a time try
+ * ({@link EngineHealth}): a request waits for a timeout at most once per window, not each one. The calls of
+ * applications ({@link Wait#REQUEST}: enqueue, status, administration) wait at most {@link #REQUEST_TIMEOUT} for the
+ * database; workers' calls ({@link Wait#BACKGROUND}) may wait longer, since nobody waits for their answer.
  */
 public abstract sealed class JdbcTaskEngine implements TaskEngine permits SqliteTaskEngine, PostgresTaskEngine {
 
@@ -52,12 +65,28 @@ public abstract sealed class JdbcTaskEngine implements TaskEngine permits Sqlite
     static final String URL_VARIABLE = "CODA_TASKS_URL";
     static final String DEFAULT_SQLITE_FILE = "coda-tasks.db";
 
+    /** How long every call is refused at once after one found the database unreachable; then one call tries it. */
+    static final Duration UNAVAILABLE_WINDOW = Duration.ofSeconds(1);
+    /** When callers refused because the database is unreachable may try again (a client's {@code Retry-After}). */
+    static final Duration RETRY_AFTER = Duration.ofSeconds(5);
+    /** How long a call of an application may wait for the database: a connection, a lock. */
+    static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(2);
+
+    /** Who waits for a call's answer, and so how long it may wait for the database. */
+    enum Wait {
+        /** An application (a request, an administrator): at most {@link #REQUEST_TIMEOUT}. */
+        REQUEST,
+        /** A worker, or the engine itself: as long as the engine's own timeouts allow. */
+        BACKGROUND
+    }
+
     /** How often a claim also looks for expired leases, per queue. */
     private static final long RECOVERY_CHECK_NANOS = Duration.ofMillis(250).toNanos();
 
     static final String COLUMNS = "id, name, queue, priority, args, state, attempts, max_attempts, run_at, unique_key, "
             + "created_at, timeout_ms";
 
+    private final EngineHealth health = new EngineHealth(LOG, this::describe, UNAVAILABLE_WINDOW, InstantSource.system());
     private final WakeUp wakeUp = new WakeUp();
     private final GroupCommit groupCommit = new GroupCommit(this::storeGroup);
     private final ThreadLocal<Long> seenGeneration = new ThreadLocal<>();
@@ -235,13 +264,80 @@ public abstract sealed class JdbcTaskEngine implements TaskEngine permits Sqlite
     abstract Instant readTime(ResultSet rows, String column) throws SQLException;
 
     /** Runs {@code work} (several statements) in one write transaction, committed when it returns. */
-    abstract <T> T transaction(SqlWork<T> work) throws SQLException;
+    abstract <T> T runTransaction(Wait wait, SqlWork<T> work) throws SQLException;
 
     /** Runs one writing statement, atomic by itself (PostgreSQL runs it in autocommit, saving a round trip). */
-    abstract <T> T statement(SqlWork<T> work) throws SQLException;
+    abstract <T> T runStatement(Wait wait, SqlWork<T> work) throws SQLException;
 
     /** Runs reads. */
-    abstract <T> T read(SqlWork<T> work) throws SQLException;
+    abstract <T> T runRead(Wait wait, SqlWork<T> work) throws SQLException;
+
+    /** Whether the dialect's error means that the database cannot be reached now (see {@link #isUnavailable}). */
+    abstract boolean unreachable(SQLException e);
+
+    /** {@link #runTransaction}, refused at once while the database is known to be unreachable. */
+    final <T> T transaction(Wait wait, SqlWork<T> work) throws SQLException {
+        return health.call(() -> runTransaction(wait, work), this::isUnavailable);
+    }
+
+    /** A transaction of a worker or of the engine itself. */
+    final <T> T transaction(SqlWork<T> work) throws SQLException {
+        return transaction(Wait.BACKGROUND, work);
+    }
+
+    /** {@link #runStatement}, refused at once while the database is known to be unreachable. */
+    final <T> T statement(Wait wait, SqlWork<T> work) throws SQLException {
+        return health.call(() -> runStatement(wait, work), this::isUnavailable);
+    }
+
+    /** A statement of a worker or of the engine itself. */
+    final <T> T statement(SqlWork<T> work) throws SQLException {
+        return statement(Wait.BACKGROUND, work);
+    }
+
+    /** {@link #runRead}, refused at once while the database is known to be unreachable. */
+    final <T> T read(Wait wait, SqlWork<T> work) throws SQLException {
+        return health.call(() -> runRead(wait, work), this::isUnavailable, readsShowAvailability());
+    }
+
+    /** Whether a read that succeeds shows that the database is available again, writes included. */
+    abstract boolean readsShowAvailability();
+
+    /**
+     * Whether a failure means that the database cannot be reached now, rather than a bug: a pool's or lock's timeout
+     * ({@link SQLTransientConnectionException}, also thrown while the engine refuses calls), or what the dialect
+     * says ({@link #unreachable}), anywhere in the chain of causes.
+     */
+    public final boolean isUnavailable(SQLException e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof SQLTransientConnectionException) {
+                return true;
+            }
+            if (t instanceof SQLException sql && (unreachable(sql) || sql.getNextException() != null && unreachable(sql.getNextException()))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Runs an application's {@code work} in one transaction on the engine's database, with the engine's connection
+     * (its pool on PostgreSQL, its one connection on SQLite): committed when it returns, rolled back if it throws.
+     * The work must not commit, roll back or close the connection.
+     *
+     * @throws TaskEngineException {@linkplain TaskEngineException#unavailable() unavailable} if the database cannot be
+     *     reached; other failures as {@code work} threw them
+     */
+    public <T> T applicationTransaction(DurableTasks.JdbcWork<T> work) throws SQLException {
+        try {
+            return transaction(Wait.REQUEST, work::run);
+        } catch (SQLException e) {
+            if (isUnavailable(e)) {
+                throw failure("run a transaction of the application", e);
+            }
+            throw e;
+        }
+    }
 
     /** Describes the engine in messages: {@code SQLite tasks.db}, {@code PostgreSQL schema coda}. */
     abstract String describe();
@@ -283,7 +379,7 @@ public abstract sealed class JdbcTaskEngine implements TaskEngine permits Sqlite
     private void storeGroup(List<GroupCommit.Pending> group) {
         if (group.size() > 1) {
             try {
-                var ids = transaction(connection -> {
+                var ids = transaction(Wait.REQUEST, connection -> {
                     var out = new ArrayList<List<String>>(group.size());
                     var all = new ArrayList<NewTask>();
                     group.forEach(pending -> all.addAll(pending.tasks()));
@@ -310,8 +406,8 @@ public abstract sealed class JdbcTaskEngine implements TaskEngine permits Sqlite
             try {
                 // one task without a unique key is one INSERT: atomic by itself, no transaction of its own needed
                 var ids = tasks.size() == 1 && tasks.get(0).uniqueKey() == null
-                        ? statement(connection -> insert(connection, tasks))
-                        : transaction(connection -> insert(connection, tasks));
+                        ? statement(Wait.REQUEST, connection -> insert(connection, tasks))
+                        : transaction(Wait.REQUEST, connection -> insert(connection, tasks));
                 pending.succeed(ids);
                 any = true;
             } catch (SQLException e) {
@@ -422,7 +518,7 @@ public abstract sealed class JdbcTaskEngine implements TaskEngine permits Sqlite
     @Override
     public Optional<TaskStatus> status(String id) {
         try {
-            return read(connection -> {
+            return read(Wait.REQUEST, connection -> {
                 try (var statement = connection.prepareStatement(statusSql)) {
                     statement.setString(1, id);
                     try (var rows = statement.executeQuery()) {
@@ -457,7 +553,7 @@ public abstract sealed class JdbcTaskEngine implements TaskEngine permits Sqlite
     @Override
     public Map<String, Map<DurableState, Long>> counts() {
         try {
-            return read(connection -> {
+            return read(Wait.REQUEST, connection -> {
                 var out = new TreeMap<String, Map<DurableState, Long>>();
                 try (var statement = connection.prepareStatement(countsSql); var rows = statement.executeQuery()) {
                     while (rows.next()) {
@@ -483,7 +579,7 @@ public abstract sealed class JdbcTaskEngine implements TaskEngine permits Sqlite
     @Override
     public boolean retry(String id) {
         try {
-            boolean done = statement(connection -> {
+            boolean done = statement(Wait.REQUEST, connection -> {
                 try (var statement = connection.prepareStatement(requeueSql)) {
                     statement.setString(1, id);
                     return statement.executeUpdate() == 1;
@@ -513,7 +609,7 @@ public abstract sealed class JdbcTaskEngine implements TaskEngine permits Sqlite
     @Override
     public boolean cancel(String id) {
         try {
-            return statement(connection -> {
+            return statement(Wait.REQUEST, connection -> {
                 try (var statement = connection.prepareStatement(cancelSql)) {
                     statement.setString(1, id);
                     return statement.executeUpdate() == 1;
@@ -530,7 +626,7 @@ public abstract sealed class JdbcTaskEngine implements TaskEngine permits Sqlite
      */
     public int purge(Instant finishedBefore) {
         try {
-            return statement(connection -> {
+            return statement(Wait.REQUEST, connection -> {
                 try (var statement = connection.prepareStatement(purgeSql)) {
                     bindTime(statement, 1, finishedBefore);
                     return statement.executeUpdate();
@@ -793,7 +889,11 @@ public abstract sealed class JdbcTaskEngine implements TaskEngine permits Sqlite
         wakeUp.signal();
     }
 
+    /** The engine's exception for a failed call: {@linkplain TaskEngineException#unavailable() unavailable} when it is. */
     TaskEngineException failure(String what, SQLException e) {
+        if (isUnavailable(e)) {
+            return new TaskEngineException("could not " + what + " (" + describe() + "): " + EngineHealth.rootMessage(e), e, RETRY_AFTER);
+        }
         return new TaskEngineException("could not " + what + " (" + describe() + "): " + e.getMessage(), e);
     }
 

@@ -21,7 +21,10 @@ import java.util.regex.Pattern;
 import javax.sql.DataSource;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import dev.coda.tasks.internal.SummarizedLog;
+import java.time.InstantSource;
 import org.postgresql.PGConnection;
+import org.slf4j.event.Level;
 
 /**
  * The task engine on PostgreSQL, for any number of machines; its tables in a schema of its own
@@ -89,7 +92,9 @@ public final class PostgresTaskEngine extends JdbcTaskEngine {
         config.setPoolName("coda-durable-" + checked);
         config.setMaximumPoolSize(10);
         config.setMinimumIdle(2);
-        config.setConnectionTimeout(10_000);
+        // a request waits at most this for a connection when the server is down (HikariCP waits its whole timeout)
+        config.setConnectionTimeout(REQUEST_TIMEOUT.toMillis());
+        config.setValidationTimeout(Math.min(1_000, REQUEST_TIMEOUT.toMillis() / 2));
         config.addDataSourceProperty("reWriteBatchedInserts", "true");
         HikariDataSource pool;
         try {
@@ -207,7 +212,7 @@ public final class PostgresTaskEngine extends JdbcTaskEngine {
     }
 
     @Override
-    <T> T transaction(SqlWork<T> work) throws SQLException {
+    <T> T runTransaction(Wait wait, SqlWork<T> work) throws SQLException {
         try (var connection = dataSource.getConnection()) {
             boolean autoCommit = connection.getAutoCommit();
             if (autoCommit) {
@@ -237,7 +242,7 @@ public final class PostgresTaskEngine extends JdbcTaskEngine {
     }
 
     @Override
-    <T> T statement(SqlWork<T> work) throws SQLException {
+    <T> T runStatement(Wait wait, SqlWork<T> work) throws SQLException {
         try (var connection = dataSource.getConnection()) {
             if (!connection.getAutoCommit()) {
                 // an application pool handing out connections in manual-commit mode
@@ -255,8 +260,30 @@ public final class PostgresTaskEngine extends JdbcTaskEngine {
     }
 
     @Override
-    <T> T read(SqlWork<T> work) throws SQLException {
-        return statement(work);
+    <T> T runRead(Wait wait, SqlWork<T> work) throws SQLException {
+        return runStatement(wait, work);
+    }
+
+    /** A server that answers a read is up: what made it unreachable (its process, the network) is gone. */
+    @Override
+    boolean readsShowAvailability() {
+        return true;
+    }
+
+    /**
+     * Connection exceptions (class {@code 08}: refused, lost, rejected), the server shutting down or starting
+     * ({@code 57P01}-{@code 57P03}), insufficient resources ({@code 53}: disk full, out of memory, too many
+     * connections), an I/O error ({@code 58030}) and a read-only server ({@code 25006}: a standby, or a primary during
+     * a failover). Errors of the SQL itself, constraints and serialisation failures are not.
+     */
+    @Override
+    boolean unreachable(SQLException e) {
+        var state = e.getSQLState();
+        if (state == null) {
+            return false;
+        }
+        return state.startsWith("08") || state.startsWith("53") || state.equals("57P01") || state.equals("57P02")
+                || state.equals("57P03") || state.equals("58030") || state.equals("25006");
     }
 
     /** Wakes this process's workers, and those of other processes through a notification sent after the commit. */
@@ -394,6 +421,9 @@ public final class PostgresTaskEngine extends JdbcTaskEngine {
 
     private void listen() {
         long backoff = 100;
+        // a server that is down fails every reconnection: one line, then one per interval counting them
+        var failures = new SummarizedLog(LOG, Level.WARN, Duration.ofSeconds(10), InstantSource.system());
+        boolean failed = false;
         while (!closed) {
             Connection connection = null;
             try {
@@ -406,6 +436,10 @@ public final class PostgresTaskEngine extends JdbcTaskEngine {
                     statement.execute("LISTEN \"" + channel + "\"");
                 }
                 backoff = 100;
+                if (failed) {
+                    failed = false;
+                    LOG.info("Listening for new durable tasks on {} again", describe());
+                }
                 wake(); // whatever was stored while nobody listened
                 while (!closed) {
                     var notifications = pg.getNotifications(500);
@@ -417,7 +451,8 @@ public final class PostgresTaskEngine extends JdbcTaskEngine {
                 if (closed) {
                     break;
                 }
-                LOG.warn("Listening for new durable tasks on {} failed ({}); polling until it reconnects", describe(), e.getMessage());
+                failed = true;
+                failures.record("Listening for new durable tasks on {} failed ({}); polling until it reconnects", describe(), e.getMessage());
                 try {
                     Thread.sleep(backoff);
                 } catch (InterruptedException interrupted) {

@@ -9,11 +9,15 @@ import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.SQLTransientConnectionException;
 import java.sql.Types;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.Locale;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
+import org.sqlite.SQLiteConnection;
+import org.sqlite.SQLiteException;
 
 /**
  * The task engine on one SQLite file: nothing to install, one machine (several processes on it may
@@ -24,7 +28,9 @@ import java.util.concurrent.locks.ReentrantLock;
  * of connections; a pool would only trade the lock for {@code SQLITE_BUSY} and the busy handler's sleeps
  * (1 to 100 ms), which is far slower than a lock hand-off under load. Every call the engine makes is
  * short (claims, completions and enqueues are batched), so reads waiting behind writes cost microseconds.
- * Other processes on the same file are waited for with {@code busy_timeout} (10 s).
+ * Other processes on the same file are waited for with {@code busy_timeout}: 10 s for workers' calls, and at most
+ * {@link #REQUEST_TIMEOUT} in all (the engine's lock, then the file's) for an application's calls, which then fail as
+ * {@linkplain dev.coda.durable.TaskEngineException#unavailable() unavailable}.
  *
  * <h2>Durability</h2>
  * WAL journal. {@code synchronous=NORMAL} by default: a commit (a stored task, a completion) is written
@@ -58,9 +64,12 @@ public final class SqliteTaskEngine extends JdbcTaskEngine {
     }
 
     private static final String NOW = "CAST(unixepoch('subsec') * 1000 AS INTEGER)";
+    /** How long workers' calls wait for another process's lock on the file. */
+    private static final int BUSY_TIMEOUT_MILLIS = 10_000;
 
     private final Path file;
     private final Connection connection;
+    private final SQLiteConnection sqlite;
     private final ReentrantLock lock = new ReentrantLock();
     private volatile boolean closed;
 
@@ -77,11 +86,12 @@ public final class SqliteTaskEngine extends JdbcTaskEngine {
         }
         try {
             connection = DriverManager.getConnection("jdbc:sqlite:" + this.file);
+            sqlite = connection.unwrap(SQLiteConnection.class);
         } catch (SQLException e) {
             throw failure("open", e);
         }
         try (var statement = connection.createStatement()) {
-            statement.execute("PRAGMA busy_timeout = 10000");
+            sqlite.setBusyTimeout(BUSY_TIMEOUT_MILLIS);
             try (var rows = statement.executeQuery("PRAGMA journal_mode = WAL")) {
                 rows.next();
                 if (!"wal".equalsIgnoreCase(rows.getString(1))) {
@@ -180,8 +190,8 @@ public final class SqliteTaskEngine extends JdbcTaskEngine {
     }
 
     @Override
-    <T> T transaction(SqlWork<T> work) throws SQLException {
-        lock.lock();
+    <T> T runTransaction(Wait wait, SqlWork<T> work) throws SQLException {
+        lock(wait);
         try {
             open();
             try (var statement = connection.createStatement()) {
@@ -204,24 +214,85 @@ public final class SqliteTaskEngine extends JdbcTaskEngine {
                 throw e;
             }
         } finally {
-            lock.unlock();
+            unlock(wait);
         }
     }
 
     @Override
-    <T> T statement(SqlWork<T> work) throws SQLException {
-        return transaction(work);
+    <T> T runStatement(Wait wait, SqlWork<T> work) throws SQLException {
+        return runTransaction(wait, work);
     }
 
     @Override
-    <T> T read(SqlWork<T> work) throws SQLException {
-        lock.lock();
+    <T> T runRead(Wait wait, SqlWork<T> work) throws SQLException {
+        lock(wait);
         try {
             open();
             return work.run(connection);
         } finally {
+            unlock(wait);
+        }
+    }
+
+    /**
+     * Takes the connection; for an application's call, within {@link #REQUEST_TIMEOUT}, and with the file's busy
+     * timeout cut to what is left of it.
+     */
+    private void lock(Wait wait) throws SQLException {
+        if (wait == Wait.BACKGROUND) {
+            lock.lock();
+            return;
+        }
+        long deadline = System.nanoTime() + REQUEST_TIMEOUT.toNanos();
+        try {
+            if (!lock.tryLock(REQUEST_TIMEOUT.toNanos(), TimeUnit.NANOSECONDS)) {
+                throw new SQLTransientConnectionException("the connection to " + file + " stayed busy for " + REQUEST_TIMEOUT.toMillis()
+                        + " ms (another call waits for the file's lock)");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new SQLException("interrupted while waiting for the connection to " + file, e);
+        }
+        try {
+            sqlite.setBusyTimeout((int) Math.max(0, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
+        } catch (SQLException | RuntimeException e) {
+            lock.unlock();
+            throw e;
+        }
+    }
+
+    private void unlock(Wait wait) {
+        try {
+            if (wait == Wait.REQUEST && !closed) {
+                sqlite.setBusyTimeout(BUSY_TIMEOUT_MILLIS);
+            }
+        } catch (SQLException e) {
+            LOG.debug("Could not restore the busy timeout of {}: {}", describe(), e.getMessage());
+        } finally {
             lock.unlock();
         }
+    }
+
+    /** In WAL mode reads go on while another process holds the file's write lock: only a write shows that it is free. */
+    @Override
+    boolean readsShowAvailability() {
+        return false;
+    }
+
+    /**
+     * The file is busy (locked by another process beyond the timeout), read-only (permissions, a read-only mount),
+     * full, or failing to be read, written or opened: not the SQL's fault. A corrupt file is not "unavailable":
+     * waiting will not repair it.
+     */
+    @Override
+    boolean unreachable(SQLException e) {
+        if (!(e instanceof SQLiteException)) {
+            return false;
+        }
+        return switch (e.getErrorCode()) {        // the primary result code
+            case 5 /* BUSY */, 6 /* LOCKED */, 8 /* READONLY */, 10 /* IOERR */, 13 /* FULL */, 14 /* CANTOPEN */, 15 /* PROTOCOL */ -> true;
+            default -> false;
+        };
     }
 
     private void open() throws SQLException {
