@@ -12,19 +12,17 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.SplittableRandom;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Combinators;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
-import net.jqwik.api.lifecycle.AfterContainer;
-import net.jqwik.api.lifecycle.BeforeContainer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 
 /**
  * Random and mutated multipart bodies against the {@code files} app's {@code POST /files}, through the whole
@@ -32,11 +30,12 @@ import net.jqwik.api.lifecycle.BeforeContainer;
  * FastAPI's shape that names no Java class, never a {@code 500}; answered within seconds; and no line is logged
  * above INFO for it. Forms are built from parts with or without {@code Content-Disposition}, names, file names and
  * types, contents that contain boundaries and line breaks, then mutated (bytes flipped, cut, repeated, boundaries
- * inserted); boundaries and {@code Content-Type} headers are random too.
+ * inserted); boundaries and {@code Content-Type} headers are random too. Inputs come from a seeded
+ * {@link SplittableRandom}, so a run is repeatable from its seed, as in coda-web's {@code ParserFuzzTest}.
  *
- * <p>Brief in the build (300 tries: {@code jqwik.tries.default} in {@code junit-platform.properties}); longer on
- * demand: {@code mvn -B -pl examples -am verify -Dtest=FilesMultipartFuzzTest -Dsurefire.failIfNoSpecifiedTests=false
- * -DskipITs -Djqwik.tries.default=20000}.
+ * <p>Brief in the build ({@code fuzz.tries}, 300, with a fixed seed); longer on demand, with a new seed:
+ * {@code mvn -B -pl examples -am verify -Dtest=FilesMultipartFuzzTest -Dsurefire.failIfNoSpecifiedTests=false
+ * -DskipITs -Dfuzz.tries=20000 -Dfuzz.seed=random}. A failure names its seed and try.
  */
 class FilesMultipartFuzzTest {
 
@@ -64,7 +63,11 @@ class FilesMultipartFuzzTest {
     record Part(List<String> headers, byte[] content) {
     }
 
-    @BeforeContainer
+    private static final int TRIES = Integer.getInteger("fuzz.tries", 300);
+    private static final long SEED = "random".equals(System.getProperty("fuzz.seed"))
+            ? System.nanoTime() : Long.getLong("fuzz.seed", 20261203L);
+
+    @BeforeAll
     static void startTheApp() throws IOException {
         dir = Files.createTempDirectory("coda-files-fuzz-");
         engine = TaskEngine.sqlite(dir.resolve("tasks.db"));
@@ -76,7 +79,7 @@ class FilesMultipartFuzzTest {
         logs.start();
     }
 
-    @AfterContainer
+    @AfterAll
     static void stopTheApp() throws IOException {
         logs.stop();
         client.close();
@@ -89,8 +92,20 @@ class FilesMultipartFuzzTest {
         }
     }
 
-    @Property
-    void anyMultipartBodyIsAcceptedOrA4xxThatNamesNoJavaClassNeverA500(@ForAll("forms") Form form) {
+    @Test
+    void anyMultipartBodyIsAcceptedOrA4xxThatNamesNoJavaClassNeverA500() {
+        var random = new SplittableRandom(SEED);
+        for (int i = 0; i < TRIES; i++) {
+            var form = form(random);
+            try {
+                check(form);
+            } catch (AssertionError e) {
+                throw new AssertionError("seed " + SEED + ", try " + i + ":\n" + form + "\n" + e.getMessage(), e);
+            }
+        }
+    }
+
+    private static void check(Form form) {
         int logged = logs.count();
         long start = System.nanoTime();
         var response = client.request("POST", "/files").body(form.body(), form.contentType()).send();
@@ -112,31 +127,34 @@ class FilesMultipartFuzzTest {
 
     // ---------------------------------------------------------------- generators
 
-    @Provide
-    Arbitrary<Form> forms() {
-        var boundary = boundaries();
-        return Combinators.combine(boundary, parts().list().ofMaxSize(4), Arbitraries.of(true, true, true, false),
-                        contentTypeStyles(), mutations().list().ofMaxSize(3))
-                .as((b, parts, closed, style, mutations) -> {
-                    var body = write(b, parts, closed);
-                    for (var mutation : mutations) {
-                        body = mutation.apply(body, b);
-                    }
-                    return new Form(style.header(b), body);
-                });
+    private static Form form(SplittableRandom random) {
+        var boundary = boundary(random);
+        var parts = new ArrayList<Part>();
+        for (int i = random.nextInt(5); i > 0; i--) {
+            parts.add(part(random));
+        }
+        var body = write(boundary, parts, random.nextInt(4) != 0);
+        for (int i = random.nextInt(4); i > 0; i--) {
+            body = mutate(body, boundary, random);
+        }
+        return new Form(pick(random, Style.values()).header(boundary), body);
     }
 
-    private static Arbitrary<String> boundaries() {
-        return Arbitraries.oneOf(
-                Arbitraries.of("b", "----WebKitFormBoundary7MA4YWxkTrZu0gW", "x".repeat(70), "x".repeat(200), "a b", "--", "\"q\""),
-                Arbitraries.strings().withCharRange('!', '~').ofMinLength(1).ofMaxLength(30));
+    private static final String[] BOUNDARIES = {"b", "----WebKitFormBoundary7MA4YWxkTrZu0gW", "x".repeat(70), "x".repeat(200),
+        "a b", "--", "\"q\""};
+
+    private static String boundary(SplittableRandom random) {
+        if (random.nextBoolean()) {
+            return pick(random, BOUNDARIES);
+        }
+        var out = new StringBuilder();
+        for (int i = 1 + random.nextInt(30); i > 0; i--) {
+            out.append((char) random.nextInt('!', '~' + 1));
+        }
+        return out.toString();
     }
 
     /** How the boundary appears in the header: plain, quoted, missing, another type, odd parameters. */
-    private static Arbitrary<Style> contentTypeStyles() {
-        return Arbitraries.of(Style.values());
-    }
-
     enum Style {
         PLAIN, QUOTED, NO_BOUNDARY, EMPTY_BOUNDARY, UPPER_CASE, EXTRA_PARAMETERS, OTHER_TYPE;
 
@@ -154,46 +172,62 @@ class FilesMultipartFuzzTest {
         }
     }
 
-    private static Arbitrary<Part> parts() {
-        Arbitrary<String> disposition = Arbitraries.of(
-                "Content-Disposition: form-data; name=\"file\"; filename=\"a.txt\"",
-                "Content-Disposition: form-data; name=\"note\"",
-                "Content-Disposition: form-data; name=file",
-                "Content-Disposition: form-data",
-                "Content-Disposition: form-data; name=\"\"",
-                "Content-Disposition: attachment; filename=\"x\"",
-                "Content-Disposition: form-data; name=\"unterminated",
-                "Content-Disposition: form-data; filename*=UTF-8''%E2%82%AC.txt; name=\"file\"",
-                "Content-Disposition:",
-                "content-disposition: FORM-DATA; NAME=\"file\"");
-        Arbitrary<String> other = Arbitraries.of("Content-Type: text/plain", "Content-Type: application/octet-stream",
-                "Content-Transfer-Encoding: base64", "X-Odd: \u00e9t\u00e9", "no colon here", ": empty name", "Content-Length: 5");
-        var headers = Arbitraries.oneOf(disposition, other).list().ofMaxSize(3);
-        return Combinators.combine(headers, contents()).as(Part::new);
+    private static final String[] DISPOSITIONS = {
+        "Content-Disposition: form-data; name=\"file\"; filename=\"a.txt\"",
+        "Content-Disposition: form-data; name=\"note\"",
+        "Content-Disposition: form-data; name=file",
+        "Content-Disposition: form-data",
+        "Content-Disposition: form-data; name=\"\"",
+        "Content-Disposition: attachment; filename=\"x\"",
+        "Content-Disposition: form-data; name=\"unterminated",
+        "Content-Disposition: form-data; filename*=UTF-8''%E2%82%AC.txt; name=\"file\"",
+        "Content-Disposition:",
+        "content-disposition: FORM-DATA; NAME=\"file\""};
+    private static final String[] OTHER_HEADERS = {"Content-Type: text/plain", "Content-Type: application/octet-stream",
+        "Content-Transfer-Encoding: base64", "X-Odd: \u00e9t\u00e9", "no colon here", ": empty name", "Content-Length: 5"};
+    private static final String[] CONTENTS = {"line one\nline two\n", "", "\r\n--b\r\n", "--b--"};
+
+    private static Part part(SplittableRandom random) {
+        var headers = new ArrayList<String>();
+        for (int i = random.nextInt(4); i > 0; i--) {
+            headers.add(random.nextBoolean() ? pick(random, DISPOSITIONS) : pick(random, OTHER_HEADERS));
+        }
+        return new Part(headers, content(random));
     }
 
-    private static Arbitrary<byte[]> contents() {
-        return Arbitraries.oneOf(
-                Arbitraries.bytes().array(byte[].class).ofMaxSize(200),
-                Arbitraries.strings().withChars("ab\r\n-").ofMaxLength(60).map(s -> s.getBytes(StandardCharsets.US_ASCII)),
-                Arbitraries.of("line one\nline two\n", "", "\r\n--b\r\n", "--b--").map(s -> s.getBytes(StandardCharsets.UTF_8)));
+    private static byte[] content(SplittableRandom random) {
+        return switch (random.nextInt(3)) {
+            case 0 -> {
+                var bytes = new byte[random.nextInt(201)];
+                random.nextBytes(bytes);
+                yield bytes;
+            }
+            case 1 -> {
+                var out = new StringBuilder();
+                for (int i = random.nextInt(61); i > 0; i--) {
+                    out.append("ab\r\n-".charAt(random.nextInt(5)));
+                }
+                yield out.toString().getBytes(StandardCharsets.US_ASCII);
+            }
+            default -> pick(random, CONTENTS).getBytes(StandardCharsets.UTF_8);
+        };
     }
 
-    /** A change to a written body, given its boundary. */
-    @FunctionalInterface
-    interface Mutation {
-        byte[] apply(byte[] body, String boundary);
+    /** A change to a written body, given its boundary: cut, a byte flipped, a boundary or line break inserted, doubled. */
+    private static byte[] mutate(byte[] body, String boundary, SplittableRandom random) {
+        double where = random.nextDouble();
+        return switch (random.nextInt(6)) {
+            case 0 -> cut(body, where);
+            case 1 -> flip(body, where, (byte) random.nextInt(256));
+            case 2 -> insert(body, where, ("\r\n--" + boundary + "\r\n").getBytes(StandardCharsets.ISO_8859_1));
+            case 3 -> insert(body, where, ("--" + boundary + "--").getBytes(StandardCharsets.ISO_8859_1));
+            case 4 -> insert(body, where, CRLF);
+            default -> concat(body, body);
+        };
     }
 
-    private static Arbitrary<Mutation> mutations() {
-        var at = Arbitraries.doubles().between(0, 1);
-        return Arbitraries.oneOf(
-                at.map(where -> (body, b) -> cut(body, where)),
-                Combinators.combine(at, Arbitraries.bytes()).as((where, value) -> (body, b) -> flip(body, where, value)),
-                at.map(where -> (body, b) -> insert(body, where, ("\r\n--" + b + "\r\n").getBytes(StandardCharsets.ISO_8859_1))),
-                at.map(where -> (body, b) -> insert(body, where, ("--" + b + "--").getBytes(StandardCharsets.ISO_8859_1))),
-                at.map(where -> (body, b) -> insert(body, where, CRLF)),
-                Arbitraries.just((body, b) -> concat(body, body)));
+    private static <T> T pick(SplittableRandom random, T[] values) {
+        return values[random.nextInt(values.length)];
     }
 
     private static byte[] write(String boundary, List<Part> parts, boolean closed) {
@@ -222,7 +256,7 @@ class FilesMultipartFuzzTest {
     }
 
     private static byte[] cut(byte[] body, double where) {
-        return java.util.Arrays.copyOf(body, index(body, where));
+        return Arrays.copyOf(body, index(body, where));
     }
 
     private static byte[] flip(byte[] body, double where, byte value) {
@@ -244,7 +278,7 @@ class FilesMultipartFuzzTest {
     }
 
     private static byte[] concat(byte[] a, byte[] b) {
-        var out = java.util.Arrays.copyOf(a, a.length + b.length);
+        var out = Arrays.copyOf(a, a.length + b.length);
         System.arraycopy(b, 0, out, a.length, b.length);
         return out;
     }
