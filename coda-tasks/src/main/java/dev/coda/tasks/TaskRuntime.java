@@ -594,27 +594,14 @@ public final class TaskRuntime implements AutoCloseable {
         }
     }
 
-    /**
-     * The body of a unit's thread ({@link Batch#run()}): runs its tasks, then, keeping its slot, the waiting units
-     * one after the other; frees its slot once none waits.
-     */
+    /** The body of a unit's thread ({@link Batch#run()}): runs its tasks, frees its slot, starts a waiting unit. */
     void runUnit(Batch batch) {
-        for (var next = batch; next != null; next = nextOrFreeSlot()) {
-            run(next);
+        try {
+            run(batch);
+        } finally {
+            giveSlotBack();
+            pump();
         }
-    }
-
-    /** The oldest waiting unit, for the slot of a unit that has just finished; else frees the slot. */
-    private Batch nextOrFreeSlot() {
-        if (waitingUnits.get() > 0) {
-            var next = pollWaiting();
-            if (next != null) {
-                return next;
-            }
-        }
-        giveSlotBack();
-        pump();         // a unit queued after the poll above finds the slot free, or is started here
-        return null;
     }
 
     private void run(Batch batch) {
@@ -974,10 +961,11 @@ public final class TaskRuntime implements AutoCloseable {
         }
 
         /**
-         * How much lower than the request threads' the task threads' CPU priority is: a Linux nice increment from 0
-         * (the same priority) to 19; default 10, so that a busy task yields the CPU to requests (a nice-10 thread
-         * weighs about a tenth of a nice-0 thread). Applied on Linux with JDK 22 or newer, where it uses the foreign
-         * function API: run with {@code --enable-native-access=ALL-UNNAMED} to avoid the JDK's warning.
+         * How much lower the CPU priority of a task that keeps the CPU busy (for more than about 20 ms) becomes: a Linux
+         * nice increment from 0 (never lowered) to 19; default 10, so that a busy task yields the CPU to requests (a
+         * nice-10 thread weighs about a tenth of a nice-0 thread), while short tasks keep the requests' priority and
+         * keep up with them. Applied on Linux with JDK 22 or newer, where it uses the foreign function API: run with
+         * {@code --enable-native-access=ALL-UNNAMED} to avoid the JDK's warning.
          */
         public Builder niceness(int increment) {
             if (increment < 0 || increment > 19) {

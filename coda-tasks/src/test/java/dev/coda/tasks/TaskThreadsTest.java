@@ -14,8 +14,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * Tasks run on platform threads of the runtime, reused from one request's tasks to the next, at a lower CPU
- * priority than the threads that hand them over (where the system allows it).
+ * Tasks run on platform threads of the runtime, reused from one request's tasks to the next, at the priority
+ * of the threads that hand them over, unless they keep the CPU busy: then they are lowered (where the system
+ * allows it), so that they yield the CPU to requests.
  */
 class TaskThreadsTest {
 
@@ -54,27 +55,69 @@ class TaskThreadsTest {
         assertThat(threads.stream().distinct().count()).as("one request after the other: a thread reused").isLessThan(20);
     }
 
-    @Test
-    void tasksRunTenNiceStepsBelowTheThreadThatDispatchedThemSoThatBusyTasksYieldTheCpuToRequests() throws IOException {
-        assumeTrue(Niceness.available(), "lowering a thread's priority needs Linux and JDK 22+");
-        var runtime = runtimes.start();
-        var tasks = runtime.newTasks("POST /resize", "req-1");
-        tasks.addTask(this::record);
+    /** Where the spinning's result goes, so that it is not optimised away. */
+    static volatile long sink;
 
-        done(runtime.dispatch(tasks, false));
+    /** Spins until this thread's nice value differs from {@code from}, or it has used {@code cpuMillis} of CPU; returns its nice value. */
+    static int spinWhileNice(int from, long cpuMillis) throws IOException {
+        var threads = java.lang.management.ManagementFactory.getThreadMXBean();
+        long start = threads.getCurrentThreadCpuTime();
+        int nice = niceOfThisThread();
+        long x = 0;
+        while (nice == from && threads.getCurrentThreadCpuTime() - start < cpuMillis * 1_000_000) {
+            for (int i = 0; i < 100_000; i++) {
+                x += i * 31L;
+            }
+            nice = niceOfThisThread();
+        }
+        sink = x;
+        return nice;
+    }
 
-        assertThat(nices).singleElement().isEqualTo(Math.min(19, niceOfThisThread() + 10));
+    void spinAndRecordNice(int from, long cpuMillis) throws IOException {
+        threads.add(Thread.currentThread());
+        nices.add(spinWhileNice(from, cpuMillis));
     }
 
     @Test
-    void withNicenessZeroTasksRunAtTheDispatchingThreadsPriority() throws IOException {
+    void aShortTaskRunsAtThePriorityOfTheThreadThatDispatchedItSoThatTasksKeepUpWithALoadedServer() throws IOException {
         assumeTrue(Niceness.available(), "lowering a thread's priority needs Linux and JDK 22+");
-        var runtime = runtimes.start(TaskRuntime.builder().niceness(0));
-        var tasks = runtime.newTasks("POST /resize", "req-1");
+        var runtime = runtimes.start();
+        var tasks = runtime.newTasks("POST /mail", "req-1");
         tasks.addTask(this::record);
 
         done(runtime.dispatch(tasks, false));
 
         assertThat(nices).singleElement().isEqualTo(niceOfThisThread());
+    }
+
+    @Test
+    void aTaskThatKeepsTheCpuBusyIsLoweredTenNiceStepsAndTheNextTaskGetsAThreadAtFullPriority() throws IOException {
+        assumeTrue(Niceness.available(), "lowering a thread's priority needs Linux and JDK 22+");
+        var runtime = runtimes.start();
+        int mine = niceOfThisThread();
+        var busy = runtime.newTasks("POST /resize", "req-1");
+        busy.addTask(this::spinAndRecordNice, mine, 10_000L);
+        done(runtime.dispatch(busy, false));
+        var next = runtime.newTasks("POST /mail", "req-2");
+        next.addTask(this::record);
+
+        done(runtime.dispatch(next, false));
+
+        assertThat(nices).containsExactly(Math.min(19, mine + 10), mine);
+        assertThat(threads.get(1)).as("the lowered thread ended after its task").isNotSameAs(threads.get(0));
+    }
+
+    @Test
+    void withNicenessZeroABusyTaskKeepsItsPriority() throws IOException {
+        assumeTrue(Niceness.available(), "lowering a thread's priority needs Linux and JDK 22+");
+        var runtime = runtimes.start(TaskRuntime.builder().niceness(0));
+        int mine = niceOfThisThread();
+        var tasks = runtime.newTasks("POST /resize", "req-1");
+        tasks.addTask(this::spinAndRecordNice, mine, 300L);     // fifteen times what gets a busy task lowered
+
+        done(runtime.dispatch(tasks, false));
+
+        assertThat(nices).singleElement().isEqualTo(mine);
     }
 }

@@ -8,7 +8,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Lowers the Linux scheduling priority ({@code nice} value) of the calling thread, so that busy task threads
+ * Lowers the Linux scheduling priority ({@code nice} value) of a thread of this process, so that busy task threads
  * yield the CPU to the threads that serve requests: at nice 10 a thread weighs a tenth of a nice-0 thread
  * in the kernel's fair scheduler, and a request's thread that wakes up runs at once. Linux only (there
  * {@code setpriority(PRIO_PROCESS, 0, n)} applies to the calling thread alone; elsewhere it would change the
@@ -16,7 +16,8 @@ import org.slf4j.LoggerFactory;
  * JDK 21); otherwise it does nothing. Not part of Coda's API.
  *
  * <pre>{@code
- * Niceness.lowerCurrentThread(10);     // true: this thread now runs at nice 10
+ * long tid = Niceness.currentThreadId();     // on the thread to lower, once
+ * Niceness.lower(tid, 10);                   // from any thread: true, that thread now runs ten nice steps lower
  * }</pre>
  */
 public final class Niceness {
@@ -32,20 +33,42 @@ public final class Niceness {
      * @return whether it was done
      */
     public static boolean lowerCurrentThread(int increment) {
-        if (increment <= 0 || Setpriority.HANDLE == null) {
+        return lower(0, increment);
+    }
+
+    /**
+     * Adds {@code increment} to the nice value of the thread with the kernel id {@code tid} ({@link #currentThreadId()}),
+     * a thread of this process. Only downwards: an unprivileged process cannot raise a thread's priority again.
+     *
+     * @return whether it was done
+     */
+    public static boolean lower(long tid, int increment) {
+        if (increment <= 0 || Setpriority.HANDLE == null || tid < 0) {
             return false;
         }
         try {
-            int current = (int) Getpriority.HANDLE.invoke(0, 0);      // PRIO_PROCESS, this thread
-            return (int) Setpriority.HANDLE.invoke(0, 0, Math.min(19, current + increment)) == 0;
+            int current = (int) Getpriority.HANDLE.invoke(0, (int) tid);      // PRIO_PROCESS: on Linux, one thread
+            return (int) Setpriority.HANDLE.invoke(0, (int) tid, Math.min(19, current + increment)) == 0;
         } catch (Throwable e) {
             return false;
         }
     }
 
+    /** The calling thread's kernel id, for {@link #lower(long, int)}; -1 where {@link #available()} is false. */
+    public static long currentThreadId() {
+        if (Gettid.HANDLE == null) {
+            return -1;
+        }
+        try {
+            return (int) Gettid.HANDLE.invoke();
+        } catch (Throwable e) {
+            return -1;
+        }
+    }
+
     /** Whether {@link #lowerCurrentThread} can work here. */
     public static boolean available() {
-        return Setpriority.HANDLE != null;
+        return Setpriority.HANDLE != null && Gettid.HANDLE != null;
     }
 
     private static final class Setpriority {
@@ -54,6 +77,10 @@ public final class Niceness {
 
     private static final class Getpriority {
         static final MethodHandle HANDLE = Setpriority.HANDLE == null ? null : downcall("getpriority", 2);
+    }
+
+    private static final class Gettid {
+        static final MethodHandle HANDLE = Setpriority.HANDLE == null ? null : downcall("gettid", 0);
     }
 
     /** {@code int name(int, ...)} from the C library, through java.lang.foreign; null where that cannot be had. */
