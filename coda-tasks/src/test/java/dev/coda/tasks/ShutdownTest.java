@@ -157,6 +157,30 @@ class ShutdownTest {
     }
 
     @Test
+    void manyAbandonedTasksAreLoggedAsCountsByNameAndABoundedSampleNotOneEach() {
+        var runtime = runtimes.start(TaskRuntime.builder().maxConcurrency(1));
+        var gate = new Gate();
+        var blocking = runtime.newTasks("POST /exports", "req-0");
+        blocking.addTask(gate::pass);
+        runtime.dispatch(blocking, false);
+        eventually().until(() -> gate.entered() == 1);
+        for (int i = 1; i <= 5_000; i++) {
+            var tasks = runtime.newTasks("POST /mail", "req-" + i);
+            tasks.named("mail-" + (i % 20)).addTask(events::add, "m" + i);
+            runtime.dispatch(tasks, false);
+        }
+
+        assertThat(runtime.shutdown(Duration.ofMillis(100))).isFalse();
+
+        assertThat(logs.at(Level.ERROR)).singleElement().satisfies(line -> {
+            var text = line.getFormattedMessage();
+            assertThat(text).contains("abandoned 5001 background task(s) (1 running, 5000 queued)", "mail-3=250", "(other names)=");
+            assertThat(text.length()).as("a line of a few KB, whatever the number of tasks").isLessThan(4_000);
+        });
+        gate.open();
+    }
+
+    @Test
     void closeShutsDownWithTheConfiguredTimeout() {
         var runtime = runtimes.start(TaskRuntime.builder().shutdownTimeout(Duration.ofMillis(200)));
         var gate = new Gate();
