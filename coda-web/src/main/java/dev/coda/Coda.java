@@ -9,6 +9,8 @@ import dev.coda.internal.server.Application;
 import dev.coda.internal.server.JettyServer;
 import dev.coda.internal.server.RunningServer;
 import dev.coda.internal.server.Settings;
+import dev.coda.internal.openapi.Docs;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -70,6 +72,17 @@ public final class Coda {
         return RunningServer.start(server, runtime.application().settings(), this::drainTasks);
     }
 
+    /**
+     * The app's OpenAPI 3.1 document, as {@code GET /openapi.json} serves it: for a client generator, a build, a test.
+     *
+     * <pre>{@code
+     * Files.writeString(Path.of("target/openapi.json"), Main.app().build().openapi());
+     * }</pre>
+     */
+    public String openapi() {
+        return new String(runtime.application().openapi(), StandardCharsets.UTF_8);
+    }
+
     private void drainTasks() {
         runtime.afterResponse().awaitHandedOver(runtime.tasks().shutdownTimeout());
         runtime.tasks().close();
@@ -122,6 +135,10 @@ public final class Coda {
         private Duration requestBodyGrace = Duration.ofSeconds(10);
         private long minRequestBodyRate = 1024;
         private TaskRuntime tasks;
+        private final OpenApi.Builder openapi = OpenApi.builder();
+        private String openapiUrl = "/openapi.json";
+        private String docsUrl = "/docs";
+        private String redocUrl = "/redoc";
         private final TaskRuntime.Builder taskSettings = TaskRuntime.builder();
         private boolean taskSettingsGiven;
 
@@ -341,6 +358,46 @@ public final class Coda {
         }
 
         /**
+         * Describes the app in its OpenAPI document: title, version, description, servers, tags, contact, license.
+         *
+         * <pre>{@code
+         * Coda.app().routes(new Shop()).openapi(doc -> doc.title("Shop").version("1.2.0").tag("items", "Operations on items"));
+         * }</pre>
+         */
+        public Builder openapi(Consumer<OpenApi.Builder> settings) {
+            settings.accept(openapi);
+            return this;
+        }
+
+        /**
+         * Where the OpenAPI document is served; default {@code /openapi.json}; {@code null} serves no document, and so
+         * neither Swagger UI nor ReDoc (FastAPI's {@code openapi_url}).
+         */
+        public Builder openapiUrl(String path) {
+            this.openapiUrl = docsPath(path, "openapiUrl");
+            return this;
+        }
+
+        /** Where Swagger UI is served; default {@code /docs}; {@code null} serves none (FastAPI's {@code docs_url}). */
+        public Builder docsUrl(String path) {
+            this.docsUrl = docsPath(path, "docsUrl");
+            return this;
+        }
+
+        /** Where ReDoc is served; default {@code /redoc}; {@code null} serves none (FastAPI's {@code redoc_url}). */
+        public Builder redocUrl(String path) {
+            this.redocUrl = docsPath(path, "redocUrl");
+            return this;
+        }
+
+        private static String docsPath(String path, String setting) {
+            if (path != null && !path.startsWith("/")) {
+                throw new IllegalArgumentException(setting + " must start with /: " + path);
+            }
+            return path;
+        }
+
+        /**
          * Compiles and checks the application; reads {@code HOST} and {@code PORT} unless {@link #host} and
          * {@link #port} were given.
          *
@@ -356,7 +413,8 @@ public final class Coda {
                     maxRequestBodySize, shutdownTimeout, idleTimeout, maxConnections, acceptQueueSize, requestHeadTimeout,
                     requestBodyGrace, minRequestBodyRate);
             var taskRuntime = tasks != null ? tasks : taskSettings.build();
-            Application application = AppCompiler.compile(routes, dependencies, requires, exceptionHandlers, settings, taskRuntime);
+            var docs = new Docs(openapiUrl, openapiUrl == null ? null : docsUrl, openapiUrl == null ? null : redocUrl, openapi.build());
+            Application application = AppCompiler.compile(routes, dependencies, requires, exceptionHandlers, settings, taskRuntime, docs);
             var afterResponse = new AfterResponse(Executors.newThreadPerTaskExecutor(
                     Thread.ofVirtual().name("coda-after-response-", 0).factory()), taskRuntime);
             return new Coda(new Internals.Runtime(application, afterResponse, taskRuntime));

@@ -16,6 +16,8 @@ import dev.coda.internal.inject.Provider;
 import dev.coda.internal.inject.RequestState;
 import dev.coda.internal.inject.Validation;
 import dev.coda.internal.json.Json;
+import dev.coda.internal.openapi.Docs;
+import dev.coda.internal.openapi.OpenApiGenerator;
 import dev.coda.tasks.BackgroundTasks;
 import dev.coda.tasks.TaskRuntime;
 import dev.coda.internal.routing.PathTemplate;
@@ -45,7 +47,7 @@ public final class AppCompiler {
      */
     public static Application compile(List<Object> routeObjects, List<Object> dependencyObjects, List<Class<?>> appRequires,
                                       Map<Class<?>, ExceptionHandler<?>> exceptionHandlers, Settings settings,
-                                      TaskRuntime tasks) {
+                                      TaskRuntime tasks, Docs docs) {
         Function<RequestState, BackgroundTasks> backgroundTasks = state -> tasks.newTasks(state.origin(), state.id());
         var scoped = new LinkedHashMap<Class<?>, Function<RequestState, ?>>();
         scoped.put(Request.class, state -> state);
@@ -67,6 +69,7 @@ public final class AppCompiler {
         var mapper = Json.newMapper();
         var planner = new Planner(providers, scoped, new JsonReaders(mapper), new Validation());
         var router = new Router<Route>();
+        var routes = new ArrayList<Route>();
         int routeCount = 0;
         for (var holder : routeObjects) {
             var type = holder instanceof Class<?> c ? c : holder.getClass();
@@ -99,14 +102,18 @@ public final class AppCompiler {
                     }
                     // added even when the plan has problems (the app is not built then), so that a route
                     // declared twice is reported together with them
+                    var route = new Route(declared.method(), template, m, plan, status, true);
+                    routes.add(route);
                     try {
-                        router.add(declared.method(), template, new Route(declared.method(), template, m, plan, status));
+                        router.add(declared.method(), template, route);
                     } catch (IllegalArgumentException e) {
                         problems.add(e.getMessage());
                     }
                 }
             }
         }
+        var docsRoutes = new DocsRoutes(() -> documentOf(mapper, docs, routes));
+        addDocsRoutes(docs, docsRoutes, planner, router, problems);
         problems.addAll(planner.problems());
         if (routeObjects.isEmpty() || routeCount == 0 && problems.isEmpty()) {
             problems.add("no path operations: pass objects with @Get, @Post, ... methods to Coda.app().routes(...)");
@@ -117,7 +124,38 @@ public final class AppCompiler {
             throw new IllegalStateException("Coda cannot start; " + distinct.size() + " problem(s) in the declarations:\n  - "
                     + String.join("\n  - ", distinct));
         }
-        return new Application(router, exceptionHandlers, mapper, settings, tasks);
+        return new Application(router, routes, exceptionHandlers, mapper, settings, tasks, docs);
+    }
+
+    /** The document of the app's routes, as served. */
+    static byte[] documentOf(com.fasterxml.jackson.databind.ObjectMapper mapper, Docs docs, List<Route> routes) {
+        try {
+            return mapper.writeValueAsBytes(new OpenApiGenerator(mapper).generate(docs.info(), routes));
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException("the OpenAPI document cannot be written", e);
+        }
+    }
+
+    /** The routes that serve the document and its pages, at the paths the app chose; none for a path set to null. */
+    private static void addDocsRoutes(Docs docs, DocsRoutes docsRoutes, Planner planner, Router<Route> router, List<String> problems) {
+        if (docs.openapiUrl() == null) {
+            return;
+        }
+        addBuiltIn(docs.openapiUrl(), "openapi", docsRoutes, planner, router, problems);
+    }
+
+    private static void addBuiltIn(String path, String methodName, DocsRoutes docsRoutes, Planner planner, Router<Route> router,
+                                   List<String> problems) {
+        try {
+            var template = PathTemplate.parse(path);
+            var m = DocsRoutes.class.getMethod(methodName, Request.class);
+            var plan = planner.planRoute(m, docsRoutes, new HashSet<>(template.placeholders()), List.of());
+            router.add("GET", template, new Route("GET", template, m, plan, 200, false));
+        } catch (NoSuchMethodException e) {
+            throw new IllegalStateException(e);
+        } catch (IllegalArgumentException e) {
+            problems.add("the path of the OpenAPI document or its pages, " + path + ": " + e.getMessage());
+        }
     }
 
     private record Declared(String method, String path, int status) {

@@ -16,6 +16,7 @@ import dev.coda.tasks.TasksUnavailableException;
 import dev.coda.tasks.internal.SummarizedLog;
 import dev.coda.internal.inject.HttpInput;
 import dev.coda.internal.inject.RequestState;
+import dev.coda.internal.openapi.Docs;
 import dev.coda.internal.routing.Router;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -47,32 +48,42 @@ public final class Application {
     public static final String REQUEST_ID = "requestId";
 
     private final Router<Route> router;
+    private final List<Route> routes;
     private final Map<Class<?>, ExceptionHandler<?>> exceptionHandlers;
     private final ObjectMapper mapper;
     private final Settings settings;
     private final Function<RequestState, BackgroundTasks> backgroundTasks;
     private final TaskRuntime tasks;
+    private final Docs docs;
     private final JsonSyntax.Limits jsonLimits;
 
-    public Application(Router<Route> router, Map<Class<?>, ExceptionHandler<?>> exceptionHandlers, ObjectMapper mapper,
-                       Settings settings, TaskRuntime tasks) {
-        this(router, exceptionHandlers, mapper, settings, tasks, state -> tasks.newTasks(state.origin(), state.id()));
+    public Application(Router<Route> router, List<Route> routes, Map<Class<?>, ExceptionHandler<?>> exceptionHandlers,
+                       ObjectMapper mapper, Settings settings, TaskRuntime tasks, Docs docs) {
+        this(router, routes, exceptionHandlers, mapper, settings, tasks, state -> tasks.newTasks(state.origin(), state.id()), docs);
     }
 
-    private Application(Router<Route> router, Map<Class<?>, ExceptionHandler<?>> exceptionHandlers, ObjectMapper mapper,
-                        Settings settings, TaskRuntime tasks, Function<RequestState, BackgroundTasks> backgroundTasks) {
+    private Application(Router<Route> router, List<Route> routes, Map<Class<?>, ExceptionHandler<?>> exceptionHandlers,
+                        ObjectMapper mapper, Settings settings, TaskRuntime tasks, Function<RequestState, BackgroundTasks> backgroundTasks,
+                        Docs docs) {
         this.tasks = tasks;
         this.router = router;
+        this.routes = List.copyOf(routes);
         this.exceptionHandlers = Map.copyOf(exceptionHandlers);
         this.mapper = mapper;
         this.settings = settings;
         this.backgroundTasks = backgroundTasks;
+        this.docs = docs;
         this.jsonLimits = JsonSyntax.Limits.of(mapper.getFactory().streamReadConstraints());
     }
 
     /** The same application with other settings. */
     public Application(Application other, Settings settings) {
-        this(other.router, other.exceptionHandlers, other.mapper, settings, other.tasks, other.backgroundTasks);
+        this(other.router, other.routes, other.exceptionHandlers, other.mapper, settings, other.tasks, other.backgroundTasks, other.docs);
+    }
+
+    /** The app's OpenAPI document, as {@code GET /openapi.json} serves it (its routes' document even when none is served). */
+    public byte[] openapi() {
+        return AppCompiler.documentOf(mapper, docs, routes);
     }
 
     public Settings settings() {

@@ -8,8 +8,9 @@ import java.lang.reflect.Method;
  * A compiled path operation.
  *
  * @param status the status of a successful answer that is not a {@code Response}
+ * @param documented whether the app's OpenAPI document describes it (not the routes that serve the document itself)
  */
-public record Route(String httpMethod, PathTemplate template, Method method, RoutePlan plan, int status) {
+public record Route(String httpMethod, PathTemplate template, Method method, RoutePlan plan, int status, boolean documented) {
 
     /** {@code POST /send-notification/{email}}: how logs name the route. */
     public String origin() {
