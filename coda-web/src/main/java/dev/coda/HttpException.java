@@ -1,5 +1,6 @@
 package dev.coda;
 
+import dev.coda.internal.ReasonPhrases;
 import java.util.LinkedHashMap;
 import java.util.Map;
 

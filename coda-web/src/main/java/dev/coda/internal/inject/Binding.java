@@ -6,4 +6,8 @@ public interface Binding {
 
     /** The value, or {@code Errors.FAILED} after recording errors in the request state. */
     Object resolve(RequestState state) throws Throwable;
+
+    /** Tells the OpenAPI document what this binding reads; request-scoped values ({@code Request}, tasks) read nothing. */
+    default void describe(OperationSink sink) {
+    }
 }

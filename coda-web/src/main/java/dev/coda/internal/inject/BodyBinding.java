@@ -3,6 +3,7 @@ package dev.coda.internal.inject;
 import dev.coda.internal.binding.Errors;
 import dev.coda.internal.binding.JsonReaders;
 import dev.coda.internal.binding.Loc;
+import java.lang.reflect.Parameter;
 
 /**
  * The JSON body, or one field of it when a path operation takes several body parameters (each is then
@@ -14,10 +15,12 @@ final class BodyBinding implements Binding {
     private final JsonReaders.Reader reader;
     private final boolean required;
     private final Validation validation;
+    private final Parameter declared;
     private boolean embedded;
 
-    BodyBinding(String name, JsonReaders.Reader reader, boolean required, Validation validation) {
+    BodyBinding(String name, JsonReaders.Reader reader, boolean required, Validation validation, Parameter declared) {
         this.name = name;
+        this.declared = declared;
         this.reader = reader;
         this.required = required;
         this.validation = validation;
@@ -49,6 +52,11 @@ final class BodyBinding implements Binding {
             return Errors.FAILED;
         }
         return value;
+    }
+
+    @Override
+    public void describe(OperationSink sink) {
+        sink.body(name, declared.getParameterizedType(), required, embedded, declared);
     }
 
     @Override

@@ -90,6 +90,20 @@ public final class CallPlan {
         return invoker.invokeExact(args);
     }
 
+    /** Describes the call's own parameters in declaration order, then its dependencies' (FastAPI's order). */
+    public void describe(OperationSink sink) {
+        for (var binding : bindings) {
+            if (binding != null && !(binding instanceof DependencyBinding)) {
+                binding.describe(sink);
+            }
+        }
+        for (var binding : bindings) {
+            if (binding instanceof DependencyBinding) {
+                binding.describe(sink);
+            }
+        }
+    }
+
     @Override
     public String toString() {
         return Describe.executable(executable);

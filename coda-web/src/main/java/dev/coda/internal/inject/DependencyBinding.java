@@ -49,6 +49,12 @@ final class DependencyBinding implements Binding {
 
     private static final Object NULL = new Object();
 
+    /** A dependency's parameters are the operation's, as FastAPI flattens them. */
+    @Override
+    public void describe(OperationSink sink) {
+        plan.describe(sink);
+    }
+
     CallPlan plan() {
         return plan;
     }

@@ -3,6 +3,7 @@ package dev.coda.internal.inject;
 import dev.coda.internal.binding.Errors;
 import dev.coda.internal.binding.Loc;
 import dev.coda.internal.binding.Scalars;
+import java.lang.reflect.Parameter;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -32,8 +33,9 @@ final class ParamBinding implements Binding {
     private final String defaultText;
     private final boolean nullable;
     private final Loc loc;
+    private final Parameter declared;
 
-    ParamBinding(Source source, String name, Shape shape, Class<?> type, String defaultText, boolean nullable) {
+    ParamBinding(Source source, String name, Shape shape, Class<?> type, String defaultText, boolean nullable, Parameter declared) {
         this.source = source;
         this.name = name;
         this.shape = shape;
@@ -41,6 +43,14 @@ final class ParamBinding implements Binding {
         this.defaultText = defaultText;
         this.nullable = nullable;
         this.loc = Loc.of(source.loc, name);
+        this.declared = declared;
+    }
+
+    /** Required as the binder requires it: a single value, no default, not nullable (an empty list is a list). */
+    @Override
+    public void describe(OperationSink sink) {
+        boolean required = shape == Shape.SINGLE && defaultText == null && !nullable;
+        sink.parameter(source.loc, name, required, declared.getParameterizedType(), defaultText, declared);
     }
 
     @Override

@@ -341,7 +341,7 @@ public final class Planner {
             }
         }
         boolean nullable = TypeShapes.isNullable(p) && !raw.isPrimitive();
-        var binding = new ParamBinding(source, name, shape, element, def == null ? null : def.value(), nullable);
+        var binding = new ParamBinding(source, name, shape, element, def == null ? null : def.value(), nullable, p);
         return new Planned(binding, Loc.of(source.loc, name), rank);
     }
 
@@ -362,7 +362,7 @@ public final class Planner {
         }
         validation.prepare(raw == Optional.class ? TypeShapes.raw(TypeShapes.argument(type, 0)) : raw);
         boolean required = raw != Optional.class && !TypeShapes.isNullable(p);
-        var binding = new BodyBinding(p.getName(), reader, required, validation);
+        var binding = new BodyBinding(p.getName(), reader, required, validation, p);
         ctx.bodies.add(binding);
         return new Planned(binding, Loc.of("body", p.getName()), RANK_BODY);
     }

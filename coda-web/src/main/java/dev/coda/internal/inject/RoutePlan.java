@@ -27,4 +27,12 @@ public record RoutePlan(List<Binding> requirements, CallPlan endpoint, boolean r
         }
         return result == Errors.FAILED ? null : result;
     }
+
+    /** Describes what the operation reads: its own parameters and dependencies, then its requirements'. */
+    public void describe(OperationSink sink) {
+        endpoint.describe(sink);
+        for (var requirement : requirements) {
+            requirement.describe(sink);
+        }
+    }
 }

@@ -217,6 +217,52 @@ public final class Validation {
     }
 
     /** Inspects a body type at startup, so that the first request does not pay for it. */
+    /**
+     * The constraints on a bean's properties by Java property name, composed constraints included (their own and
+     * their parts'), read through the Bean Validation metadata API: what the OpenAPI document turns into keywords.
+     */
+    public Map<String, List<Annotation>> propertyConstraints(Class<?> type) {
+        if (!isConstrained(type)) {
+            return Map.of();
+        }
+        var out = new java.util.HashMap<String, List<Annotation>>();
+        for (var property : validator().getConstraintsForClass(type).getConstrainedProperties()) {
+            var list = new ArrayList<Annotation>();
+            property.getConstraintDescriptors().forEach(d -> flatten(d, list));
+            out.put(property.getPropertyName(), list);
+        }
+        return out;
+    }
+
+    /**
+     * The constraints on one parameter of a method or constructor, as {@link #propertyConstraints}. A static method's,
+     * which Hibernate Validator does not read, are its annotations (only the standard ones are allowed there).
+     */
+    public List<Annotation> parameterConstraints(Parameter parameter) {
+        if (!hasConstraintAnnotations(parameter)) {
+            return List.of();
+        }
+        var executable = parameter.getDeclaringExecutable();
+        if (executable instanceof Method m && Modifier.isStatic(m.getModifiers())) {
+            return java.util.Arrays.stream(parameter.getAnnotations()).filter(Validation::isValidationAnnotation).toList();
+        }
+        int index = java.util.Arrays.asList(executable.getParameters()).indexOf(parameter);
+        var bean = validator().getConstraintsForClass(executable.getDeclaringClass());
+        var descriptor = executable instanceof Method m ? bean.getConstraintsForMethod(m.getName(), m.getParameterTypes())
+                : bean.getConstraintsForConstructor(executable.getParameterTypes());
+        if (descriptor == null) {
+            return List.of();
+        }
+        var list = new ArrayList<Annotation>();
+        descriptor.getParameterDescriptors().get(index).getConstraintDescriptors().forEach(d -> flatten(d, list));
+        return list;
+    }
+
+    private static void flatten(jakarta.validation.metadata.ConstraintDescriptor<?> descriptor, List<Annotation> out) {
+        out.add(descriptor.getAnnotation());
+        descriptor.getComposingConstraints().forEach(d -> flatten(d, out));
+    }
+
     void prepare(Class<?> type) {
         isConstrained(type);
     }

@@ -33,6 +33,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 /** Compiles the declarations given to {@code Coda.Builder} into an {@link Application}, checking everything. */
 public final class AppCompiler {
@@ -67,7 +68,8 @@ public final class AppCompiler {
             }
         }
         var mapper = Json.newMapper();
-        var planner = new Planner(providers, scoped, new JsonReaders(mapper), new Validation());
+        var validation = new Validation();
+        var planner = new Planner(providers, scoped, new JsonReaders(mapper), validation);
         var router = new Router<Route>();
         var routes = new ArrayList<Route>();
         int routeCount = 0;
@@ -112,7 +114,8 @@ public final class AppCompiler {
                 }
             }
         }
-        var docsRoutes = new DocsRoutes(() -> documentOf(mapper, docs, routes));
+        Supplier<byte[]> document = new Once<>(() -> documentOf(mapper, validation, docs, routes));
+        var docsRoutes = new DocsRoutes(document);
         addDocsRoutes(docs, docsRoutes, planner, router, problems);
         problems.addAll(planner.problems());
         if (routeObjects.isEmpty() || routeCount == 0 && problems.isEmpty()) {
@@ -124,13 +127,39 @@ public final class AppCompiler {
             throw new IllegalStateException("Coda cannot start; " + distinct.size() + " problem(s) in the declarations:\n  - "
                     + String.join("\n  - ", distinct));
         }
-        return new Application(router, routes, exceptionHandlers, mapper, settings, tasks, docs);
+        return new Application(router, routes, exceptionHandlers, mapper, settings, tasks, document);
+    }
+
+    /** A value computed on first use, then kept: the app's document is built once, for the app and its route alike. */
+    private static final class Once<T> implements Supplier<T> {
+        private Supplier<T> compute;
+        private volatile T value;
+
+        Once(Supplier<T> compute) {
+            this.compute = compute;
+        }
+
+        @Override
+        public T get() {
+            var v = value;
+            if (v == null) {
+                synchronized (this) {
+                    v = value;
+                    if (v == null) {
+                        v = compute.get();
+                        value = v;
+                        compute = null;
+                    }
+                }
+            }
+            return v;
+        }
     }
 
     /** The document of the app's routes, as served. */
-    static byte[] documentOf(com.fasterxml.jackson.databind.ObjectMapper mapper, Docs docs, List<Route> routes) {
+    static byte[] documentOf(com.fasterxml.jackson.databind.ObjectMapper mapper, Validation validation, Docs docs, List<Route> routes) {
         try {
-            return mapper.writeValueAsBytes(new OpenApiGenerator(mapper).generate(docs.info(), routes));
+            return mapper.writeValueAsBytes(new OpenApiGenerator(mapper, validation).generate(docs.info(), routes));
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new IllegalStateException("the OpenAPI document cannot be written", e);
         }

@@ -16,7 +16,6 @@ import dev.coda.tasks.TasksUnavailableException;
 import dev.coda.tasks.internal.SummarizedLog;
 import dev.coda.internal.inject.HttpInput;
 import dev.coda.internal.inject.RequestState;
-import dev.coda.internal.openapi.Docs;
 import dev.coda.internal.routing.Router;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -27,6 +26,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
@@ -54,17 +54,17 @@ public final class Application {
     private final Settings settings;
     private final Function<RequestState, BackgroundTasks> backgroundTasks;
     private final TaskRuntime tasks;
-    private final Docs docs;
+    private final Supplier<byte[]> openapi;
     private final JsonSyntax.Limits jsonLimits;
 
     public Application(Router<Route> router, List<Route> routes, Map<Class<?>, ExceptionHandler<?>> exceptionHandlers,
-                       ObjectMapper mapper, Settings settings, TaskRuntime tasks, Docs docs) {
-        this(router, routes, exceptionHandlers, mapper, settings, tasks, state -> tasks.newTasks(state.origin(), state.id()), docs);
+                       ObjectMapper mapper, Settings settings, TaskRuntime tasks, Supplier<byte[]> openapi) {
+        this(router, routes, exceptionHandlers, mapper, settings, tasks, state -> tasks.newTasks(state.origin(), state.id()), openapi);
     }
 
     private Application(Router<Route> router, List<Route> routes, Map<Class<?>, ExceptionHandler<?>> exceptionHandlers,
                         ObjectMapper mapper, Settings settings, TaskRuntime tasks, Function<RequestState, BackgroundTasks> backgroundTasks,
-                        Docs docs) {
+                        Supplier<byte[]> openapi) {
         this.tasks = tasks;
         this.router = router;
         this.routes = List.copyOf(routes);
@@ -72,18 +72,18 @@ public final class Application {
         this.mapper = mapper;
         this.settings = settings;
         this.backgroundTasks = backgroundTasks;
-        this.docs = docs;
+        this.openapi = openapi;
         this.jsonLimits = JsonSyntax.Limits.of(mapper.getFactory().streamReadConstraints());
     }
 
     /** The same application with other settings. */
     public Application(Application other, Settings settings) {
-        this(other.router, other.routes, other.exceptionHandlers, other.mapper, settings, other.tasks, other.backgroundTasks, other.docs);
+        this(other.router, other.routes, other.exceptionHandlers, other.mapper, settings, other.tasks, other.backgroundTasks, other.openapi);
     }
 
-    /** The app's OpenAPI document, as {@code GET /openapi.json} serves it (its routes' document even when none is served). */
+    /** The app's OpenAPI document, as {@code GET /openapi.json} serves it (its routes' document even when none is served); built once. */
     public byte[] openapi() {
-        return AppCompiler.documentOf(mapper, docs, routes);
+        return openapi.get();
     }
 
     public Settings settings() {

@@ -1,10 +1,11 @@
-package dev.coda;
+package dev.coda.internal;
 
-final class ReasonPhrases {
+/** The reason phrases FastAPI (Python's {@code http.HTTPStatus}) uses, for error details and the OpenAPI document. */
+public final class ReasonPhrases {
     private ReasonPhrases() {
     }
 
-    static String of(int status) {
+    public static String of(int status) {
         return switch (status) {
             case 400 -> "Bad Request";
             case 401 -> "Unauthorized";
