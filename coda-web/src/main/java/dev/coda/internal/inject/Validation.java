@@ -229,7 +229,7 @@ public final class Validation {
         for (var property : validator().getConstraintsForClass(type).getConstrainedProperties()) {
             var list = new ArrayList<Annotation>();
             property.getConstraintDescriptors().forEach(d -> flatten(d, list));
-            out.put(property.getPropertyName(), list);
+            out.put(property.getPropertyName(), byName(list));
         }
         return out;
     }
@@ -255,6 +255,12 @@ public final class Validation {
         }
         var list = new ArrayList<Annotation>();
         descriptor.getParameterDescriptors().get(index).getConstraintDescriptors().forEach(d -> flatten(d, list));
+        return byName(list);
+    }
+
+    /** In a stable order (the metadata API returns sets): the document's keywords must not move between runs. */
+    private static List<Annotation> byName(List<Annotation> list) {
+        list.sort(Comparator.comparing((Annotation a) -> a.annotationType().getName()).thenComparing(Annotation::toString));
         return list;
     }
 

@@ -142,7 +142,7 @@ public final class OpenApiGenerator {
         public void parameter(String in, String name, boolean required, Type type, String defaultText, Parameter declared) {
             var group = parameters.get(in);
             var existing = group.get(name);
-            if (existing == null || required || !existing.required()) {       // a required declaration wins
+            if (existing == null || required && !existing.required()) {       // the first, unless a later one is required
                 group.put(name, new Read(name, required, type, defaultText, declared, false));
             }
         }
