@@ -1,6 +1,12 @@
 package dev.coda.internal;
 
-/** The reason phrases FastAPI (Python's {@code http.HTTPStatus}) uses, for error details and the OpenAPI document. */
+/**
+ * The reason phrases FastAPI (Python's {@code http.HTTPStatus}) uses, for error details and the OpenAPI document.
+ *
+ * <pre>{@code
+ * ReasonPhrases.of(404);   // "Not Found"
+ * }</pre>
+ */
 public final class ReasonPhrases {
     private ReasonPhrases() {
     }

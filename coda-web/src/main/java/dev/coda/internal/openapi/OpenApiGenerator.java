@@ -32,6 +32,10 @@ import java.util.Set;
  * Builds an app's OpenAPI 3.1 document from its compiled routes, in FastAPI's shape and key order: what each route reads
  * comes from its plan ({@link dev.coda.internal.inject.RoutePlan#describe}), what it answers from its return type, its
  * status and its {@link Responds}; {@link Operation} adds the rest.
+ *
+ * <pre>{@code
+ * ObjectNode document = new OpenApiGenerator(mapper, validation).generate(docs.info(), routes);
+ * }</pre>
  */
 public final class OpenApiGenerator {
 
