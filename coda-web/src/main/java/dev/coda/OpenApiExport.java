@@ -16,8 +16,10 @@ import java.nio.file.Path;
  * java -cp <the app's class path> dev.coda.OpenApiExport com.example.Main#app target/openapi.json
  * }</pre>
  *
- * In Maven, with {@code exec-maven-plugin}'s {@code java} goal at {@code process-classes}: {@code mainClass}
- * {@code dev.coda.OpenApiExport}, arguments {@code com.example.Main#app} and {@code ${project.build.directory}/openapi.json}.
+ * In Maven, with {@code exec-maven-plugin}'s {@code exec} goal (its {@code java} goal runs in Maven's own JVM, which
+ * may be older than the app's): executable {@code java}, arguments {@code -classpath}, {@code <classpath/>},
+ * {@code dev.coda.OpenApiExport}, {@code com.example.Main#app} and {@code ${project.build.directory}/openapi.json};
+ * the {@code examples-client} module of this repository does it and generates a client from the result.
  */
 public final class OpenApiExport {
 
