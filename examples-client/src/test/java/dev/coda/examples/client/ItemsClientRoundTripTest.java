@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import dev.coda.examples.Items;
 import dev.coda.examples.client.api.DefaultApi;
+import dev.coda.examples.client.model.HTTPValidationError;
 import dev.coda.examples.client.model.Item;
+import dev.coda.examples.client.model.LocationInner;
 import dev.coda.testing.TestClient;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -21,11 +23,15 @@ class ItemsClientRoundTripTest {
 
     private static TestClient server;
     private static DefaultApi api;
+    private static com.fasterxml.jackson.databind.ObjectMapper mapper;
 
     @BeforeAll
     static void start() {
         server = TestClient.overNetwork(Items.app());
-        api = new DefaultApi(new ApiClient().updateBaseUri(server.baseUri().toString().replaceAll("/$", "")));
+        var client = new ApiClient();
+        client.updateBaseUri(server.baseUri().toString().replaceAll("/$", ""));
+        api = new DefaultApi(client);
+        mapper = client.getObjectMapper();
     }
 
     @AfterAll
@@ -63,11 +69,16 @@ class ItemsClientRoundTripTest {
     }
 
     @Test
-    void aBodyTheServerRefusesComesBackAsTheDocumented422() {
+    void aBodyTheServerRefusesComesBackAsTheDocumented422() throws Exception {
         var refused = catchThrowableOfType(ApiException.class,
-                () -> api.updateItemItemsItemIdPut(3, new Item().name("Hammer")));   // price is required
+                () -> api.updateItemItemsItemIdPut(3, new Item().name("Hammer")));   // the client sends "price": null
 
         assertThat(refused.getCode()).isEqualTo(422);
-        assertThat(refused.getResponseBody()).contains("\"loc\":[\"body\",\"price\"]", "\"type\":\"missing\"");
+        var error = mapper.readValue(refused.getResponseBody(), HTTPValidationError.class);
+        assertThat(error.getDetail()).singleElement().satisfies(detail -> {
+            assertThat(detail.getType()).isEqualTo("float_type");
+            assertThat(detail.getMsg()).isEqualTo("Input should be a valid number");
+            assertThat(detail.getLoc()).extracting(LocationInner::getActualInstance).containsExactly("body", "price");
+        });
     }
 }
