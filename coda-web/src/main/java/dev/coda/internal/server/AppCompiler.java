@@ -10,6 +10,7 @@ import dev.coda.Put;
 import dev.coda.Request;
 import dev.coda.Requires;
 import dev.coda.internal.binding.JsonReaders;
+import dev.coda.internal.docs.DocsUi;
 import dev.coda.internal.inject.Describe;
 import dev.coda.internal.inject.Planner;
 import dev.coda.internal.inject.Provider;
@@ -141,18 +142,23 @@ public final class AppCompiler {
         if (docs.openapiUrl() == null) {
             return;
         }
-        addBuiltIn(docs.openapiUrl(), "openapi", docsRoutes, planner, router, problems);
-    }
-
-    private static void addBuiltIn(String path, String methodName, DocsRoutes docsRoutes, Planner planner, Router<Route> router,
-                                   List<String> problems) {
         try {
-            var template = PathTemplate.parse(path);
-            var m = DocsRoutes.class.getMethod(methodName, Request.class);
-            var plan = planner.planRoute(m, docsRoutes, new HashSet<>(template.placeholders()), List.of());
-            router.add("GET", template, new Route("GET", template, m, plan, 200, false));
+            addBuiltIn(docs.openapiUrl(), DocsRoutes.class.getMethod("openapi", Request.class), docsRoutes, planner, router, problems);
         } catch (NoSuchMethodException e) {
             throw new IllegalStateException(e);
+        }
+        var ui = new DocsUi(docs);
+        problems.addAll(ui.problems());
+        for (var endpoint : ui.endpoints()) {
+            addBuiltIn(endpoint.path(), endpoint.method(), ui, planner, router, problems);
+        }
+    }
+
+    private static void addBuiltIn(String path, Method m, Object target, Planner planner, Router<Route> router, List<String> problems) {
+        try {
+            var template = PathTemplate.parse(path);
+            var plan = planner.planRoute(m, target, new HashSet<>(template.placeholders()), List.of());
+            router.add("GET", template, new Route("GET", template, m, plan, 200, false));
         } catch (IllegalArgumentException e) {
             problems.add("the path of the OpenAPI document or its pages, " + path + ": " + e.getMessage());
         }
