@@ -2,6 +2,7 @@ package dev.coda.internal.docs;
 
 import dev.coda.Request;
 import dev.coda.Response;
+import dev.coda.internal.Once;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
@@ -28,24 +29,7 @@ public record Tagged(byte[] body, String etag) {
 
     /** {@code body}, read and tagged on first use only, then the same for every call (and every thread). */
     public static Supplier<Tagged> once(Supplier<byte[]> body) {
-        return new Supplier<>() {
-            private volatile Tagged tagged;
-
-            @Override
-            public Tagged get() {
-                var current = tagged;
-                if (current == null) {
-                    synchronized (this) {
-                        current = tagged;
-                        if (current == null) {
-                            current = of(body.get());
-                            tagged = current;
-                        }
-                    }
-                }
-                return current;
-            }
-        };
+        return new Once<>(() -> of(body.get()));
     }
 
     /** {@code 200} with the body, or a bodiless {@code 304} when the client has it; both with the tag and {@code cacheControl}. */
