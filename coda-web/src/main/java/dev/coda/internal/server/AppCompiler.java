@@ -10,12 +10,14 @@ import dev.coda.Put;
 import dev.coda.Request;
 import dev.coda.Requires;
 import dev.coda.internal.binding.JsonReaders;
+import dev.coda.internal.docs.DocsUi;
 import dev.coda.internal.inject.Describe;
 import dev.coda.internal.inject.Planner;
 import dev.coda.internal.inject.Provider;
 import dev.coda.internal.inject.RequestState;
 import dev.coda.internal.inject.Validation;
 import dev.coda.internal.json.Json;
+import dev.coda.internal.Once;
 import dev.coda.internal.openapi.Docs;
 import dev.coda.internal.openapi.OpenApiGenerator;
 import dev.coda.tasks.BackgroundTasks;
@@ -130,32 +132,6 @@ public final class AppCompiler {
         return new Application(router, routes, exceptionHandlers, mapper, settings, tasks, document);
     }
 
-    /** A value computed on first use, then kept: the app's document is built once, for the app and its route alike. */
-    private static final class Once<T> implements Supplier<T> {
-        private Supplier<T> compute;
-        private volatile T value;
-
-        Once(Supplier<T> compute) {
-            this.compute = compute;
-        }
-
-        @Override
-        public T get() {
-            var v = value;
-            if (v == null) {
-                synchronized (this) {
-                    v = value;
-                    if (v == null) {
-                        v = compute.get();
-                        value = v;
-                        compute = null;
-                    }
-                }
-            }
-            return v;
-        }
-    }
-
     /** The document of the app's routes, as served. */
     static byte[] documentOf(com.fasterxml.jackson.databind.ObjectMapper mapper, Validation validation, Docs docs, List<Route> routes) {
         try {
@@ -170,18 +146,23 @@ public final class AppCompiler {
         if (docs.openapiUrl() == null) {
             return;
         }
-        addBuiltIn(docs.openapiUrl(), "openapi", docsRoutes, planner, router, problems);
-    }
-
-    private static void addBuiltIn(String path, String methodName, DocsRoutes docsRoutes, Planner planner, Router<Route> router,
-                                   List<String> problems) {
         try {
-            var template = PathTemplate.parse(path);
-            var m = DocsRoutes.class.getMethod(methodName, Request.class);
-            var plan = planner.planRoute(m, docsRoutes, new HashSet<>(template.placeholders()), List.of());
-            router.add("GET", template, new Route("GET", template, m, plan, 200, false));
+            addBuiltIn(docs.openapiUrl(), DocsRoutes.class.getMethod("openapi", Request.class), docsRoutes, planner, router, problems);
         } catch (NoSuchMethodException e) {
             throw new IllegalStateException(e);
+        }
+        var ui = new DocsUi(docs);
+        problems.addAll(ui.problems());
+        for (var endpoint : ui.endpoints()) {
+            addBuiltIn(endpoint.path(), endpoint.method(), ui, planner, router, problems);
+        }
+    }
+
+    private static void addBuiltIn(String path, Method m, Object target, Planner planner, Router<Route> router, List<String> problems) {
+        try {
+            var template = PathTemplate.parse(path);
+            var plan = planner.planRoute(m, target, new HashSet<>(template.placeholders()), List.of());
+            router.add("GET", template, new Route("GET", template, m, plan, 200, false));
         } catch (IllegalArgumentException e) {
             problems.add("the path of the OpenAPI document or its pages, " + path + ": " + e.getMessage());
         }
