@@ -1,5 +1,6 @@
 package dev.coda.internal.inject;
 
+import dev.coda.internal.Once;
 import dev.coda.internal.binding.Errors;
 import dev.coda.internal.binding.JsonReaders;
 import dev.coda.internal.binding.Loc;
@@ -54,23 +55,13 @@ public final class Validation {
         boolean check(Object target, Object[] args, boolean[] skip, Errors errors);
     }
 
-    private volatile Validator validator;
+    private final Once<Validator> validator = new Once<>(() -> jakarta.validation.Validation.byDefaultProvider().configure()
+            .messageInterpolator(new org.hibernate.validator.messageinterpolation.ParameterMessageInterpolator())
+            .buildValidatorFactory().getValidator());
     private final Map<Class<?>, Boolean> constrained = new ConcurrentHashMap<>();
 
     private Validator validator() {
-        var v = validator;
-        if (v == null) {
-            synchronized (this) {
-                v = validator;
-                if (v == null) {
-                    v = jakarta.validation.Validation.byDefaultProvider().configure()
-                            .messageInterpolator(new org.hibernate.validator.messageinterpolation.ParameterMessageInterpolator())
-                            .buildValidatorFactory().getValidator();
-                    validator = v;
-                }
-            }
-        }
-        return v;
+        return validator.get();
     }
 
     /** Whether an annotation is a constraint or {@code @Valid}. */
