@@ -286,13 +286,14 @@ public final class Response {
         if (cookie.maxAge() != null) {
             builder.maxAge(cookie.maxAge().toSeconds());
         }
-        if (cookie.expires() != null) {
-            builder.expires(cookie.expires());
-        }
         if (cookie.sameSite() != null) {
             builder.sameSite(HttpCookie.SameSite.valueOf(cookie.sameSite().name()));
         }
-        return header("Set-Cookie", HttpCookieUtils.getRFC6265SetCookie(builder.build()));
+        var text = HttpCookieUtils.getRFC6265SetCookie(builder.build());
+        if (cookie.expires() != null && cookie.maxAge() == null) {
+            text += "; Expires=" + HttpCookie.formatExpires(cookie.expires());   // Jetty writes Expires only from Max-Age
+        }
+        return header("Set-Cookie", text);
     }
 
     /** This response with a session cookie {@code name=value} ({@code Path=/}, {@code SameSite=Lax}), Starlette's defaults. */

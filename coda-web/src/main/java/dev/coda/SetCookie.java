@@ -69,7 +69,7 @@ public final class SetCookie {
         return new SetCookie(name, value, age, expires, path, domain, secure, httpOnly, sameSite, partitioned);
     }
 
-    /** {@code Expires}: when the browser drops the cookie ({@code Max-Age} wins where both are given). */
+    /** {@code Expires}: when the browser drops the cookie; with a {@link #maxAge} too, the one derived from it is sent. */
     public SetCookie expires(Instant instant) {
         return new SetCookie(name, value, maxAge, Objects.requireNonNull(instant, "instant"), path, domain, secure, httpOnly,
                 sameSite, partitioned);
