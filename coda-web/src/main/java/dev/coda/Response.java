@@ -46,6 +46,7 @@ import org.eclipse.jetty.server.HttpCookieUtils;
  * @apiNote A JSON body is any value Jackson can write: records, maps, lists, strings, numbers or
  *     {@code null}. Raw bodies are given as bytes or text with their media type.
  */
+// Past 400 lines: every kind of answer is a factory here, the one place users look; half of it is Javadoc examples.
 public final class Response {
 
     /** The media type of JSON bodies. */
