@@ -134,6 +134,7 @@ public final class Coda {
         private Duration requestHeadTimeout = Duration.ofSeconds(10);
         private Duration requestBodyGrace = Duration.ofSeconds(10);
         private long minRequestBodyRate = 1024;
+        private Duration eventKeepAlive = Duration.ofSeconds(15);
         private TaskRuntime tasks;
         private final OpenApi.Builder openapi = OpenApi.builder();
         private String openapiUrl = "/openapi.json";
@@ -319,6 +320,21 @@ public final class Coda {
         }
 
         /**
+         * How long a server-sent event stream ({@code Response.events}) may stay silent before the server sends a
+         * keep-alive comment ({@code : ping}), which keeps proxies from closing it and finds a client that has gone.
+         * Default 15 seconds, as FastAPI; keep it under the {@link #idleTimeout}, which would otherwise close a
+         * silent stream.
+         *
+         * <pre>{@code
+         * Coda.app().routes(new Feed()).eventKeepAlive(Duration.ofSeconds(5)).run();
+         * }</pre>
+         */
+        public Builder eventKeepAlive(Duration interval) {
+            this.eventKeepAlive = atLeastOneMillisecond(interval, "eventKeepAlive");
+            return this;
+        }
+
+        /**
          * Configures the background tasks' runtime: concurrency, queue bound and overflow policy, fail-fast,
          * timeouts, shutdown deadline, error handler, metrics, context propagation.
          *
@@ -411,7 +427,7 @@ public final class Coda {
             }
             var settings = new Settings(host != null ? host : hostFromEnvironment(), port >= 0 ? port : portFromEnvironment(),
                     maxRequestBodySize, shutdownTimeout, idleTimeout, maxConnections, acceptQueueSize, requestHeadTimeout,
-                    requestBodyGrace, minRequestBodyRate);
+                    requestBodyGrace, minRequestBodyRate, eventKeepAlive);
             var taskRuntime = tasks != null ? tasks : taskSettings.build();
             var docs = new Docs(openapiUrl, openapiUrl == null ? null : docsUrl, openapiUrl == null ? null : redocUrl, openapi.build());
             Application application = AppCompiler.compile(routes, dependencies, requires, exceptionHandlers, settings, taskRuntime, docs);

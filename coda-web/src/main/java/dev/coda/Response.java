@@ -1,15 +1,24 @@
 package dev.coda;
 
 import dev.coda.internal.Internals;
+import dev.coda.internal.stream.EventStream;
+import dev.coda.internal.stream.StreamBody;
+import dev.coda.internal.stream.Streams;
 import dev.coda.tasks.BackgroundTasks;
 import dev.coda.tasks.TaskFunction;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Consumer;
+import java.util.stream.Stream;
+import org.eclipse.jetty.http.HttpCookie;
+import org.eclipse.jetty.server.HttpCookieUtils;
 
 /**
  * An explicit answer from a path operation: a status code, headers and a body. Return one when the
@@ -31,9 +40,13 @@ import java.util.function.Consumer;
  *                .withTask(FileJobs::process, id);
  * }</pre>
  *
+ * <p>A body can also be sent while it is produced ({@link #stream}, {@link #jsonLines}, {@link #events}), and a
+ * response can set cookies ({@link #cookie(SetCookie)}, {@link #deleteCookie(String)}); see {@code docs/streaming.md}.
+ *
  * @apiNote A JSON body is any value Jackson can write: records, maps, lists, strings, numbers or
  *     {@code null}. Raw bodies are given as bytes or text with their media type.
  */
+// Past 400 lines: every kind of answer is a factory here, the one place users look; half of it is Javadoc examples.
 public final class Response {
 
     /** The media type of JSON bodies. */
@@ -48,6 +61,22 @@ public final class Response {
 
     static {
         Internals.setResponseTasks(response -> response.tasks);
+        Internals.setResponseStreams(response -> response.body instanceof StreamBody stream ? stream : null);
+    }
+
+    /**
+     * Writes a streamed body: what it writes to {@code out} reaches the client at each {@code flush()} (and whenever
+     * 8 KB have gathered); a write blocks while the client is slow, and throws once the client has gone.
+     */
+    @FunctionalInterface
+    public interface BodyWriter {
+        void write(OutputStream out) throws Exception;
+    }
+
+    /** Produces server-sent events: sends them through the sink, then returns to end the stream. */
+    @FunctionalInterface
+    public interface EventProducer {
+        void produce(EventSink events) throws Exception;
     }
 
     private Response(int status, Object body, boolean raw, String contentType, List<Map.Entry<String, String>> headers) {
@@ -112,6 +141,118 @@ public final class Response {
         return new Response(200, body.clone(), true, Objects.requireNonNull(contentType, "contentType"), List.of());
     }
 
+    /**
+     * {@code 200 OK} with a body written while it is sent, chunked: the callback writes to an {@link OutputStream}
+     * and flushes when the client should see what it has so far. It runs on the request's virtual thread, which a
+     * slow client blocks (nothing piles up in memory); once the client has gone, its next write throws. An exception
+     * before anything was sent answers {@code 500}; after, it cuts the response short (the client sees a truncated
+     * body) and is logged once. The request's background tasks run once the body has ended.
+     *
+     * <pre>{@code
+     * @Get("/report.csv")
+     * public Response report() {
+     *     return Response.stream("text/csv", out -> {
+     *         for (var row : rows()) {
+     *             out.write((row.id() + "," + row.total() + "\n").getBytes(StandardCharsets.UTF_8));
+     *             out.flush();
+     *         }
+     *     });
+     * }
+     * }</pre>
+     */
+    public static Response stream(String contentType, BodyWriter writer) {
+        return streamed(contentType, Streams.writer(Objects.requireNonNull(writer, "writer")));
+    }
+
+    /**
+     * {@code 200 OK} with the content of {@code in}, sent as it is read (each read flushed) and closed at the end,
+     * also when the client goes away or the response is never written (a HEAD request).
+     *
+     * <pre>{@code
+     * return Response.stream("text/plain; charset=utf-8", process.getInputStream());
+     * }</pre>
+     */
+    public static Response stream(String contentType, InputStream in) {
+        return streamed(contentType, Streams.input(Objects.requireNonNull(in, "in")));
+    }
+
+    /**
+     * {@code 200 OK} with the chunks of {@code chunks} ({@code byte[]}, or text sent in UTF-8), each flushed as it
+     * comes; the stream is closed at the end, also when the client goes away.
+     *
+     * <pre>{@code
+     * return Response.stream("text/plain; charset=utf-8", words.stream().map(w -> w + "\n"));
+     * }</pre>
+     */
+    public static Response stream(String contentType, Stream<?> chunks) {
+        Objects.requireNonNull(chunks, "chunks");
+        return streamed(contentType, Streams.chunks(chunks.iterator(), chunks));
+    }
+
+    /** As {@link #stream(String, Stream)}, from an iterator (closed at the end if it is {@link AutoCloseable}). */
+    public static Response stream(String contentType, Iterator<?> chunks) {
+        Objects.requireNonNull(chunks, "chunks");
+        return streamed(contentType, Streams.chunks(chunks, chunks instanceof AutoCloseable c ? c : null));
+    }
+
+    /**
+     * {@code 200 OK} with JSON Lines ({@code application/jsonl}, FastAPI's streamed JSON): each value written with
+     * the app's mapper on a line of its own and flushed; the stream closed at the end.
+     *
+     * <pre>{@code
+     * @Get("/items/stream")
+     * public Response items() {
+     *     return Response.jsonLines(repository.findAll());    // a Stream<Item>, read as it is sent
+     * }
+     * }</pre>
+     */
+    public static Response jsonLines(Stream<?> values) {
+        return streamed("application/jsonl", Streams.jsonLines(Objects.requireNonNull(values, "values")));
+    }
+
+    /**
+     * {@code 200 OK} with server-sent events ({@code text/event-stream}, FastAPI's {@code EventSourceResponse}) from a
+     * producer; the headers go at once, with {@code Cache-Control: no-cache} and {@code X-Accel-Buffering: no} (so
+     * that nginx does not hold events back). While the producer sends nothing, a keep-alive comment {@code : ping}
+     * goes out every 15 seconds ({@code Coda.Builder.eventKeepAlive}). A reconnecting browser's
+     * {@code Last-Event-ID} is an ordinary header parameter.
+     *
+     * <pre>{@code
+     * @Get("/items/stream")
+     * public Response items(@Header("Last-Event-ID") Optional<Integer> lastEventId) {
+     *     int start = lastEventId.map(id -> id + 1).orElse(0);
+     *     return Response.events(sink -> {
+     *         for (int i = start; i < items.size(); i++) {
+     *             sink.send(ServerSentEvent.data(items.get(i)).withId(String.valueOf(i)));
+     *         }
+     *     });
+     * }
+     * }</pre>
+     */
+    public static Response events(EventProducer producer) {
+        return eventStream(EventStream.of(Objects.requireNonNull(producer, "producer")));
+    }
+
+    /**
+     * As {@link #events(EventProducer)}, from a stream: {@link ServerSentEvent}s as they are, any other value as an
+     * event whose data is that value as JSON; the stream closed at the end.
+     *
+     * <pre>{@code
+     * return Response.events(items.stream());        // data: {"name":"Plumbus","price":32.99}
+     * }</pre>
+     */
+    public static Response events(Stream<?> events) {
+        return eventStream(EventStream.of(Objects.requireNonNull(events, "events")));
+    }
+
+    private static Response eventStream(EventStream body) {
+        return streamed("text/event-stream", body).header("Cache-Control", "no-cache").header("X-Accel-Buffering", "no");
+    }
+
+    private static Response streamed(String contentType, StreamBody body) {
+        return new Response(200, body, true, Objects.requireNonNull(contentType, "contentType"), List.of());
+    }
+
     /** {@code 307 Temporary Redirect} to {@code location}. */
     public static Response redirect(String location) {
         return empty(307).header("Location", location);
@@ -127,6 +268,51 @@ public final class Response {
         var more = new ArrayList<>(headers);
         more.add(Map.entry(Objects.requireNonNull(name, "name"), Objects.requireNonNull(value, "value")));
         return new Response(status, body, raw, contentType, List.copyOf(more), tasks);
+    }
+
+    /**
+     * This response with a {@code Set-Cookie} header for {@code cookie}, formatted by Jetty (RFC 6265); several
+     * cookies make several headers.
+     *
+     * <pre>{@code
+     * return Response.ok(Map.of("ok", true)).cookie(SetCookie.of("session", token).httpOnly(true).secure(true));
+     * }</pre>
+     *
+     * @throws IllegalArgumentException if the name or the value has characters a cookie cannot carry
+     */
+    public Response cookie(SetCookie cookie) {
+        var builder = HttpCookie.build(cookie.name(), cookie.value())
+                .path(cookie.path()).domain(cookie.domain()).secure(cookie.secure()).httpOnly(cookie.httpOnly())
+                .partitioned(cookie.partitioned());
+        if (cookie.maxAge() != null) {
+            builder.maxAge(cookie.maxAge().toSeconds());
+        }
+        if (cookie.sameSite() != null) {
+            builder.sameSite(HttpCookie.SameSite.valueOf(cookie.sameSite().name()));
+        }
+        var text = HttpCookieUtils.getRFC6265SetCookie(builder.build());
+        if (cookie.expires() != null && cookie.maxAge() == null) {
+            text += "; Expires=" + HttpCookie.formatExpires(cookie.expires());   // Jetty writes Expires only from Max-Age
+        }
+        return header("Set-Cookie", text);
+    }
+
+    /** This response with a session cookie {@code name=value} ({@code Path=/}, {@code SameSite=Lax}), Starlette's defaults. */
+    public Response cookie(String name, String value) {
+        return cookie(SetCookie.of(name, value));
+    }
+
+    /** This response telling the client to delete the cookie {@code name} of path {@code /}, Starlette's {@code delete_cookie}. */
+    public Response deleteCookie(String name) {
+        return deleteCookie(name, "/", null);
+    }
+
+    /**
+     * This response telling the client to delete a cookie: an empty value that expires at once. {@code path} and
+     * {@code domain} must be those it was set with ({@code null} for none), or the browser keeps it.
+     */
+    public Response deleteCookie(String name, String path, String domain) {
+        return cookie(SetCookie.of(name, "").path(path).domain(domain).maxAge(java.time.Duration.ZERO));
     }
 
     /**
@@ -231,9 +417,17 @@ public final class Response {
         return headers.stream().filter(h -> h.getKey().equalsIgnoreCase(name)).map(Map.Entry::getValue).findFirst();
     }
 
-    /** The body: the value to write as JSON, or a {@code byte[]} when {@link #isRaw()}. */
+    /** The body: the value to write as JSON, or a {@code byte[]} when {@link #isRaw()}; {@code null} when {@linkplain #isStreamed() streamed}. */
     public Object body() {
+        if (body instanceof StreamBody) {
+            return null;
+        }
         return raw && body instanceof byte[] bytes ? bytes.clone() : body;
+    }
+
+    /** Whether the body is produced while it is sent ({@link #stream}, {@link #jsonLines}, {@link #events}). */
+    public boolean isStreamed() {
+        return body instanceof StreamBody;
     }
 
     /** Whether the body is raw bytes (or absent) rather than a value written as JSON. */

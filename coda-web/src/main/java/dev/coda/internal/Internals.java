@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.function.Consumer;
 import dev.coda.internal.server.AfterResponse;
 import dev.coda.internal.server.Application;
+import dev.coda.internal.stream.StreamBody;
 import java.util.function.Function;
 
 /** Gives Coda's own packages (the test client) the compiled parts of a {@link Coda} app. */
@@ -19,6 +20,7 @@ public final class Internals {
 
     private static volatile Function<Coda, Runtime> access;
     private static volatile Function<Response, List<Consumer<BackgroundTasks>>> responseTasks;
+    private static volatile Function<Response, StreamBody> responseStreams;
 
     private Internals() {
     }
@@ -33,6 +35,15 @@ public final class Internals {
 
     public static void setResponseTasks(Function<Response, List<Consumer<BackgroundTasks>>> accessor) {
         responseTasks = accessor;
+    }
+
+    public static void setResponseStreams(Function<Response, StreamBody> accessor) {
+        responseStreams = accessor;
+    }
+
+    /** The body of a streamed response, or {@code null} for a buffered one. */
+    public static StreamBody streamOf(Response response) {
+        return responseStreams.apply(response);
     }
 
     /** The tasks attached to a response with {@code Response.withTask}. */

@@ -127,8 +127,10 @@ public final class Application {
             tasks.admit(requestTasks, outcome.failed());
             return outcome;
         } catch (TasksUnavailableException e) {
+            outcome.discardStream();
             return unavailable(e, outcome.state(), outcome.routed());     // the task runtime has logged it
         } catch (Exception e) {
+            outcome.discardStream();
             return internalError(outcome.state(), outcome.routed());       // logged by the task runtime, with its cause
         }
     }
@@ -244,6 +246,7 @@ public final class Application {
             var view = failed ? tasks.always() : tasks;      // attached by an exception handler to its error response
             attached.forEach(adder -> adder.accept(view));
         }
+        var stream = Internals.streamOf(response);
         byte[] body;
         if (response.isRaw()) {
             body = response.body() instanceof byte[] bytes ? bytes : NO_BODY;
@@ -252,10 +255,14 @@ public final class Application {
         }
         var contentType = response.contentType().orElse(null);
         if (response.status() == 204 || response.status() == 304) {
+            if (stream != null) {
+                stream.discard();
+                stream = null;
+            }
             body = NO_BODY;
             contentType = null;
         }
-        return new Outcome(response.status(), response.headers(), body, contentType, state, false, routed, failed);
+        return new Outcome(response.status(), response.headers(), body, contentType, state, false, routed, failed, stream);
     }
 
     private Outcome failure(Throwable t, RequestState state, boolean routed) {

@@ -10,18 +10,21 @@ import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
 
 /**
- * The Jetty handler: runs the application on the request's virtual thread, writes the outcome, and
+ * The Jetty handler: runs the application on the request's virtual thread, writes the outcome (a streamed one
+ * through {@link StreamedAnswer}), and
  * registers the after-response work on Jetty's completion of the exchange.
  */
 final class CodaHandler extends Handler.Abstract {
 
     private final Application application;
     private final AfterResponse afterResponse;
+    private final StreamedAnswer streamed;
 
     CodaHandler(Application application, AfterResponse afterResponse) {
         super(InvocationType.BLOCKING);
         this.application = application;
         this.afterResponse = afterResponse;
+        this.streamed = new StreamedAnswer(application.mapper(), application.settings().eventKeepAlive());
     }
 
     @Override
@@ -36,7 +39,7 @@ final class CodaHandler extends Handler.Abstract {
         if (outcome.contentType() != null) {
             headers.put(HttpHeader.CONTENT_TYPE, outcome.contentType());
         }
-        if (outcome.status() != 204 && outcome.status() != 304) {
+        if (outcome.status() != 204 && outcome.status() != 304 && outcome.stream() == null) {
             headers.put(HttpHeader.CONTENT_LENGTH, body.length);
         }
         if (outcome.closeConnection()) {
@@ -45,6 +48,10 @@ final class CodaHandler extends Handler.Abstract {
         if (afterResponse.needed(outcome)) {
             afterResponse.expect();
             Request.addCompletionListener(request, failure -> afterResponse.completed(outcome, failure));
+        }
+        if (outcome.stream() != null) {
+            streamed.write(outcome, request, response, callback);
+            return true;
         }
         var head = "HEAD".equals(request.getMethod());
         response.write(true, head || body.length == 0 ? null : ByteBuffer.wrap(body), callback);
