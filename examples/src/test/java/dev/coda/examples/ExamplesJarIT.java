@@ -167,11 +167,42 @@ class ExamplesJarIT {
         assertThat(update.statusCode()).isEqualTo(200);
         assertThat(update.body()).isEqualTo("{\"item_name\":\"x\",\"item_id\":5}");
 
+        var document = send(HttpRequest.newBuilder(base.resolve("/openapi.json")));
+        assertThat(document.statusCode()).isEqualTo(200);
+        assertThat(document.body()).contains("\"openapi\":\"3.1.0\"", "\"/items/{item_id}\"", "\"operationId\":\"update_item_items__item_id__put\"");
+        var docs = send(HttpRequest.newBuilder(base.resolve("/docs")));
+        assertThat(docs.statusCode()).isEqualTo(200);
+        var bundle = java.util.regex.Pattern.compile("src=\"(/docs/assets/[^\"]+/swagger-ui-bundle\\.js)\"").matcher(docs.body());
+        assertThat(bundle.find()).as("the page loads Swagger UI from the app: %s", docs.body()).isTrue();
+        var script = send(HttpRequest.newBuilder(base.resolve(bundle.group(1))));
+        assertThat(script.statusCode()).as("Swagger UI's bundle, from the webjar inside the shaded jar").isEqualTo(200);
+        assertThat(script.body().length()).isGreaterThan(100_000);
+
         process.destroy(); // SIGTERM on Linux
 
         assertThat(process.waitFor(EXIT.toSeconds(), TimeUnit.SECONDS)).as("exited within %s", EXIT).isTrue();
         assertThat(process.exitValue()).as("exit code; output:%n%s", output()).isIn(0, 143);
         assertThat(refusesConnections(port)).isTrue();
+    }
+
+    @Test
+    void the_events_example_streams_server_sent_events_and_refuses_a_negative_count() throws Exception {
+        int port = freePort();
+        var base = URI.create("http://127.0.0.1:" + port);
+        var process = launch(port, "events");
+
+        await("GET /events answered by the jar").atMost(STARTUP).pollInterval(Duration.ofMillis(200)).ignoreExceptions()
+                .failFast("the process exited", () -> !process.isAlive())
+                .until(() -> send(HttpRequest.newBuilder(base.resolve("/events?count=2"))).statusCode(), status -> status == 200);
+
+        var events = send(HttpRequest.newBuilder(base.resolve("/events?count=2&delay=0.01")));
+        assertThat(events.headers().firstValue("content-type")).hasValueSatisfying(type -> assertThat(type).startsWith("text/event-stream"));
+        assertThat(events.body()).isEqualTo("data: {\"n\":0}\n\ndata: {\"n\":1}\n\n");
+        var negative = send(HttpRequest.newBuilder(base.resolve("/events?count=-1")));
+        assertThat(negative.statusCode()).isEqualTo(422);
+        assertThat(negative.body()).contains("\"loc\":[\"query\",\"count\"]");
+
+        stopsCleanlyOnSigterm(process, port);
     }
 
     /** Waits until the example answers anything over HTTP; a GET on a POST route writes nothing. */
