@@ -11,6 +11,7 @@ import dev.coda.internal.server.RunningServer;
 import dev.coda.internal.server.Settings;
 import dev.coda.internal.openapi.Docs;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -123,6 +124,7 @@ public final class Coda {
         private final List<Object> dependencies = new ArrayList<>();
         private final List<Class<?>> requires = new ArrayList<>();
         private final Map<Class<?>, ExceptionHandler<?>> exceptionHandlers = new LinkedHashMap<>();
+        private final Map<String, StaticFiles> staticFiles = new LinkedHashMap<>();
         private final Map<String, String> environment;
         private String host;                    // null: HOST, read by build()
         private int port = -1;                  // -1: PORT, read by build()
@@ -202,6 +204,34 @@ public final class Coda {
         /** Dependencies every path operation runs first, for their effect (FastAPI's app-level {@code dependencies}). */
         public Builder requires(Class<?>... types) {
             requires.addAll(List.of(types));
+            return this;
+        }
+
+        /**
+         * Serves the files of a directory at {@code prefix}, FastAPI's {@code app.mount(prefix, StaticFiles(directory=...))}:
+         * {@code GET /static/css/site.css} sends {@code <directory>/css/site.css}. The directory must exist when the app is
+         * built; see {@link StaticFiles} for a class-path folder, html and single-page-app modes, and a directory that
+         * may appear later. The app's own routes win over a mount wherever both match; mounts are not in the OpenAPI
+         * document.
+         *
+         * <pre>{@code
+         * Coda.app().routes(new Shop()).staticFiles("/static", Path.of("static")).run();
+         * }</pre>
+         */
+        public Builder staticFiles(String prefix, Path directory) {
+            return staticFiles(prefix, StaticFiles.directory(directory));
+        }
+
+        /** Serves {@code files} at {@code prefix} (see {@link #staticFiles(String, Path)}). */
+        public Builder staticFiles(String prefix, StaticFiles files) {
+            Objects.requireNonNull(prefix, "prefix");
+            if (!prefix.startsWith("/")) {
+                throw new IllegalArgumentException("the prefix of static files must start with /: " + prefix);
+            }
+            var key = prefix.endsWith("/") ? prefix.substring(0, prefix.length() - 1) : prefix;
+            if (staticFiles.putIfAbsent(key, Objects.requireNonNull(files, "files")) != null) {
+                throw new IllegalArgumentException("static files are mounted twice at " + prefix);
+            }
             return this;
         }
 
@@ -430,7 +460,8 @@ public final class Coda {
                     requestBodyGrace, minRequestBodyRate, eventKeepAlive);
             var taskRuntime = tasks != null ? tasks : taskSettings.build();
             var docs = new Docs(openapiUrl, openapiUrl == null ? null : docsUrl, openapiUrl == null ? null : redocUrl, openapi.build());
-            Application application = AppCompiler.compile(routes, dependencies, requires, exceptionHandlers, settings, taskRuntime, docs);
+            Application application = AppCompiler.compile(routes, dependencies, requires, exceptionHandlers, settings, taskRuntime, docs,
+                    staticFiles);
             var afterResponse = new AfterResponse(Executors.newThreadPerTaskExecutor(
                     Thread.ofVirtual().name("coda-after-response-", 0).factory()), taskRuntime);
             return new Coda(new Internals.Runtime(application, afterResponse, taskRuntime));

@@ -21,6 +21,15 @@ import java.lang.annotation.Target;
  * @Responds(status = 201, description = "Created", type = Item.class)
  * public Response create(Item item) { return Response.created(item); }
  * }</pre>
+ *
+ * <p>A {@link Response} that is not JSON says what it is with {@link #mediaType}: server-sent events whose data is
+ * {@code type} ({@code text/event-stream}), JSON Lines of {@code type} ({@code application/jsonl}), or any other media
+ * type, such as a file's (see {@code docs/openapi.md}):
+ * <pre>{@code
+ * @Get("/ticks")
+ * @Responds(status = 200, mediaType = "text/event-stream", type = Tick.class)
+ * public Response ticks() { return Response.events(sink -> sink.data(new Tick(0))); }
+ * }</pre>
  */
 @Documented
 @Retention(RetentionPolicy.RUNTIME)
@@ -34,8 +43,14 @@ public @interface Responds {
     /** What it means; default the status's reason phrase ("Not Found"), as FastAPI does. */
     String description() default "";
 
-    /** The JSON body's type; {@code void.class} for none. */
+    /** The JSON body's type (of each event's data, of each line); {@code void.class} for none (data of any kind). */
     Class<?> type() default void.class;
+
+    /**
+     * The body's media type: {@code application/json} (the default), {@code text/event-stream} (server-sent events),
+     * {@code application/jsonl} (JSON Lines), or another, documented as a string of that media type.
+     */
+    String mediaType() default "application/json";
 
     /** Holds several {@link Responds} on one element. */
     @Documented

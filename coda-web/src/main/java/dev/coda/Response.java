@@ -1,6 +1,7 @@
 package dev.coda;
 
 import dev.coda.internal.Internals;
+import dev.coda.internal.files.FileBody;
 import dev.coda.internal.stream.EventStream;
 import dev.coda.internal.stream.StreamBody;
 import dev.coda.internal.stream.Streams;
@@ -8,6 +9,7 @@ import dev.coda.tasks.BackgroundTasks;
 import dev.coda.tasks.TaskFunction;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.file.Path;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -62,6 +64,8 @@ public final class Response {
     static {
         Internals.setResponseTasks(response -> response.tasks);
         Internals.setResponseStreams(response -> response.body instanceof StreamBody stream ? stream : null);
+        Internals.setResponseFiles(response -> response.body instanceof FileBody file ? file : null);
+        Internals.setFileResponses(Response::fileResponse);
     }
 
     /**
@@ -253,6 +257,53 @@ public final class Response {
         return new Response(200, body, true, Objects.requireNonNull(contentType, "contentType"), List.of());
     }
 
+    /**
+     * {@code 200 OK} with the content of a file, Starlette's {@code FileResponse}: its media type from its name,
+     * {@code Content-Length}, {@code Last-Modified} and an {@code ETag}; a conditional request answered {@code 304}, a
+     * {@code Range} {@code 206} (several ranges as {@code multipart/byteranges}, none satisfiable {@code 416}), HEAD without
+     * the body. The file is read when the answer is sent, into pooled buffers as fast as the client takes them, never whole.
+     * A file missing by then is a {@code 404} (see {@code docs/files.md}).
+     *
+     * <pre>{@code
+     * @Get("/reports/{name}")
+     * public Response report(String name) {
+     *     return Response.file(reports.resolve(name + ".pdf"));     // application/pdf
+     * }
+     * }</pre>
+     */
+    public static Response file(Path path) {
+        return file(path, null);
+    }
+
+    /** As {@link #file(Path)}, with the given media type ({@code null}: the one its name suggests). */
+    public static Response file(Path path, String contentType) {
+        return fileResponse(FileBody.of(Objects.requireNonNull(path, "path"), contentType, null, null));
+    }
+
+    /**
+     * As {@link #file(Path)}, as a download saved under {@code filename}: {@code Content-Disposition: attachment;
+     * filename="report.pdf"}, or {@code filename*=utf-8''…} (RFC 5987) for a name with other characters, as Starlette
+     * writes it; the media type from {@code filename}.
+     *
+     * <pre>{@code
+     * return Response.download(Path.of("/var/exports/7.csv"), "Ventes été.csv");
+     * }</pre>
+     */
+    public static Response download(Path path, String filename) {
+        return download(path, filename, null);
+    }
+
+    /** As {@link #download(Path, String)}, with the given media type ({@code null}: the one {@code filename} suggests). */
+    public static Response download(Path path, String filename, String contentType) {
+        Objects.requireNonNull(filename, "filename");
+        return fileResponse(FileBody.of(Objects.requireNonNull(path, "path"), contentType, "attachment", filename));
+    }
+
+    private static Response fileResponse(FileBody file) {
+        var response = new Response(200, file, true, file.contentType(), List.of());
+        return file.disposition() == null ? response : response.header("Content-Disposition", file.disposition());
+    }
+
     /** {@code 307 Temporary Redirect} to {@code location}. */
     public static Response redirect(String location) {
         return empty(307).header("Location", location);
@@ -417,9 +468,9 @@ public final class Response {
         return headers.stream().filter(h -> h.getKey().equalsIgnoreCase(name)).map(Map.Entry::getValue).findFirst();
     }
 
-    /** The body: the value to write as JSON, or a {@code byte[]} when {@link #isRaw()}; {@code null} when {@linkplain #isStreamed() streamed}. */
+    /** The body: the value to write as JSON, or a {@code byte[]} when {@link #isRaw()}; {@code null} when {@linkplain #isStreamed() streamed} or a file. */
     public Object body() {
-        if (body instanceof StreamBody) {
+        if (body instanceof StreamBody || body instanceof FileBody) {
             return null;
         }
         return raw && body instanceof byte[] bytes ? bytes.clone() : body;

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.function.Consumer;
 import dev.coda.internal.server.AfterResponse;
 import dev.coda.internal.server.Application;
+import dev.coda.internal.files.FileBody;
 import dev.coda.internal.stream.StreamBody;
 import java.util.function.Function;
 
@@ -21,6 +22,8 @@ public final class Internals {
     private static volatile Function<Coda, Runtime> access;
     private static volatile Function<Response, List<Consumer<BackgroundTasks>>> responseTasks;
     private static volatile Function<Response, StreamBody> responseStreams;
+    private static volatile Function<Response, FileBody> responseFiles;
+    private static volatile Function<FileBody, Response> fileResponses;
 
     private Internals() {
     }
@@ -39,6 +42,35 @@ public final class Internals {
 
     public static void setResponseStreams(Function<Response, StreamBody> accessor) {
         responseStreams = accessor;
+    }
+
+    public static void setResponseFiles(Function<Response, FileBody> accessor) {
+        responseFiles = accessor;
+    }
+
+    public static void setFileResponses(Function<FileBody, Response> factory) {
+        fileResponses = factory;
+    }
+
+    /** A {@code 200} response that sends {@code file}, as {@code Response.file} makes them. */
+    public static Response fileResponse(FileBody file) {
+        if (fileResponses == null) {
+            initialize(Response.class);        // its static initializer sets the factory
+        }
+        return fileResponses.apply(file);
+    }
+
+    private static void initialize(Class<?> type) {
+        try {
+            Class.forName(type.getName(), true, type.getClassLoader());
+        } catch (ClassNotFoundException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The file a file response sends, or {@code null} for another response. */
+    public static FileBody fileOf(Response response) {
+        return responseFiles.apply(response);
     }
 
     /** The body of a streamed response, or {@code null} for a buffered one. */

@@ -7,6 +7,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.function.Supplier;
+import org.eclipse.jetty.http.QuotedCSV;
 
 /**
  * A body served with a strong {@code ETag} made from its bytes, and the conditional {@code GET} that goes with it:
@@ -40,11 +41,13 @@ public record Tagged(byte[] body, String etag) {
         return answer.header("ETag", etag).header("Cache-Control", cacheControl);
     }
 
-    /** Whether an {@code If-None-Match} list names {@code etag} (or is {@code *}); weak validators compare alike. */
+    /**
+     * Whether an {@code If-None-Match} list names {@code etag} (or is {@code *}); weak validators compare alike. The list
+     * is read by Jetty's {@code QuotedCSV}, as Jetty's {@code ResourceService} reads it for file responses.
+     */
     static boolean matches(String ifNoneMatch, String etag) {
-        for (var tag : ifNoneMatch.split(",")) {
-            var t = tag.strip();
-            if (t.equals("*") || t.equals(etag) || t.equals("W/" + etag)) {
+        for (var tag : new QuotedCSV(true, ifNoneMatch)) {
+            if (tag.equals("*") || tag.equals(etag) || tag.equals("W/" + etag)) {
                 return true;
             }
         }

@@ -208,14 +208,18 @@ public final class OpenApiGenerator {
         var main = responses.putObject(status);
         var mine = declared.remove(route.status());
         main.put("description", mine != null && !mine.description().isEmpty() ? mine.description() : "Successful Response");
-        if (bodyAllowed(route.status())) {
+        if (bodyAllowed(route.status()) && mine != null && !mine.mediaType().equals(Response.JSON)) {
+            main.putObject("content").set(mine.mediaType(), ResponseKinds.content(mine.mediaType(), mine.type(), schemas));
+        } else if (bodyAllowed(route.status())) {
             Type returned = mine != null && mine.type() != void.class ? mine.type() : method.getGenericReturnType();
             main.putObject("content").putObject("application/json").set("schema", responseSchema(returned, schemas));
         }
         declared.forEach((code, r) -> {
             var node = responses.putObject(String.valueOf(code));
             node.put("description", r.description().isEmpty() ? ReasonPhrases.of(code) : r.description());
-            if (r.type() != void.class) {
+            if (!r.mediaType().equals(Response.JSON)) {
+                node.putObject("content").set(r.mediaType(), ResponseKinds.content(r.mediaType(), r.type(), schemas));
+            } else if (r.type() != void.class) {
                 node.putObject("content").putObject("application/json").set("schema", schemas.schema(r.type(), Mode.OUTPUT));
             }
         });

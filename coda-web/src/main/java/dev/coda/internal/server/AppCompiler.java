@@ -9,8 +9,10 @@ import dev.coda.Post;
 import dev.coda.Put;
 import dev.coda.Request;
 import dev.coda.Requires;
+import dev.coda.StaticFiles;
 import dev.coda.internal.binding.JsonReaders;
 import dev.coda.internal.docs.DocsUi;
+import dev.coda.internal.files.StaticRoute;
 import dev.coda.internal.inject.Describe;
 import dev.coda.internal.inject.Planner;
 import dev.coda.internal.inject.Provider;
@@ -50,7 +52,7 @@ public final class AppCompiler {
      */
     public static Application compile(List<Object> routeObjects, List<Object> dependencyObjects, List<Class<?>> appRequires,
                                       Map<Class<?>, ExceptionHandler<?>> exceptionHandlers, Settings settings,
-                                      TaskRuntime tasks, Docs docs) {
+                                      TaskRuntime tasks, Docs docs, Map<String, StaticFiles> staticFiles) {
         Function<RequestState, BackgroundTasks> backgroundTasks = state -> tasks.newTasks(state.origin(), state.id());
         var scoped = new LinkedHashMap<Class<?>, Function<RequestState, ?>>();
         scoped.put(Request.class, state -> state);
@@ -119,8 +121,13 @@ public final class AppCompiler {
         Supplier<byte[]> document = new Once<>(() -> documentOf(mapper, validation, docs, routes));
         var docsRoutes = new DocsRoutes(document);
         addDocsRoutes(docs, docsRoutes, planner, router, problems);
+        staticFiles.forEach((prefix, files) -> {
+            var mount = new StaticRoute(files);
+            problems.addAll(mount.problems(prefix.isEmpty() ? "/" : prefix));
+            addBuiltIn(prefix + "/{path:path}", StaticRoute.SERVE, mount, planner, router, problems, "static files at " + prefix);
+        });
         problems.addAll(planner.problems());
-        if (routeObjects.isEmpty() || routeCount == 0 && problems.isEmpty()) {
+        if ((routeObjects.isEmpty() || routeCount == 0 && problems.isEmpty()) && staticFiles.isEmpty()) {
             problems.add("no path operations: pass objects with @Get, @Post, ... methods to Coda.app().routes(...)");
         }
         if (!problems.isEmpty()) {
@@ -147,24 +154,29 @@ public final class AppCompiler {
             return;
         }
         try {
-            addBuiltIn(docs.openapiUrl(), DocsRoutes.class.getMethod("openapi", Request.class), docsRoutes, planner, router, problems);
+            addBuiltIn(docs.openapiUrl(), DocsRoutes.class.getMethod("openapi", Request.class), docsRoutes, planner, router, problems,
+                    DOCS);
         } catch (NoSuchMethodException e) {
             throw new IllegalStateException(e);
         }
         var ui = new DocsUi(docs);
         problems.addAll(ui.problems());
         for (var endpoint : ui.endpoints()) {
-            addBuiltIn(endpoint.path(), endpoint.method(), ui, planner, router, problems);
+            addBuiltIn(endpoint.path(), endpoint.method(), ui, planner, router, problems, DOCS);
         }
     }
 
-    private static void addBuiltIn(String path, Method m, Object target, Planner planner, Router<Route> router, List<String> problems) {
+    private static final String DOCS = "the path of the OpenAPI document or its pages";
+
+    /** A route of Coda's own, never in the document; {@code what} names it in a problem. */
+    private static void addBuiltIn(String path, Method m, Object target, Planner planner, Router<Route> router, List<String> problems,
+                                   String what) {
         try {
             var template = PathTemplate.parse(path);
             var plan = planner.planRoute(m, target, new HashSet<>(template.placeholders()), List.of());
             router.add("GET", template, new Route("GET", template, m, plan, 200, false));
         } catch (IllegalArgumentException e) {
-            problems.add("the path of the OpenAPI document or its pages, " + path + ": " + e.getMessage());
+            problems.add(what + ", " + path + ": " + e.getMessage());
         }
     }
 

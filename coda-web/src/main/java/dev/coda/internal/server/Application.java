@@ -10,6 +10,7 @@ import dev.coda.RequestValidationException;
 import dev.coda.Response;
 import dev.coda.internal.Internals;
 import dev.coda.internal.binding.JsonSyntax;
+import dev.coda.internal.files.FileBody;
 import dev.coda.tasks.BackgroundTasks;
 import dev.coda.tasks.TaskRuntime;
 import dev.coda.tasks.TasksUnavailableException;
@@ -237,6 +238,10 @@ public final class Application {
      * request no route matched (a 404 or 405): its tasks are then named after the method and path.
      */
     private Outcome render(Response response, RequestState state, boolean routed, boolean failed) throws JsonProcessingException {
+        var file = Internals.fileOf(response);
+        if (file != null) {
+            checkExists(file, state);
+        }
         var attached = Internals.tasksOf(response);
         if (!attached.isEmpty()) {
             if (!routed && state.origin().isEmpty()) {
@@ -255,6 +260,7 @@ public final class Application {
         }
         var contentType = response.contentType().orElse(null);
         if (response.status() == 204 || response.status() == 304) {
+            file = null;
             if (stream != null) {
                 stream.discard();
                 stream = null;
@@ -262,7 +268,21 @@ public final class Application {
             body = NO_BODY;
             contentType = null;
         }
-        return new Outcome(response.status(), response.headers(), body, contentType, state, false, routed, failed, stream);
+        return new Outcome(response.status(), response.headers(), body, contentType, state, false, routed, failed, stream, file);
+    }
+
+    /**
+     * A file response whose file is missing is a {@code 404}, where Starlette raises (a 500): a client can cause it, by
+     * asking for what was deleted meanwhile, and no stack trace should follow. A directory is a mistake in the code: 500.
+     */
+    private static void checkExists(FileBody file, RequestState state) {
+        if (file.isDirectory()) {
+            throw new IllegalStateException("Response.file was given a directory, " + file.name() + ", not a file");
+        }
+        if (!file.exists()) {
+            LOG.debug("{} {}: the file {} does not exist, answered 404", state.method(), state.path(), file.name());
+            throw new HttpException(404);
+        }
     }
 
     private Outcome failure(Throwable t, RequestState state, boolean routed) {

@@ -11,7 +11,7 @@ import org.eclipse.jetty.util.Callback;
 
 /**
  * The Jetty handler: runs the application on the request's virtual thread, writes the outcome (a streamed one
- * through {@link StreamedAnswer}), and
+ * through {@link StreamedAnswer}, a file through {@link FileAnswer}), and
  * registers the after-response work on Jetty's completion of the exchange.
  */
 final class CodaHandler extends Handler.Abstract {
@@ -19,6 +19,7 @@ final class CodaHandler extends Handler.Abstract {
     private final Application application;
     private final AfterResponse afterResponse;
     private final StreamedAnswer streamed;
+    private final FileAnswer files = new FileAnswer();
 
     CodaHandler(Application application, AfterResponse afterResponse) {
         super(InvocationType.BLOCKING);
@@ -39,7 +40,7 @@ final class CodaHandler extends Handler.Abstract {
         if (outcome.contentType() != null) {
             headers.put(HttpHeader.CONTENT_TYPE, outcome.contentType());
         }
-        if (outcome.status() != 204 && outcome.status() != 304 && outcome.stream() == null) {
+        if (outcome.status() != 204 && outcome.status() != 304 && outcome.stream() == null && outcome.file() == null) {
             headers.put(HttpHeader.CONTENT_LENGTH, body.length);
         }
         if (outcome.closeConnection()) {
@@ -48,6 +49,10 @@ final class CodaHandler extends Handler.Abstract {
         if (afterResponse.needed(outcome)) {
             afterResponse.expect();
             Request.addCompletionListener(request, failure -> afterResponse.completed(outcome, failure));
+        }
+        if (outcome.file() != null) {
+            files.write(outcome.file(), request, response, callback);
+            return true;
         }
         if (outcome.stream() != null) {
             streamed.write(outcome, request, response, callback);

@@ -1,5 +1,6 @@
 package dev.coda.internal.server;
 
+import dev.coda.internal.files.FileBody;
 import dev.coda.internal.inject.RequestState;
 import dev.coda.internal.stream.StreamBody;
 import java.util.List;
@@ -17,19 +18,20 @@ import java.util.Map;
  * @param failed whether the path operation or a dependency failed (an exception, an HTTP error, invalid input)
  * @param stream the body produced while it is sent, or {@code null} for the buffered {@code body} (no object more
  *     per buffered answer)
+ * @param file the file sent as the body ({@code Response.file}, a static file), or {@code null}
  */
 public record Outcome(int status, List<Map.Entry<String, String>> headers, byte[] body, String contentType,
-                      RequestState state, boolean closeConnection, boolean routed, boolean failed, StreamBody stream) {
+                      RequestState state, boolean closeConnection, boolean routed, boolean failed, StreamBody stream, FileBody file) {
 
     /** A buffered outcome. */
     public Outcome(int status, List<Map.Entry<String, String>> headers, byte[] body, String contentType,
                    RequestState state, boolean closeConnection, boolean routed, boolean failed) {
-        this(status, headers, body, contentType, state, closeConnection, routed, failed, null);
+        this(status, headers, body, contentType, state, closeConnection, routed, failed, null, null);
     }
 
     /** The same outcome, marked to close the connection. */
     Outcome closing() {
-        return new Outcome(status, headers, body, contentType, state, true, routed, failed, stream);
+        return new Outcome(status, headers, body, contentType, state, true, routed, failed, stream, file);
     }
 
     /** Releases the streamed body of an outcome that will not be written, if it has one. */
