@@ -17,6 +17,7 @@ public final class Main {
         EXAMPLES.put("items", Items::main);
         EXAMPLES.put("tutorial001", Tutorial001::main);
         EXAMPLES.put("tutorial002", Tutorial002::main);
+        EXAMPLES.put("forms", Forms::main);
         EXAMPLES.put("files", args -> {
             try {
                 FilesApp.main(args);
