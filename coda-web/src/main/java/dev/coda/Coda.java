@@ -137,6 +137,8 @@ public final class Coda {
         private Duration requestBodyGrace = Duration.ofSeconds(10);
         private long minRequestBodyRate = 1024;
         private Duration eventKeepAlive = Duration.ofSeconds(15);
+        private final FormLimits.Builder formLimits = FormLimits.builder();
+        private boolean strictContentType = true;
         private TaskRuntime tasks;
         private final OpenApi.Builder openapi = OpenApi.builder();
         private String openapiUrl = "/openapi.json";
@@ -263,6 +265,23 @@ public final class Coda {
                 throw new IllegalArgumentException("negative size: " + bytes);
             }
             this.maxRequestBodySize = bytes;
+            return this;
+        }
+
+        /** The limits of form bodies and uploads, from their defaults ({@link FormLimits}). */
+        public Builder formLimits(Consumer<FormLimits.Builder> settings) {
+            settings.accept(formLimits);
+            return this;
+        }
+
+        /**
+         * Whether a JSON body must come with a JSON {@code Content-Type} ({@code application/json} or
+         * {@code application/*+json}); default {@code true}, as FastAPI 0.120+: a body without one is read as text, so a
+         * JSON model parameter answers 422. A guard against cross-site requests, which cannot send a JSON content type
+         * without a preflight. {@code false} reads a body without any {@code Content-Type} as JSON.
+         */
+        public Builder strictContentType(boolean strict) {
+            this.strictContentType = strict;
             return this;
         }
 
@@ -457,7 +476,7 @@ public final class Coda {
             }
             var settings = new Settings(host != null ? host : hostFromEnvironment(), port >= 0 ? port : portFromEnvironment(),
                     maxRequestBodySize, shutdownTimeout, idleTimeout, maxConnections, acceptQueueSize, requestHeadTimeout,
-                    requestBodyGrace, minRequestBodyRate, eventKeepAlive);
+                    requestBodyGrace, minRequestBodyRate, eventKeepAlive, formLimits.build(), strictContentType);
             var taskRuntime = tasks != null ? tasks : taskSettings.build();
             var docs = new Docs(openapiUrl, openapiUrl == null ? null : docsUrl, openapiUrl == null ? null : redocUrl, openapi.build());
             Application application = AppCompiler.compile(routes, dependencies, requires, exceptionHandlers, settings, taskRuntime, docs,

@@ -282,6 +282,7 @@ public final class TestClient implements AutoCloseable {
         // names are case-insensitive: "content-type" and "Content-Type" are one header
         private final Map<String, List<String>> headers = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
         private byte[] body;
+        private FormBody form;
 
         private RequestBuilder(String method, String path) {
             this.method = Objects.requireNonNull(method, "method");
@@ -321,10 +322,36 @@ public final class TestClient implements AutoCloseable {
         }
 
         /**
+         * Adds a form field, as FastAPI's {@code TestClient(data=...)}: the body is {@code application/x-www-form-urlencoded},
+         * or {@code multipart/form-data} once a {@link #file} is added.
+         */
+        public RequestBuilder form(String name, String value) {
+            form().field(name, value);
+            return this;
+        }
+
+        /** Adds a file to a {@code multipart/form-data} body, as {@code TestClient(files=...)}; {@code contentType} may be {@code null}. */
+        public RequestBuilder file(String name, String filename, String contentType, byte[] content) {
+            form().file(name, filename, contentType, content);
+            return this;
+        }
+
+        private FormBody form() {
+            if (form == null) {
+                form = new FormBody();
+            }
+            return form;
+        }
+
+        /**
          * Sends the request and waits for the response, then, in {@link TaskMode#AWAIT}, for the request's
          * background tasks.
          */
         public TestResponse send() {
+            if (form != null) {
+                body(form.bytes(), form.contentType());
+                form = null;
+            }
             var requestId = headers.containsKey(REQUEST_ID) ? headers.get(REQUEST_ID).getFirst()
                     : "test-" + Long.toHexString(System.identityHashCode(TestClient.this)) + "-" + requests.incrementAndGet();
             headers.put(REQUEST_ID, new ArrayList<>(List.of(requestId)));

@@ -18,6 +18,7 @@ public final class Main {
         EXAMPLES.put("tutorial001", Tutorial001::main);
         EXAMPLES.put("tutorial002", Tutorial002::main);
         EXAMPLES.put("events", Events::main);
+        EXAMPLES.put("forms", Forms::main);
         EXAMPLES.put("files", args -> {
             try {
                 FilesApp.main(args);

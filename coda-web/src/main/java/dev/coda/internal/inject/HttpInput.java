@@ -23,4 +23,10 @@ public interface HttpInput {
     byte[] body();
 
     String remoteAddress();
+
+    /**
+     * Parses a {@code multipart/form-data} body with the app's form limits: {@code 400} for a missing boundary, a malformed
+     * body or too many parts, {@code 413} past a size limit (as {@code HttpException}s).
+     */
+    FormData multipart(String contentType);
 }

@@ -29,4 +29,12 @@ public interface OperationSink {
      * @param declared the Java parameter (its constraints)
      */
     void body(String name, Type type, boolean required, boolean embedded, Parameter declared);
+
+    /**
+     * A form field or, with {@code file}, an uploaded file: the body becomes a form, {@code multipart/form-data} when it
+     * has a file, else {@code application/x-www-form-urlencoded}, described by FastAPI's {@code Body_<operationId>}.
+     *
+     * @param declared the Java parameter (its constraints)
+     */
+    void formField(String name, Type type, boolean required, boolean file, Parameter declared);
 }

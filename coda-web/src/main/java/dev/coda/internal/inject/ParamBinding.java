@@ -9,11 +9,11 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
 
-/** A path, query, header or cookie parameter: text converted to a simple type. */
+/** A path, query, header or cookie parameter, or a form field: text converted to a simple type. */
 final class ParamBinding implements Binding {
 
     enum Source {
-        PATH("path"), QUERY("query"), HEADER("header"), COOKIE("cookie");
+        PATH("path"), QUERY("query"), HEADER("header"), COOKIE("cookie"), FORM("body");
 
         final String loc;
 
@@ -50,6 +50,10 @@ final class ParamBinding implements Binding {
     @Override
     public void describe(OperationSink sink) {
         boolean required = shape == Shape.SINGLE && defaultText == null && !nullable;
+        if (source == Source.FORM) {
+            sink.formField(name, declared.getParameterizedType(), required || shape == Shape.LIST && defaultText == null, false, declared);
+            return;
+        }
         sink.parameter(source.loc, name, required, declared.getParameterizedType(), defaultText, declared);
     }
 
@@ -60,6 +64,10 @@ final class ParamBinding implements Binding {
             var texts = all(state);
             if (texts.isEmpty() && defaultText != null) {
                 texts = List.of(defaultText.split(","));
+            }
+            if (texts.isEmpty() && source == Source.FORM && !nullable) {
+                errors.add("missing", loc, "Field required", null);         // FastAPI: an absent form list is missing
+                return Errors.FAILED;
             }
             var out = new ArrayList<>(texts.size());
             boolean failed = false;
@@ -94,6 +102,7 @@ final class ParamBinding implements Binding {
             case QUERY -> state.lastQueryValue(name).orElse(null);
             case HEADER -> state.header(name).orElse(null);
             case COOKIE -> state.cookie(name).orElse(null);
+            case FORM -> state.form().last(name) instanceof String text && !text.isEmpty() ? text : null;   // FastAPI: "" is missing
         };
     }
 
@@ -101,6 +110,7 @@ final class ParamBinding implements Binding {
         return switch (source) {
             case QUERY -> state.queryParams().getOrDefault(name, List.of());
             case HEADER -> state.headers(name);
+            case FORM -> state.form().values(name).stream().filter(v -> v instanceof String).map(String.class::cast).toList();
             case PATH, COOKIE -> Optional.ofNullable(one(state)).map(List::of).orElse(List.of());
         };
     }

@@ -4,6 +4,9 @@ import dev.coda.Body;
 import dev.coda.Cookie;
 import dev.coda.Default;
 import dev.coda.Depends;
+import dev.coda.File;
+import dev.coda.Form;
+import dev.coda.UploadFile;
 import dev.coda.Header;
 import dev.coda.Path;
 import dev.coda.Query;
@@ -41,7 +44,7 @@ import java.util.stream.Collectors;
 public final class Planner {
 
     private static final Set<Class<?>> CODA_PARAMETER_ANNOTATIONS = Set.of(Path.class, Query.class, Header.class,
-            Cookie.class, Body.class, Default.class, Depends.class);
+            Cookie.class, Body.class, Default.class, Depends.class, Form.class, File.class);
 
     private final List<Provider> providers;
     private final Map<Class<?>, Function<RequestState, ?>> scopedTypes;
@@ -68,6 +71,8 @@ public final class Planner {
         final Map<Object, CallPlan> plans = new HashMap<>();
         final Deque<Object> stack = new ArrayDeque<>();
         final List<BodyBinding> bodies = new ArrayList<>();
+        /** The form fields and files read, by the first parameter that reads each (to tell a form from a JSON body). */
+        final List<String> formReaders = new ArrayList<>();
 
         RouteContext(Set<String> placeholders) {
             this.placeholders = placeholders;
@@ -88,6 +93,10 @@ public final class Planner {
         var endpoint = plan(method, method, target, ctx, () -> Describe.executable(method));
         if (ctx.bodies.size() > 1) {
             ctx.bodies.forEach(BodyBinding::embed);
+        }
+        if (!ctx.formReaders.isEmpty() && !ctx.bodies.isEmpty()) {
+            problems.add(Describe.executable(method) + ": reads a form (" + ctx.formReaders.getFirst() + ") and a JSON body ("
+                    + ctx.bodies.getFirst() + "); a request has one body: make every body parameter a @Form or @File");
         }
         if (problems.size() > before) {
             return null;
@@ -198,7 +207,7 @@ public final class Planner {
             if (!CODA_PARAMETER_ANNOTATIONS.contains(t) && !Validation.isValidationAnnotation(a)
                     && !t.getSimpleName().equals("Nullable")) {
                 problems.add(where + ": unknown annotation @" + t.getName()
-                        + " (Coda knows @Path, @Query, @Header, @Cookie, @Body, @Default, @Depends and Jakarta Validation constraints)");
+                        + " (Coda knows @Path, @Query, @Header, @Cookie, @Body, @Form, @File, @Default, @Depends and Jakarta Validation constraints)");
                 return null;
             }
         }
@@ -210,7 +219,8 @@ public final class Planner {
         var raw = p.getType();
         var name = p.getName();
         var def = p.getAnnotation(Default.class);
-        var sourceAnnotations = java.util.stream.Stream.of(Path.class, Query.class, Header.class, Cookie.class, Body.class, Depends.class)
+        var sourceAnnotations = java.util.stream.Stream.of(Path.class, Query.class, Header.class, Cookie.class, Body.class, Depends.class,
+                        Form.class, File.class)
                 .filter(p::isAnnotationPresent).map(Class::getSimpleName).toList();
         if (sourceAnnotations.size() > 1) {
             problems.add(where + ": choose one of @" + String.join(", @", sourceAnnotations));
@@ -237,6 +247,19 @@ public final class Planner {
         }
         if (p.isAnnotationPresent(Body.class)) {
             return body(p, where, ctx);
+        }
+        if (p.isAnnotationPresent(Form.class)) {
+            var field = explicit(p.getAnnotation(Form.class).value(), name);
+            ctx.formReaders.add("@Form " + field);
+            if (!isSimpleShape(type) && raw.isRecord()) {
+                return formModel(p, where);
+            }
+            return simple(ParamBinding.Source.FORM, field, p, where, RANK_BODY);
+        }
+        if (p.isAnnotationPresent(File.class) || isUploadShape(type)) {
+            var field = p.isAnnotationPresent(File.class) ? explicit(p.getAnnotation(File.class).value(), name) : name;
+            ctx.formReaders.add("file " + field);
+            return file(field, p, where);
         }
         if (p.isAnnotationPresent(Depends.class)) {
             var depends = p.getAnnotation(Depends.class);
@@ -343,6 +366,34 @@ public final class Planner {
         boolean nullable = TypeShapes.isNullable(p) && !raw.isPrimitive();
         var binding = new ParamBinding(source, name, shape, element, def == null ? null : def.value(), nullable, p);
         return new Planned(binding, Loc.of(source.loc, name), rank);
+    }
+
+    /** {@code UploadFile}, or an {@code Optional} or {@code List} of it: a file without {@code @File}, as in FastAPI. */
+    private static boolean isUploadShape(Type type) {
+        var raw = TypeShapes.raw(type);
+        if (raw == Optional.class || TypeShapes.isCollection(type)) {
+            return TypeShapes.raw(TypeShapes.argument(type, 0)) == UploadFile.class;
+        }
+        return raw == UploadFile.class;
+    }
+
+    private Planned file(String field, Parameter p, String where) {
+        var type = p.getParameterizedType();
+        var raw = TypeShapes.raw(type);
+        var shape = raw == Optional.class ? FileBinding.Shape.OPTIONAL
+                : TypeShapes.isCollection(type) ? FileBinding.Shape.LIST : FileBinding.Shape.SINGLE;
+        var element = shape == FileBinding.Shape.SINGLE ? raw : TypeShapes.raw(TypeShapes.argument(type, 0));
+        if (element != UploadFile.class && element != byte[].class) {
+            problems.add(where + ": a @File parameter is an UploadFile or a byte[], or an Optional or List of one");
+            return null;
+        }
+        var binding = new FileBinding(field, shape, element == byte[].class, TypeShapes.isNullable(p), p);
+        return new Planned(binding, Loc.of("body", field), RANK_BODY);
+    }
+
+    private Planned formModel(Parameter p, String where) {
+        var binding = FormModelBinding.of(p.getType(), validation, problems, where);
+        return binding == null ? null : new Planned(binding, Loc.of("body"), RANK_BODY);
     }
 
     private Planned body(Parameter p, String where, RouteContext ctx) {

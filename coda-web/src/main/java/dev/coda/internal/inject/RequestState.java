@@ -32,6 +32,7 @@ public final class RequestState implements Request {
     private Map<String, List<String>> query;
     private JsonNode jsonBody;
     private byte[] body;
+    private FormData form;
     private String id;
     private String origin = "";
 
@@ -219,6 +220,30 @@ public final class RequestState implements Request {
             body = input.body();
         }
         return body;
+    }
+
+    /**
+     * The form body, parsed once: urlencoded fields (decoded as the query string), or multipart fields and files, whose
+     * temporary files are deleted with the request's other resources, after its background tasks. Any other body is an
+     * empty form, as in Starlette.
+     */
+    public FormData form() {
+        if (form == null) {
+            var contentType = header("Content-Type").orElse("");
+            var mediaType = contentType.split(";", 2)[0].strip().toLowerCase(java.util.Locale.ROOT);
+            if (mediaType.equals("multipart/form-data")) {
+                form = input.multipart(contentType);
+                addCleanup(form);
+            } else if (mediaType.equals("application/x-www-form-urlencoded")) {
+                var entries = new ArrayList<Map.Entry<String, Object>>();
+                parseQuery(new String(body(), StandardCharsets.UTF_8))
+                        .forEach((name, values) -> values.forEach(v -> entries.add(Map.entry(name, v))));
+                form = new FormData(entries, null);
+            } else {
+                form = FormData.EMPTY;
+            }
+        }
+        return form;
     }
 
     @Override

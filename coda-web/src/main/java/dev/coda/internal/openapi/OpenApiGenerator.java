@@ -134,8 +134,12 @@ public final class OpenApiGenerator {
     private static final class Reads implements OperationSink {
         final Map<String, LinkedHashMap<String, Read>> parameters = new LinkedHashMap<>();
         final LinkedHashMap<String, Read> bodies = new LinkedHashMap<>();
+        final LinkedHashMap<String, FormRead> forms = new LinkedHashMap<>();
 
         record Read(String name, boolean required, Type type, String defaultText, Parameter declared, boolean embedded) {
+        }
+
+        record FormRead(String name, boolean required, Type type, boolean file, Parameter declared) {
         }
 
         Reads() {
@@ -156,8 +160,13 @@ public final class OpenApiGenerator {
             bodies.putIfAbsent(name, new Read(name, required, type, null, declared, embedded));
         }
 
+        @Override
+        public void formField(String name, Type type, boolean required, boolean file, Parameter declared) {
+            forms.putIfAbsent(name, new FormRead(name, required, type, file, declared));
+        }
+
         boolean any() {
-            return !bodies.isEmpty() || parameters.values().stream().anyMatch(m -> !m.isEmpty());
+            return !bodies.isEmpty() || !forms.isEmpty() || parameters.values().stream().anyMatch(m -> !m.isEmpty());
         }
     }
 
@@ -199,7 +208,9 @@ public final class OpenApiGenerator {
             var array = operation.putArray("parameters");
             parameters.forEach(array::add);
         }
-        if (!reads.bodies.isEmpty()) {
+        if (!reads.forms.isEmpty()) {
+            operation.set("requestBody", formBody(reads, unique, schemas));
+        } else if (!reads.bodies.isEmpty()) {
             operation.set("requestBody", requestBody(reads, unique, schemas));
         }
         var responses = operation.putObject("responses");
@@ -335,6 +346,69 @@ public final class OpenApiGenerator {
         }
         node.putObject("content").putObject("application/json").set("schema", schema);
         return node;
+    }
+
+    /**
+     * A form body as FastAPI 0.142 writes it: always the object {@code Body_<operationId>} with a property per field,
+     * {@code multipart/form-data} when a file is among them, else {@code application/x-www-form-urlencoded}; a file is a
+     * string with {@code contentMediaType: application/octet-stream}.
+     */
+    private ObjectNode formBody(Reads reads, String operationId, SchemaGenerator schemas) {
+        var name = "Body_" + operationId;
+        var component = mapper.createObjectNode();
+        var properties = component.putObject("properties");
+        var names = new ArrayList<String>();
+        boolean files = false;
+        for (var field : reads.forms.values()) {
+            ObjectNode property;
+            if (field.file()) {
+                files = true;
+                property = fileSchema(field.type());
+            } else {
+                property = schemas.schema(field.type(), Mode.INPUT, validation.parameterConstraints(field.declared()));
+            }
+            if (!property.has("$ref")) {
+                property.put("title", SchemaGenerator.title(field.name()));
+            }
+            properties.set(field.name(), property);
+            if (field.required()) {
+                names.add(field.name());
+            }
+        }
+        component.put("type", "object");
+        if (!names.isEmpty()) {
+            var array = component.putArray("required");
+            names.forEach(array::add);
+        }
+        component.put("title", name);
+        schemas.component(name, component);
+        var node = mapper.createObjectNode();
+        node.putObject("content").putObject(files ? "multipart/form-data" : "application/x-www-form-urlencoded")
+                .set("schema", schemas.refTo(name));
+        if (!names.isEmpty()) {
+            node.put("required", true);
+        }
+        return node;
+    }
+
+    /** An uploaded file's schema, of an {@code UploadFile} or {@code byte[]}, a list of them or an optional one. */
+    private ObjectNode fileSchema(Type type) {
+        var one = mapper.createObjectNode().put("type", "string").put("contentMediaType", "application/octet-stream");
+        var raw = dev.coda.internal.binding.TypeShapes.raw(type);
+        if (raw == java.util.Optional.class) {
+            var node = mapper.createObjectNode();
+            var any = node.putArray("anyOf");
+            any.add(one);
+            any.addObject().put("type", "null");
+            return node;
+        }
+        if (dev.coda.internal.binding.TypeShapes.isCollection(type)) {
+            var node = mapper.createObjectNode();
+            node.set("items", one);
+            node.put("type", "array");
+            return node;
+        }
+        return one;
     }
 
     /** FastAPI 0.142's {@code HTTPValidationError}. */

@@ -178,7 +178,8 @@ public final class Application {
             return;
         }
         var contentType = state.header("Content-Type").orElse("");
-        if (!contentType.isEmpty() && !isJson(contentType)) {
+        // FastAPI 0.120+'s strict_content_type: without a JSON content type the body is text, as any other type
+        if (contentType.isEmpty() ? settings.strictContentType() : !isJson(contentType)) {
             state.jsonBody(TextNode.valueOf(new String(bytes, StandardCharsets.UTF_8)));
             return;
         }

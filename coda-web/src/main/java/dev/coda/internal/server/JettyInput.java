@@ -135,6 +135,11 @@ final class JettyInput implements HttpInput {
     }
 
     @Override
+    public dev.coda.internal.inject.FormData multipart(String contentType) {
+        return MultipartForm.parse(request, contentType, settings.forms());
+    }
+
+    @Override
     public String remoteAddress() {
         return Request.getRemoteAddr(request) + ":" + Request.getRemotePort(request);
     }
