@@ -1,5 +1,6 @@
 package dev.coda.benchmarks;
 
+import dev.coda.internal.inject.FormData;
 import dev.coda.internal.inject.HttpInput;
 import java.util.List;
 import java.util.Map;
@@ -41,5 +42,10 @@ record FakeInput(String method, String rawPath, String queryString, Map<String, 
     @Override
     public String remoteAddress() {
         return "127.0.0.1:40000";
+    }
+
+    @Override
+    public FormData multipart(String contentType) {
+        throw new UnsupportedOperationException("the benchmarks send no multipart forms");
     }
 }
