@@ -58,12 +58,23 @@ public final class Events {
 
     /** The application with its static files in {@code staticDirectory} (which need not exist yet). */
     public static Coda app(Path staticDirectory) {
-        return Coda.app().routes(new Events())
-                .staticFiles("/static", StaticFiles.directory(staticDirectory).checkDir(false))
-                .build();
+        return builder(staticDirectory).build();
     }
 
+    private static Coda.Builder builder(Path staticDirectory) {
+        return Coda.app().routes(new Events())
+                .staticFiles("/static", StaticFiles.directory(staticDirectory).checkDir(false));
+    }
+
+    /** {@code events [--max-connections N]}: the default limit (4,096) is too low to hold 10,000 idle streams. */
     public static void main(String[] args) {
-        app().run();
+        var builder = builder(Path.of("static"));
+        if (args.length == 2 && args[0].equals("--max-connections")) {
+            builder.maxConnections(Integer.parseInt(args[1]));
+        } else if (args.length != 0) {
+            System.err.println("usage: events [--max-connections N]");
+            System.exit(2);
+        }
+        builder.run();
     }
 }
