@@ -69,10 +69,10 @@ public final class Events {
     /** {@code events [--max-connections N]}: the default limit (4,096) is too low to hold 10,000 idle streams. */
     public static void main(String[] args) {
         var builder = builder(Path.of("static"));
-        if (args.length == 2 && args[0].equals("--max-connections")) {
+        if (args.length == 2 && args[0].equals("--max-connections") && args[1].matches("[1-9][0-9]{0,8}")) {
             builder.maxConnections(Integer.parseInt(args[1]));
         } else if (args.length != 0) {
-            System.err.println("usage: events [--max-connections N]");
+            System.err.println("usage: events [--max-connections N], N a positive whole number");
             System.exit(2);
         }
         builder.run();

@@ -293,6 +293,15 @@ class ExamplesJarIT {
     }
 
     @Test
+    void the_events_example_refuses_a_bad_connection_limit_with_its_usage_and_code_2() throws Exception {
+        var process = launch(freePort(), "events", "--max-connections", "many");
+
+        assertThat(process.waitFor(EXIT.toSeconds(), TimeUnit.SECONDS)).isTrue();
+        assertThat(process.exitValue()).isEqualTo(2);
+        assertThat(output()).contains("usage: events [--max-connections N]").doesNotContain("Exception");
+    }
+
+    @Test
     void an_unknown_example_name_exits_with_code_2_and_lists_the_examples() throws Exception {
         var process = launch(freePort(), "no-such-example");
 
