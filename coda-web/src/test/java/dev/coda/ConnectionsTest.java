@@ -54,6 +54,12 @@ class ConnectionsTest {
             uploads.incrementAndGet();
             return Map.of("size", body.length);
         }
+
+        @Post("/form")
+        public Map<String, Integer> form(@Form String note) {
+            uploads.incrementAndGet();
+            return Map.of("size", note.length());
+        }
     }
 
     @RegisterExtension
@@ -182,6 +188,23 @@ class ConnectionsTest {
                 assertThat(reply.header("content-type")).isEqualTo("application/json");
                 assertThat(json(reply.body())).isEqualTo(Map.of("detail", "Request Timeout"));
                 assertThat(reply.header("connection")).isEqualToIgnoringCase("close");
+                assertThat(connection.closedByServer()).isTrue();
+            }
+            assertThat(endpoints.uploads).hasValue(0);
+        }
+
+        @Test
+        void a_multipart_form_trickled_below_the_minimum_rate_is_answered_408_as_well() throws Exception {
+            var server = start(app());
+            try (var connection = new RawHttp(server.port())) {
+                connection.send("POST /form HTTP/1.1\r\nHost: localhost\r\nContent-Type: multipart/form-data; boundary=b\r\n"
+                        + "Content-Length: 1000\r\n\r\n--b\r\nContent-Disposition: form-data; name=\"note\"\r\n\r\n");
+                trickle(connection, "x", Duration.ofMillis(100));   // 10 bytes per second, a tenth of the minimum
+
+                var reply = connection.read();
+
+                assertThat(reply.status()).isEqualTo(408);
+                assertThat(json(reply.body())).isEqualTo(Map.of("detail", "Request Timeout"));
                 assertThat(connection.closedByServer()).isTrue();
             }
             assertThat(endpoints.uploads).hasValue(0);

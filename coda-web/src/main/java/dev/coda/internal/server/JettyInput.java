@@ -136,7 +136,7 @@ final class JettyInput implements HttpInput {
 
     @Override
     public dev.coda.internal.inject.FormData multipart(String contentType) {
-        return MultipartForm.parse(request, contentType, settings.forms());
+        return MultipartForm.parse(request, contentType, settings);
     }
 
     @Override

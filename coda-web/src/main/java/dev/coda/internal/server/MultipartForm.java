@@ -11,8 +11,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.MultiPart;
 import org.eclipse.jetty.http.MultiPartFormData;
@@ -28,8 +31,12 @@ final class MultipartForm {
     private MultipartForm() {
     }
 
-    /** Parses the request's body; the returned form owns the parts (closing it deletes their temporary files). */
-    static FormData parse(Request request, String contentType, FormLimits limits) {
+    /**
+     * Parses the request's body; the returned form owns the parts (closing it deletes their temporary files). A body that
+     * falls behind the minimum rate ({@link Settings#bodyAllowanceNanos}) is a {@code 408}, as a JSON body's is.
+     */
+    static FormData parse(Request request, String contentType, Settings settings) {
+        var limits = settings.forms();
         String boundary;
         try {
             boundary = MultiPart.extractBoundary(contentType);
@@ -50,21 +57,80 @@ final class MultipartForm {
         parser.setMaxFileSize(limits.maxFileSize() < 0 ? -1 : Math.max(limits.maxFileSize(), limits.maxFieldSize()));
         parser.setMaxLength(limits.maxRequestSize());
         parser.setMaxParts(limits.maxParts());
-        MultiPartFormData.Parts parts;
+        var body = new CountingSource(request);
         // NON_BLOCKING: the parser runs in the demand callback, on the I/O thread, no hand-off per chunk (8x the throughput)
-        try {
-            parts = parser.parse(request, org.eclipse.jetty.util.thread.Invocable.InvocationType.NON_BLOCKING).get();
-        } catch (ExecutionException e) {
-            throw refusal(e.getCause(), limits);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new HttpException(400, "There was an error parsing the body");
-        }
+        var parsing = parser.parse(body, org.eclipse.jetty.util.thread.Invocable.InvocationType.NON_BLOCKING);
+        var parts = awaitParts(parsing, body, settings);
         try {
             return form(parts, limits);
         } catch (RuntimeException e) {
             parts.close();
             throw e;
+        }
+    }
+
+    /** Waits for the parser as long as the minimum rate allows for the bytes received so far; then a {@code 408}. */
+    private static MultiPartFormData.Parts awaitParts(CompletableFuture<MultiPartFormData.Parts> parsing, CountingSource body,
+                                                      Settings settings) {
+        long firstRead = System.nanoTime();
+        try {
+            while (true) {
+                long wait = settings.bodyAllowanceNanos(body.received()) - (System.nanoTime() - firstRead);
+                if (wait <= 0) {
+                    body.fail(new TimeoutException("below the minimum request body rate"));
+                    // the parser deletes its temporary files on failure; parts finished meanwhile are closed here
+                    parsing.thenAccept(MultiPartFormData.Parts::close);
+                    throw new HttpException(408);
+                }
+                try {
+                    return parsing.get(wait, TimeUnit.NANOSECONDS);
+                } catch (TimeoutException stillComing) {
+                    // loop: more bytes may have come, which extends the allowance
+                }
+            }
+        } catch (ExecutionException e) {
+            throw refusal(e.getCause(), settings.forms());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new HttpException(400, "There was an error parsing the body");
+        }
+    }
+
+    /** The request's body as the parser reads it, counting the bytes that have come. */
+    private static final class CountingSource implements Content.Source {
+        private final Content.Source request;
+        private final AtomicLong received = new AtomicLong();
+
+        CountingSource(Content.Source request) {
+            this.request = request;
+        }
+
+        long received() {
+            return received.get();
+        }
+
+        @Override
+        public Content.Chunk read() {
+            var chunk = request.read();
+            if (chunk != null && chunk.hasRemaining()) {
+                received.addAndGet(chunk.remaining());
+            }
+            return chunk;
+        }
+
+        @Override
+        public void demand(Runnable demandCallback) {
+            request.demand(demandCallback);
+        }
+
+        @Override
+        public void fail(Throwable failure) {
+            request.fail(failure);
+        }
+
+        @Override
+        public long getLength() {
+            return request.getLength();
         }
     }
 
