@@ -7,6 +7,7 @@ import dev.coda.internal.server.AfterResponse;
 import dev.coda.internal.server.AppCompiler;
 import dev.coda.internal.server.Application;
 import dev.coda.internal.server.JettyServer;
+import dev.coda.internal.server.RouteGroup;
 import dev.coda.internal.server.RunningServer;
 import dev.coda.internal.server.Settings;
 import dev.coda.internal.openapi.Docs;
@@ -120,7 +121,7 @@ public final class Coda {
      */
     public static final class Builder {
 
-        private final List<Object> routes = new ArrayList<>();
+        private final List<Object> routes = new ArrayList<>();        // route objects and routers, in the order given
         private final List<Object> dependencies = new ArrayList<>();
         private final List<Class<?>> requires = new ArrayList<>();
         private final Map<Class<?>, ExceptionHandler<?>> exceptionHandlers = new LinkedHashMap<>();
@@ -192,6 +193,18 @@ public final class Coda {
             for (var h : handlers) {
                 routes.add(Objects.requireNonNull(h, "handler"));
             }
+            return this;
+        }
+
+        /**
+         * Adds the routes of a router, with its prefix, tags, dependencies and responses ({@link ApiRouter}).
+         *
+         * <pre>{@code
+         * Coda.app().routes(new Main()).include(ApiRouter.prefix("/items").tags("items").routes(new Items())).run();
+         * }</pre>
+         */
+        public Builder include(ApiRouter router) {
+            routes.add(Objects.requireNonNull(router, "router"));
             return this;
         }
 
@@ -479,7 +492,15 @@ public final class Coda {
                     requestBodyGrace, minRequestBodyRate, eventKeepAlive, formLimits.build(), strictContentType);
             var taskRuntime = tasks != null ? tasks : taskSettings.build();
             var docs = new Docs(openapiUrl, openapiUrl == null ? null : docsUrl, openapiUrl == null ? null : redocUrl, openapi.build());
-            Application application = AppCompiler.compile(routes, dependencies, requires, exceptionHandlers, settings, taskRuntime, docs,
+            var members = new ArrayList<RouteGroup.Member>();
+            for (var entry : routes) {
+                if (entry instanceof ApiRouter router) {
+                    members.addAll(router.members(RouteGroup.NONE));
+                } else {
+                    members.add(new RouteGroup.Member(entry, RouteGroup.NONE));
+                }
+            }
+            Application application = AppCompiler.compile(members, dependencies, requires, exceptionHandlers, settings, taskRuntime, docs,
                     staticFiles);
             var afterResponse = new AfterResponse(Executors.newThreadPerTaskExecutor(
                     Thread.ofVirtual().name("coda-after-response-", 0).factory()), taskRuntime);

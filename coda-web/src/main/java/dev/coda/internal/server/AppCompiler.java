@@ -50,7 +50,7 @@ public final class AppCompiler {
      * {@code Request} and {@code BackgroundTasks}: created once per request, on first use, and the same
      * object for every parameter of the request.
      */
-    public static Application compile(List<Object> routeObjects, List<Object> dependencyObjects, List<Class<?>> appRequires,
+    public static Application compile(List<RouteGroup.Member> members, List<Object> dependencyObjects, List<Class<?>> appRequires,
                                       Map<Class<?>, ExceptionHandler<?>> exceptionHandlers, Settings settings,
                                       TaskRuntime tasks, Docs docs, Map<String, StaticFiles> staticFiles) {
         Function<RequestState, BackgroundTasks> backgroundTasks = state -> tasks.newTasks(state.origin(), state.id());
@@ -60,6 +60,7 @@ public final class AppCompiler {
         var problems = new ArrayList<String>();
         var providers = new ArrayList<Provider>();
         var seenProviders = new HashSet<Method>();
+        var routeObjects = members.stream().map(RouteGroup.Member::holder).toList();
         for (var holder : concat(routeObjects, dependencyObjects)) {
             for (var m : methodsOf(holder)) {
                 if (m.isAnnotationPresent(Dependency.class) && seenProviders.add(m)) {
@@ -77,7 +78,9 @@ public final class AppCompiler {
         var router = new Router<Route>();
         var routes = new ArrayList<Route>();
         int routeCount = 0;
-        for (var holder : routeObjects) {
+        for (var member : members) {
+            var holder = member.holder();
+            var group = member.group();
             var type = holder instanceof Class<?> c ? c : holder.getClass();
             for (var m : methodsOf(holder)) {
                 for (var declared : routesOf(m)) {
@@ -88,12 +91,13 @@ public final class AppCompiler {
                     }
                     PathTemplate template;
                     try {
-                        template = PathTemplate.parse(declared.path());
+                        template = PathTemplate.parse(group.prefix() + declared.path());
                     } catch (IllegalArgumentException e) {
                         problems.add(Describe.executable(m) + ": " + e.getMessage());
                         continue;
                     }
                     var requires = new ArrayList<>(appRequires);
+                    requires.addAll(group.requires());
                     if (type.isAnnotationPresent(Requires.class)) {
                         requires.addAll(List.of(type.getAnnotation(Requires.class).value()));
                     }
@@ -108,7 +112,7 @@ public final class AppCompiler {
                     }
                     // added even when the plan has problems (the app is not built then), so that a route
                     // declared twice is reported together with them
-                    var route = new Route(declared.method(), template, m, plan, status, true);
+                    var route = new Route(declared.method(), template, m, plan, status, group);
                     routes.add(route);
                     try {
                         router.add(declared.method(), template, route);
@@ -174,7 +178,7 @@ public final class AppCompiler {
         try {
             var template = PathTemplate.parse(path);
             var plan = planner.planRoute(m, target, new HashSet<>(template.placeholders()), List.of());
-            router.add("GET", template, new Route("GET", template, m, plan, 200, false));
+            router.add("GET", template, new Route("GET", template, m, plan, 200, null));
         } catch (IllegalArgumentException e) {
             problems.add(what + ", " + path + ": " + e.getMessage());
         }
