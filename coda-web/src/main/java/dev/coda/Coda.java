@@ -7,6 +7,7 @@ import dev.coda.internal.server.AfterResponse;
 import dev.coda.internal.server.AppCompiler;
 import dev.coda.internal.server.Application;
 import dev.coda.internal.server.JettyServer;
+import dev.coda.internal.server.Lifespan;
 import dev.coda.internal.server.RouteGroup;
 import dev.coda.internal.server.RunningServer;
 import dev.coda.internal.server.Settings;
@@ -19,6 +20,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.Callable;
 import java.util.concurrent.Executors;
 import java.util.function.Consumer;
 
@@ -66,12 +68,30 @@ public final class Coda {
     }
 
     /**
-     * Starts listening on the configured host and port; returns at once. Stopping the returned server
-     * stops Jetty gracefully, then drains the background tasks within their shutdown timeout.
+     * Creates the app-scoped resources and runs the startup hooks, then starts listening on the configured host and
+     * port; returns at once. Stopping the returned server stops Jetty gracefully, drains the background tasks within
+     * their shutdown timeout, then runs the shutdown hooks and closes the resources in reverse order.
+     *
+     * @throws IllegalStateException if a resource cannot be created or a startup hook fails (what was done is undone)
      */
     public Server start() {
-        var server = JettyServer.create(runtime.application(), runtime.afterResponse(), true, false);
-        return RunningServer.start(server, runtime.application().settings(), this::drainTasks);
+        runtime.lifespan().open();
+        try {
+            var server = JettyServer.create(runtime.application(), runtime.afterResponse(), true, false);
+            return RunningServer.start(server, runtime.application().settings(), this::drainThenClose);
+        } catch (RuntimeException e) {
+            runtime.lifespan().close();
+            throw e;
+        }
+    }
+
+    /** The app-scoped resources outlive every request and task: they close once the tasks have drained. */
+    private void drainThenClose() {
+        try {
+            drainTasks();
+        } finally {
+            runtime.lifespan().close();
+        }
     }
 
     /**
@@ -107,6 +127,13 @@ public final class Coda {
         }
     }
 
+    /** A startup or shutdown action ({@link Builder#onStartup}, {@link Builder#onShutdown}). */
+    @FunctionalInterface
+    public interface Hook {
+        /** Runs the action. */
+        void run() throws Exception;
+    }
+
     /**
      * Declares an application. Every method returns this builder.
      *
@@ -127,6 +154,7 @@ public final class Coda {
         private final Map<Class<?>, ExceptionHandler<?>> exceptionHandlers = new LinkedHashMap<>();
         private final Map<String, StaticFiles> staticFiles = new LinkedHashMap<>();
         private final Map<String, String> environment;
+        private final List<Lifespan.Step> lifespan = new ArrayList<>();
         private String host;                    // null: HOST, read by build()
         private int port = -1;                  // -1: PORT, read by build()
         private long maxRequestBodySize = 10L * 1024 * 1024;
@@ -213,6 +241,63 @@ public final class Coda {
             for (var p : providers) {
                 dependencies.add(Objects.requireNonNull(p, "provider"));
             }
+            return this;
+        }
+
+        /**
+         * An app-scoped resource (a connection pool, an HTTP client): created by {@code factory} when the app starts, in
+         * declaration order with the other resources and hooks; injected into routes and dependencies by its type, the
+         * same object for every request; closed when the app stops, if it is {@link AutoCloseable}, in reverse order,
+         * after in-flight requests have finished and the background tasks have drained. A factory that fails stops the
+         * start, naming the resource. A {@link dev.coda.testing.TestClient} starts and stops them too.
+         *
+         * <pre>{@code
+         * Coda.app()
+         *     .resource(HttpClient.class, HttpClient::newHttpClient)
+         *     .resource(DataSource.class, () -> new HikariDataSource(config))
+         *     .routes(new Users())                    // @Get("/users") List<User> users(DataSource db) { ... }
+         *     .run();
+         * }</pre>
+         */
+        public <T> Builder resource(Class<T> type, Callable<? extends T> factory) {
+            Objects.requireNonNull(type, "type");
+            Objects.requireNonNull(factory, "factory");
+            for (var step : lifespan) {
+                if (step instanceof Lifespan.Resource r && r.type() == type) {
+                    throw new IllegalArgumentException("the resource " + type.getSimpleName() + " is declared twice");
+                }
+            }
+            lifespan.add(new Lifespan.Resource(type, factory));
+            return this;
+        }
+
+        /**
+         * Runs {@code hook} when the app starts, after the resources and hooks declared before it (FastAPI's lifespan,
+         * before its {@code yield}); a hook that throws stops the start.
+         */
+        public Builder onStartup(Hook hook) {
+            Objects.requireNonNull(hook, "hook");
+            lifespan.add(new Lifespan.Hook(() -> {
+                hook.run();
+                return null;
+            }, null));
+            return this;
+        }
+
+        /**
+         * Runs {@code hook} when the app stops, after the tasks have drained, before the resources declared before it
+         * close: shutdown runs in reverse declaration order. A hook that throws is logged; the others still run.
+         *
+         * <pre>{@code
+         * Coda.app().resource(Cache.class, Cache::new).onShutdown(() -> log.info("bye")).routes(new Items()).run();
+         * }</pre>
+         */
+        public Builder onShutdown(Hook hook) {
+            Objects.requireNonNull(hook, "hook");
+            lifespan.add(new Lifespan.Hook(null, () -> {
+                hook.run();
+                return null;
+            }));
             return this;
         }
 
@@ -500,11 +585,12 @@ public final class Coda {
                     members.add(new RouteGroup.Member(entry, RouteGroup.NONE));
                 }
             }
+            var lifespanOf = new Lifespan(lifespan);
             Application application = AppCompiler.compile(members, dependencies, requires, exceptionHandlers, settings, taskRuntime, docs,
-                    staticFiles);
+                    staticFiles, lifespanOf);
             var afterResponse = new AfterResponse(Executors.newThreadPerTaskExecutor(
                     Thread.ofVirtual().name("coda-after-response-", 0).factory()), taskRuntime);
-            return new Coda(new Internals.Runtime(application, afterResponse, taskRuntime));
+            return new Coda(new Internals.Runtime(application, afterResponse, taskRuntime, lifespanOf));
         }
 
         /** {@link #build()}, then {@link Coda#run()}. */

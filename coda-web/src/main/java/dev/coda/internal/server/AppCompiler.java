@@ -52,12 +52,17 @@ public final class AppCompiler {
      */
     public static Application compile(List<RouteGroup.Member> members, List<Object> dependencyObjects, List<Class<?>> appRequires,
                                       Map<Class<?>, ExceptionHandler<?>> exceptionHandlers, Settings settings,
-                                      TaskRuntime tasks, Docs docs, Map<String, StaticFiles> staticFiles) {
+                                      TaskRuntime tasks, Docs docs, Map<String, StaticFiles> staticFiles, Lifespan lifespan) {
         Function<RequestState, BackgroundTasks> backgroundTasks = state -> tasks.newTasks(state.origin(), state.id());
         var scoped = new LinkedHashMap<Class<?>, Function<RequestState, ?>>();
         scoped.put(Request.class, state -> state);
         scoped.put(BackgroundTasks.class, backgroundTasks);
         var problems = new ArrayList<String>();
+        for (var type : lifespan.resourceTypes()) {
+            if (scoped.putIfAbsent(type, state -> lifespan.resource(type)) != null) {
+                problems.add("the app-scoped resource " + type.getSimpleName() + " is a type Coda provides per request");
+            }
+        }
         var providers = new ArrayList<Provider>();
         var seenProviders = new HashSet<Method>();
         var routeObjects = members.stream().map(RouteGroup.Member::holder).toList();
@@ -70,6 +75,12 @@ public final class AppCompiler {
                         problems.add(e.getMessage());
                     }
                 }
+            }
+        }
+        for (var provider : providers) {
+            if (lifespan.resourceTypes().contains(provider.providedClass())) {
+                problems.add(Describe.executable(provider.method()) + " returns " + provider.providedClass().getSimpleName()
+                        + ", which is an app-scoped resource: one of them would never be used");
             }
         }
         var mapper = Json.newMapper();
