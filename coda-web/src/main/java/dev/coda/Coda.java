@@ -10,7 +10,6 @@ import dev.coda.internal.server.JettyServer;
 import dev.coda.internal.server.Lifespan;
 import dev.coda.internal.server.RouteGroup;
 import dev.coda.internal.server.RunningServer;
-import dev.coda.internal.server.Settings;
 import dev.coda.internal.openapi.Docs;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -155,6 +154,7 @@ public final class Coda {
         private final Map<String, StaticFiles> staticFiles = new LinkedHashMap<>();
         private final Map<String, String> environment;
         private final List<Lifespan.Step> lifespan = new ArrayList<>();
+        private final List<Object> settingsRecords = new ArrayList<>();     // loaded records, or record classes to load
         private String host;                    // null: HOST, read by build()
         private int port = -1;                  // -1: PORT, read by build()
         private long maxRequestBodySize = 10L * 1024 * 1024;
@@ -268,6 +268,28 @@ public final class Coda {
                 }
             }
             lifespan.add(new Lifespan.Resource(type, factory));
+            return this;
+        }
+
+        /**
+         * Reads the settings record {@code type} from the environment and system properties when the app is built
+         * ({@link Settings}), and injects it into routes and dependencies; {@link #build()} lists every missing or invalid
+         * value at once.
+         *
+         * <pre>{@code
+         * record AppSettings(String databaseUrl, @Default("20") int poolSize) {}
+         *
+         * Coda.app().settings(AppSettings.class).routes(new Shop()).run();    // @Get("/info") Info info(AppSettings settings)
+         * }</pre>
+         */
+        public <T extends Record> Builder settings(Class<T> type) {
+            settingsRecords.add(Objects.requireNonNull(type, "type"));
+            return this;
+        }
+
+        /** Injects settings already read ({@link Settings#load()}), for example with a prefix, a file, or a test's environment. */
+        public Builder settings(Record loaded) {
+            settingsRecords.add(Objects.requireNonNull(loaded, "loaded"));
             return this;
         }
 
@@ -572,7 +594,7 @@ public final class Coda {
                 throw new IllegalStateException("Coda cannot start: background task settings were given with backgroundTasks(...) "
                         + "and a runtime with tasks(...), whose own settings would silently win; configure the runtime instead");
             }
-            var settings = new Settings(host != null ? host : hostFromEnvironment(), port >= 0 ? port : portFromEnvironment(),
+            var settings = new dev.coda.internal.server.Settings(host != null ? host : hostFromEnvironment(), port >= 0 ? port : portFromEnvironment(),
                     maxRequestBodySize, shutdownTimeout, idleTimeout, maxConnections, acceptQueueSize, requestHeadTimeout,
                     requestBodyGrace, minRequestBodyRate, eventKeepAlive, formLimits.build(), strictContentType);
             var taskRuntime = tasks != null ? tasks : taskSettings.build();
@@ -585,7 +607,14 @@ public final class Coda {
                     members.add(new RouteGroup.Member(entry, RouteGroup.NONE));
                 }
             }
-            var lifespanOf = new Lifespan(lifespan);
+            var steps = new ArrayList<Lifespan.Step>();
+            for (var entry : settingsRecords) {
+                @SuppressWarnings("unchecked")
+                var loaded = entry instanceof Class<?> type ? Settings.of((Class<? extends Record>) type).environment(environment).load() : entry;
+                steps.add(new Lifespan.Resource(loaded.getClass(), () -> loaded));
+            }
+            steps.addAll(lifespan);
+            var lifespanOf = new Lifespan(steps);
             Application application = AppCompiler.compile(members, dependencies, requires, exceptionHandlers, settings, taskRuntime, docs,
                     staticFiles, lifespanOf);
             var afterResponse = new AfterResponse(Executors.newThreadPerTaskExecutor(
