@@ -51,9 +51,11 @@ public final class Coda {
     }
 
     private final Internals.Runtime runtime;
+    private final Builder declarations;
 
-    private Coda(Internals.Runtime runtime) {
+    private Coda(Internals.Runtime runtime, Builder declarations) {
         this.runtime = runtime;
+        this.declarations = declarations;
     }
 
     /** A builder for a new application. */
@@ -102,6 +104,30 @@ public final class Coda {
      */
     public String openapi() {
         return new String(runtime.application().openapi(), StandardCharsets.UTF_8);
+    }
+
+    /**
+     * A copy of this app in which the {@link Dependency} methods of {@code providers} replace the app's providers of the
+     * same types (of the same name and type, for a provider used with {@code @Depends("name")}), everywhere: routes,
+     * nested dependencies, {@link Requires}, routers. An override of an app-scoped resource's or a settings record's type
+     * replaces it too. FastAPI's {@code app.dependency_overrides}, for tests; this app is unchanged.
+     *
+     * <pre>{@code
+     * final class FakeUsers {
+     *     @Dependency
+     *     public CurrentUser currentUser() { return new CurrentUser("alice"); }
+     * }
+     *
+     * try (var client = TestClient.of(Main.app().overriding(new FakeUsers()))) {
+     *     assertThat(client.get("/users/me").json()).isEqualTo(Map.of("name", "alice"));
+     * }
+     * }</pre>
+     *
+     * @apiNote The copy is compiled again from this app's declarations, with its own background task runtime (unless one
+     *     was given with {@link Builder#tasks}); an override may have parameters of its own, resolved like any dependency's.
+     */
+    public Coda overriding(Object... providers) {
+        return declarations.build(List.of(providers));
     }
 
     private void drainTasks() {
@@ -590,6 +616,10 @@ public final class Coda {
          * @throws IllegalArgumentException if {@code PORT} is needed and is not a port number
          */
         public Coda build() {
+            return build(List.of());
+        }
+
+        private Coda build(List<Object> overrides) {
             if (tasks != null && taskSettingsGiven) {
                 throw new IllegalStateException("Coda cannot start: background task settings were given with backgroundTasks(...) "
                         + "and a runtime with tasks(...), whose own settings would silently win; configure the runtime instead");
@@ -607,19 +637,27 @@ public final class Coda {
                     members.add(new RouteGroup.Member(entry, RouteGroup.NONE));
                 }
             }
+            var overridden = AppCompiler.providedTypes(overrides);         // an overridden resource or settings is left out
             var steps = new ArrayList<Lifespan.Step>();
             for (var entry : settingsRecords) {
+                if (overridden.contains(entry instanceof Class<?> type ? type : entry.getClass())) {
+                    continue;
+                }
                 @SuppressWarnings("unchecked")
                 var loaded = entry instanceof Class<?> type ? Settings.of((Class<? extends Record>) type).environment(environment).load() : entry;
                 steps.add(new Lifespan.Resource(loaded.getClass(), () -> loaded));
             }
-            steps.addAll(lifespan);
+            for (var step : lifespan) {
+                if (!(step instanceof Lifespan.Resource r && overridden.contains(r.type()))) {
+                    steps.add(step);
+                }
+            }
             var lifespanOf = new Lifespan(steps);
             Application application = AppCompiler.compile(members, dependencies, requires, exceptionHandlers, settings, taskRuntime, docs,
-                    staticFiles, lifespanOf);
+                    staticFiles, lifespanOf, overrides);
             var afterResponse = new AfterResponse(Executors.newThreadPerTaskExecutor(
                     Thread.ofVirtual().name("coda-after-response-", 0).factory()), taskRuntime);
-            return new Coda(new Internals.Runtime(application, afterResponse, taskRuntime, lifespanOf));
+            return new Coda(new Internals.Runtime(application, afterResponse, taskRuntime, lifespanOf), this);
         }
 
         /** {@link #build()}, then {@link Coda#run()}. */

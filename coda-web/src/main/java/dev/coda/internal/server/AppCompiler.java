@@ -52,7 +52,8 @@ public final class AppCompiler {
      */
     public static Application compile(List<RouteGroup.Member> members, List<Object> dependencyObjects, List<Class<?>> appRequires,
                                       Map<Class<?>, ExceptionHandler<?>> exceptionHandlers, Settings settings,
-                                      TaskRuntime tasks, Docs docs, Map<String, StaticFiles> staticFiles, Lifespan lifespan) {
+                                      TaskRuntime tasks, Docs docs, Map<String, StaticFiles> staticFiles, Lifespan lifespan,
+                                      List<Object> overrides) {
         Function<RequestState, BackgroundTasks> backgroundTasks = state -> tasks.newTasks(state.origin(), state.id());
         var scoped = new LinkedHashMap<Class<?>, Function<RequestState, ?>>();
         scoped.put(Request.class, state -> state);
@@ -63,19 +64,11 @@ public final class AppCompiler {
                 problems.add("the app-scoped resource " + type.getSimpleName() + " is a type Coda provides per request");
             }
         }
-        var providers = new ArrayList<Provider>();
-        var seenProviders = new HashSet<Method>();
         var routeObjects = members.stream().map(RouteGroup.Member::holder).toList();
-        for (var holder : concat(routeObjects, dependencyObjects)) {
-            for (var m : methodsOf(holder)) {
-                if (m.isAnnotationPresent(Dependency.class) && seenProviders.add(m)) {
-                    try {
-                        providers.add(Provider.of(m, holder instanceof Class<?> ? null : holder));
-                    } catch (IllegalArgumentException e) {
-                        problems.add(e.getMessage());
-                    }
-                }
-            }
+        var providers = providersOf(concat(routeObjects, dependencyObjects), problems);
+        for (var override : providersOf(overrides, problems)) {
+            providers.removeAll(overridden(providers, override));
+            providers.add(override);
         }
         for (var provider : providers) {
             if (lifespan.resourceTypes().contains(provider.providedClass())) {
@@ -212,6 +205,41 @@ public final class AppCompiler {
             }
         }
         return out;
+    }
+
+    /** The types the {@code @Dependency} methods of {@code holders} provide (their problems are reported by {@link #compile}). */
+    public static java.util.Set<Class<?>> providedTypes(List<Object> holders) {
+        var types = new HashSet<Class<?>>();
+        providersOf(holders, new ArrayList<>()).forEach(p -> types.add(p.providedClass()));
+        return types;
+    }
+
+    /** The {@code @Dependency} methods of {@code holders}, each once. */
+    private static List<Provider> providersOf(List<Object> holders, List<String> problems) {
+        var providers = new ArrayList<Provider>();
+        var seen = new HashSet<Method>();
+        for (var holder : holders) {
+            for (var m : methodsOf(holder)) {
+                if (m.isAnnotationPresent(Dependency.class) && seen.add(m)) {
+                    try {
+                        providers.add(Provider.of(m, holder instanceof Class<?> ? null : holder));
+                    } catch (IllegalArgumentException e) {
+                        problems.add(e.getMessage());
+                    }
+                }
+            }
+        }
+        return providers;
+    }
+
+    /**
+     * The providers an override replaces: those of its name that return its type (for a provider used by name), else every
+     * one that returns its type.
+     */
+    private static List<Provider> overridden(List<Provider> providers, Provider override) {
+        var sameType = providers.stream().filter(p -> p.provides().equals(override.provides())).toList();
+        var sameName = sameType.stream().filter(p -> p.name().equals(override.name())).toList();
+        return sameName.isEmpty() ? sameType : sameName;
     }
 
     private static List<Object> concat(List<Object> a, List<Object> b) {
