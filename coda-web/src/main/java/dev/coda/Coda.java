@@ -43,6 +43,8 @@ import java.util.function.Consumer;
  * @apiNote Every problem in the declarations (a parameter nothing can provide, a dependency cycle, an
  *     unknown annotation, a route declared twice) is reported by {@link Builder#build()}, all at once,
  *     naming the method and parameter; an app that builds does not fail on them later.
+ * @implNote Longer than 400 lines because its {@link Builder} is the app's one place of configuration, a documented
+ *     method per setting; the work is done under {@code dev.coda.internal}.
  */
 public final class Coda {
 

@@ -120,6 +120,20 @@ class LifespanTest {
     }
 
     @Test
+    void theServerAndTestClientsOfOneAppShareItsResourcesOpenedByTheFirstAndClosedByTheLast() {
+        var app = Coda.app().host("127.0.0.1").port(0).resource(Pool.class, () -> new Pool("shared")).routes(new Routes()).build();
+        try (var network = TestClient.overNetwork(app)) {
+            try (var local = TestClient.of(app)) {
+                assertThat(local.get("/pool").json(Map.class).get("identity"))
+                        .isEqualTo(network.get("/pool").json(Map.class).get("identity"));
+            }
+            assertThat(events).as("the network client still runs the app").containsExactly("open shared");
+            assertThat(network.get("/pool").status()).isEqualTo(200);
+        }
+        assertThat(events).containsExactly("open shared", "close shared");
+    }
+
+    @Test
     void aFactoryThatFailsStopsTheStartNamingTheResourceAndUndoesWhatWasDone() {
         var app = Coda.app().host("127.0.0.1").port(0)
                 .resource(Pool.class, () -> new Pool("pool"))
