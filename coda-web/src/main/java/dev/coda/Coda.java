@@ -7,8 +7,9 @@ import dev.coda.internal.server.AfterResponse;
 import dev.coda.internal.server.AppCompiler;
 import dev.coda.internal.server.Application;
 import dev.coda.internal.server.JettyServer;
+import dev.coda.internal.server.Lifespan;
+import dev.coda.internal.server.RouteGroup;
 import dev.coda.internal.server.RunningServer;
-import dev.coda.internal.server.Settings;
 import dev.coda.internal.openapi.Docs;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -18,6 +19,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.Callable;
 import java.util.concurrent.Executors;
 import java.util.function.Consumer;
 
@@ -41,6 +43,8 @@ import java.util.function.Consumer;
  * @apiNote Every problem in the declarations (a parameter nothing can provide, a dependency cycle, an
  *     unknown annotation, a route declared twice) is reported by {@link Builder#build()}, all at once,
  *     naming the method and parameter; an app that builds does not fail on them later.
+ * @implNote Longer than 400 lines because its {@link Builder} is the app's one place of configuration, a documented
+ *     method per setting; the work is done under {@code dev.coda.internal}.
  */
 public final class Coda {
 
@@ -49,9 +53,11 @@ public final class Coda {
     }
 
     private final Internals.Runtime runtime;
+    private final Builder declarations;
 
-    private Coda(Internals.Runtime runtime) {
+    private Coda(Internals.Runtime runtime, Builder declarations) {
         this.runtime = runtime;
+        this.declarations = declarations;
     }
 
     /** A builder for a new application. */
@@ -65,12 +71,30 @@ public final class Coda {
     }
 
     /**
-     * Starts listening on the configured host and port; returns at once. Stopping the returned server
-     * stops Jetty gracefully, then drains the background tasks within their shutdown timeout.
+     * Creates the app-scoped resources and runs the startup hooks, then starts listening on the configured host and
+     * port; returns at once. Stopping the returned server stops Jetty gracefully, drains the background tasks within
+     * their shutdown timeout, then runs the shutdown hooks and closes the resources in reverse order.
+     *
+     * @throws IllegalStateException if a resource cannot be created or a startup hook fails (what was done is undone)
      */
     public Server start() {
-        var server = JettyServer.create(runtime.application(), runtime.afterResponse(), true, false);
-        return RunningServer.start(server, runtime.application().settings(), this::drainTasks);
+        runtime.lifespan().open();
+        try {
+            var server = JettyServer.create(runtime.application(), runtime.afterResponse(), true, false);
+            return RunningServer.start(server, runtime.application().settings(), this::drainThenClose);
+        } catch (RuntimeException e) {
+            runtime.lifespan().close();
+            throw e;
+        }
+    }
+
+    /** The app-scoped resources outlive every request and task: they close once the tasks have drained. */
+    private void drainThenClose() {
+        try {
+            drainTasks();
+        } finally {
+            runtime.lifespan().close();
+        }
     }
 
     /**
@@ -82,6 +106,30 @@ public final class Coda {
      */
     public String openapi() {
         return new String(runtime.application().openapi(), StandardCharsets.UTF_8);
+    }
+
+    /**
+     * A copy of this app in which the {@link Dependency} methods of {@code providers} replace the app's providers of the
+     * same types (of the same name and type, for a provider used with {@code @Depends("name")}), everywhere: routes,
+     * nested dependencies, {@link Requires}, routers. An override of an app-scoped resource's or a settings record's type
+     * replaces it too. FastAPI's {@code app.dependency_overrides}, for tests; this app is unchanged.
+     *
+     * <pre>{@code
+     * final class FakeUsers {
+     *     @Dependency
+     *     public CurrentUser currentUser() { return new CurrentUser("alice"); }
+     * }
+     *
+     * try (var client = TestClient.of(Main.app().overriding(new FakeUsers()))) {
+     *     assertThat(client.get("/users/me").json()).isEqualTo(Map.of("name", "alice"));
+     * }
+     * }</pre>
+     *
+     * @apiNote The copy is compiled again from this app's declarations, with its own background task runtime (unless one
+     *     was given with {@link Builder#tasks}); an override may have parameters of its own, resolved like any dependency's.
+     */
+    public Coda overriding(Object... providers) {
+        return declarations.build(List.of(providers));
     }
 
     private void drainTasks() {
@@ -106,6 +154,13 @@ public final class Coda {
         }
     }
 
+    /** A startup or shutdown action ({@link Builder#onStartup}, {@link Builder#onShutdown}). */
+    @FunctionalInterface
+    public interface Hook {
+        /** Runs the action. */
+        void run() throws Exception;
+    }
+
     /**
      * Declares an application. Every method returns this builder.
      *
@@ -120,12 +175,14 @@ public final class Coda {
      */
     public static final class Builder {
 
-        private final List<Object> routes = new ArrayList<>();
+        private final List<Object> routes = new ArrayList<>();        // route objects and routers, in the order given
         private final List<Object> dependencies = new ArrayList<>();
         private final List<Class<?>> requires = new ArrayList<>();
         private final Map<Class<?>, ExceptionHandler<?>> exceptionHandlers = new LinkedHashMap<>();
         private final Map<String, StaticFiles> staticFiles = new LinkedHashMap<>();
         private final Map<String, String> environment;
+        private final List<Lifespan.Step> lifespan = new ArrayList<>();
+        private final List<Object> settingsRecords = new ArrayList<>();     // loaded records, or record classes to load
         private String host;                    // null: HOST, read by build()
         private int port = -1;                  // -1: PORT, read by build()
         private long maxRequestBodySize = 10L * 1024 * 1024;
@@ -195,11 +252,102 @@ public final class Coda {
             return this;
         }
 
+        /**
+         * Adds the routes of a router, with its prefix, tags, dependencies and responses ({@link ApiRouter}).
+         *
+         * <pre>{@code
+         * Coda.app().routes(new Main()).include(ApiRouter.prefix("/items").tags("items").routes(new Items())).run();
+         * }</pre>
+         */
+        public Builder include(ApiRouter router) {
+            routes.add(Objects.requireNonNull(router, "router"));
+            return this;
+        }
+
         /** Adds objects (or classes, for static methods) whose {@link Dependency} methods provide values. */
         public Builder dependencies(Object... providers) {
             for (var p : providers) {
                 dependencies.add(Objects.requireNonNull(p, "provider"));
             }
+            return this;
+        }
+
+        /**
+         * An app-scoped resource (a connection pool, an HTTP client): created by {@code factory} when the app starts, in
+         * declaration order with the other resources and hooks; injected into routes and dependencies by its type, the
+         * same object for every request; closed when the app stops, if it is {@link AutoCloseable}, in reverse order,
+         * after in-flight requests have finished and the background tasks have drained. A factory that fails stops the
+         * start, naming the resource. A {@link dev.coda.testing.TestClient} starts and stops them too.
+         *
+         * <pre>{@code
+         * Coda.app()
+         *     .resource(HttpClient.class, HttpClient::newHttpClient)
+         *     .resource(DataSource.class, () -> new HikariDataSource(config))
+         *     .routes(new Users())                    // @Get("/users") List<User> users(DataSource db) { ... }
+         *     .run();
+         * }</pre>
+         */
+        public <T> Builder resource(Class<T> type, Callable<? extends T> factory) {
+            Objects.requireNonNull(type, "type");
+            Objects.requireNonNull(factory, "factory");
+            for (var step : lifespan) {
+                if (step instanceof Lifespan.Resource r && r.type() == type) {
+                    throw new IllegalArgumentException("the resource " + type.getSimpleName() + " is declared twice");
+                }
+            }
+            lifespan.add(new Lifespan.Resource(type, factory));
+            return this;
+        }
+
+        /**
+         * Reads the settings record {@code type} from the environment and system properties when the app is built
+         * ({@link Settings}), and injects it into routes and dependencies; {@link #build()} lists every missing or invalid
+         * value at once.
+         *
+         * <pre>{@code
+         * record AppSettings(String databaseUrl, @Default("20") int poolSize) {}
+         *
+         * Coda.app().settings(AppSettings.class).routes(new Shop()).run();    // @Get("/info") Info info(AppSettings settings)
+         * }</pre>
+         */
+        public <T extends Record> Builder settings(Class<T> type) {
+            settingsRecords.add(Objects.requireNonNull(type, "type"));
+            return this;
+        }
+
+        /** Injects settings already read ({@link Settings#load()}), for example with a prefix, a file, or a test's environment. */
+        public Builder settings(Record loaded) {
+            settingsRecords.add(Objects.requireNonNull(loaded, "loaded"));
+            return this;
+        }
+
+        /**
+         * Runs {@code hook} when the app starts, after the resources and hooks declared before it (FastAPI's lifespan,
+         * before its {@code yield}); a hook that throws stops the start.
+         */
+        public Builder onStartup(Hook hook) {
+            Objects.requireNonNull(hook, "hook");
+            lifespan.add(new Lifespan.Hook(() -> {
+                hook.run();
+                return null;
+            }, null));
+            return this;
+        }
+
+        /**
+         * Runs {@code hook} when the app stops, after the tasks have drained, before the resources declared before it
+         * close: shutdown runs in reverse declaration order. A hook that throws is logged; the others still run.
+         *
+         * <pre>{@code
+         * Coda.app().resource(Cache.class, Cache::new).onShutdown(() -> log.info("bye")).routes(new Items()).run();
+         * }</pre>
+         */
+        public Builder onShutdown(Hook hook) {
+            Objects.requireNonNull(hook, "hook");
+            lifespan.add(new Lifespan.Hook(null, () -> {
+                hook.run();
+                return null;
+            }));
             return this;
         }
 
@@ -470,20 +618,48 @@ public final class Coda {
          * @throws IllegalArgumentException if {@code PORT} is needed and is not a port number
          */
         public Coda build() {
+            return build(List.of());
+        }
+
+        private Coda build(List<Object> overrides) {
             if (tasks != null && taskSettingsGiven) {
                 throw new IllegalStateException("Coda cannot start: background task settings were given with backgroundTasks(...) "
                         + "and a runtime with tasks(...), whose own settings would silently win; configure the runtime instead");
             }
-            var settings = new Settings(host != null ? host : hostFromEnvironment(), port >= 0 ? port : portFromEnvironment(),
+            var settings = new dev.coda.internal.server.Settings(host != null ? host : hostFromEnvironment(), port >= 0 ? port : portFromEnvironment(),
                     maxRequestBodySize, shutdownTimeout, idleTimeout, maxConnections, acceptQueueSize, requestHeadTimeout,
                     requestBodyGrace, minRequestBodyRate, eventKeepAlive, formLimits.build(), strictContentType);
             var taskRuntime = tasks != null ? tasks : taskSettings.build();
             var docs = new Docs(openapiUrl, openapiUrl == null ? null : docsUrl, openapiUrl == null ? null : redocUrl, openapi.build());
-            Application application = AppCompiler.compile(routes, dependencies, requires, exceptionHandlers, settings, taskRuntime, docs,
-                    staticFiles);
+            var members = new ArrayList<RouteGroup.Member>();
+            for (var entry : routes) {
+                if (entry instanceof ApiRouter router) {
+                    members.addAll(router.members(RouteGroup.NONE));
+                } else {
+                    members.add(new RouteGroup.Member(entry, RouteGroup.NONE));
+                }
+            }
+            var overridden = AppCompiler.providedTypes(overrides);         // an overridden resource or settings is left out
+            var steps = new ArrayList<Lifespan.Step>();
+            for (var entry : settingsRecords) {
+                if (overridden.contains(entry instanceof Class<?> type ? type : entry.getClass())) {
+                    continue;
+                }
+                @SuppressWarnings("unchecked")
+                var loaded = entry instanceof Class<?> type ? Settings.of((Class<? extends Record>) type).environment(environment).load() : entry;
+                steps.add(new Lifespan.Resource(loaded.getClass(), () -> loaded));
+            }
+            for (var step : lifespan) {
+                if (!(step instanceof Lifespan.Resource r && overridden.contains(r.type()))) {
+                    steps.add(step);
+                }
+            }
+            var lifespanOf = new Lifespan(steps);
+            Application application = AppCompiler.compile(members, dependencies, requires, exceptionHandlers, settings, taskRuntime, docs,
+                    staticFiles, lifespanOf, overrides);
             var afterResponse = new AfterResponse(Executors.newThreadPerTaskExecutor(
                     Thread.ofVirtual().name("coda-after-response-", 0).factory()), taskRuntime);
-            return new Coda(new Internals.Runtime(application, afterResponse, taskRuntime));
+            return new Coda(new Internals.Runtime(application, afterResponse, taskRuntime, lifespanOf), this);
         }
 
         /** {@link #build()}, then {@link Coda#run()}. */

@@ -10,11 +10,8 @@ import dev.coda.tasks.TaskState;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
-import java.net.ConnectException;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.ServerSocket;
-import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
@@ -57,16 +54,6 @@ class BackgroundTasksShutdownTest {
         }
     }
 
-    private static boolean refusesConnections(int port) {
-        try (var socket = new Socket()) {
-            socket.connect(new InetSocketAddress("127.0.0.1", port), 2_000);
-            return false;
-        } catch (ConnectException refused) {
-            return true;
-        } catch (IOException other) {
-            return false;
-        }
-    }
 
     private static String post(String path) {
         return "POST " + path + " HTTP/1.1\r\nHost: localhost\r\nContent-Length: 0\r\nConnection: close\r\n\r\n";
@@ -112,7 +99,7 @@ class BackgroundTasksShutdownTest {
 
         try (var thread = Executors.newVirtualThreadPerTaskExecutor()) {
             var stopping = CompletableFuture.runAsync(server::stop, thread);
-            await().atMost(WAIT).until(() -> refusesConnections(server.port()));
+            await().atMost(WAIT).until(() -> RawHttp.refusesConnections(server.port()));
             assertThat(stopping).as("Jetty has stopped; stop() waits for the task").isNotDone();
             assertThat(task.state()).isEqualTo(TaskState.RUNNING);
 
@@ -164,7 +151,7 @@ class BackgroundTasksShutdownTest {
             assertThat(routes.handlerEntered.await(WAIT.toSeconds(), TimeUnit.SECONDS)).isTrue();
 
             var stopping = CompletableFuture.runAsync(server::stop, thread);
-            await().atMost(WAIT).until(() -> refusesConnections(server.port()));
+            await().atMost(WAIT).until(() -> RawHttp.refusesConnections(server.port()));
             handlerRelease.countDown();
 
             assertThat(connection.read().status()).isEqualTo(200);
@@ -209,7 +196,7 @@ class BackgroundTasksShutdownTest {
                 await().atMost(WAIT).until(() -> output.contains(TaskRunFixture.TASK_STARTED + ": nightly"));
 
                 child.toHandle().destroy(); // SIGTERM; Process.destroy() would also close our ends of its stdin and stdout
-                await().atMost(WAIT).until(() -> refusesConnections(port));
+                await().atMost(WAIT).until(() -> RawHttp.refusesConnections(port));
                 assertThat(child.isAlive()).as("waiting for its task; output: %s", output).isTrue();
                 task.getOutputStream().write("go\n".getBytes(StandardCharsets.UTF_8));
                 task.getOutputStream().flush();

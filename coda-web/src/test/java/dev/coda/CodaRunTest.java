@@ -6,9 +6,6 @@ import static org.awaitility.Awaitility.await;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
-import java.net.ConnectException;
-import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -56,16 +53,6 @@ class CodaRunTest {
         return port.orElseThrow();
     }
 
-    private static boolean refusesConnections(int port) {
-        try (var socket = new Socket()) {
-            socket.connect(new InetSocketAddress("127.0.0.1", port), 2_000);
-            return false;
-        } catch (ConnectException refused) {
-            return true;
-        } catch (IOException other) {
-            return false;
-        }
-    }
 
     @Test
     void sigterm_lets_the_request_in_flight_finish_refuses_new_connections_and_exits() throws Exception {
@@ -75,7 +62,7 @@ class CodaRunTest {
             await().atMost(Duration.ofSeconds(20)).until(() -> output.contains(RunFixture.READING));
 
             process.destroy(); // SIGTERM
-            await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(20)).until(() -> refusesConnections(port));
+            await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(20)).until(() -> RawHttp.refusesConnections(port));
             // Jetty gives open connections a second of idleness once stopping; the rest comes well within it
             var reply = connection.send("67890").read();
 
@@ -101,7 +88,7 @@ class CodaRunTest {
             assertThat(process.exitValue()).isIn(0, 143);
             // far below the 20 s shutdown timeout: an idle keep-alive connection does not hold the stop
             assertThat(elapsed).isLessThan(Duration.ofSeconds(10));
-            assertThat(refusesConnections(port)).isTrue();
+            assertThat(RawHttp.refusesConnections(port)).isTrue();
         }
     }
 }

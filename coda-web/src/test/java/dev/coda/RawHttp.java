@@ -27,6 +27,18 @@ final class RawHttp implements AutoCloseable {
     private final InputStream in;
     private final OutputStream out;
 
+    /** Whether nothing listens on the loopback {@code port} any more (a stopped server). */
+    static boolean refusesConnections(int port) {
+        try (var socket = new Socket()) {
+            socket.connect(new InetSocketAddress("127.0.0.1", port), 2_000);
+            return false;
+        } catch (java.net.ConnectException refused) {
+            return true;
+        } catch (IOException other) {
+            return false;
+        }
+    }
+
     RawHttp(int port) throws IOException {
         socket = new Socket();
         try {

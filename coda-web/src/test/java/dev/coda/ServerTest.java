@@ -7,7 +7,6 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.net.ConnectException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.URI;
@@ -130,16 +129,6 @@ class ServerTest {
         }
     }
 
-    private static boolean refusesConnections(int port) {
-        try (var socket = new Socket()) {
-            socket.connect(new InetSocketAddress("127.0.0.1", port), 2_000);
-            return false;
-        } catch (ConnectException refused) {
-            return true;
-        } catch (IOException other) {
-            return false;
-        }
-    }
 
     @Nested
     class Listening {
@@ -505,7 +494,7 @@ class ServerTest {
             assertThat(endpoints.slowEntered.await(10, TimeUnit.SECONDS)).isTrue();
 
             var stopped = CompletableFuture.runAsync(server::stop);
-            await().atMost(Duration.ofSeconds(10)).until(() -> refusesConnections(port));
+            await().atMost(Duration.ofSeconds(10)).until(() -> RawHttp.refusesConnections(port));
             assertThat(stopped).isNotDone();
             endpoints.slowRelease.countDown();
 
@@ -513,7 +502,7 @@ class ServerTest {
             assertThat(response.statusCode()).isEqualTo(200);
             assertThat(json(response.body())).isEqualTo(Map.of("done", "yes"));
             stopped.get(20, TimeUnit.SECONDS);
-            assertThat(refusesConnections(port)).isTrue();
+            assertThat(RawHttp.refusesConnections(port)).isTrue();
         }
 
         @Test
@@ -528,7 +517,7 @@ class ServerTest {
             var elapsed = Duration.ofNanos(System.nanoTime() - begin);
 
             assertThat(elapsed).isGreaterThanOrEqualTo(timeout.minusMillis(100)).isLessThan(Duration.ofSeconds(15));
-            assertThat(refusesConnections(server.port())).isTrue();
+            assertThat(RawHttp.refusesConnections(server.port())).isTrue();
             // the abandoned exchange is not left hanging: its connection is closed
             var failure = catchFailure(stuck);
             assertThat(failure).isInstanceOf(IOException.class);
@@ -559,7 +548,7 @@ class ServerTest {
                 assertThat(open.send("GET / HTTP/1.1\r\nHost: localhost\r\n\r\n").read().status()).isEqualTo(200);
 
                 var stopped = CompletableFuture.runAsync(server::stop);
-                await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(20)).until(() -> refusesConnections(port));
+                await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(20)).until(() -> RawHttp.refusesConnections(port));
                 // Jetty gives open connections one second once stopping; this request comes well within it
                 var reply = open.send("GET / HTTP/1.1\r\nHost: localhost\r\n\r\n").read();
 
@@ -591,7 +580,7 @@ class ServerTest {
                 port = server.port();
                 assertThat(get(server, "/").statusCode()).isEqualTo(200);
             }
-            assertThat(refusesConnections(port)).isTrue();
+            assertThat(RawHttp.refusesConnections(port)).isTrue();
         }
 
         @Test

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.function.Consumer;
 import dev.coda.internal.server.AfterResponse;
 import dev.coda.internal.server.Application;
+import dev.coda.internal.server.Lifespan;
 import dev.coda.internal.files.FileBody;
 import dev.coda.internal.stream.StreamBody;
 import java.util.function.Function;
@@ -16,7 +17,7 @@ import java.util.function.Function;
 public final class Internals {
 
     /** The compiled parts of an app. */
-    public record Runtime(Application application, AfterResponse afterResponse, TaskRuntime tasks) {
+    public record Runtime(Application application, AfterResponse afterResponse, TaskRuntime tasks, Lifespan lifespan) {
     }
 
     private static volatile Function<Coda, Runtime> access;

@@ -11,6 +11,7 @@ import dev.coda.tasks.TaskHandle;
 import dev.coda.tasks.TaskState;
 import dev.coda.internal.json.Json;
 import dev.coda.internal.server.JettyServer;
+import dev.coda.internal.server.Lifespan;
 import dev.coda.internal.server.RunningServer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -76,6 +77,7 @@ public final class TestClient implements AutoCloseable {
     private final ObjectMapper mapper = Json.newMapper();
     private final AfterResponse afterResponse;
     private final TaskMode mode;
+    private final Lifespan lifespan;
     private final AfterResponse.Observer observer = new AfterResponse.Observer() {
         @Override
         public boolean completed(Outcome outcome, BackgroundTasks tasks, CompletionStage<Void> done) {
@@ -96,7 +98,9 @@ public final class TestClient implements AutoCloseable {
     private record Held(Outcome outcome, BackgroundTasks tasks) {
     }
 
-    private TestClient(Server jetty, LocalConnector local, RunningServer network, AfterResponse afterResponse, TaskMode mode) {
+    private TestClient(Server jetty, LocalConnector local, RunningServer network, AfterResponse afterResponse, TaskMode mode,
+                       Lifespan lifespan) {
+        this.lifespan = lifespan;
         this.jetty = jetty;
         this.local = local;
         this.network = network;
@@ -116,12 +120,14 @@ public final class TestClient implements AutoCloseable {
         var runtime = Internals.runtime(app);
         var afterResponse = afterResponseOf(runtime);
         var jetty = JettyServer.create(runtime.application(), afterResponse, false, true);
+        runtime.lifespan().open();
         try {
             jetty.start();
         } catch (Exception e) {
+            runtime.lifespan().close();
             throw new IllegalStateException("could not start the in-process server", e);
         }
-        return new TestClient(jetty, jetty.getBean(LocalConnector.class), null, afterResponse, mode);
+        return new TestClient(jetty, jetty.getBean(LocalConnector.class), null, afterResponse, mode, runtime.lifespan());
     }
 
     /**
@@ -145,7 +151,13 @@ public final class TestClient implements AutoCloseable {
         var application = new dev.coda.internal.server.Application(runtime.application(), loopback);
         var afterResponse = afterResponseOf(runtime);
         var jetty = JettyServer.create(application, afterResponse, true, false);
-        return new TestClient(jetty, null, RunningServer.start(jetty, loopback), afterResponse, mode);
+        runtime.lifespan().open();
+        try {
+            return new TestClient(jetty, null, RunningServer.start(jetty, loopback), afterResponse, mode, runtime.lifespan());
+        } catch (RuntimeException e) {
+            runtime.lifespan().close();
+            throw e;
+        }
     }
 
     private boolean observe(Outcome outcome, BackgroundTasks tasks, CompletionStage<Void> done) {
@@ -417,7 +429,10 @@ public final class TestClient implements AutoCloseable {
         }
     }
 
-    /** Closes the HTTP client, if any (its threads and idle connections), then stops the server gracefully. */
+    /**
+     * Closes the HTTP client, if any (its threads and idle connections), then stops the server gracefully, then the app's
+     * lifespan (shutdown hooks, resources), unless the app or another client still runs it.
+     */
     @Override
     public void close() {
         afterResponse.removeObserver(observer);
@@ -428,6 +443,8 @@ public final class TestClient implements AutoCloseable {
             jetty.stop();
         } catch (Exception e) {
             throw new IllegalStateException("could not stop the server", e);
+        } finally {
+            lifespan.close();
         }
     }
 }

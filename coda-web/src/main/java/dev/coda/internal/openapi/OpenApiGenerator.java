@@ -17,6 +17,7 @@ import dev.coda.internal.inject.OperationSink;
 import dev.coda.internal.inject.Validation;
 import dev.coda.internal.openapi.SchemaGenerator.Mode;
 import dev.coda.internal.server.Route;
+import dev.coda.internal.server.RouteGroup;
 import java.lang.reflect.Parameter;
 import java.lang.reflect.Type;
 import java.util.ArrayList;
@@ -175,7 +176,7 @@ public final class OpenApiGenerator {
         var method = route.method();
         var own = method.getAnnotation(Operation.class);
         var owner = method.getDeclaringClass().getAnnotation(Operation.class);
-        var tags = new LinkedHashSet<String>();
+        var tags = new LinkedHashSet<String>(route.group().tags());
         if (owner != null) {
             tags.addAll(List.of(owner.tags()));
         }
@@ -197,7 +198,7 @@ public final class OpenApiGenerator {
             unique = id + "_" + n;
         }
         operation.put("operationId", unique);
-        if (own != null && own.deprecated() || owner != null && owner.deprecated()) {
+        if (route.group().deprecated() || own != null && own.deprecated() || owner != null && owner.deprecated()) {
             operation.put("deprecated", true);
         }
         var reads = new Reads();
@@ -242,14 +243,20 @@ public final class OpenApiGenerator {
         return false;
     }
 
-    /** The route's {@link Responds}, its class's first, a method's own replacing them status by status. */
-    private static Map<Integer, Responds> responds(Route route) {
-        var out = new LinkedHashMap<Integer, Responds>();
-        for (var r : route.method().getDeclaringClass().getAnnotationsByType(Responds.class)) {
+    /**
+     * The route's extra responses: its routers' (outermost first), then its class's {@link Responds}, then its method's, a
+     * later one replacing an earlier one status by status, as FastAPI merges {@code responses}.
+     */
+    private static Map<Integer, RouteGroup.Extra> responds(Route route) {
+        var out = new LinkedHashMap<Integer, RouteGroup.Extra>();
+        for (var r : route.group().responses()) {
             out.put(r.status(), r);
         }
+        for (var r : route.method().getDeclaringClass().getAnnotationsByType(Responds.class)) {
+            out.put(r.status(), RouteGroup.Extra.of(r));
+        }
         for (var r : route.method().getAnnotationsByType(Responds.class)) {
-            out.put(r.status(), r);
+            out.put(r.status(), RouteGroup.Extra.of(r));
         }
         return out;
     }

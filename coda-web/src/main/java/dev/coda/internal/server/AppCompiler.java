@@ -50,25 +50,30 @@ public final class AppCompiler {
      * {@code Request} and {@code BackgroundTasks}: created once per request, on first use, and the same
      * object for every parameter of the request.
      */
-    public static Application compile(List<Object> routeObjects, List<Object> dependencyObjects, List<Class<?>> appRequires,
+    public static Application compile(List<RouteGroup.Member> members, List<Object> dependencyObjects, List<Class<?>> appRequires,
                                       Map<Class<?>, ExceptionHandler<?>> exceptionHandlers, Settings settings,
-                                      TaskRuntime tasks, Docs docs, Map<String, StaticFiles> staticFiles) {
+                                      TaskRuntime tasks, Docs docs, Map<String, StaticFiles> staticFiles, Lifespan lifespan,
+                                      List<Object> overrides) {
         Function<RequestState, BackgroundTasks> backgroundTasks = state -> tasks.newTasks(state.origin(), state.id());
         var scoped = new LinkedHashMap<Class<?>, Function<RequestState, ?>>();
         scoped.put(Request.class, state -> state);
         scoped.put(BackgroundTasks.class, backgroundTasks);
         var problems = new ArrayList<String>();
-        var providers = new ArrayList<Provider>();
-        var seenProviders = new HashSet<Method>();
-        for (var holder : concat(routeObjects, dependencyObjects)) {
-            for (var m : methodsOf(holder)) {
-                if (m.isAnnotationPresent(Dependency.class) && seenProviders.add(m)) {
-                    try {
-                        providers.add(Provider.of(m, holder instanceof Class<?> ? null : holder));
-                    } catch (IllegalArgumentException e) {
-                        problems.add(e.getMessage());
-                    }
-                }
+        for (var type : lifespan.resourceTypes()) {
+            if (scoped.putIfAbsent(type, state -> lifespan.resource(type)) != null) {
+                problems.add("the app-scoped resource " + type.getSimpleName() + " is a type Coda provides per request");
+            }
+        }
+        var routeObjects = members.stream().map(RouteGroup.Member::holder).toList();
+        var providers = providersOf(concat(routeObjects, dependencyObjects), problems);
+        for (var override : providersOf(overrides, problems)) {
+            providers.removeAll(overridden(providers, override));
+            providers.add(override);
+        }
+        for (var provider : providers) {
+            if (lifespan.resourceTypes().contains(provider.providedClass())) {
+                problems.add(Describe.executable(provider.method()) + " returns " + provider.providedClass().getSimpleName()
+                        + ", which is an app-scoped resource: one of them would never be used");
             }
         }
         var mapper = Json.newMapper();
@@ -77,7 +82,9 @@ public final class AppCompiler {
         var router = new Router<Route>();
         var routes = new ArrayList<Route>();
         int routeCount = 0;
-        for (var holder : routeObjects) {
+        for (var member : members) {
+            var holder = member.holder();
+            var group = member.group();
             var type = holder instanceof Class<?> c ? c : holder.getClass();
             for (var m : methodsOf(holder)) {
                 for (var declared : routesOf(m)) {
@@ -88,12 +95,13 @@ public final class AppCompiler {
                     }
                     PathTemplate template;
                     try {
-                        template = PathTemplate.parse(declared.path());
+                        template = PathTemplate.parse(group.prefix() + declared.path());
                     } catch (IllegalArgumentException e) {
                         problems.add(Describe.executable(m) + ": " + e.getMessage());
                         continue;
                     }
                     var requires = new ArrayList<>(appRequires);
+                    requires.addAll(group.requires());
                     if (type.isAnnotationPresent(Requires.class)) {
                         requires.addAll(List.of(type.getAnnotation(Requires.class).value()));
                     }
@@ -108,7 +116,7 @@ public final class AppCompiler {
                     }
                     // added even when the plan has problems (the app is not built then), so that a route
                     // declared twice is reported together with them
-                    var route = new Route(declared.method(), template, m, plan, status, true);
+                    var route = new Route(declared.method(), template, m, plan, status, group);
                     routes.add(route);
                     try {
                         router.add(declared.method(), template, route);
@@ -174,7 +182,7 @@ public final class AppCompiler {
         try {
             var template = PathTemplate.parse(path);
             var plan = planner.planRoute(m, target, new HashSet<>(template.placeholders()), List.of());
-            router.add("GET", template, new Route("GET", template, m, plan, 200, false));
+            router.add("GET", template, new Route("GET", template, m, plan, 200, null));
         } catch (IllegalArgumentException e) {
             problems.add(what + ", " + path + ": " + e.getMessage());
         }
@@ -197,6 +205,41 @@ public final class AppCompiler {
             }
         }
         return out;
+    }
+
+    /** The types the {@code @Dependency} methods of {@code holders} provide (their problems are reported by {@link #compile}). */
+    public static java.util.Set<Class<?>> providedTypes(List<Object> holders) {
+        var types = new HashSet<Class<?>>();
+        providersOf(holders, new ArrayList<>()).forEach(p -> types.add(p.providedClass()));
+        return types;
+    }
+
+    /** The {@code @Dependency} methods of {@code holders}, each once. */
+    private static List<Provider> providersOf(List<Object> holders, List<String> problems) {
+        var providers = new ArrayList<Provider>();
+        var seen = new HashSet<Method>();
+        for (var holder : holders) {
+            for (var m : methodsOf(holder)) {
+                if (m.isAnnotationPresent(Dependency.class) && seen.add(m)) {
+                    try {
+                        providers.add(Provider.of(m, holder instanceof Class<?> ? null : holder));
+                    } catch (IllegalArgumentException e) {
+                        problems.add(e.getMessage());
+                    }
+                }
+            }
+        }
+        return providers;
+    }
+
+    /**
+     * The providers an override replaces: those of its name that return its type (for a provider used by name), else every
+     * one that returns its type.
+     */
+    private static List<Provider> overridden(List<Provider> providers, Provider override) {
+        var sameType = providers.stream().filter(p -> p.provides().equals(override.provides())).toList();
+        var sameName = sameType.stream().filter(p -> p.name().equals(override.name())).toList();
+        return sameName.isEmpty() ? sameType : sameName;
     }
 
     private static List<Object> concat(List<Object> a, List<Object> b) {
