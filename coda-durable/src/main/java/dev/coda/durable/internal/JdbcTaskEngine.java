@@ -34,7 +34,8 @@ import org.slf4j.LoggerFactory;
  * what is common: enqueue through {@link GroupCommit}, the claim loop with its recovery of expired leases, the
  * wrapping of failures, and {@link EngineHealth}. A running task whose lease ended is claimable again by another
  * worker (its previous attempt counted); if that was its last allowed attempt it is handed out "exhausted" so that
- * the claiming worker records it as failed ("worker lost") instead of running it again.
+ * the claiming worker records it as failed ("worker lost") instead of running it again. (Past 400 lines because it
+ * implements the whole {@link TaskEngine} SPI: each method is a few lines choosing a connection and wrapping errors.)
  *
  * <p>Times are taken from the database's clock ({@code now()} on PostgreSQL), so that machines with
  * skewed clocks do not steal each other's leases. The only application times stored are {@code run_at}

@@ -27,12 +27,7 @@ import javax.sql.DataSource;
  * state = 'queued'} in order and stops after {@code n} rows that no other claimer holds.
  *
  * <h2>Wake-ups</h2>
- * After the engine's own enqueues (and retries, releases) a notifier thread sends {@code pg_notify} in a
- * transaction of its own; a transactional enqueue sends it inside the application's transaction, so that
- * it is delivered at commit. A dedicated connection outside the pool {@code LISTEN}s and wakes
- * {@link #awaitWork}. Notifications are only a hint: workers poll anyway,
- * so a lost notification (listener reconnecting, PgBouncer in transaction mode) delays work by at most a
- * poll interval.
+ * Between processes through {@code pg_notify} and {@code LISTEN}: see {@link PostgresWakeUps}.
  */
 public final class PostgresTaskEngine extends JdbcTaskEngine {
 
