@@ -2,6 +2,7 @@ package dev.coda.durable;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.coda.durable.internal.EngineUrls;
 import dev.coda.durable.internal.JdbcTaskEngine;
 import dev.coda.durable.internal.Json;
 import dev.coda.durable.internal.TaskMethod;
@@ -126,7 +127,7 @@ public final class DurableTasks implements DurableHandoff, AutoCloseable {
 
     /** {@link #builder()} with the environment and working directory given. */
     static Builder builder(Map<String, String> environment, Path workingDirectory) {
-        return new Builder(null, () -> JdbcTaskEngine.fromEnvironment(environment, workingDirectory));
+        return new Builder(null, () -> EngineUrls.fromEnvironment(environment, workingDirectory));
     }
 
     // ---------------------------------------------------------------- the web side: DurableHandoff

@@ -37,22 +37,22 @@ public interface TaskEngine extends AutoCloseable {
 
     /** An engine on a SQLite file (created if missing), in WAL mode. */
     static TaskEngine sqlite(Path file) {
-        return dev.coda.durable.internal.JdbcTaskEngine.sqlite(file);
+        return dev.coda.durable.internal.EngineUrls.sqlite(file);
     }
 
     /** An engine on PostgreSQL, with a HikariCP pool, its tables in {@code schema} (created if missing). */
     static TaskEngine postgres(String jdbcUrl, String schema) {
-        return dev.coda.durable.internal.JdbcTaskEngine.postgres(jdbcUrl, schema);
+        return dev.coda.durable.internal.EngineUrls.postgres(jdbcUrl, schema);
     }
 
     /** An engine on PostgreSQL through the application's own pool, its tables in {@code schema}. */
     static TaskEngine postgres(DataSource dataSource, String schema) {
-        return dev.coda.durable.internal.JdbcTaskEngine.postgres(dataSource, schema);
+        return dev.coda.durable.internal.EngineUrls.postgres(dataSource, schema);
     }
 
     /** {@code jdbc:sqlite:<file>} or {@code jdbc:postgresql://...} (the schema from a {@code currentSchema} parameter, else {@code coda}). */
     static TaskEngine fromUrl(String url) {
-        return dev.coda.durable.internal.JdbcTaskEngine.fromUrl(url);
+        return dev.coda.durable.internal.EngineUrls.fromUrl(url);
     }
 
     /**
@@ -67,7 +67,7 @@ public interface TaskEngine extends AutoCloseable {
      * }</pre>
      */
     static TaskEngine fromEnvironment() {
-        return dev.coda.durable.internal.JdbcTaskEngine.fromEnvironment(System.getenv(), Path.of("").toAbsolutePath());
+        return dev.coda.durable.internal.EngineUrls.fromEnvironment(System.getenv(), Path.of("").toAbsolutePath());
     }
 
     /**

@@ -7,7 +7,7 @@ import static org.assertj.core.api.Assertions.tuple;
 import dev.coda.durable.TaskEngine.ClaimedTask;
 import dev.coda.durable.TaskEngine.Completion;
 import dev.coda.durable.TaskEngine.NewTask;
-import dev.coda.durable.internal.JdbcTaskEngine;
+import dev.coda.durable.internal.EngineUrls;
 import dev.coda.durable.internal.OldSchemas;
 import java.nio.file.Files;
 import java.time.Duration;
@@ -415,13 +415,13 @@ class EngineTest extends EngineTestBase {
     void theDefaultEngineIsCodaTasksUrlWhenSetElseSqliteInTheWorkingDirectory() throws Exception {
         var id = engine.enqueue(List.of(task("Jobs.x", "[]"))).get(0);
         var workingDirectory = Files.createDirectories(dir.resolve("work"));
-        try (var fromUrl = JdbcTaskEngine.fromEnvironment(Map.of("CODA_TASKS_URL", fixture.url), workingDirectory)) {
+        try (var fromUrl = EngineUrls.fromEnvironment(Map.of("CODA_TASKS_URL", fixture.url), workingDirectory)) {
             assertThat(fromUrl.status(id)).as("the engine CODA_TASKS_URL names").isPresent();
         }
         assertThat(workingDirectory.resolve("coda-tasks.db")).doesNotExist();
 
         for (var environment : List.of(Map.<String, String>of(), Map.of("CODA_TASKS_URL", " "))) {
-            try (var byDefault = JdbcTaskEngine.fromEnvironment(environment, workingDirectory)) {
+            try (var byDefault = EngineUrls.fromEnvironment(environment, workingDirectory)) {
                 assertThat(byDefault.toString()).contains("SQLite");
                 assertThat(byDefault.status(id)).isEmpty();
             }

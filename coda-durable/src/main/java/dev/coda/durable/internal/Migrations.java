@@ -1,16 +1,26 @@
 package dev.coda.durable.internal;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
 
 /**
- * Coda's schema, as numbered migrations recorded in {@code coda_migrations}: each runs once, in order,
+ * Coda's schema, as numbered migrations ({@code src/main/resources/dev/coda/durable/migrations/<dialect>/V<n>.sql})
+ * recorded in {@code coda_migrations}: each runs once, in order,
  * inside the transaction that records it. A released migration is never edited: a schema change is a new
  * one, so that databases created by earlier versions are brought up to date. The caller holds a lock that serialises concurrent starts
  * (SQLite: {@code BEGIN IMMEDIATE}; PostgreSQL: a transaction-scoped advisory lock).
  */
 final class Migrations {
+
+    private static final String FOLDER = "dev/coda/durable/migrations/";
 
     record Migration(int version, String description, List<String> statements) {
     }
@@ -19,70 +29,47 @@ final class Migrations {
     }
 
     static List<Migration> sqlite() {
-        return List.of(new Migration(1, "tasks table", List.of("""
-                CREATE TABLE coda_tasks (
-                    id           TEXT PRIMARY KEY NOT NULL,
-                    name         TEXT NOT NULL,
-                    queue        TEXT NOT NULL,
-                    priority     INTEGER NOT NULL DEFAULT 0,
-                    args         TEXT NOT NULL,
-                    state        TEXT NOT NULL CHECK (state IN ('queued', 'running', 'succeeded', 'failed', 'cancelled')),
-                    attempts     INTEGER NOT NULL DEFAULT 0,
-                    max_attempts INTEGER NOT NULL,
-                    run_at       INTEGER NOT NULL,
-                    unique_key   TEXT,
-                    lease_owner  TEXT,
-                    lease_until  INTEGER,
-                    created_at   INTEGER NOT NULL,
-                    started_at   INTEGER,
-                    finished_at  INTEGER,
-                    last_error   TEXT,
-                    result       TEXT
-                )""",
-                "CREATE INDEX coda_tasks_ready ON coda_tasks (queue, priority DESC, run_at, id) WHERE state = 'queued'",
-                "CREATE INDEX coda_tasks_leases ON coda_tasks (queue, lease_until) WHERE state = 'running'",
-                "CREATE UNIQUE INDEX coda_tasks_unique_live ON coda_tasks (unique_key)"
-                        + " WHERE unique_key IS NOT NULL AND state IN ('queued', 'running')")),
-                new Migration(2, "timeouts per task", List.of("ALTER TABLE coda_tasks ADD COLUMN timeout_ms INTEGER")));
+        return load(Dialect.SQLITE, Map.of());
     }
 
     static List<Migration> postgres(String schema, String channel) {
-        var t = schema + ".coda_tasks";
-        return List.of(new Migration(1, "tasks table", List.of("""
-                CREATE TABLE %s (
-                    id           text PRIMARY KEY,
-                    name         text NOT NULL,
-                    queue        text NOT NULL,
-                    priority     integer NOT NULL DEFAULT 0,
-                    args         text NOT NULL,
-                    state        text NOT NULL CHECK (state IN ('queued', 'running', 'succeeded', 'failed', 'cancelled')),
-                    attempts     integer NOT NULL DEFAULT 0,
-                    max_attempts integer NOT NULL,
-                    run_at       timestamptz NOT NULL,
-                    unique_key   text,
-                    lease_owner  text,
-                    lease_until  timestamptz,
-                    created_at   timestamptz NOT NULL,
-                    started_at   timestamptz,
-                    finished_at  timestamptz,
-                    last_error   text,
-                    result       text
-                ) WITH (autovacuum_vacuum_scale_factor = 0.02, autovacuum_analyze_scale_factor = 0.02)""".formatted(t),
-                "CREATE INDEX coda_tasks_ready ON " + t + " (queue, priority DESC, run_at, id) WHERE state = 'queued'",
-                "CREATE INDEX coda_tasks_leases ON " + t + " (queue, lease_until) WHERE state = 'running'",
-                "CREATE UNIQUE INDEX coda_tasks_unique_live ON " + t + " (unique_key)"
-                        + " WHERE unique_key IS NOT NULL AND state IN ('queued', 'running')",
-                // a wake-up for listening workers, sent at commit by every transaction that stores tasks (ours or the application's)
-                "CREATE FUNCTION " + schema + ".coda_tasks_notify() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN PERFORM pg_notify('"
-                        + channel + "', ''); RETURN NULL; END $$",
-                "CREATE TRIGGER coda_tasks_stored AFTER INSERT ON " + t + " FOR EACH STATEMENT EXECUTE FUNCTION " + schema
-                        + ".coda_tasks_notify()")),
-                new Migration(2, "timeouts per task", List.of("ALTER TABLE " + t + " ADD COLUMN timeout_ms bigint")),
-                // NOTIFY inside a storing transaction holds PostgreSQL's global notification lock across the commit,
-                // serialising all enqueues; the engine notifies after committing instead
-                new Migration(3, "notify after commit, not from a trigger", List.of(
-                        "DROP TRIGGER IF EXISTS coda_tasks_stored ON " + t,
-                        "DROP FUNCTION IF EXISTS " + schema + ".coda_tasks_notify()")));
+        return load(Dialect.POSTGRESQL, Map.of("schema", schema, "channel", channel));
+    }
+
+    /**
+     * The dialect's migrations, {@code V1.sql}, {@code V2.sql}... up to the first missing number, with
+     * {@code ${name}} replaced by {@code variables}; a file's first line, {@code -- description}, names it, and its
+     * statements end with a {@code ;} at the end of a line.
+     */
+    static List<Migration> load(Dialect dialect, Map<String, String> variables) {
+        var out = new ArrayList<Migration>();
+        for (int version = 1; ; version++) {
+            var resource = FOLDER + dialect.migrations() + "/V" + version + ".sql";
+            String text;
+            try (var in = Migrations.class.getClassLoader().getResourceAsStream(resource)) {
+                if (in == null) {
+                    break;
+                }
+                text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+            } catch (IOException e) {
+                throw new UncheckedIOException("could not read the migration " + resource, e);
+            }
+            for (var variable : variables.entrySet()) {
+                text = text.replace("${" + variable.getKey() + "}", variable.getValue());
+            }
+            var lines = text.lines().toList();
+            if (lines.isEmpty() || !lines.get(0).startsWith("-- ")) {
+                throw new IllegalStateException(resource + " must start with a line '-- description'");
+            }
+            var sql = lines.stream().filter(line -> !line.stripLeading().startsWith("--")).collect(Collectors.joining("\n"));
+            var statements = Arrays.stream(sql.split(";[ \t]*(\n|$)")).map(String::strip).filter(statement -> !statement.isEmpty())
+                    .toList();
+            out.add(new Migration(version, lines.get(0).substring(3).strip(), statements));
+        }
+        if (out.isEmpty()) {
+            throw new IllegalStateException("no migrations in " + FOLDER + dialect.migrations());
+        }
+        return out;
     }
 
     /**

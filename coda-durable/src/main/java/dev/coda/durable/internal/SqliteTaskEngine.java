@@ -1,23 +1,16 @@
 package dev.coda.durable.internal;
 
 import java.io.IOException;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.SQLTransientConnectionException;
-import java.sql.Types;
-import java.time.Instant;
-import java.util.Collection;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 import org.sqlite.SQLiteConnection;
-import org.sqlite.SQLiteException;
 
 /**
  * The task engine on one SQLite file: nothing to install, one machine (several processes on it may
@@ -63,7 +56,6 @@ public final class SqliteTaskEngine extends JdbcTaskEngine {
         }
     }
 
-    private static final String NOW = "CAST(unixepoch('subsec') * 1000 AS INTEGER)";
     /** How long workers' calls wait for another process's lock on the file. */
     private static final int BUSY_TIMEOUT_MILLIS = 10_000;
 
@@ -74,7 +66,7 @@ public final class SqliteTaskEngine extends JdbcTaskEngine {
     private volatile boolean closed;
 
     SqliteTaskEngine(Path file, Synchronous synchronous) {
-        super("coda_tasks");
+        super(Dialect.SQLITE, "coda_tasks");
         this.file = file.toAbsolutePath();
         try {
             var parent = this.file.getParent();
@@ -105,7 +97,7 @@ public final class SqliteTaskEngine extends JdbcTaskEngine {
                     create.execute("CREATE TABLE IF NOT EXISTS coda_migrations (version INTEGER PRIMARY KEY,"
                             + " description TEXT NOT NULL, applied_at INTEGER NOT NULL)");
                 }
-                return Migrations.apply(c, "coda_migrations", NOW, Migrations.sqlite(), describe());
+                return Migrations.apply(c, "coda_migrations", SqliteTypes.NOW, Migrations.sqlite(), describe());
             });
         } catch (SQLException e) {
             close();
@@ -116,77 +108,6 @@ public final class SqliteTaskEngine extends JdbcTaskEngine {
     /** The database file. */
     public Path file() {
         return file;
-    }
-
-    @Override
-    String now() {
-        return NOW;
-    }
-
-    @Override
-    String nowPlusMillis() {
-        return "(" + NOW + " + ?)";
-    }
-
-    @Override
-    String inList() {
-        return "IN (SELECT value FROM json_each(?))";
-    }
-
-    @Override
-    String idIn(String subquery) {
-        return "id IN (" + subquery + ")";
-    }
-
-    @Override
-    String lockClause() {
-        return "";
-    }
-
-    @Override
-    void bindList(Connection c, PreparedStatement statement, int index, Collection<String> values) throws SQLException {
-        var json = new StringWriter(values.size() * 40);
-        json.append('[');
-        boolean first = true;
-        for (var value : values) {
-            if (!first) {
-                json.append(',');
-            }
-            first = false;
-            json.append('"');
-            for (int i = 0; i < value.length(); i++) {
-                char ch = value.charAt(i);
-                switch (ch) {
-                    case '"' -> json.append("\\\"");
-                    case '\\' -> json.append("\\\\");
-                    default -> {
-                        if (ch < 0x20) {
-                            json.append(String.format("\\u%04x", (int) ch));
-                        } else {
-                            json.append(ch);
-                        }
-                    }
-                }
-            }
-            json.append('"');
-        }
-        json.append(']');
-        statement.setString(index, json.toString());
-    }
-
-    @Override
-    void bindTime(PreparedStatement statement, int index, Instant time) throws SQLException {
-        if (time == null) {
-            statement.setNull(index, Types.BIGINT);
-        } else {
-            statement.setLong(index, time.toEpochMilli());
-        }
-    }
-
-    @Override
-    Instant readTime(ResultSet rows, String column) throws SQLException {
-        long millis = rows.getLong(column);
-        return rows.wasNull() ? null : Instant.ofEpochMilli(millis);
     }
 
     @Override
@@ -271,28 +192,6 @@ public final class SqliteTaskEngine extends JdbcTaskEngine {
         } finally {
             lock.unlock();
         }
-    }
-
-    /** In WAL mode reads go on while another process holds the file's write lock: only a write shows that it is free. */
-    @Override
-    boolean readsShowAvailability() {
-        return false;
-    }
-
-    /**
-     * The file is busy (locked by another process beyond the timeout), read-only (permissions, a read-only mount),
-     * full, or failing to be read, written or opened: not the SQL's fault. A corrupt file is not "unavailable":
-     * waiting will not repair it.
-     */
-    @Override
-    boolean unreachable(SQLException e) {
-        if (!(e instanceof SQLiteException)) {
-            return false;
-        }
-        return switch (e.getErrorCode()) {        // the primary result code
-            case 5 /* BUSY */, 6 /* LOCKED */, 8 /* READONLY */, 10 /* IOERR */, 13 /* FULL */, 14 /* CANTOPEN */, 15 /* PROTOCOL */ -> true;
-            default -> false;
-        };
     }
 
     private void open() throws SQLException {

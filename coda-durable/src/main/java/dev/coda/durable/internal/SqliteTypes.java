@@ -1,0 +1,80 @@
+package dev.coda.durable.internal;
+
+import java.io.StringWriter;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Types;
+import java.time.Instant;
+import java.util.Collection;
+import org.sqlite.SQLiteException;
+
+/** SQLite: times as epoch milliseconds in {@code INTEGER} columns, lists as a JSON array read by {@code json_each}. */
+final class SqliteTypes implements Dialect.Types {
+
+    static final String NOW = "CAST(unixepoch('subsec') * 1000 AS INTEGER)";
+
+    @Override
+    public void bindList(Connection c, PreparedStatement statement, int index, Collection<String> values) throws SQLException {
+        var json = new StringWriter(values.size() * 40);
+        json.append('[');
+        boolean first = true;
+        for (var value : values) {
+            if (!first) {
+                json.append(',');
+            }
+            first = false;
+            json.append('"');
+            for (int i = 0; i < value.length(); i++) {
+                char ch = value.charAt(i);
+                switch (ch) {
+                    case '"' -> json.append("\\\"");
+                    case '\\' -> json.append("\\\\");
+                    default -> {
+                        if (ch < 0x20) {
+                            json.append(String.format("\\u%04x", (int) ch));
+                        } else {
+                            json.append(ch);
+                        }
+                    }
+                }
+            }
+            json.append('"');
+        }
+        json.append(']');
+        statement.setString(index, json.toString());
+    }
+
+    @Override
+    public void bindTime(PreparedStatement statement, int index, Instant time) throws SQLException {
+        if (time == null) {
+            statement.setNull(index, Types.BIGINT);
+        } else {
+            statement.setLong(index, time.toEpochMilli());
+        }
+    }
+
+    @Override
+    public Instant readTime(ResultSet rows, String column) throws SQLException {
+        long millis = rows.getLong(column);
+        return rows.wasNull() ? null : Instant.ofEpochMilli(millis);
+    }
+
+    /**
+     * The file is busy (locked by another process beyond the timeout), read-only (permissions, a read-only mount),
+     * full, or failing to be read, written or opened: not the SQL's fault. A corrupt file is not "unavailable":
+     * waiting will not repair it.
+     */
+    @Override
+    public boolean unreachable(SQLException e) {
+        if (!(e instanceof SQLiteException)) {
+            return false;
+        }
+        return switch (e.getErrorCode()) {        // the primary result code
+            case 5 /* BUSY */, 6 /* LOCKED */, 8 /* READONLY */, 10 /* IOERR */, 13 /* FULL */, 14 /* CANTOPEN */, 15 /* PROTOCOL */ -> true;
+            default -> false;
+        };
+    }
+
+}

@@ -1,0 +1,398 @@
+package dev.coda.durable.internal;
+
+import dev.coda.durable.DurableState;
+import dev.coda.durable.TaskEngine.ClaimedTask;
+import dev.coda.durable.TaskEngine.Completion;
+import dev.coda.durable.TaskEngine.NewTask;
+import dev.coda.durable.TaskStatus;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+
+/**
+ * Every statement on {@code coda_tasks}, each written next to its bindings: one method an operation, run on the
+ * connection (and in the transaction) the engine gives it. Every state change is a compare-and-set on
+ * {@code (id, state, lease_owner)}, so a worker that lost its lease cannot overwrite another's work; the moves
+ * are those of {@link StoredState}.
+ *
+ * <pre>{@code
+ * var table = new TaskTable(Dialect.SQLITE, "coda_tasks");
+ * boolean cancelled = table.cancel(connection, id);
+ * }</pre>
+ *
+ * <p>The statements are fields written above the method that binds them; {@link SqlTemplates} expands their
+ * {@code {tasks}}, {@code {now}}, {@code {queued}}... placeholders.
+ */
+final class TaskTable extends SqlTemplates {
+
+    private static final String COLUMNS = "id, name, queue, priority, args, state, attempts, max_attempts, run_at, unique_key, "
+            + "created_at, timeout_ms";
+
+    TaskTable(Dialect dialect, String table) {
+        super(dialect, table);
+    }
+
+    // ---------------------------------------------------------------- store
+
+    private static final String INSERT = "INSERT INTO {tasks} (" + COLUMNS + ") VALUES (:id, :name, :queue, :priority, :args,"
+            + " {queued}, 0, :max_attempts, COALESCE(:run_at, {now}), :unique_key, {now}, :timeout_ms)";
+    private final Sql insert = sql(INSERT);
+    private final Sql insertUnique = sql(INSERT + " ON CONFLICT (unique_key) WHERE unique_key IS NOT NULL AND state IN ({live})"
+            + " DO NOTHING");
+    private final Sql findLive = sql("SELECT id FROM {tasks} WHERE unique_key = :unique_key AND state IN ({live})");
+
+    /** Stores tasks (a batch without unique keys, one by one with them); returns their ids, or a live task's for a unique key. */
+    List<String> insert(Connection connection, List<NewTask> tasks) throws SQLException {
+        var ids = new ArrayList<String>(tasks.size());
+        try (var plain = insert.prepare(connection)) {
+            int batched = 0;
+            for (var task : tasks) {
+                if (task.uniqueKey() != null) {
+                    ids.add(insertUnique(connection, task));
+                    continue;
+                }
+                var id = task.id() != null ? task.id() : Ids.next();
+                bindInsert(plain, id, task);
+                if (tasks.size() == 1) {
+                    plain.update();
+                } else {
+                    plain.addBatch();
+                    batched++;
+                }
+                ids.add(id);
+            }
+            if (batched > 0) {
+                plain.executeBatch();
+            }
+        }
+        return ids;
+    }
+
+    private static void bindInsert(Sql.Statement statement, String id, NewTask task) throws SQLException {
+        statement.string("id", id);
+        statement.string("name", task.name());
+        statement.string("queue", task.queue());
+        statement.integer("priority", task.priority());
+        statement.string("args", task.argumentsJson());
+        statement.integer("max_attempts", task.maxAttempts());
+        statement.time("run_at", task.runAt());
+        statement.string("unique_key", task.uniqueKey());
+        statement.millis("timeout_ms", task.timeout());
+    }
+
+    /** Inserts unless a live task holds the key; returns the new id or the live task's. */
+    private String insertUnique(Connection connection, NewTask task) throws SQLException {
+        for (int attempt = 0; attempt < 10; attempt++) {
+            var id = attempt == 0 && task.id() != null ? task.id() : Ids.next();
+            try (var statement = insertUnique.prepare(connection)) {
+                bindInsert(statement, id, task);
+                if (statement.update() == 1) {
+                    return id;
+                }
+            }
+            try (var statement = findLive.prepare(connection)) {
+                statement.string("unique_key", task.uniqueKey());
+                try (var rows = statement.query()) {
+                    if (rows.next()) {
+                        return rows.getString(1);
+                    }
+                }
+            }
+            // the live task finished between the two statements: insert again
+        }
+        throw new SQLException("could not store a task with unique key " + task.uniqueKey() + ": it kept changing state");
+    }
+
+    // ---------------------------------------------------------------- claim and recover
+
+    /** The subquery walks the partial index {@code (queue, priority DESC, run_at, id) WHERE state = 'queued'} in order. */
+    private final Sql claim = sql("UPDATE {tasks} SET state = {running}, attempts = attempts + 1, lease_owner = :lease_owner,"
+            + " lease_until = " + dialect.nowPlusMillis(":lease_ms") + ", started_at = {now}"
+            + " WHERE " + dialect.idIn("SELECT id FROM {tasks} WHERE state = {queued} AND queue = :queue AND run_at <= {now}"
+            + " ORDER BY priority DESC, run_at, id LIMIT :limit{lock}")
+            + " RETURNING id, name, queue, args, attempts, max_attempts, timeout_ms");
+
+    /** Claims up to {@code max} tasks of {@code queue} that are due, in order of priority then time. */
+    List<ClaimedTask> claim(Connection connection, String workerId, String queue, int max, Duration lease) throws SQLException {
+        try (var statement = claim.prepare(connection)) {
+            statement.string("lease_owner", workerId);
+            statement.millis("lease_ms", lease);
+            statement.string("queue", queue);
+            statement.integer("limit", max);
+            var out = new ArrayList<ClaimedTask>(max);
+            try (var rows = statement.query()) {
+                while (rows.next()) {
+                    out.add(new ClaimedTask(rows.getString("id"), rows.getString("name"), rows.getString("queue"),
+                            rows.getString("args"), rows.getInt("attempts"), rows.getInt("max_attempts"), null,
+                            readTimeout(rows)));
+                }
+            }
+            return out;
+        }
+    }
+
+    private final Sql expired = sql("SELECT id, lease_owner, attempts FROM {tasks} WHERE state = {running} AND lease_until < {now}"
+            + " AND queue = :queue ORDER BY lease_until LIMIT :limit{lock}");
+    /** The last allowed attempt is not counted again: the claimer records it as failed ("worker lost"). */
+    private final Sql recover = sql("UPDATE {tasks} SET lease_owner = :lease_owner, lease_until = " + dialect.nowPlusMillis(":lease_ms")
+            + ", started_at = {now}, attempts = CASE WHEN attempts < max_attempts THEN attempts + 1 ELSE attempts END"
+            + " WHERE id " + dialect.in(":ids") + " AND state = {running} RETURNING id, name, queue, args, max_attempts, timeout_ms");
+
+    /** Takes over running tasks of {@code queue} whose lease ended; runs in the caller's transaction. */
+    List<ClaimedTask> recover(Connection connection, String workerId, String queue, int max, Duration lease) throws SQLException {
+        record Lost(String owner, int attempts) {
+        }
+        var lost = new LinkedHashMap<String, Lost>();
+        try (var statement = expired.prepare(connection)) {
+            statement.string("queue", queue);
+            statement.integer("limit", max);
+            try (var rows = statement.query()) {
+                while (rows.next()) {
+                    lost.put(rows.getString("id"), new Lost(rows.getString("lease_owner"), rows.getInt("attempts")));
+                }
+            }
+        }
+        if (lost.isEmpty()) {
+            return List.of();
+        }
+        var out = new ArrayList<ClaimedTask>(lost.size());
+        try (var statement = recover.prepare(connection)) {
+            statement.string("lease_owner", workerId);
+            statement.millis("lease_ms", lease);
+            statement.list("ids", lost.keySet());
+            try (var rows = statement.query()) {
+                while (rows.next()) {
+                    var was = lost.get(rows.getString("id"));
+                    out.add(new ClaimedTask(rows.getString("id"), rows.getString("name"), rows.getString("queue"),
+                            rows.getString("args"), was.attempts() + 1, rows.getInt("max_attempts"),
+                            was.owner() == null ? "?" : was.owner(), readTimeout(rows)));
+                }
+            }
+        }
+        return out;
+    }
+
+    private static Duration readTimeout(ResultSet rows) throws SQLException {
+        long millis = rows.getLong("timeout_ms");
+        return rows.wasNull() ? null : Duration.ofMillis(millis);
+    }
+
+    // ---------------------------------------------------------------- leases and outcomes
+
+    private final Sql extend = sql("UPDATE {tasks} SET lease_until = " + dialect.nowPlusMillis(":lease_ms") + " WHERE id "
+            + dialect.in(":ids") + " AND lease_owner = :lease_owner AND state = {running} RETURNING id");
+
+    /** Extends the leases {@code workerId} still holds; returns their ids. */
+    List<String> extend(Connection connection, String workerId, Collection<String> ids, Duration lease) throws SQLException {
+        try (var statement = extend.prepare(connection)) {
+            statement.millis("lease_ms", lease);
+            statement.list("ids", ids);
+            statement.string("lease_owner", workerId);
+            var held = new ArrayList<String>(ids.size());
+            try (var rows = statement.query()) {
+                while (rows.next()) {
+                    held.add(rows.getString(1));
+                }
+            }
+            return held;
+        }
+    }
+
+    private static final String HELD = " WHERE id = :id AND lease_owner = :lease_owner AND state = {running}";
+    private final Sql succeed = sql("UPDATE {tasks} SET state = {succeeded}, result = :result, finished_at = {now},"
+            + " lease_owner = NULL, lease_until = NULL" + HELD);
+    /** Several successes without a result: {@code id = ANY(ids)} is a bitmap scan of the primary key, half a join's work. */
+    private final Sql succeedMany = sql("UPDATE {tasks} SET state = {succeeded}, result = NULL, finished_at = {now},"
+            + " lease_owner = NULL, lease_until = NULL WHERE id = ANY(:ids) AND lease_owner = :lease_owner AND state = {running}");
+    private final Sql succeedManyWithResults = sql("UPDATE {tasks} AS t SET state = {succeeded}, result = u.result,"
+            + " finished_at = {now}, lease_owner = NULL, lease_until = NULL FROM unnest(:ids::text[], :results::text[]) AS u(id, result)"
+            + " WHERE t.id = u.id AND t.lease_owner = :lease_owner AND t.state = {running}");
+
+    /** Records successes of tasks {@code workerId} holds: a batch, or on PostgreSQL at most two statements. */
+    void succeed(Connection connection, String workerId, List<Completion.Succeeded> succeeded) throws SQLException {
+        if (succeeded.size() > 1 && dialect.arrays()) {
+            succeedMany(connection, workerId, succeeded);
+            return;
+        }
+        try (var statement = succeed.prepare(connection)) {
+            for (var s : succeeded) {
+                statement.string("result", s.resultJson());
+                statement.string("id", s.id());
+                statement.string("lease_owner", workerId);
+                if (succeeded.size() == 1) {
+                    statement.update();
+                } else {
+                    statement.addBatch();
+                }
+            }
+            if (succeeded.size() > 1) {
+                statement.executeBatch();
+            }
+        }
+    }
+
+    private void succeedMany(Connection connection, String workerId, List<Completion.Succeeded> succeeded) throws SQLException {
+        var withoutResult = new ArrayList<String>(succeeded.size());
+        var withResult = new ArrayList<Completion.Succeeded>();
+        for (var success : succeeded) {
+            if (success.resultJson() == null) {
+                withoutResult.add(success.id());
+            } else {
+                withResult.add(success);
+            }
+        }
+        if (!withoutResult.isEmpty()) {
+            try (var statement = succeedMany.prepare(connection)) {
+                statement.array("ids", withoutResult.toArray(String[]::new));
+                statement.string("lease_owner", workerId);
+                statement.update();
+            }
+        }
+        if (!withResult.isEmpty()) {
+            try (var statement = succeedManyWithResults.prepare(connection)) {
+                statement.array("ids", withResult.stream().map(Completion.Succeeded::id).toArray(String[]::new));
+                statement.array("results", withResult.stream().map(Completion.Succeeded::resultJson).toArray(String[]::new));
+                statement.string("lease_owner", workerId);
+                statement.update();
+            }
+        }
+    }
+
+    private final Sql retry = sql("UPDATE {tasks} SET state = {queued}, run_at = :run_at, last_error = :last_error,"
+            + " lease_owner = NULL, lease_until = NULL" + HELD);
+    private final Sql fail = sql("UPDATE {tasks} SET state = {failed}, last_error = :last_error, finished_at = {now},"
+            + " lease_owner = NULL, lease_until = NULL" + HELD);
+
+    /** Records retries and failures of tasks {@code workerId} holds, in batches; runs in the caller's transaction. */
+    void retryOrFail(Connection connection, String workerId, List<Completion> completions) throws SQLException {
+        try (var retries = retry.prepare(connection); var failures = fail.prepare(connection)) {
+            int retried = 0;
+            int failed = 0;
+            for (var completion : completions) {
+                switch (completion) {
+                    case Completion.Retry r -> {
+                        retries.time("run_at", r.retryAt());
+                        retries.string("last_error", r.error());
+                        retries.string("id", r.id());
+                        retries.string("lease_owner", workerId);
+                        retries.addBatch();
+                        retried++;
+                    }
+                    case Completion.Failed f -> {
+                        failures.string("last_error", f.error());
+                        failures.string("id", f.id());
+                        failures.string("lease_owner", workerId);
+                        failures.addBatch();
+                        failed++;
+                    }
+                    case Completion.Succeeded ignored -> throw new IllegalArgumentException("not a retry or failure: " + ignored);
+                }
+            }
+            if (retried > 0) {
+                retries.executeBatch();
+            }
+            if (failed > 0) {
+                failures.executeBatch();
+            }
+        }
+    }
+
+    /** A released task was not run: its attempt does not count. */
+    private final Sql release = sql("UPDATE {tasks} SET state = {queued}, attempts = CASE WHEN attempts > 0 THEN attempts - 1"
+            + " ELSE 0 END, lease_owner = NULL, lease_until = NULL WHERE id " + dialect.in(":ids")
+            + " AND lease_owner = :lease_owner AND state = {running}");
+
+    int release(Connection connection, String workerId, Collection<String> ids) throws SQLException {
+        try (var statement = release.prepare(connection)) {
+            statement.list("ids", ids);
+            statement.string("lease_owner", workerId);
+            return statement.update();
+        }
+    }
+
+    // ---------------------------------------------------------------- administration
+
+    private final Sql status = sql("SELECT id, name, queue, state, attempts, max_attempts, args, created_at, run_at, started_at,"
+            + " finished_at, last_error, result, timeout_ms FROM {tasks} WHERE id = :id");
+
+    Optional<TaskStatus> status(Connection connection, String id) throws SQLException {
+        try (var statement = status.prepare(connection)) {
+            statement.string("id", id);
+            try (var rows = statement.query()) {
+                if (!rows.next()) {
+                    return Optional.empty();
+                }
+                var runAt = dialect.readTime(rows, "run_at");
+                return Optional.of(new TaskStatus(rows.getString("id"), rows.getString("name"), rows.getString("queue"),
+                        StoredState.parse(rows.getString("state")).toPublic(runAt, Instant.now()), rows.getInt("attempts"),
+                        rows.getInt("max_attempts"), rows.getString("args"), dialect.readTime(rows, "created_at"), runAt,
+                        dialect.readTime(rows, "started_at"), dialect.readTime(rows, "finished_at"), rows.getString("last_error"),
+                        rows.getString("result"), readTimeout(rows)));
+            }
+        }
+    }
+
+    private final Sql counts = sql("SELECT queue, state, CASE WHEN state = {queued} AND run_at > {now} THEN 1 ELSE 0 END AS later,"
+            + " count(*) AS tasks FROM {tasks} GROUP BY queue, state, later");
+
+    /** The number of tasks by queue and public state; every state of a queue present, zero or not. */
+    Map<String, Map<DurableState, Long>> counts(Connection connection) throws SQLException {
+        var out = new TreeMap<String, Map<DurableState, Long>>();
+        try (var statement = counts.prepare(connection); var rows = statement.query()) {
+            while (rows.next()) {
+                var byState = out.computeIfAbsent(rows.getString("queue"), q -> {
+                    var m = new EnumMap<DurableState, Long>(DurableState.class);
+                    for (var s : DurableState.values()) {
+                        m.put(s, 0L);
+                    }
+                    return m;
+                });
+                var state = StoredState.parse(rows.getString("state")).toPublic(rows.getInt("later") == 1);
+                byState.merge(state, rows.getLong("tasks"), Long::sum);
+            }
+        }
+        return out;
+    }
+
+    /** Refused while another live task holds the unique key (the unique index would refuse it too). */
+    private final Sql requeue = sql("UPDATE {tasks} AS t SET state = {queued}, attempts = 0, run_at = {now}, finished_at = NULL,"
+            + " result = NULL, lease_owner = NULL, lease_until = NULL WHERE t.id = :id AND t.state IN ({failed}, {cancelled})"
+            + " AND (t.unique_key IS NULL OR NOT EXISTS (SELECT 1 FROM {tasks} AS o WHERE o.unique_key = t.unique_key"
+            + " AND o.state IN ({live})))");
+
+    boolean requeue(Connection connection, String id) throws SQLException {
+        try (var statement = requeue.prepare(connection)) {
+            statement.string("id", id);
+            return statement.update() == 1;
+        }
+    }
+
+    private final Sql cancel = sql("UPDATE {tasks} SET state = {cancelled}, finished_at = {now}, lease_owner = NULL,"
+            + " lease_until = NULL WHERE id = :id AND state = {queued}");
+
+    boolean cancel(Connection connection, String id) throws SQLException {
+        try (var statement = cancel.prepare(connection)) {
+            statement.string("id", id);
+            return statement.update() == 1;
+        }
+    }
+
+    private final Sql purge = sql("DELETE FROM {tasks} WHERE state IN ({succeeded}, {cancelled}) AND finished_at < :finished_before");
+
+    int purge(Connection connection, Instant finishedBefore) throws SQLException {
+        try (var statement = purge.prepare(connection)) {
+            statement.time("finished_before", finishedBefore);
+            return statement.update();
+        }
+    }
+}

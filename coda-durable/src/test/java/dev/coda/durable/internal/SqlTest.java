@@ -1,0 +1,49 @@
+package dev.coda.durable.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Path;
+import java.sql.DriverManager;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class SqlTest {
+
+    @Test
+    void namedParametersBecomePositionalButCastsAndStringsStay() {
+        var sql = Sql.parse("SELECT ':not' , x::text FROM t WHERE a = :a AND b = ANY(:ids::text[]) OR c = :a", Dialect.POSTGRESQL);
+        assertThat(sql.text()).isEqualTo("SELECT ':not' , x::text FROM t WHERE a = ? AND b = ANY(?::text[]) OR c = ?");
+    }
+
+    @Test
+    void bindsByNameEveryPlaceANameAppearsAndRefusesUnknownNames(@TempDir Path dir) throws Exception {
+        try (var connection = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("t.db"))) {
+            var sql = Sql.parse("SELECT :a || '-' || :b || '-' || :a AS joined, (SELECT count(*) FROM json_each(:ids)) AS n",
+                    Dialect.SQLITE);
+            try (var statement = sql.prepare(connection)) {
+                statement.string("a", "x");
+                statement.string("b", "y");
+                statement.list("ids", List.of("1", "2\"", "3"));
+                try (var rows = statement.query()) {
+                    rows.next();
+                    assertThat(rows.getString("joined")).isEqualTo("x-y-x");
+                    assertThat(rows.getInt("n")).isEqualTo(3);
+                }
+                assertThatThrownBy(() -> statement.string("c", "z")).isInstanceOf(IllegalArgumentException.class)
+                        .hasMessageContaining(":c");
+            }
+        }
+    }
+
+    @Test
+    void templatesExpandTheTableTheClockAndTheStatesAndRefuseUnknownPlaceholders() {
+        var templates = new SqlTemplates(Dialect.POSTGRESQL, "s.coda_tasks") {
+        };
+        assertThat(templates.sql("UPDATE {tasks} SET state = {running} WHERE state IN ({live}) AND run_at <= {now}{lock}").text())
+                .isEqualTo("UPDATE s.coda_tasks SET state = 'running' WHERE state IN ('queued', 'running') AND run_at <= now()"
+                        + " FOR UPDATE SKIP LOCKED");
+        assertThatThrownBy(() -> templates.sql("SELECT {nope}")).isInstanceOf(IllegalArgumentException.class);
+    }
+}
