@@ -37,4 +37,12 @@ public interface OperationSink {
      * @param declared the Java parameter (its constraints)
      */
     void formField(String name, Type type, boolean required, boolean file, Parameter declared);
+
+    /**
+     * A security scheme the operation requires, FastAPI's {@code security} requirement: the scheme's definition goes to
+     * {@code components.securitySchemes}.
+     *
+     * @param scopes the OAuth2 scopes required along the chain that reached the scheme, outermost first
+     */
+    void security(String schemeName, java.util.Map<String, Object> definition, java.util.List<String> scopes);
 }

@@ -10,6 +10,9 @@ import dev.coda.UploadFile;
 import dev.coda.Header;
 import dev.coda.Path;
 import dev.coda.Query;
+import dev.coda.internal.security.SecuritySchemeSource;
+import dev.coda.security.Security;
+import dev.coda.security.SecurityScopes;
 import dev.coda.internal.Names;
 import dev.coda.internal.binding.JsonReaders;
 import dev.coda.internal.binding.Loc;
@@ -44,7 +47,7 @@ import java.util.stream.Collectors;
 public final class Planner {
 
     private static final Set<Class<?>> CODA_PARAMETER_ANNOTATIONS = Set.of(Path.class, Query.class, Header.class,
-            Cookie.class, Body.class, Default.class, Depends.class, Form.class, File.class);
+            Cookie.class, Body.class, Default.class, Depends.class, Form.class, File.class, Security.class);
 
     private final List<Provider> providers;
     private final Map<Class<?>, Function<RequestState, ?>> scopedTypes;
@@ -73,6 +76,8 @@ public final class Planner {
         final List<BodyBinding> bodies = new ArrayList<>();
         /** The form fields and files read, by the first parameter that reads each (to tell a form from a JSON body). */
         final List<String> formReaders = new ArrayList<>();
+        /** The OAuth2 scopes required along the chain being planned ({@code @Security}), outermost first. */
+        List<String> scopes = List.of();
 
         RouteContext(Set<String> placeholders) {
             this.placeholders = placeholders;
@@ -107,7 +112,9 @@ public final class Planner {
     /** Plans a call; {@code where} names the use that asked for it, quoted when that use closes a cycle. */
     private CallPlan plan(Object key, Executable executable, Object target, RouteContext ctx,
                           java.util.function.Supplier<String> where) {
-        var existing = ctx.plans.get(key);
+        // FastAPI caches a dependency per set of scopes: the same method under other scopes is another plan
+        var planKey = ctx.scopes.isEmpty() ? key : List.of(key, ctx.scopes);
+        var existing = ctx.plans.get(planKey);
         if (existing != null) {
             return existing;
         }
@@ -149,8 +156,8 @@ public final class Planner {
                 problems.add(unsupported.getMessage());
             }
             int dependencies = (int) java.util.Arrays.stream(rank).filter(r -> r == RANK_DEPENDENCY).count();
-            var plan = new CallPlan(key, executable, target, invoker, bindings, order, dependencies, check);
-            ctx.plans.put(key, plan);
+            var plan = new CallPlan(planKey, executable, target, invoker, bindings, order, dependencies, check);
+            ctx.plans.put(planKey, plan);
             return plan;
         } finally {
             ctx.stack.pop();
@@ -164,6 +171,9 @@ public final class Planner {
         }
         if (key instanceof Class<?> c) {
             return c.getSimpleName();
+        }
+        if (key instanceof List<?> scoped) {
+            return label(scoped.getFirst());
         }
         return String.valueOf(key);
     }
@@ -207,7 +217,7 @@ public final class Planner {
             if (!CODA_PARAMETER_ANNOTATIONS.contains(t) && !Validation.isValidationAnnotation(a)
                     && !t.getSimpleName().equals("Nullable")) {
                 problems.add(where + ": unknown annotation @" + t.getName()
-                        + " (Coda knows @Path, @Query, @Header, @Cookie, @Body, @Form, @File, @Default, @Depends and Jakarta Validation constraints)");
+                        + " (Coda knows @Path, @Query, @Header, @Cookie, @Body, @Form, @File, @Default, @Depends, @Security and Jakarta Validation constraints)");
                 return null;
             }
         }
@@ -220,7 +230,7 @@ public final class Planner {
         var name = p.getName();
         var def = p.getAnnotation(Default.class);
         var sourceAnnotations = java.util.stream.Stream.of(Path.class, Query.class, Header.class, Cookie.class, Body.class, Depends.class,
-                        Form.class, File.class)
+                        Form.class, File.class, Security.class)
                 .filter(p::isAnnotationPresent).map(Class::getSimpleName).toList();
         if (sourceAnnotations.size() > 1) {
             problems.add(where + ": choose one of @" + String.join(", @", sourceAnnotations));
@@ -265,6 +275,23 @@ public final class Planner {
             var depends = p.getAnnotation(Depends.class);
             var binding = dependencyByType(type, raw, depends.value(), depends.useCache(), ctx, () -> where);
             return binding == null ? null : new Planned(binding, Loc.of("body"), RANK_DEPENDENCY);
+        }
+        if (p.isAnnotationPresent(Security.class)) {
+            var security = p.getAnnotation(Security.class);
+            var outer = ctx.scopes;
+            var scopes = new ArrayList<>(outer);
+            scopes.addAll(List.of(security.scopes()));
+            ctx.scopes = List.copyOf(scopes);
+            try {
+                var binding = dependencyByType(type, raw, security.value(), security.useCache(), ctx, () -> where);
+                return binding == null ? null : new Planned(binding, Loc.of("body"), RANK_DEPENDENCY);
+            } finally {
+                ctx.scopes = outer;
+            }
+        }
+        if (raw == SecurityScopes.class) {
+            var scopes = new SecurityScopes(ctx.scopes);
+            return new Planned(state -> scopes, Loc.of("body"), RANK_DEPENDENCY);
         }
         if (def != null && !isSimpleShape(type)) {
             problems.add(where + ": @Default applies to query, header and cookie parameters of simple types");
@@ -453,6 +480,9 @@ public final class Planner {
         if (candidates.size() == 1) {
             var provider = candidates.getFirst();
             var plan = plan(provider.method(), provider.method(), provider.target(), ctx, where);
+            if (plan != null && provider.target() instanceof SecuritySchemeSource scheme) {
+                return new DependencyBinding(plan, useCache, scheme, ctx.scopes);
+            }
             return plan == null ? null : new DependencyBinding(plan, useCache);
         }
         var constructor = constructorOf(raw, where);

@@ -64,6 +64,7 @@ public final class OpenApiGenerator {
         }
         var paths = document.putObject("paths");
         var operationIds = new HashSet<String>();
+        var securitySchemes = new LinkedHashMap<String, Map<String, Object>>();
         boolean validationErrors = false;
         for (var route : routes) {
             if (!route.documented() || hidden(route)) {
@@ -72,16 +73,22 @@ public final class OpenApiGenerator {
             var path = pathOf(route);
             var pathItem = paths.has(path) ? (ObjectNode) paths.get(path) : paths.putObject(path);
             validationErrors |= operation(route, path, pathItem.putObject(route.httpMethod().toLowerCase(java.util.Locale.ROOT)),
-                    schemas, operationIds);
+                    schemas, operationIds, securitySchemes);
         }
         if (validationErrors) {
             schemas.component("HTTPValidationError", httpValidationError(schemas));
             schemas.component("ValidationError", validationError());
         }
         var components = schemas.finish(paths);
-        if (!components.isEmpty()) {
-            var node = document.putObject("components").putObject("schemas");
-            components.forEach(node::set);
+        if (!components.isEmpty() || !securitySchemes.isEmpty()) {
+            var node = document.putObject("components");
+            if (!components.isEmpty()) {
+                var schemaNodes = node.putObject("schemas");
+                components.forEach(schemaNodes::set);
+            }
+            if (!securitySchemes.isEmpty()) {
+                node.set("securitySchemes", mapper.valueToTree(securitySchemes));
+            }
         }
         if (!info.tags().isEmpty()) {
             var tags = document.putArray("tags");
@@ -135,6 +142,9 @@ public final class OpenApiGenerator {
         final Map<String, LinkedHashMap<String, Read>> parameters = new LinkedHashMap<>();
         final LinkedHashMap<String, Read> bodies = new LinkedHashMap<>();
         final LinkedHashMap<String, FormRead> forms = new LinkedHashMap<>();
+        /** Security requirements (scheme name and scopes), each once, and the schemes' definitions. */
+        final LinkedHashSet<Map.Entry<String, List<String>>> security = new LinkedHashSet<>();
+        final Map<String, Map<String, Object>> schemes = new LinkedHashMap<>();
 
         record Read(String name, boolean required, Type type, String defaultText, Parameter declared, boolean embedded) {
         }
@@ -165,13 +175,20 @@ public final class OpenApiGenerator {
             forms.putIfAbsent(name, new FormRead(name, required, type, file, declared));
         }
 
+        @Override
+        public void security(String schemeName, Map<String, Object> definition, List<String> scopes) {
+            security.add(Map.entry(schemeName, scopes));
+            schemes.putIfAbsent(schemeName, definition);
+        }
+
         boolean any() {
             return !bodies.isEmpty() || !forms.isEmpty() || parameters.values().stream().anyMatch(m -> !m.isEmpty());
         }
     }
 
     /** Fills one operation; returns whether it may answer FastAPI's 422. */
-    private boolean operation(Route route, String path, ObjectNode operation, SchemaGenerator schemas, Set<String> operationIds) {
+    private boolean operation(Route route, String path, ObjectNode operation, SchemaGenerator schemas, Set<String> operationIds,
+                              Map<String, Map<String, Object>> securitySchemes) {
         var method = route.method();
         var own = method.getAnnotation(Operation.class);
         var owner = method.getDeclaringClass().getAnnotation(Operation.class);
@@ -234,12 +251,21 @@ public final class OpenApiGenerator {
                 node.putObject("content").putObject("application/json").set("schema", schemas.schema(r.type(), Mode.OUTPUT));
             }
         });
+        boolean validationError = false;
         if (reads.any() && !responses.has("422")) {
             var error = responses.putObject("422").put("description", "Validation Error");
             error.putObject("content").putObject("application/json").set("schema", schemas.refTo("HTTPValidationError"));
-            return true;
+            validationError = true;
         }
-        return false;
+        if (!reads.security.isEmpty()) {
+            var requirements = operation.putArray("security");
+            for (var requirement : reads.security) {
+                var scopes = requirements.addObject().putArray(requirement.getKey());
+                requirement.getValue().forEach(scopes::add);
+            }
+            reads.schemes.forEach(securitySchemes::putIfAbsent);
+        }
+        return validationError;
     }
 
     /** The route's {@link Responds}, its class's first, a method's own replacing them status by status. */

@@ -59,10 +59,10 @@ public final class AppCompiler {
         scoped.put(BackgroundTasks.class, backgroundTasks);
         var problems = new ArrayList<String>();
         var providers = new ArrayList<Provider>();
-        var seenProviders = new HashSet<Method>();
+        var seenProviders = new HashSet<Map.Entry<Method, Object>>();      // two schemes of one class are two providers
         for (var holder : concat(routeObjects, dependencyObjects)) {
             for (var m : methodsOf(holder)) {
-                if (m.isAnnotationPresent(Dependency.class) && seenProviders.add(m)) {
+                if (m.isAnnotationPresent(Dependency.class) && seenProviders.add(Map.entry(m, holder))) {
                     try {
                         providers.add(Provider.of(m, holder instanceof Class<?> ? null : holder));
                     } catch (IllegalArgumentException e) {
