@@ -4,13 +4,14 @@ import dev.coda.Default;
 import dev.coda.Form;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Optional;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import jakarta.validation.constraints.Pattern;
 
 /**
  * The form of OAuth2's password flow, FastAPI's {@code OAuth2PasswordRequestForm}: a path operation takes it with
- * {@code @Depends} and reads {@code username}, {@code password} and the requested {@link #scopes()}. Unlike FastAPI 0.142,
- * {@code grant_type} is not checked to be {@code password} (Coda's validation does not reach into an {@code Optional}
- * form field yet); check {@code grantType()} if your server must refuse other grants.
+ * {@code @Depends} and reads {@code username}, {@code password} and the requested {@link #scopes()}; {@code grant_type},
+ * when sent, must be {@code password} (422 otherwise, as in FastAPI).
  *
  * <pre>{@code
  * @Post("/token")
@@ -21,16 +22,21 @@ import java.util.Optional;
  * }
  * }</pre>
  *
- * @param grantType {@code grant_type}, as sent
+ * @param grantType {@code grant_type}: {@code password}, or {@code null} when not sent
  * @param scope the requested scopes separated by spaces, empty by default
  */
 public record OAuth2PasswordRequestForm(
-        @Form("grant_type") Optional<String> grantType,
+        @Form("grant_type") @Nullable @Pattern(regexp = "^password$") String grantType,
         @Form String username,
         @Form String password,
         @Form @Default("") String scope,
-        @Form("client_id") Optional<String> clientId,
-        @Form("client_secret") Optional<String> clientSecret) {
+        @Form("client_id") @Nullable String clientId,
+        @Form("client_secret") @Nullable String clientSecret) {
+
+    /** Marks the fields that may be absent (Coda takes any annotation of this name). */
+    @Retention(RetentionPolicy.RUNTIME)
+    @interface Nullable {
+    }
 
     /** The requested scopes: {@code scope} split at whitespace. */
     public List<String> scopes() {

@@ -392,6 +392,10 @@ public final class OpenApiGenerator {
                 property = fileSchema(field.type());
             } else {
                 property = schemas.schema(field.type(), Mode.INPUT, validation.parameterConstraints(field.declared()));
+                if (TypeShapes.raw(field.type()) != Optional.class && !field.required() && !TypeShapes.isCollection(field.type())
+                        && TypeShapes.isNullable(field.declared())) {
+                    property = schemas.nullable(property);          // a @Nullable field, as a parameter's
+                }
             }
             if (!property.has("$ref")) {
                 property.put("title", SchemaGenerator.title(field.name()));
