@@ -78,6 +78,8 @@ public final class Planner {
         final List<String> formReaders = new ArrayList<>();
         /** The OAuth2 scopes required along the chain being planned ({@code @Security}), outermost first. */
         List<String> scopes = List.of();
+        /** The plans that read the scopes they are reached with (a scheme, a {@code SecurityScopes}, a {@code @Security}). */
+        final Set<CallPlan> scoped = new java.util.HashSet<>();
 
         RouteContext(Set<String> placeholders) {
             this.placeholders = placeholders;
@@ -112,9 +114,13 @@ public final class Planner {
     /** Plans a call; {@code where} names the use that asked for it, quoted when that use closes a cycle. */
     private CallPlan plan(Object key, Executable executable, Object target, RouteContext ctx,
                           java.util.function.Supplier<String> where) {
-        // FastAPI caches a dependency per set of scopes: the same method under other scopes is another plan
-        var planKey = ctx.scopes.isEmpty() ? key : List.of(key, ctx.scopes);
-        var existing = ctx.plans.get(planKey);
+        // FastAPI caches a dependency that reads scopes per set of scopes, any other once
+        var scopedKey = ctx.scopes.isEmpty() ? key : List.of(key, Set.copyOf(ctx.scopes));
+        var existing = ctx.plans.get(scopedKey);
+        if (existing == null && scopedKey != key) {
+            existing = ctx.plans.get(key);
+            existing = existing != null && ctx.scoped.contains(existing) ? null : existing;
+        }
         if (existing != null) {
             return existing;
         }
@@ -156,7 +162,15 @@ public final class Planner {
                 problems.add(unsupported.getMessage());
             }
             int dependencies = (int) java.util.Arrays.stream(rank).filter(r -> r == RANK_DEPENDENCY).count();
+            boolean readsScopes = target instanceof SecuritySchemeSource
+                    || java.util.Arrays.stream(parameters).anyMatch(p -> p.getType() == SecurityScopes.class
+                            || p.isAnnotationPresent(Security.class) && p.getAnnotation(Security.class).scopes().length > 0)
+                    || java.util.Arrays.stream(bindings).anyMatch(b -> b instanceof DependencyBinding d && ctx.scoped.contains(d.plan()));
+            var planKey = readsScopes ? scopedKey : key;
             var plan = new CallPlan(planKey, executable, target, invoker, bindings, order, dependencies, check);
+            if (readsScopes) {
+                ctx.scoped.add(plan);
+            }
             ctx.plans.put(planKey, plan);
             return plan;
         } finally {
@@ -280,7 +294,11 @@ public final class Planner {
             var security = p.getAnnotation(Security.class);
             var outer = ctx.scopes;
             var scopes = new ArrayList<>(outer);
-            scopes.addAll(List.of(security.scopes()));
+            for (var scope : security.scopes()) {
+                if (!scopes.contains(scope)) {          // FastAPI's _get_oauth_scopes keeps each scope once
+                    scopes.add(scope);
+                }
+            }
             ctx.scopes = List.copyOf(scopes);
             try {
                 var binding = dependencyByType(type, raw, security.value(), security.useCache(), ctx, () -> where);

@@ -142,8 +142,8 @@ public final class OpenApiGenerator {
         final Map<String, LinkedHashMap<String, Read>> parameters = new LinkedHashMap<>();
         final LinkedHashMap<String, Read> bodies = new LinkedHashMap<>();
         final LinkedHashMap<String, FormRead> forms = new LinkedHashMap<>();
-        /** Security requirements (scheme name and scopes), each once, and the schemes' definitions. */
-        final LinkedHashSet<Map.Entry<String, List<String>>> security = new LinkedHashSet<>();
+        /** Security requirements, one per scheme with every scope required of it (FastAPI merges them), and the schemes. */
+        final Map<String, LinkedHashSet<String>> security = new LinkedHashMap<>();
         final Map<String, Map<String, Object>> schemes = new LinkedHashMap<>();
 
         record Read(String name, boolean required, Type type, String defaultText, Parameter declared, boolean embedded) {
@@ -177,7 +177,7 @@ public final class OpenApiGenerator {
 
         @Override
         public void security(String schemeName, Map<String, Object> definition, List<String> scopes) {
-            security.add(Map.entry(schemeName, scopes));
+            security.computeIfAbsent(schemeName, name -> new LinkedHashSet<>()).addAll(scopes);
             schemes.putIfAbsent(schemeName, definition);
         }
 
@@ -259,10 +259,7 @@ public final class OpenApiGenerator {
         }
         if (!reads.security.isEmpty()) {
             var requirements = operation.putArray("security");
-            for (var requirement : reads.security) {
-                var scopes = requirements.addObject().putArray(requirement.getKey());
-                requirement.getValue().forEach(scopes::add);
-            }
+            reads.security.forEach((name, scopes) -> scopes.forEach(requirements.addObject().putArray(name)::add));
             reads.schemes.forEach(securitySchemes::putIfAbsent);
         }
         return validationError;
