@@ -50,6 +50,7 @@ CASES = [
     ("basic-no-header", "GET", "/basic", {}, None),
     ("basic-bearer-scheme", "GET", "/basic", {"Authorization": "Bearer abc"}, None),
     ("basic-malformed-base64", "GET", "/basic", {"Authorization": "Basic !!!notbase64"}, None),
+    ("basic-stray-character", "GET", "/basic", {"Authorization": basic("alice:secret") + "!"}, None),
     ("basic-no-colon", "GET", "/basic", {"Authorization": basic("alice")}, None),
     ("basic-empty-credentials", "GET", "/basic", {"Authorization": "Basic "}, None),
     ("basic-not-ascii", "GET", "/basic", {"Authorization": "Basic " + base64.b64encode("jü:pw".encode()).decode()}, None),

@@ -44,7 +44,9 @@ class SecurityParityTest {
     record Difference(int status, Object body, String reason) {
     }
 
-    static final Map<String, Difference> DIFFERENCES = Map.of();
+    static final Map<String, Difference> DIFFERENCES = Map.of(
+            "basic-stray-character", new Difference(401, Map.of("detail", "Not authenticated"),
+                    "Java's base64 decoder refuses a character outside the alphabet; Python's b64decode skips it"));
 
     private TestClient client;
 
@@ -130,6 +132,6 @@ class SecurityParityTest {
 
     @Test
     void theFixtureIsTheFullRecording() {
-        assertThat(recordedCases()).hasSize(37).extracting(Case::name).doesNotHaveDuplicates();
+        assertThat(recordedCases()).hasSize(38).extracting(Case::name).doesNotHaveDuplicates();
     }
 }
