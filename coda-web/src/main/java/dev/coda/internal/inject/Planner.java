@@ -43,6 +43,9 @@ import java.util.stream.Collectors;
  * Turns path operations and dependencies into {@link CallPlan}s at startup, reporting every problem
  * (unresolvable parameters, ambiguous or cyclic dependencies, unknown annotations) with the method and
  * parameter it concerns, so that a misconfigured app never starts.
+ *
+ * <p>Past 400 lines because every parameter source, dependencies, cycles and security scopes share one route context
+ * while a route is planned; the bindings themselves live in their own classes.
  */
 public final class Planner {
 

@@ -31,7 +31,9 @@ import java.util.Set;
 /**
  * Builds an app's OpenAPI 3.1 document from its compiled routes, in FastAPI's shape and key order: what each route reads
  * comes from its plan ({@link dev.coda.internal.inject.RoutePlan#describe}), what it answers from its return type, its
- * status and its {@link Responds}; {@link Operation} adds the rest.
+ * status and its {@link Responds}; {@link Operation} adds the rest. Past 400 lines because an operation's parts (parameters,
+ * JSON and form bodies, responses, security) are written in one pass to keep FastAPI's key order; schemas are
+ * {@link SchemaGenerator}'s.
  *
  * <pre>{@code
  * ObjectNode document = new OpenApiGenerator(mapper, validation).generate(docs.info(), routes);
@@ -149,7 +151,7 @@ public final class OpenApiGenerator {
         record Read(String name, boolean required, Type type, String defaultText, Parameter declared, boolean embedded) {
         }
 
-        record FormRead(String name, boolean required, Type type, boolean file, Parameter declared) {
+        record FormRead(String name, boolean required, Type type, boolean file, String defaultText, Parameter declared) {
         }
 
         Reads() {
@@ -171,8 +173,8 @@ public final class OpenApiGenerator {
         }
 
         @Override
-        public void formField(String name, Type type, boolean required, boolean file, Parameter declared) {
-            forms.putIfAbsent(name, new FormRead(name, required, type, file, declared));
+        public void formField(String name, Type type, boolean required, boolean file, String defaultText, Parameter declared) {
+            forms.putIfAbsent(name, new FormRead(name, required, type, file, defaultText, declared));
         }
 
         @Override
@@ -396,6 +398,9 @@ public final class OpenApiGenerator {
             }
             if (!property.has("$ref")) {
                 property.put("title", SchemaGenerator.title(field.name()));
+            }
+            if (field.defaultText() != null) {
+                property.set("default", defaultValue(field.type(), field.defaultText()));
             }
             properties.set(field.name(), property);
             if (field.required()) {
