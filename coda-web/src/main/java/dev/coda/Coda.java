@@ -264,7 +264,11 @@ public final class Coda {
             return this;
         }
 
-        /** Adds objects (or classes, for static methods) whose {@link Dependency} methods provide values. */
+        /**
+         * Adds objects (or classes, for static methods) whose {@link Dependency} methods provide values; a security scheme
+         * of {@code dev.coda.security} is one ({@code .dependencies(new OAuth2PasswordBearer("token"))}), and also adds
+         * itself to the OpenAPI document of every operation that uses it.
+         */
         public Builder dependencies(Object... providers) {
             for (var p : providers) {
                 dependencies.add(Objects.requireNonNull(p, "provider"));

@@ -6,7 +6,7 @@
 set -eu
 cd "$(dirname "$0")"
 PYTHON=${PYTHON:-/tmp/fastapi-venv/bin/python}
-for app in items tutorial001 tutorial002 events responses forms routers; do
+for app in items tutorial001 tutorial002 events responses forms routers security; do
     "$PYTHON" - "$app" <<'PY'
 import importlib, json, sys
 import fastapi

@@ -38,7 +38,8 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 /**
  * The items example's {@code /docs} and {@code /redoc} in a real headless Chromium (Debian's {@code chromium} and
  * {@code chromium-driver}, which {@code .ci/run} installs): Swagger UI lists the operations and runs "Try it out"
- * against the app, ReDoc renders, and the browser asks no host but the app for anything. Selenium is given the
+ * against the app, ReDoc renders, and the browser asks no host but the app for anything; on docs/security.md's app,
+ * "Authorize" logs in with the OAuth2 password flow and "Try it out" sends the token. Selenium is given the
  * system's browser and driver, so Selenium Manager never runs and nothing is downloaded (checked in its log).
  * Skipped with a message when the browser is missing, except under {@code CI=true}, where that fails.
  *
@@ -165,6 +166,42 @@ class DocsBrowserTest {
     }
 
     @Test
+    void authorizeLogsInWithThePasswordFlowAndTryItOutSendsTheToken() {
+        var secret = new byte[32];
+        new java.security.SecureRandom().nextBytes(secret);
+        var tokens = new dev.coda.examples.guide.Tokens(secret, Duration.ofMinutes(5), java.time.Clock.systemUTC());
+        try (var secured = TestClient.overNetwork(dev.coda.examples.guide.CurrentUserApp.app(tokens))) {
+            browser.get(secured.baseUri().resolve("/docs").toString());
+            var wait = waiting();
+            wait.withMessage("Swagger UI shows no Authorize button; does /openapi.json have securitySchemes?")
+                    .until(ExpectedConditions.elementToBeClickable(By.cssSelector(".auth-wrapper .btn.authorize"))).click();
+            wait.until(d -> d.findElement(By.cssSelector("#oauth_username"))).sendKeys("johndoe");
+            browser.findElement(By.cssSelector("#oauth_password")).sendKeys("secret");
+            for (var scope : browser.findElements(By.cssSelector(".scopes .checkbox label"))) {
+                scope.click();
+            }
+            screenshot("docs-authorize");
+            browser.findElement(By.cssSelector(".auth-btn-wrapper .btn.modal-btn.auth.authorize")).click();
+            wait.withMessage("the password flow did not log in (POST /token)")
+                    .until(d -> !d.findElements(By.cssSelector(".auth-btn-wrapper .btn.modal-btn.auth")).stream()
+                            .filter(b -> b.getText().equals("Logout")).toList().isEmpty());
+            browser.findElement(By.cssSelector(".auth-btn-wrapper .btn-done")).click();
+
+            var me = operation("opblock-get", "/users/me/");
+            me.findElement(By.cssSelector(".opblock-summary-control")).click();
+            wait.until(d -> !me.findElements(By.cssSelector(".try-out__btn")).isEmpty());
+            me.findElement(By.cssSelector(".try-out__btn")).click();
+            wait.until(ExpectedConditions.elementToBeClickable(me.findElement(By.cssSelector("button.execute")))).click();
+            var status = wait.until(d -> me.findElement(By.cssSelector(".live-responses-table tr.response .response-col_status")));
+            var body = wait.until(d -> me.findElement(By.cssSelector(".live-responses-table tr.response .response-col_description .highlight-code pre")));
+            screenshot("docs-authorized-try-it-out");
+            assertThat(status.getText()).isEqualTo("200");
+            assertThat(body.getText()).contains("\"username\": \"johndoe\"");
+            assertNoOtherHost(secured.baseUri());
+        }
+    }
+
+    @Test
     void redocRendersTheDocument() {
         browser.get(url("/redoc"));
         var wait = waiting();
@@ -194,6 +231,11 @@ class DocsBrowserTest {
 
     /** Every request the browser made since the last call, from Chrome's performance log, went to the app. */
     private void assertNoOtherHost() {
+        assertNoOtherHost(app.baseUri());
+    }
+
+    /** Every request the browser made since the last call went to the app at {@code base}. */
+    private void assertNoOtherHost(URI base) {
         var urls = new ArrayList<String>();
         for (var entry : browser.manage().logs().get(LogType.PERFORMANCE)) {
             JsonNode message = json(entry.getMessage()).path("message");
@@ -201,7 +243,6 @@ class DocsBrowserTest {
                 urls.add(message.path("params").path("request").path("url").asText());
             }
         }
-        var base = app.baseUri();
         // data:, blob: and the browser's own chrome:// pages go to no host
         var network = urls.stream().filter(u -> u.matches("(?i)(https?|wss?)://.*")).toList();
         assertThat(network).as("requests to a host").isNotEmpty();

@@ -1,7 +1,9 @@
 package dev.coda.internal.inject;
 
 import dev.coda.Managed;
+import dev.coda.internal.security.SecuritySchemeSource;
 import java.lang.reflect.Method;
+import java.util.List;
 
 /**
  * A value produced by a dependency, computed once per request unless the use opts out of the cache.
@@ -16,7 +18,17 @@ final class DependencyBinding implements Binding {
     private final boolean managed;
     private final boolean closeable;
 
+    private final SecuritySchemeSource scheme;
+    private final List<String> scopes;
+
     DependencyBinding(CallPlan plan, boolean useCache) {
+        this(plan, useCache, null, List.of());
+    }
+
+    /** A dependency whose provider is a security scheme, reached with the given scopes. */
+    DependencyBinding(CallPlan plan, boolean useCache, SecuritySchemeSource scheme, List<String> scopes) {
+        this.scheme = scheme;
+        this.scopes = List.copyOf(scopes);
         this.plan = plan;
         this.useCache = useCache;
         var executable = plan.executable();
@@ -52,6 +64,9 @@ final class DependencyBinding implements Binding {
     /** A dependency's parameters are the operation's, as FastAPI flattens them. */
     @Override
     public void describe(OperationSink sink) {
+        if (scheme != null) {
+            sink.security(scheme.schemeName(), scheme.definition(), scopes);
+        }
         plan.describe(sink);
     }
 

@@ -87,7 +87,7 @@ final class FileBinding implements Binding {
 
     @Override
     public void describe(OperationSink sink) {
-        sink.formField(name, declared.getParameterizedType(), shape != Shape.OPTIONAL && !nullable, true, declared);
+        sink.formField(name, declared.getParameterizedType(), shape != Shape.OPTIONAL && !nullable, true, null, declared);
     }
 
     @Override

@@ -34,7 +34,16 @@ public interface OperationSink {
      * A form field or, with {@code file}, an uploaded file: the body becomes a form, {@code multipart/form-data} when it
      * has a file, else {@code application/x-www-form-urlencoded}, described by FastAPI's {@code Body_<operationId>}.
      *
+     * @param defaultText its {@code @Default}, or {@code null}
      * @param declared the Java parameter (its constraints)
      */
-    void formField(String name, Type type, boolean required, boolean file, Parameter declared);
+    void formField(String name, Type type, boolean required, boolean file, String defaultText, Parameter declared);
+
+    /**
+     * A security scheme the operation requires, FastAPI's {@code security} requirement: the scheme's definition goes to
+     * {@code components.securitySchemes}.
+     *
+     * @param scopes the OAuth2 scopes required along the chain that reached the scheme, outermost first
+     */
+    void security(String schemeName, java.util.Map<String, Object> definition, java.util.List<String> scopes);
 }

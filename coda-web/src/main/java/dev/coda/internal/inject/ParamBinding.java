@@ -51,7 +51,8 @@ final class ParamBinding implements Binding {
     public void describe(OperationSink sink) {
         boolean required = shape == Shape.SINGLE && defaultText == null && !nullable;
         if (source == Source.FORM) {
-            sink.formField(name, declared.getParameterizedType(), required || shape == Shape.LIST && defaultText == null, false, declared);
+            sink.formField(name, declared.getParameterizedType(), required || shape == Shape.LIST && defaultText == null, false,
+                    defaultText, declared);
             return;
         }
         sink.parameter(source.loc, name, required, declared.getParameterizedType(), defaultText, declared);

@@ -10,6 +10,9 @@ import dev.coda.UploadFile;
 import dev.coda.Header;
 import dev.coda.Path;
 import dev.coda.Query;
+import dev.coda.internal.security.SecuritySchemeSource;
+import dev.coda.security.Security;
+import dev.coda.security.SecurityScopes;
 import dev.coda.internal.Names;
 import dev.coda.internal.binding.JsonReaders;
 import dev.coda.internal.binding.Loc;
@@ -40,11 +43,14 @@ import java.util.stream.Collectors;
  * Turns path operations and dependencies into {@link CallPlan}s at startup, reporting every problem
  * (unresolvable parameters, ambiguous or cyclic dependencies, unknown annotations) with the method and
  * parameter it concerns, so that a misconfigured app never starts.
+ *
+ * <p>Past 400 lines because every parameter source, dependencies, cycles and security scopes share one route context
+ * while a route is planned; the bindings themselves live in their own classes.
  */
 public final class Planner {
 
     private static final Set<Class<?>> CODA_PARAMETER_ANNOTATIONS = Set.of(Path.class, Query.class, Header.class,
-            Cookie.class, Body.class, Default.class, Depends.class, Form.class, File.class);
+            Cookie.class, Body.class, Default.class, Depends.class, Form.class, File.class, Security.class);
 
     private final List<Provider> providers;
     private final Map<Class<?>, Function<RequestState, ?>> scopedTypes;
@@ -73,6 +79,10 @@ public final class Planner {
         final List<BodyBinding> bodies = new ArrayList<>();
         /** The form fields and files read, by the first parameter that reads each (to tell a form from a JSON body). */
         final List<String> formReaders = new ArrayList<>();
+        /** The OAuth2 scopes required along the chain being planned ({@code @Security}), outermost first. */
+        List<String> scopes = List.of();
+        /** The plans that read the scopes they are reached with (a scheme, a {@code SecurityScopes}, a {@code @Security}). */
+        final Set<CallPlan> scoped = new java.util.HashSet<>();
 
         RouteContext(Set<String> placeholders) {
             this.placeholders = placeholders;
@@ -107,7 +117,13 @@ public final class Planner {
     /** Plans a call; {@code where} names the use that asked for it, quoted when that use closes a cycle. */
     private CallPlan plan(Object key, Executable executable, Object target, RouteContext ctx,
                           java.util.function.Supplier<String> where) {
-        var existing = ctx.plans.get(key);
+        // FastAPI caches a dependency that reads scopes per set of scopes, any other once
+        var scopedKey = ctx.scopes.isEmpty() ? key : List.of(key, Set.copyOf(ctx.scopes));
+        var existing = ctx.plans.get(scopedKey);
+        if (existing == null && scopedKey != key) {
+            existing = ctx.plans.get(key);
+            existing = existing != null && ctx.scoped.contains(existing) ? null : existing;
+        }
         if (existing != null) {
             return existing;
         }
@@ -149,8 +165,16 @@ public final class Planner {
                 problems.add(unsupported.getMessage());
             }
             int dependencies = (int) java.util.Arrays.stream(rank).filter(r -> r == RANK_DEPENDENCY).count();
-            var plan = new CallPlan(key, executable, target, invoker, bindings, order, dependencies, check);
-            ctx.plans.put(key, plan);
+            boolean readsScopes = target instanceof SecuritySchemeSource
+                    || java.util.Arrays.stream(parameters).anyMatch(p -> p.getType() == SecurityScopes.class
+                            || p.isAnnotationPresent(Security.class) && p.getAnnotation(Security.class).scopes().length > 0)
+                    || java.util.Arrays.stream(bindings).anyMatch(b -> b instanceof DependencyBinding d && ctx.scoped.contains(d.plan()));
+            var planKey = readsScopes ? scopedKey : key;
+            var plan = new CallPlan(planKey, executable, target, invoker, bindings, order, dependencies, check);
+            if (readsScopes) {
+                ctx.scoped.add(plan);
+            }
+            ctx.plans.put(planKey, plan);
             return plan;
         } finally {
             ctx.stack.pop();
@@ -164,6 +188,9 @@ public final class Planner {
         }
         if (key instanceof Class<?> c) {
             return c.getSimpleName();
+        }
+        if (key instanceof List<?> scoped) {
+            return label(scoped.getFirst());
         }
         return String.valueOf(key);
     }
@@ -207,7 +234,7 @@ public final class Planner {
             if (!CODA_PARAMETER_ANNOTATIONS.contains(t) && !Validation.isValidationAnnotation(a)
                     && !t.getSimpleName().equals("Nullable")) {
                 problems.add(where + ": unknown annotation @" + t.getName()
-                        + " (Coda knows @Path, @Query, @Header, @Cookie, @Body, @Form, @File, @Default, @Depends and Jakarta Validation constraints)");
+                        + " (Coda knows @Path, @Query, @Header, @Cookie, @Body, @Form, @File, @Default, @Depends, @Security and Jakarta Validation constraints)");
                 return null;
             }
         }
@@ -220,7 +247,7 @@ public final class Planner {
         var name = p.getName();
         var def = p.getAnnotation(Default.class);
         var sourceAnnotations = java.util.stream.Stream.of(Path.class, Query.class, Header.class, Cookie.class, Body.class, Depends.class,
-                        Form.class, File.class)
+                        Form.class, File.class, Security.class)
                 .filter(p::isAnnotationPresent).map(Class::getSimpleName).toList();
         if (sourceAnnotations.size() > 1) {
             problems.add(where + ": choose one of @" + String.join(", @", sourceAnnotations));
@@ -265,6 +292,27 @@ public final class Planner {
             var depends = p.getAnnotation(Depends.class);
             var binding = dependencyByType(type, raw, depends.value(), depends.useCache(), ctx, () -> where);
             return binding == null ? null : new Planned(binding, Loc.of("body"), RANK_DEPENDENCY);
+        }
+        if (p.isAnnotationPresent(Security.class)) {
+            var security = p.getAnnotation(Security.class);
+            var outer = ctx.scopes;
+            var scopes = new ArrayList<>(outer);
+            for (var scope : security.scopes()) {
+                if (!scopes.contains(scope)) {          // FastAPI's _get_oauth_scopes keeps each scope once
+                    scopes.add(scope);
+                }
+            }
+            ctx.scopes = List.copyOf(scopes);
+            try {
+                var binding = dependencyByType(type, raw, security.value(), security.useCache(), ctx, () -> where);
+                return binding == null ? null : new Planned(binding, Loc.of("body"), RANK_DEPENDENCY);
+            } finally {
+                ctx.scopes = outer;
+            }
+        }
+        if (raw == SecurityScopes.class) {
+            var scopes = new SecurityScopes(ctx.scopes);
+            return new Planned(state -> scopes, Loc.of("body"), RANK_DEPENDENCY);
         }
         if (def != null && !isSimpleShape(type)) {
             problems.add(where + ": @Default applies to query, header and cookie parameters of simple types");
@@ -453,6 +501,9 @@ public final class Planner {
         if (candidates.size() == 1) {
             var provider = candidates.getFirst();
             var plan = plan(provider.method(), provider.method(), provider.target(), ctx, where);
+            if (plan != null && provider.target() instanceof SecuritySchemeSource scheme) {
+                return new DependencyBinding(plan, useCache, scheme, ctx.scopes);
+            }
             return plan == null ? null : new DependencyBinding(plan, useCache);
         }
         var constructor = constructorOf(raw, where);

@@ -34,7 +34,11 @@ public record Provider(Method method, Object target, Type provides) {
         return TypeShapes.raw(provides);
     }
 
+    /** The name {@code @Depends} chooses it by: the method's, or a security scheme's own name when it was given one. */
     public String name() {
+        if (target instanceof dev.coda.internal.security.SecuritySchemeSource scheme && scheme.dependencyName() != null) {
+            return scheme.dependencyName();
+        }
         return method.getName();
     }
 }

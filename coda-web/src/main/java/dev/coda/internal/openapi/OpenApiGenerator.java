@@ -32,7 +32,9 @@ import java.util.Set;
 /**
  * Builds an app's OpenAPI 3.1 document from its compiled routes, in FastAPI's shape and key order: what each route reads
  * comes from its plan ({@link dev.coda.internal.inject.RoutePlan#describe}), what it answers from its return type, its
- * status and its {@link Responds}; {@link Operation} adds the rest.
+ * status and its {@link Responds}; {@link Operation} adds the rest. Past 400 lines because an operation's parts (parameters,
+ * JSON and form bodies, responses, security) are written in one pass to keep FastAPI's key order; schemas are
+ * {@link SchemaGenerator}'s.
  *
  * <pre>{@code
  * ObjectNode document = new OpenApiGenerator(mapper, validation).generate(docs.info(), routes);
@@ -65,6 +67,7 @@ public final class OpenApiGenerator {
         }
         var paths = document.putObject("paths");
         var operationIds = new HashSet<String>();
+        var securitySchemes = new LinkedHashMap<String, Map<String, Object>>();
         boolean validationErrors = false;
         for (var route : routes) {
             if (!route.documented() || hidden(route)) {
@@ -73,16 +76,22 @@ public final class OpenApiGenerator {
             var path = pathOf(route);
             var pathItem = paths.has(path) ? (ObjectNode) paths.get(path) : paths.putObject(path);
             validationErrors |= operation(route, path, pathItem.putObject(route.httpMethod().toLowerCase(java.util.Locale.ROOT)),
-                    schemas, operationIds);
+                    schemas, operationIds, securitySchemes);
         }
         if (validationErrors) {
             schemas.component("HTTPValidationError", httpValidationError(schemas));
             schemas.component("ValidationError", validationError());
         }
         var components = schemas.finish(paths);
-        if (!components.isEmpty()) {
-            var node = document.putObject("components").putObject("schemas");
-            components.forEach(node::set);
+        if (!components.isEmpty() || !securitySchemes.isEmpty()) {
+            var node = document.putObject("components");
+            if (!components.isEmpty()) {
+                var schemaNodes = node.putObject("schemas");
+                components.forEach(schemaNodes::set);
+            }
+            if (!securitySchemes.isEmpty()) {
+                node.set("securitySchemes", mapper.valueToTree(securitySchemes));
+            }
         }
         if (!info.tags().isEmpty()) {
             var tags = document.putArray("tags");
@@ -136,11 +145,14 @@ public final class OpenApiGenerator {
         final Map<String, LinkedHashMap<String, Read>> parameters = new LinkedHashMap<>();
         final LinkedHashMap<String, Read> bodies = new LinkedHashMap<>();
         final LinkedHashMap<String, FormRead> forms = new LinkedHashMap<>();
+        /** Security requirements, one per scheme with every scope required of it (FastAPI merges them), and the schemes. */
+        final Map<String, LinkedHashSet<String>> security = new LinkedHashMap<>();
+        final Map<String, Map<String, Object>> schemes = new LinkedHashMap<>();
 
         record Read(String name, boolean required, Type type, String defaultText, Parameter declared, boolean embedded) {
         }
 
-        record FormRead(String name, boolean required, Type type, boolean file, Parameter declared) {
+        record FormRead(String name, boolean required, Type type, boolean file, String defaultText, Parameter declared) {
         }
 
         Reads() {
@@ -162,8 +174,14 @@ public final class OpenApiGenerator {
         }
 
         @Override
-        public void formField(String name, Type type, boolean required, boolean file, Parameter declared) {
-            forms.putIfAbsent(name, new FormRead(name, required, type, file, declared));
+        public void formField(String name, Type type, boolean required, boolean file, String defaultText, Parameter declared) {
+            forms.putIfAbsent(name, new FormRead(name, required, type, file, defaultText, declared));
+        }
+
+        @Override
+        public void security(String schemeName, Map<String, Object> definition, List<String> scopes) {
+            security.computeIfAbsent(schemeName, name -> new LinkedHashSet<>()).addAll(scopes);
+            schemes.putIfAbsent(schemeName, definition);
         }
 
         boolean any() {
@@ -172,7 +190,8 @@ public final class OpenApiGenerator {
     }
 
     /** Fills one operation; returns whether it may answer FastAPI's 422. */
-    private boolean operation(Route route, String path, ObjectNode operation, SchemaGenerator schemas, Set<String> operationIds) {
+    private boolean operation(Route route, String path, ObjectNode operation, SchemaGenerator schemas, Set<String> operationIds,
+                              Map<String, Map<String, Object>> securitySchemes) {
         var method = route.method();
         var own = method.getAnnotation(Operation.class);
         var owner = method.getDeclaringClass().getAnnotation(Operation.class);
@@ -235,12 +254,18 @@ public final class OpenApiGenerator {
                 node.putObject("content").putObject("application/json").set("schema", schemas.schema(r.type(), Mode.OUTPUT));
             }
         });
+        boolean validationError = false;
         if (reads.any() && !responses.has("422")) {
             var error = responses.putObject("422").put("description", "Validation Error");
             error.putObject("content").putObject("application/json").set("schema", schemas.refTo("HTTPValidationError"));
-            return true;
+            validationError = true;
         }
-        return false;
+        if (!reads.security.isEmpty()) {
+            var requirements = operation.putArray("security");
+            reads.security.forEach((name, scopes) -> scopes.forEach(requirements.addObject().putArray(name)::add));
+            reads.schemes.forEach(securitySchemes::putIfAbsent);
+        }
+        return validationError;
     }
 
     /**
@@ -373,9 +398,16 @@ public final class OpenApiGenerator {
                 property = fileSchema(field.type());
             } else {
                 property = schemas.schema(field.type(), Mode.INPUT, validation.parameterConstraints(field.declared()));
+                if (TypeShapes.raw(field.type()) != Optional.class && !field.required() && !TypeShapes.isCollection(field.type())
+                        && TypeShapes.isNullable(field.declared())) {
+                    property = schemas.nullable(property);          // a @Nullable field, as a parameter's
+                }
             }
             if (!property.has("$ref")) {
                 property.put("title", SchemaGenerator.title(field.name()));
+            }
+            if (field.defaultText() != null) {
+                property.set("default", defaultValue(field.type(), field.defaultText()));
             }
             properties.set(field.name(), property);
             if (field.required()) {

@@ -217,10 +217,10 @@ public final class AppCompiler {
     /** The {@code @Dependency} methods of {@code holders}, each once. */
     private static List<Provider> providersOf(List<Object> holders, List<String> problems) {
         var providers = new ArrayList<Provider>();
-        var seen = new HashSet<Method>();
+        var seen = new HashSet<Map.Entry<Method, Object>>();      // two schemes of one class are two providers
         for (var holder : holders) {
             for (var m : methodsOf(holder)) {
-                if (m.isAnnotationPresent(Dependency.class) && seen.add(m)) {
+                if (m.isAnnotationPresent(Dependency.class) && seen.add(Map.entry(m, holder))) {
                     try {
                         providers.add(Provider.of(m, holder instanceof Class<?> ? null : holder));
                     } catch (IllegalArgumentException e) {
