@@ -19,6 +19,7 @@ public final class Main {
         EXAMPLES.put("tutorial002", Tutorial002::main);
         EXAMPLES.put("events", Events::main);
         EXAMPLES.put("forms", Forms::main);
+        EXAMPLES.put("cors", Cors::main);
         EXAMPLES.put("files", args -> {
             try {
                 FilesApp.main(args);
