@@ -36,6 +36,35 @@ class EdgeLayersTest {
         }
     }
 
+    public static final class Streams {
+        @Get("/events")
+        public Response events() {
+            return Response.events(java.util.stream.Stream.of("a", "b").map(ServerSentEvent::data));
+        }
+
+        @Get("/file")
+        public Response file() throws java.io.IOException {
+            var path = java.nio.file.Files.createTempFile("coda-edge", ".txt");
+            java.nio.file.Files.writeString(path, "file body");
+            path.toFile().deleteOnExit();
+            return Response.file(path);
+        }
+    }
+
+    @Test
+    void streamedAndFileBodiesGetTheCorsHeadersAndStillStream() {
+        try (var client = TestClient.of(Coda.app().routes(new Streams()).cors(c -> c.allowOrigins("https://a.example")).build())) {
+            var events = client.request("GET", "/events").header("Origin", "https://a.example").send();
+            assertThat(events.header("Access-Control-Allow-Origin")).contains("https://a.example");
+            assertThat(events.header("Vary")).contains("Origin");
+            assertThat(events.header("Content-Length")).isEmpty();
+            assertThat(events.text()).contains("data: \"a\"", "data: \"b\"");
+            var file = client.request("GET", "/file").header("Origin", "https://a.example").send();
+            assertThat(file.header("Access-Control-Allow-Origin")).contains("https://a.example");
+            assertThat(file.text()).isEqualTo("file body");
+        }
+    }
+
     private static Map<String, Object> fields(ILoggingEvent event) {
         return event.getKeyValuePairs().stream().collect(Collectors.toMap(kv -> kv.key, kv -> kv.value));
     }
@@ -116,6 +145,7 @@ class EdgeLayersTest {
             assertThat(early.text()).isEqualTo("outer");
             assertThat(early.headers().get("x-layers")).containsExactly("outer");
             assertThat(early.header("Access-Control-Allow-Origin")).as("CORS sits outside the app's handlers").contains("*");
+            assertThat(early.tasks()).as("the app never ran: no tasks, and the client is not left waiting for them").isEmpty();
         }
     }
 }
