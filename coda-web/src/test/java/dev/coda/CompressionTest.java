@@ -135,6 +135,18 @@ class CompressionTest {
     }
 
     @Test
+    void swaggerUisBundleGoesCompressed() {
+        var page = client.get("/docs").text();
+        var bundle = page.replaceAll("(?s).*<script src=\"([^\"]*swagger-ui-bundle\\.js)\".*", "$1");
+        var response = get(bundle, "gzip");
+        assertThat(response.status()).isEqualTo(200);
+        assertThat(response.header("Content-Encoding")).contains("gzip");
+        var size = gunzip(response.bytes()).length();
+        assertThat(size).isGreaterThan(1_000_000);
+        assertThat(response.bytes().length).isLessThan(size / 2);
+    }
+
+    @Test
     void headAnswersTheHeadersWithoutABody() {
         var response = client.request("HEAD", "/long").header("Accept-Encoding", "gzip").send();
         assertThat(response.status()).isEqualTo(200);
