@@ -309,7 +309,11 @@ public final class Coda {
          *
          * <pre>{@code
          * Coda.app().routes(new Main())
-         *     .jettyHandler(app -> new org.eclipse.jetty.server.handler.SizeLimitHandler(1 << 20, -1, app))
+         *     .jettyHandler(app -> {
+         *         var limit = new org.eclipse.jetty.server.handler.SizeLimitHandler(1 << 20, -1);
+         *         limit.setHandler(app);
+         *         return limit;
+         *     })
          *     .run();
          * }</pre>
          */
