@@ -11,6 +11,10 @@ import dev.coda.internal.server.Lifespan;
 import dev.coda.internal.server.RouteGroup;
 import dev.coda.internal.server.RunningServer;
 import dev.coda.internal.openapi.Docs;
+import dev.coda.internal.edge.Compression;
+import dev.coda.internal.edge.Edge;
+import java.util.function.Function;
+import org.eclipse.jetty.server.Handler;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -203,6 +207,10 @@ public final class Coda {
         private String redocUrl = "/redoc";
         private final TaskRuntime.Builder taskSettings = TaskRuntime.builder();
         private boolean taskSettingsGiven;
+        private Cors.Builder cors;                              // null: no CORS
+        private Compression compression;                        // null: no compression
+        private boolean accessLog;
+        private final List<Function<Handler, Handler>> jettyHandlers = new ArrayList<>();
 
         private Builder(Map<String, String> environment) {
             this.environment = environment;
@@ -392,6 +400,77 @@ public final class Coda {
         /** Answers exceptions of {@code type} (and subclasses without a handler of their own) with {@code handler}. */
         public <E extends Throwable> Builder exceptionHandler(Class<E> type, ExceptionHandler<? super E> handler) {
             exceptionHandlers.put(Objects.requireNonNull(type, "type"), Objects.requireNonNull(handler, "handler"));
+            return this;
+        }
+
+        /**
+         * Answers CORS preflights and adds the CORS headers to responses, as FastAPI's {@code CORSMiddleware}
+         * ({@link Cors}); called again, it adds to the same settings.
+         *
+         * <pre>{@code
+         * Coda.app().routes(new Main())
+         *     .cors(cors -> cors.allowOrigins("http://localhost:8080").allowCredentials(true).allowMethods("*").allowHeaders("*"))
+         *     .run();
+         * }</pre>
+         */
+        public Builder cors(Consumer<Cors.Builder> settings) {
+            if (cors == null) {
+                cors = Cors.builder();
+            }
+            settings.accept(cors);
+            return this;
+        }
+
+        /**
+         * Gzips response bodies of at least {@code minimumSize} bytes for clients that accept it, at level 9 as
+         * FastAPI's {@code GZipMiddleware}: never event streams, already-compressed types or bodies that already
+         * have a {@code Content-Encoding}; streamed bodies are compressed as they go, flush by flush.
+         *
+         * <pre>{@code
+         * Coda.app().routes(new Main()).gzip(500).run();
+         * }</pre>
+         */
+        public Builder gzip(int minimumSize) {
+            return gzip(minimumSize, 9);
+        }
+
+        /** {@link #gzip(int)} at a deflate {@code level} from 1 (fastest) to 9 (smallest). */
+        public Builder gzip(int minimumSize, int level) {
+            this.compression = new Compression(minimumSize, level);
+            return this;
+        }
+
+        /**
+         * Logs one line per request on the logger {@code dev.coda.access}: method, path, status, duration and
+         * request id ({@code X-Request-Id}, or a new one given to the request), also as SLF4J key-value pairs.
+         *
+         * <pre>{@code
+         * Coda.app().routes(new Main()).accessLog(true).run();
+         * // INFO dev.coda.access - method=GET path=/items/1 status=200 duration_ms=0.84 request_id=1b0c…
+         * }</pre>
+         */
+        public Builder accessLog(boolean enabled) {
+            this.accessLog = enabled;
+            return this;
+        }
+
+        /**
+         * Wraps the app in a Jetty handler, for what needs Jetty itself (a Jetty module's handler, raw
+         * connection details). Wrappers added first are outermost; all sit inside the access log, compression and
+         * CORS. See {@code docs/middleware.md}.
+         *
+         * <pre>{@code
+         * Coda.app().routes(new Main())
+         *     .jettyHandler(app -> {
+         *         var limit = new org.eclipse.jetty.server.handler.SizeLimitHandler(1 << 20, -1);
+         *         limit.setHandler(app);
+         *         return limit;
+         *     })
+         *     .run();
+         * }</pre>
+         */
+        public Builder jettyHandler(Function<Handler, Handler> wrapper) {
+            jettyHandlers.add(Objects.requireNonNull(wrapper, "wrapper"));
             return this;
         }
 
@@ -632,7 +711,8 @@ public final class Coda {
             }
             var settings = new dev.coda.internal.server.Settings(host != null ? host : hostFromEnvironment(), port >= 0 ? port : portFromEnvironment(),
                     maxRequestBodySize, shutdownTimeout, idleTimeout, maxConnections, acceptQueueSize, requestHeadTimeout,
-                    requestBodyGrace, minRequestBodyRate, eventKeepAlive, formLimits.build(), strictContentType);
+                    requestBodyGrace, minRequestBodyRate, eventKeepAlive, formLimits.build(), strictContentType,
+                    new Edge(accessLog, compression, cors == null ? null : cors.policy(), List.copyOf(jettyHandlers)));
             var taskRuntime = tasks != null ? tasks : taskSettings.build();
             var docs = new Docs(openapiUrl, openapiUrl == null ? null : docsUrl, openapiUrl == null ? null : redocUrl, openapi.build());
             var members = new ArrayList<RouteGroup.Member>();

@@ -20,6 +20,7 @@ public final class Main {
         EXAMPLES.put("events", Events::main);
         EXAMPLES.put("forms", Forms::main);
         EXAMPLES.put("bigger-applications", BiggerApplications::main);
+        EXAMPLES.put("cors", Cors::main);
         EXAMPLES.put("files", args -> {
             try {
                 FilesApp.main(args);

@@ -77,7 +77,8 @@ class FormsParityTest {
         }
     }
 
-    private static Map<String, String> strings(JsonNode object) {
+    /** A recorded JSON object of strings (headers), in its order; CorsParityTest reads its recording with it too. */
+    static Map<String, String> strings(JsonNode object) {
         var out = new LinkedHashMap<String, String>();
         object.fields().forEachRemaining(f -> out.put(f.getKey(), f.getValue().asText()));
         return out;

@@ -264,7 +264,7 @@ public final class RequestState implements Request {
      * correlates logs and is no secret, and {@code SecureRandom} takes a global lock and, on a virtual thread,
      * a blocking read of the entropy device for every other request (docs/performance.md).
      */
-    static String newId() {
+    public static String newId() {
         var random = ThreadLocalRandom.current();
         long high = random.nextLong() & ~0xF000L | 0x4000L;                                  // version 4
         long low = random.nextLong() & 0x3FFFFFFFFFFFFFFFL | 0x8000000000000000L;           // IETF variant

@@ -20,9 +20,11 @@ final class CodaHandler extends Handler.Abstract {
     private final AfterResponse afterResponse;
     private final StreamedAnswer streamed;
     private final FileAnswer files = new FileAnswer();
+    private final boolean insideEdge;           // whether EdgeAnswers needs to know that the request reached the app
 
-    CodaHandler(Application application, AfterResponse afterResponse) {
+    CodaHandler(Application application, AfterResponse afterResponse, boolean insideEdge) {
         super(InvocationType.BLOCKING);
+        this.insideEdge = insideEdge;
         this.application = application;
         this.afterResponse = afterResponse;
         this.streamed = new StreamedAnswer(application.mapper(), application.settings().eventKeepAlive());
@@ -30,6 +32,9 @@ final class CodaHandler extends Handler.Abstract {
 
     @Override
     public boolean handle(Request request, Response response, Callback callback) {
+        if (insideEdge) {
+            request.setAttribute(EdgeAnswers.REACHED_APP, Boolean.TRUE);
+        }
         var outcome = application.handle(new JettyInput(request, application.settings()));
         response.setStatus(outcome.status());
         var headers = response.getHeaders();

@@ -1,6 +1,7 @@
 package dev.coda.internal.server;
 
 import java.util.concurrent.Executors;
+import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.LocalConnector;
@@ -50,7 +51,12 @@ public final class JettyServer {
             connector.setIdleTimeout(settings.idleTimeout().toMillis());
             server.addConnector(connector);
         }
-        server.setHandler(new GracefulHandler(new CodaHandler(application, afterResponse)));
+        var edge = settings.edge();
+        Handler handler = new CodaHandler(application, afterResponse, !edge.isEmpty());
+        if (!edge.isEmpty()) {
+            handler = new EdgeAnswers(edge.wrap(handler), afterResponse);
+        }
+        server.setHandler(new GracefulHandler(handler));
         server.setErrorHandler(new JsonErrorHandler(afterResponse));
         server.setStopTimeout(settings.shutdownTimeout().toMillis());
         return server;

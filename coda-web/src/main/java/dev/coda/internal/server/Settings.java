@@ -18,15 +18,17 @@ import java.time.Duration;
  * @param eventKeepAlive how long an event stream may stay silent before a keep-alive comment is sent
  * @param forms the limits of form bodies (multipart parts, files, temporary files)
  * @param strictContentType whether a JSON body needs a JSON {@code Content-Type} (FastAPI 0.120+'s default)
+ * @param edge the Jetty handlers around the app: access log, compression, CORS, the app's own
  */
 public record Settings(String host, int port, long maxRequestBodySize, Duration shutdownTimeout, Duration idleTimeout,
                        int maxConnections, int acceptQueueSize, Duration requestHeadTimeout, Duration requestBodyGrace,
-                       long minRequestBodyRate, Duration eventKeepAlive, dev.coda.FormLimits forms, boolean strictContentType) {
+                       long minRequestBodyRate, Duration eventKeepAlive, dev.coda.FormLimits forms, boolean strictContentType,
+                       dev.coda.internal.edge.Edge edge) {
 
     /** The same settings on another address (the network test client listens on a free loopback port). */
     public Settings withAddress(String host, int port) {
         return new Settings(host, port, maxRequestBodySize, shutdownTimeout, idleTimeout, maxConnections, acceptQueueSize,
-                requestHeadTimeout, requestBodyGrace, minRequestBodyRate, eventKeepAlive, forms, strictContentType);
+                requestHeadTimeout, requestBodyGrace, minRequestBodyRate, eventKeepAlive, forms, strictContentType, edge);
     }
 
     /**
