@@ -82,7 +82,9 @@ class EdgeLayersTest {
         await().until(() -> accessLines().size() == 2);
         var first = accessLines().getFirst();
         assertThat(first.getLevel()).isEqualTo(Level.INFO);
-        assertThat(first.getFormattedMessage()).startsWith("method=GET path=/items/7 status=200 duration_ms=").endsWith(" request_id=req-42");
+        assertThat(first.getFormattedMessage()).startsWith("method=GET path=/items/7 status=200 duration_ms=")
+                // a client that closes as soon as it has the answer may make Jetty report the close: " failed=..." then follows
+                .contains(" request_id=req-42");
         assertThat(fields(first)).containsEntry("method", "GET").containsEntry("path", "/items/7").containsEntry("status", 200)
                 .containsEntry("request_id", "req-42").containsKey("duration_ms");
         assertThat((Double) fields(first).get("duration_ms")).isGreaterThanOrEqualTo(0.0);
