@@ -23,9 +23,11 @@ import org.slf4j.event.Level;
  * this worker scheduled, whichever comes first.
  *
  * <pre>{@code
- * var poller = new QueuePoller("default", 8, 8, settings, setup, held, clock);
+ * var poller = new QueuePoller("default", 8, 0, settings, setup, held, clock);   // concurrency 8, no prefetch
  * poller.start("coda-durable-claim-default-" + workerId);
- * poller.stopClaiming();  poller.awaitStopped(timeout);  held.giveBack(poller.abandonBuffered(), "not started");
+ * poller.stopClaiming();
+ * poller.awaitStopped(timeout);
+ * held.giveBack(poller.abandonBuffered("given back at shutdown"), "not started");
  * }</pre>
  */
 public final class QueuePoller {
