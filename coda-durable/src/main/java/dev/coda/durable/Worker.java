@@ -66,7 +66,8 @@ import org.slf4j.LoggerFactory;
  * <li>the running tasks finish until the deadline ({@code timeout} after the call);
  * <li>those still running then are interrupted and given back, and the outcomes already known get 5 s more;
  * <li>the recorder commits what has come and stops (10 s at most);
- * <li>the lease keeper stops (5 s at most); the timeout timer and the task threads are shut down;
+ * <li>the lease keeper stops (5 s at most; it heartbeats until here, while tasks drain); the timeout timer and the
+ *     task threads are shut down;
  * <li>the lifecycle moves to STOPPED with the result: whether every running task finished in time.
  * </ol>
  */
