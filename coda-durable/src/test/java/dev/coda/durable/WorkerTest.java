@@ -9,6 +9,7 @@ import dev.coda.tasks.TaskOptions;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -132,6 +133,19 @@ class WorkerTest extends EngineTestBase {
         assertThat(status.attempts()).isEqualTo(3);
         assertThat(status.result()).isEqualTo("\"ok after 3\"");
         assertThat(status.lastError()).contains("flaky failure 2");
+    }
+
+    @Test
+    void aRetryIsScheduledFromTheWorkersClock() {
+        var now = Instant.parse("2031-01-01T00:00:00Z"); // years ahead of the database's clock: the retry stays scheduled
+        var durable = durable(new RetryPolicy(3, Duration.ofMillis(250), 2.0, Duration.ofSeconds(1), 0));
+        var id = durable.enqueue(TaskCall.of(Jobs::alwaysFail, key));
+        start(durable.worker().clock(InstantSource.fixed(now)));
+        var scheduled = awaitState(durable, id, DurableState.SCHEDULED);
+
+        assertThat(scheduled.attempts()).isEqualTo(1);
+        assertThat(scheduled.runAt()).as("the worker's now plus the policy's first delay").isEqualTo(now.plusMillis(250));
+        assertThat(scheduled.lastError()).startsWith("java.lang.IllegalStateException: always failing");
     }
 
     @Test

@@ -1,0 +1,107 @@
+package dev.coda.durable.internal;
+
+import dev.coda.durable.TaskEngine;
+import dev.coda.tasks.internal.SummarizedLog;
+import java.time.Duration;
+import java.time.InstantSource;
+import java.util.HashSet;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.event.Level;
+
+/**
+ * Keeps the leases of the tasks a worker holds: every heartbeat it extends them all in one
+ * {@link TaskEngine#extend} call, and stops (records nothing for) the tasks whose lease it no longer
+ * holds, which another worker may be running.
+ *
+ * <pre>{@code
+ * var keeper = new LeaseKeeper(engine, workerId, Duration.ofSeconds(10), Duration.ofSeconds(3), held, clock);
+ * keeper.start("coda-durable-heartbeat-" + workerId);
+ * keeper.stop(Duration.ofSeconds(5));
+ * }</pre>
+ */
+public final class LeaseKeeper {
+
+    private static final Logger LOG = LoggerFactory.getLogger("dev.coda.durable");
+
+    private final TaskEngine engine;
+    private final String workerId;
+    private final Duration lease;
+    private final Duration heartbeat;
+    private final HeldTasks held;
+    private final SummarizedLog failures;
+    private volatile boolean stopping;
+    private Thread thread;
+
+    public LeaseKeeper(TaskEngine engine, String workerId, Duration lease, Duration heartbeat, HeldTasks held, InstantSource clock) {
+        this.engine = engine;
+        this.workerId = workerId;
+        this.lease = lease;
+        this.heartbeat = heartbeat;
+        this.held = held;
+        // while the database is down every heartbeat fails: one line, then one per 10 s
+        this.failures = new SummarizedLog(LOG, Level.WARN, Duration.ofSeconds(10), clock);
+    }
+
+    /** Starts the heartbeat thread. */
+    public void start(String threadName) {
+        thread = Thread.ofPlatform().daemon().name(threadName).start(this::heartbeatLoop);
+    }
+
+    /** Stops the heartbeats; waits at most {@code timeout} for the thread to end. */
+    public void stop(Duration timeout) {
+        stopping = true;
+        if (thread != null) {
+            thread.interrupt();
+        }
+        Joins.join(thread, timeout);
+    }
+
+    private void heartbeatLoop() {
+        while (!stopping) {
+            try {
+                Thread.sleep(heartbeat);
+            } catch (InterruptedException e) {
+                continue;
+            }
+            if (held.isEmpty()) {
+                continue;
+            }
+            var ids = held.ids();
+            List<String> still;
+            try {
+                still = engine.extend(workerId, ids, lease);
+            } catch (RuntimeException e) {
+                failures.record("Worker {} could not extend the leases of {} task(s); they may be taken over if this lasts: {}",
+                        workerId, ids.size(), e.getMessage());
+                continue;
+            }
+            if (still.size() == ids.size()) {
+                continue;
+            }
+            var kept = new HashSet<>(still);
+            for (var taskId : ids) {
+                if (!kept.contains(taskId)) {
+                    var execution = held.get(taskId);
+                    if (execution != null) {
+                        lost(execution);
+                    }
+                }
+            }
+        }
+    }
+
+    /** The worker no longer holds the task's lease (another worker may run it): stop it, record nothing. */
+    private void lost(TaskExecution execution) {
+        var task = execution.task();
+        if (execution.abandonBuffered("lease lost")) {
+            execution.poller().removeBuffered(execution);
+        } else if (!execution.abandonRunning("lease lost")) {
+            return; // finished meanwhile: the completion, guarded by the lease, tells
+        }
+        TaskExecution.withMdc(task, () -> LOG.warn("Worker {} lost its lease on durable task {} ({}); another worker may run it: "
+                + "stopped here", workerId, task.name(), task.id()));
+        held.forget(execution);
+    }
+}
