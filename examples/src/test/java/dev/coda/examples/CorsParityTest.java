@@ -71,7 +71,7 @@ class CorsParityTest {
             var cases = new ArrayList<Case>();
             for (var c : MAPPER.readTree(in).get("cases")) {
                 cases.add(new Case(c.get("app").asText(), c.get("name").asText(), c.get("method").asText(), c.get("path").asText(),
-                        FormsParityTest.strings(c.get("headers")), c.get("status").asInt(), FormsParityTest.strings(c.get("response_headers")), c.get("body").asText()));
+                        FastApiRecording.strings(c.get("headers")), c.get("status").asInt(), FastApiRecording.strings(c.get("response_headers")), c.get("body").asText()));
             }
             return cases.stream();
         } catch (IOException e) {

@@ -2,15 +2,10 @@ package dev.coda.examples;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.coda.examples.FastApiRecording.Difference;
+import dev.coda.examples.FastApiRecording.Exchange;
 import dev.coda.testing.TestClient;
-import dev.coda.testing.TestResponse;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.URI;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -30,21 +25,6 @@ import org.junit.jupiter.params.provider.MethodSource;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class FormsParityTest {
 
-    private static final ObjectMapper MAPPER = new ObjectMapper();
-
-    /** One recorded exchange. */
-    record Case(String name, String method, String path, Map<String, String> headers, String body, int status,
-                Map<String, String> responseHeaders, JsonNode response) {
-        @Override
-        public String toString() {
-            return name;
-        }
-    }
-
-    /** What Coda answers instead, and why. */
-    record Difference(int status, Object body, String reason) {
-    }
-
     static final Map<String, Difference> DIFFERENCES = Map.of(
             "multipart-truncated", new Difference(400, Map.of("detail", "There was an error parsing the body"),
                     "Jetty's parser refuses a body cut before its closing boundary; python-multipart keeps the parts it"
@@ -62,47 +42,18 @@ class FormsParityTest {
         client.close();
     }
 
-    static List<Case> recordedCases() {
-        try (var in = FormsParityTest.class.getResourceAsStream("/fastapi-parity/forms.json")) {
-            var root = MAPPER.readTree(in);
-            var cases = new ArrayList<Case>();
-            for (var c : root.get("cases")) {
-                cases.add(new Case(c.get("name").asText(), c.get("method").asText(), c.get("path").asText(),
-                        strings(c.get("headers")), c.get("body").isNull() ? null : c.get("body").asText(),
-                        c.get("status").asInt(), strings(c.get("response_headers")), c.get("response")));
-            }
-            return List.copyOf(cases);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+    static List<Exchange> recordedCases() {
+        return FastApiRecording.load("/fastapi-parity/forms.json");
     }
 
-    /** A recorded JSON object of strings (headers), in its order; CorsParityTest reads its recording with it too. */
-    static Map<String, String> strings(JsonNode object) {
-        var out = new LinkedHashMap<String, String>();
-        object.fields().forEachRemaining(f -> out.put(f.getKey(), f.getValue().asText()));
-        return out;
-    }
-
-    static Stream<Case> cases() {
+    static Stream<Exchange> cases() {
         return recordedCases().stream();
-    }
-
-    private TestResponse replay(Case c) {
-        var request = client.request(c.method(), c.path());
-        var contentType = c.headers().get("Content-Type");
-        if (c.body() != null) {
-            request.body(c.body(), contentType);
-        } else if (contentType != null) {
-            request.header("Content-Type", contentType);
-        }
-        return request.send();
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("cases")
-    void codaAnswersLikeFastApi(Case c) {
-        var response = replay(c);
+    void codaAnswersLikeFastApi(Exchange c) {
+        var response = FastApiRecording.replay(client, c, header -> false);
         var difference = DIFFERENCES.get(c.name());
         if (difference != null) {
             assertThat(response.status()).as("status of %s (%s): %s", c, difference.reason(), response).isEqualTo(difference.status());
@@ -115,24 +66,16 @@ class FormsParityTest {
             assertThat(response.header("location")).as("location of %s", c).contains(location.getRawPath());
             return;
         }
-        assertThat(response.json()).as("body of %s", c).isEqualTo(MAPPER.convertValue(c.response(), Object.class));
+        assertThat(response.json()).as("body of %s", c).isEqualTo(FastApiRecording.MAPPER.convertValue(c.response(), Object.class));
     }
 
     @Test
     void everyDeliberateDifferenceNamesARecordedCaseAndChangesItsOutcome() {
-        var byName = new LinkedHashMap<String, Case>();
-        recordedCases().forEach(c -> byName.put(c.name(), c));
-        DIFFERENCES.forEach((name, difference) -> {
-            assertThat(byName).containsKey(name);
-            var fastApi = byName.get(name);
-            assertThat(fastApi.status() != difference.status()
-                    || !MAPPER.convertValue(fastApi.response(), Object.class).equals(difference.body()))
-                    .as("%s is a real difference: %s", name, difference.reason()).isTrue();
-        });
+        FastApiRecording.assertRealDifferences(recordedCases(), DIFFERENCES);
     }
 
     @Test
     void theFixtureIsTheFullRecording() {
-        assertThat(recordedCases()).hasSize(24).extracting(Case::name).doesNotHaveDuplicates();
+        assertThat(recordedCases()).hasSize(24).extracting(Exchange::name).doesNotHaveDuplicates();
     }
 }

@@ -2,14 +2,9 @@ package dev.coda.examples;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.coda.examples.FastApiRecording.Difference;
+import dev.coda.examples.FastApiRecording.Exchange;
 import dev.coda.testing.TestClient;
-import dev.coda.testing.TestResponse;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -29,21 +24,6 @@ import org.junit.jupiter.params.provider.MethodSource;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class SecurityParityTest {
 
-    private static final ObjectMapper MAPPER = new ObjectMapper();
-
-    /** One recorded exchange. */
-    record Case(String name, String method, String path, Map<String, String> headers, String body, int status,
-                Map<String, String> responseHeaders, JsonNode response) {
-        @Override
-        public String toString() {
-            return name;
-        }
-    }
-
-    /** What Coda answers instead, and why. */
-    record Difference(int status, Object body, String reason) {
-    }
-
     static final Map<String, Difference> DIFFERENCES = Map.of(
             "basic-stray-character", new Difference(401, Map.of("detail", "Not authenticated"),
                     "Java's base64 decoder refuses a character outside the alphabet; Python's b64decode skips it"));
@@ -60,51 +40,18 @@ class SecurityParityTest {
         client.close();
     }
 
-    static List<Case> recordedCases() {
-        try (var in = SecurityParityTest.class.getResourceAsStream("/fastapi-parity/security.json")) {
-            var root = MAPPER.readTree(in);
-            var cases = new ArrayList<Case>();
-            for (var c : root.get("cases")) {
-                cases.add(new Case(c.get("name").asText(), c.get("method").asText(), c.get("path").asText(),
-                        strings(c.get("headers")), c.get("body").isNull() ? null : c.get("body").asText(),
-                        c.get("status").asInt(), strings(c.get("response_headers")), c.get("response")));
-            }
-            return List.copyOf(cases);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+    static List<Exchange> recordedCases() {
+        return FastApiRecording.load("/fastapi-parity/security.json");
     }
 
-    private static Map<String, String> strings(JsonNode object) {
-        var out = new LinkedHashMap<String, String>();
-        object.fields().forEachRemaining(f -> out.put(f.getKey(), f.getValue().asText()));
-        return out;
-    }
-
-    static Stream<Case> cases() {
+    static Stream<Exchange> cases() {
         return recordedCases().stream();
-    }
-
-    private TestResponse replay(Case c) {
-        var request = client.request(c.method(), c.path());
-        c.headers().forEach((name, value) -> {
-            if (!name.equals("Host") && !name.equals("Content-Type")) {
-                request.header(name, value);
-            }
-        });
-        var contentType = c.headers().get("Content-Type");
-        if (c.body() != null) {
-            request.body(c.body(), contentType);
-        } else if (contentType != null) {
-            request.header("Content-Type", contentType);
-        }
-        return request.send();
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("cases")
-    void codaAnswersLikeFastApi(Case c) {
-        var response = replay(c);
+    void codaAnswersLikeFastApi(Exchange c) {
+        var response = FastApiRecording.replay(client, c, header -> !header.equals("Host"));
         var difference = DIFFERENCES.get(c.name());
         if (difference != null) {
             assertThat(response.status()).as("status of %s (%s): %s", c, difference.reason(), response).isEqualTo(difference.status());
@@ -114,24 +61,16 @@ class SecurityParityTest {
         assertThat(response.status()).as("status of %s: %s", c, response).isEqualTo(c.status());
         assertThat(response.header("www-authenticate")).as("WWW-Authenticate of %s", c)
                 .isEqualTo(java.util.Optional.ofNullable(c.responseHeaders().get("www-authenticate")));
-        assertThat(response.json()).as("body of %s", c).isEqualTo(MAPPER.convertValue(c.response(), Object.class));
+        assertThat(response.json()).as("body of %s", c).isEqualTo(FastApiRecording.MAPPER.convertValue(c.response(), Object.class));
     }
 
     @Test
     void everyDeliberateDifferenceNamesARecordedCaseAndChangesItsOutcome() {
-        var byName = new LinkedHashMap<String, Case>();
-        recordedCases().forEach(c -> byName.put(c.name(), c));
-        DIFFERENCES.forEach((name, difference) -> {
-            assertThat(byName).containsKey(name);
-            var fastApi = byName.get(name);
-            assertThat(fastApi.status() != difference.status()
-                    || !MAPPER.convertValue(fastApi.response(), Object.class).equals(difference.body()))
-                    .as("%s is a real difference: %s", name, difference.reason()).isTrue();
-        });
+        FastApiRecording.assertRealDifferences(recordedCases(), DIFFERENCES);
     }
 
     @Test
     void theFixtureIsTheFullRecording() {
-        assertThat(recordedCases()).hasSize(38).extracting(Case::name).doesNotHaveDuplicates();
+        assertThat(recordedCases()).hasSize(38).extracting(Exchange::name).doesNotHaveDuplicates();
     }
 }
