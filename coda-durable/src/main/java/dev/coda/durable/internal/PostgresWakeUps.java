@@ -113,8 +113,11 @@ final class PostgresWakeUps implements AutoCloseable {
         }
     }
 
+    /** 100 ms after the first failed reconnection, doubling up to 5 s. */
+    private static final Backoff RECONNECT = new Backoff(Duration.ofMillis(100), Duration.ofSeconds(5), 6);
+
     private void listen() {
-        long backoff = 100;
+        int failedInARow = 0;
         // a server that is down fails every reconnection: one line, then one per interval counting them
         var failures = new SummarizedLog(LOG, Level.WARN, Duration.ofSeconds(10), InstantSource.system());
         boolean failed = false;
@@ -129,7 +132,7 @@ final class PostgresWakeUps implements AutoCloseable {
                 try (var statement = connection.createStatement()) {
                     statement.execute("LISTEN \"" + channel + "\"");
                 }
-                backoff = 100;
+                failedInARow = 0;
                 if (failed) {
                     failed = false;
                     LOG.info("Listening for new durable tasks on {} again", engine.describe());
@@ -148,11 +151,10 @@ final class PostgresWakeUps implements AutoCloseable {
                 failed = true;
                 failures.record("Listening for new durable tasks on {} failed ({}); polling until it reconnects", engine.describe(), e.getMessage());
                 try {
-                    Thread.sleep(backoff);
+                    Thread.sleep(RECONNECT.after(failedInARow++).toMillis());
                 } catch (InterruptedException interrupted) {
                     break;
                 }
-                backoff = Math.min(backoff * 2, 5_000);
             } finally {
                 if (connection != null) {
                     try {
