@@ -349,9 +349,7 @@ public final class OpenApiGenerator {
             required = body.required();
         } else {
             // FastAPI's embedded bodies: one object with a field per body, a component named after the operation
-            var name = "Body_" + operationId;
-            var component = mapper.createObjectNode();
-            var properties = component.putObject("properties");
+            var properties = mapper.createObjectNode();
             var names = new ArrayList<String>();
             for (var body : bodies) {
                 var property = schemas.schema(body.type(), Mode.INPUT, validation.parameterConstraints(body.declared()));
@@ -363,14 +361,7 @@ public final class OpenApiGenerator {
                     names.add(body.name());
                 }
             }
-            component.put("type", "object");
-            if (!names.isEmpty()) {
-                var array = component.putArray("required");
-                names.forEach(array::add);
-            }
-            component.put("title", name);
-            schemas.component(name, component);
-            schema = schemas.refTo(name);
+            schema = bodyComponent(operationId, properties, names, schemas);
             required = !names.isEmpty();
         }
         if (required) {
@@ -386,9 +377,7 @@ public final class OpenApiGenerator {
      * string with {@code contentMediaType: application/octet-stream}.
      */
     private ObjectNode formBody(Reads reads, String operationId, SchemaGenerator schemas) {
-        var name = "Body_" + operationId;
-        var component = mapper.createObjectNode();
-        var properties = component.putObject("properties");
+        var properties = mapper.createObjectNode();
         var names = new ArrayList<String>();
         boolean files = false;
         for (var field : reads.forms.values()) {
@@ -414,20 +403,28 @@ public final class OpenApiGenerator {
                 names.add(field.name());
             }
         }
-        component.put("type", "object");
-        if (!names.isEmpty()) {
-            var array = component.putArray("required");
-            names.forEach(array::add);
-        }
-        component.put("title", name);
-        schemas.component(name, component);
         var node = mapper.createObjectNode();
         node.putObject("content").putObject(files ? "multipart/form-data" : "application/x-www-form-urlencoded")
-                .set("schema", schemas.refTo(name));
+                .set("schema", bodyComponent(operationId, properties, names, schemas));
         if (!names.isEmpty()) {
             node.put("required", true);
         }
         return node;
+    }
+
+    /** FastAPI's {@code Body_<operationId>} component (several JSON bodies, or a form): an object with these properties. */
+    private ObjectNode bodyComponent(String operationId, ObjectNode properties, List<String> required, SchemaGenerator schemas) {
+        var name = "Body_" + operationId;
+        var component = mapper.createObjectNode();
+        component.set("properties", properties);
+        component.put("type", "object");
+        if (!required.isEmpty()) {
+            var array = component.putArray("required");
+            required.forEach(array::add);
+        }
+        component.put("title", name);
+        schemas.component(name, component);
+        return schemas.refTo(name);
     }
 
     /** An uploaded file's schema, of an {@code UploadFile} or {@code byte[]}, a list of them or an optional one. */
