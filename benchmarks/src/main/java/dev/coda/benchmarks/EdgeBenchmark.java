@@ -61,16 +61,22 @@ public class EdgeBenchmark {
 
     private static final String HEADERS = "Host: localhost\r\nOrigin: http://localhost:8080\r\nAccept-Encoding: gzip, deflate, br\r\n";
 
-    @Setup
-    public void setUp() throws Exception {
+    /** The benchmark's app with the edge layers named by {@code layers}: {@code none}, {@code cors} or {@code gzip}. */
+    static Coda.Builder app(String layers) {
         var builder = Coda.app().routes(new Routes());
         switch (layers) {
             case "cors" -> builder.cors(c -> c.allowOrigins("http://localhost", "http://localhost:8080").allowCredentials(true)
                     .allowMethods("*").allowHeaders("*"));
             case "gzip" -> builder.gzip(500);
-            default -> { }
+            case "none" -> { }
+            default -> throw new IllegalArgumentException("layers are none, cors or gzip: " + layers);
         }
-        var runtime = Internals.runtime(builder.build());
+        return builder;
+    }
+
+    @Setup
+    public void setUp() throws Exception {
+        var runtime = Internals.runtime(app(layers).build());
         server = JettyServer.create(runtime.application(), runtime.afterResponse(), false, true);
         server.start();
         connector = server.getBean(LocalConnector.class);
