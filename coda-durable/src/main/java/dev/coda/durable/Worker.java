@@ -6,6 +6,9 @@ import dev.coda.durable.internal.LeaseKeeper;
 import dev.coda.durable.internal.Outcomes;
 import dev.coda.durable.internal.QueuePoller;
 import dev.coda.durable.internal.TaskExecution;
+import dev.coda.durable.internal.TaskMethod;
+import dev.coda.tasks.ContextPropagator;
+import dev.coda.tasks.TaskErrorHandler;
 import dev.coda.durable.internal.WorkerMetrics;
 import dev.coda.tasks.internal.TaskThreads;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -131,12 +134,43 @@ public final class Worker implements AutoCloseable {
             var registered = tasks.timeout(name);
             return registered != null ? registered : taskTimeout;
         };
-        var setup = new TaskExecution.Setup(id, tasks::task, tasks::names, timeouts,
-                metrics, new Outcomes(tasks.retryPolicy(), tasks.objectMapper(), metrics, clock), recorder, taskThreads, timer);
+        var methods = withReceivers(tasks, b.services);
+        var setup = new TaskExecution.Setup(id, methods::get, tasks::names, timeouts,
+                metrics, new Outcomes(tasks.retryPolicy(), tasks.objectMapper(), metrics, clock), recorder, taskThreads, timer,
+                b.errorHandler, List.copyOf(b.propagators));
         var settings = new QueuePoller.Settings(engine, lease, b.pollInterval, b.batchSize);
         var concurrency = b.concurrency.isEmpty() ? Map.of("default", 8) : b.concurrency;
         concurrency.forEach((queue, n) -> pollers.add(new QueuePoller(queue, n, b.prefetch, settings, setup, held, clock)));
         this.queueNames = List.copyOf(concurrency.keySet());
+    }
+
+    /**
+     * The registered tasks, those of instance methods on this worker's service of their class when it has one, else on
+     * the object they were registered with.
+     *
+     * @throws IllegalStateException if an instance method's task has neither, or two services fit it
+     */
+    private static Map<String, TaskMethod> withReceivers(DurableTasks tasks, List<Object> services) {
+        var out = new LinkedHashMap<String, TaskMethod>();
+        for (var name : tasks.names()) {
+            var task = tasks.task(name);
+            var type = task.method().getDeclaringClass();
+            var fitting = services.stream().filter(type::isInstance).toList();
+            if (fitting.size() > 1) {
+                throw new IllegalStateException("the durable task " + name + " runs on a " + type.getName() + ", and the worker has "
+                        + fitting.size() + " services of that type: give it one");
+            }
+            if (!fitting.isEmpty() && !java.lang.reflect.Modifier.isStatic(task.method().getModifiers())) {
+                task = task.on(fitting.getFirst());
+            } else if (task.needsReceiver()) {
+                throw new IllegalStateException("the durable task " + name + " is an instance method of " + type.getName()
+                        + " registered without an object: give the worker one with durable.worker().service(new "
+                        + type.getSimpleName() + "(...)), or register the task bound to one (" + Character.toLowerCase(
+                        type.getSimpleName().charAt(0)) + type.getSimpleName().substring(1) + "::" + task.method().getName() + ")");
+            }
+            out.put(name, task);
+        }
+        return Map.copyOf(out);
     }
 
     private static String defaultId() {
@@ -278,6 +312,9 @@ public final class Worker implements AutoCloseable {
         private String workerId;
         private MeterRegistry registry;
         private InstantSource clock = InstantSource.system();
+        private final List<Object> services = new ArrayList<>();
+        private TaskErrorHandler errorHandler;
+        private final List<ContextPropagator> propagators = new ArrayList<>();
 
         Builder(DurableTasks tasks) {
             this.tasks = tasks;
@@ -369,6 +406,41 @@ public final class Worker implements AutoCloseable {
          */
         public Builder clock(InstantSource value) {
             this.clock = Objects.requireNonNull(value, "clock");
+            return this;
+        }
+
+        /**
+         * An object whose instance-method tasks this worker runs on it: the tasks registered with an unbound reference
+         * to a method of its class ({@code .task(FileJobs::process)}), and those registered bound to another instance.
+         * {@link #build()} fails if an instance method's task is left without an object, or two services fit one.
+         *
+         * <pre>{@code
+         * var jobs = new FileJobs(uploadStore, httpClient);
+         * durable.worker().service(jobs).start();
+         * }</pre>
+         */
+        public Builder service(Object instance) {
+            services.add(Objects.requireNonNull(instance, "instance"));
+            return this;
+        }
+
+        /**
+         * Told about every failed attempt (the task threw or timed out; retried or not), after the worker has logged and
+         * recorded it, on the task's thread (a timeout's on the timer thread); what it throws is logged and ignored. The
+         * same handler as in-process tasks take ({@code TaskRuntime.Builder.errorHandler}).
+         */
+        public Builder errorHandler(TaskErrorHandler handler) {
+            this.errorHandler = Objects.requireNonNull(handler, "handler");
+            return this;
+        }
+
+        /**
+         * A context made current around each task's method, as for in-process tasks; may be called several times. A
+         * durable task comes from another process, so there is no adding thread: the propagator captures on the task's
+         * thread just before the method runs, with the task's id, name and attempt in the MDC (to start a span, say).
+         */
+        public Builder contextPropagator(ContextPropagator propagator) {
+            this.propagators.add(Objects.requireNonNull(propagator, "propagator"));
             return this;
         }
 
