@@ -301,8 +301,9 @@ public final class DurableTasks implements DurableHandoff, AutoCloseable {
             throw new IllegalArgumentException(call.name() + " is not a durable task: register it with DurableTasks.on(engine).task("
                     + reference + ")");
         } else if (!call.plainMethodReference() || !isStaticMethod(call)) {
-            throw new IllegalArgumentException(call.name() + " cannot be durable: only static method references (such as "
-                    + "FileJobs::process) can be stored, lambdas and bound or instance method references cannot");
+            throw new IllegalArgumentException(call.name() + " cannot be durable: everyTask() stores static method references "
+                    + "(such as FileJobs::process), not lambdas; register an instance method's task with task(jobs::process) or "
+                    + "task(FileJobs::process)");
         }
         String json;
         try {
