@@ -8,6 +8,7 @@ import dev.coda.internal.server.AppCompiler;
 import dev.coda.internal.server.Application;
 import dev.coda.internal.server.JettyServer;
 import dev.coda.internal.server.Lifespan;
+import dev.coda.internal.server.ProcessRun;
 import dev.coda.internal.server.RouteGroup;
 import dev.coda.internal.server.RunningServer;
 import dev.coda.internal.openapi.Docs;
@@ -24,9 +25,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import org.slf4j.LoggerFactory;
 
@@ -215,66 +214,25 @@ public final class Coda {
         run(Role.fromArgs(args));
     }
 
-    /**
-     * The shutdown hook is registered before anything starts, so that a SIGTERM during the start stops what was started:
-     * it waits for the start to end, then stops.
-     */
     private void run(Role role) {
         if (role == Role.WORKER && declarations.worker == null) {
             throw new IllegalStateException("the worker role needs a worker: declare it with Coda.app().worker(() -> "
                     + "durable.worker().start())");
         }
-        var starting = new Object();
-        var stop = new AtomicReference<Runnable>();
-        var stopped = new CountDownLatch(1);
-        var hook = new Thread(() -> {
-            synchronized (starting) {
-                var action = stop.getAndSet(null);
-                if (action != null) {
-                    action.run();
-                }
+        ProcessRun.run(() -> {
+            if (role != Role.WORKER) {
+                var server = start(role == Role.ALL);
+                return new ProcessRun.Started(server::stop, server::join);
             }
-            stopped.countDown();
-        }, "coda-shutdown");
-        Runtime.getRuntime().addShutdownHook(hook);
-        Server running = null;
-        synchronized (starting) {
+            runtime.lifespan().open();
             try {
-                if (role == Role.WORKER) {
-                    runtime.lifespan().open();
-                    try {
-                        var worker = startWorker();
-                        stop.set(() -> stopInOrder(worker));
-                    } catch (RuntimeException e) {
-                        runtime.lifespan().close();
-                        throw e;
-                    }
-                } else {
-                    running = start(role == Role.ALL);
-                    stop.set(running::stop);
-                }
+                var worker = startWorker();
+                return new ProcessRun.Started(() -> stopInOrder(worker), null);
             } catch (RuntimeException e) {
-                try {
-                    Runtime.getRuntime().removeShutdownHook(hook);
-                } catch (IllegalStateException shuttingDown) {
-                    // the hook runs now and finds nothing to stop
-                }
+                runtime.lifespan().close();
                 throw e;
             }
-        }
-        try {
-            if (running != null) {
-                running.join();
-            } else {
-                stopped.await();
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            var action = stop.getAndSet(null);
-            if (action != null) {
-                action.run();
-            }
-        }
+        });
     }
 
     /** A startup or shutdown action ({@link Builder#onStartup}, {@link Builder#onShutdown}). */

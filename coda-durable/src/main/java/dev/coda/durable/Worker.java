@@ -6,7 +6,7 @@ import dev.coda.durable.internal.LeaseKeeper;
 import dev.coda.durable.internal.Outcomes;
 import dev.coda.durable.internal.QueuePoller;
 import dev.coda.durable.internal.TaskExecution;
-import dev.coda.durable.internal.TaskMethod;
+import dev.coda.durable.internal.TaskReceivers;
 import dev.coda.tasks.ContextPropagator;
 import dev.coda.tasks.TaskErrorHandler;
 import dev.coda.durable.internal.WorkerMetrics;
@@ -73,6 +73,9 @@ import org.slf4j.LoggerFactory;
  *     task threads are shut down;
  * <li>the lifecycle moves to STOPPED with the result: whether every running task finished in time.
  * </ol>
+ *
+ * @implNote Past 400 lines for its {@link Builder}, one documented method per setting; the work is done in
+ *     {@code dev.coda.durable.internal}.
  */
 public final class Worker implements AutoCloseable {
 
@@ -134,7 +137,7 @@ public final class Worker implements AutoCloseable {
             var registered = tasks.timeout(name);
             return registered != null ? registered : taskTimeout;
         };
-        var methods = withReceivers(tasks, b.services);
+        var methods = TaskReceivers.bind(tasks.names(), tasks::task, b.services);
         var setup = new TaskExecution.Setup(id, methods::get, tasks::names, timeouts,
                 metrics, new Outcomes(tasks.retryPolicy(), tasks.objectMapper(), metrics, clock), recorder, taskThreads, timer,
                 b.errorHandler, List.copyOf(b.propagators));
@@ -142,35 +145,6 @@ public final class Worker implements AutoCloseable {
         var concurrency = b.concurrency.isEmpty() ? Map.of("default", 8) : b.concurrency;
         concurrency.forEach((queue, n) -> pollers.add(new QueuePoller(queue, n, b.prefetch, settings, setup, held, clock)));
         this.queueNames = List.copyOf(concurrency.keySet());
-    }
-
-    /**
-     * The registered tasks, those of instance methods on this worker's service of their class when it has one, else on
-     * the object they were registered with.
-     *
-     * @throws IllegalStateException if an instance method's task has neither, or two services fit it
-     */
-    private static Map<String, TaskMethod> withReceivers(DurableTasks tasks, List<Object> services) {
-        var out = new LinkedHashMap<String, TaskMethod>();
-        for (var name : tasks.names()) {
-            var task = tasks.task(name);
-            var type = task.method().getDeclaringClass();
-            var fitting = services.stream().filter(type::isInstance).toList();
-            if (fitting.size() > 1) {
-                throw new IllegalStateException("the durable task " + name + " runs on a " + type.getName() + ", and the worker has "
-                        + fitting.size() + " services of that type: give it one");
-            }
-            if (!fitting.isEmpty() && !java.lang.reflect.Modifier.isStatic(task.method().getModifiers())) {
-                task = task.on(fitting.getFirst());
-            } else if (task.needsReceiver()) {
-                throw new IllegalStateException("the durable task " + name + " is an instance method of " + type.getName()
-                        + " registered without an object: give the worker one with durable.worker().service(new "
-                        + type.getSimpleName() + "(...)), or register the task bound to one (" + Character.toLowerCase(
-                        type.getSimpleName().charAt(0)) + type.getSimpleName().substring(1) + "::" + task.method().getName() + ")");
-            }
-            out.put(name, task);
-        }
-        return Map.copyOf(out);
     }
 
     private static String defaultId() {
