@@ -203,13 +203,15 @@ public final class TaskExecution {
 
     /** Calls the method (awaiting a returned stage) with the propagators' contexts current, closed after in reverse order. */
     private Object invokeInContexts(TaskMethod method, Object[] arguments) throws Throwable {
+        if (setup.propagators().isEmpty()) {
+            return awaited(method.invoke(arguments));
+        }
         var active = new ArrayList<AutoCloseable>(setup.propagators().size());
         try {
             for (var propagator : setup.propagators()) {
                 active.add(propagator.capture().activate());
             }
-            var value = method.invoke(arguments);
-            return value instanceof CompletionStage<?> stage ? stage.toCompletableFuture().get() : value;
+            return awaited(method.invoke(arguments));
         } finally {
             for (int i = active.size() - 1; i >= 0; i--) {
                 try {
@@ -219,6 +221,11 @@ public final class TaskExecution {
                 }
             }
         }
+    }
+
+    /** A returned stage's value (a task returning one runs until it completes), else {@code value}. */
+    private static Object awaited(Object value) throws Exception {
+        return value instanceof CompletionStage<?> stage ? stage.toCompletableFuture().get() : value;
     }
 
     private void notifyErrorHandler(Throwable failure) {
