@@ -8,6 +8,7 @@ import dev.coda.internal.server.AppCompiler;
 import dev.coda.internal.server.Application;
 import dev.coda.internal.server.JettyServer;
 import dev.coda.internal.server.Lifespan;
+import dev.coda.internal.server.ProcessRun;
 import dev.coda.internal.server.RouteGroup;
 import dev.coda.internal.server.RunningServer;
 import dev.coda.internal.openapi.Docs;
@@ -26,6 +27,7 @@ import java.util.Objects;
 import java.util.concurrent.Callable;
 import java.util.concurrent.Executors;
 import java.util.function.Consumer;
+import org.slf4j.LoggerFactory;
 
 /**
  * A Coda application: path operations, their dependencies and how errors are answered, compiled and
@@ -75,29 +77,70 @@ public final class Coda {
     }
 
     /**
-     * Creates the app-scoped resources and runs the startup hooks, then starts listening on the configured host and
-     * port; returns at once. Stopping the returned server stops Jetty gracefully, drains the background tasks within
-     * their shutdown timeout, then runs the shutdown hooks and closes the resources in reverse order.
+     * Creates the app-scoped resources and runs the startup hooks, starts the durable worker if the app has one
+     * ({@link Builder#worker}), then starts listening on the configured host and port; returns at once. Stopping the
+     * returned server stops, in order: Jetty gracefully (no new connections, in-flight requests finish), the background
+     * tasks within their shutdown timeout (durable ones handed to the engine), the worker (its running tasks finish or
+     * are given back), then the shutdown hooks and resources in reverse declaration order.
      *
-     * @throws IllegalStateException if a resource cannot be created or a startup hook fails (what was done is undone)
+     * @throws IllegalStateException if a resource cannot be created, a startup hook fails or the worker cannot start
+     *     (what was done is undone)
      */
     public Server start() {
+        return start(true);
+    }
+
+    private Server start(boolean withWorker) {
         runtime.lifespan().open();
+        AutoCloseable worker = null;
         try {
+            worker = withWorker ? startWorker() : null;
+            var started = worker;
             var server = JettyServer.create(runtime.application(), runtime.afterResponse(), true, false);
-            return RunningServer.start(server, runtime.application().settings(), this::drainThenClose);
+            return RunningServer.start(server, runtime.application().settings(), () -> stopInOrder(started));
         } catch (RuntimeException e) {
+            stopWorker(worker);
             runtime.lifespan().close();
             throw e;
         }
     }
 
-    /** The app-scoped resources outlive every request and task: they close once the tasks have drained. */
-    private void drainThenClose() {
+    /** The worker's task code may use the app's resources: it starts after them and stops before they close. */
+    private AutoCloseable startWorker() {
+        if (declarations.worker == null) {
+            return null;
+        }
+        try {
+            return Objects.requireNonNull(declarations.worker.call(), "the worker factory returned null");
+        } catch (Exception e) {
+            throw new IllegalStateException("Coda cannot start: the worker could not start: " + e, e);
+        }
+    }
+
+    private static void stopWorker(AutoCloseable worker) {
+        if (worker == null) {
+            return;
+        }
+        try {
+            worker.close();
+        } catch (Exception e) {
+            LoggerFactory.getLogger("dev.coda").error("Coda stopping: stopping the worker failed", e);
+        }
+    }
+
+    /**
+     * After HTTP has stopped: the tasks drain (their durable ones are stored), then the worker stops, then the resources
+     * close: each outlives what may use it.
+     */
+    private void stopInOrder(AutoCloseable worker) {
         try {
             drainTasks();
         } finally {
-            runtime.lifespan().close();
+            try {
+                stopWorker(worker);
+            } finally {
+                runtime.lifespan().close();
+            }
         }
     }
 
@@ -144,18 +187,52 @@ public final class Coda {
     /**
      * Starts, then blocks until the process is asked to stop (SIGTERM, Ctrl-C), stopping gracefully: no
      * new connections, in-flight requests finish within the shutdown timeout, then queued and running
-     * background tasks within theirs (30 s by default); tasks abandoned past it are logged by name.
+     * background tasks within theirs (30 s by default); tasks abandoned past it are logged by name; then the worker,
+     * the hooks and the resources, as {@link #start()} says. The role {@link Role#ALL}.
      */
     public void run() {
-        var running = start();
-        var hook = new Thread(running::stop, "coda-shutdown");
-        Runtime.getRuntime().addShutdownHook(hook);
-        try {
-            running.join();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            running.stop();
+        run(Role.ALL);
+    }
+
+    /**
+     * Runs the {@link Role} that {@code args} name ({@code --role web|worker|all}), else {@code CODA_ROLE}, else all;
+     * other arguments are the app's own and left alone. The worker role runs only the worker (no HTTP) until SIGTERM,
+     * then stops it and closes the hooks and resources.
+     *
+     * <pre>{@code
+     * public static void main(String[] args) {
+     *     Coda.app().routes(new FilesApi(durable)).durable(durable)
+     *             .worker(() -> durable.worker().start())
+     *             .build().run(args);
+     * }
+     * }</pre>
+     *
+     * @throws IllegalArgumentException if the role is unknown (nothing is started)
+     * @throws IllegalStateException if the worker role is asked of an app without a {@link Builder#worker worker}
+     */
+    public void run(String... args) {
+        run(Role.fromArgs(args));
+    }
+
+    private void run(Role role) {
+        if (role == Role.WORKER && declarations.worker == null) {
+            throw new IllegalStateException("the worker role needs a worker: declare it with Coda.app().worker(() -> "
+                    + "durable.worker().start())");
         }
+        ProcessRun.run(() -> {
+            if (role != Role.WORKER) {
+                var server = start(role == Role.ALL);
+                return new ProcessRun.Started(server::stop, server::join);
+            }
+            runtime.lifespan().open();
+            try {
+                var worker = startWorker();
+                return new ProcessRun.Started(() -> stopInOrder(worker), null);
+            } catch (RuntimeException e) {
+                runtime.lifespan().close();
+                throw e;
+            }
+        });
     }
 
     /** A startup or shutdown action ({@link Builder#onStartup}, {@link Builder#onShutdown}). */
@@ -201,6 +278,7 @@ public final class Coda {
         private final FormLimits.Builder formLimits = FormLimits.builder();
         private boolean strictContentType = true;
         private TaskRuntime tasks;
+        private Callable<? extends AutoCloseable> worker;
         private final OpenApi.Builder openapi = OpenApi.builder();
         private String openapiUrl = "/openapi.json";
         private String docsUrl = "/docs";
@@ -645,6 +723,23 @@ public final class Coda {
         }
 
         /**
+         * The app's durable worker: {@code start} starts it (returning what stops it, such as a {@code Worker}) when the
+         * app starts in the {@link Role#WORKER worker} or {@link Role#ALL all} role ({@link Coda#run(String...)},
+         * {@link Coda#start()}), after the resources and startup hooks; it is stopped after HTTP and the in-process tasks,
+         * before the shutdown hooks and resources. A {@link dev.coda.testing.TestClient} does not start it.
+         *
+         * <pre>{@code
+         * Coda.app().routes(new FilesApi(durable)).durable(durable)
+         *         .worker(() -> durable.worker().service(jobs).concurrency("default", 8).start())
+         *         .build().run(args);
+         * }</pre>
+         */
+        public Builder worker(Callable<? extends AutoCloseable> start) {
+            this.worker = Objects.requireNonNull(start, "start");
+            return this;
+        }
+
+        /**
          * Runs background tasks on {@code runtime} (for example one shared by several apps); the app drains it when it
          * stops. The runtime has its own settings: {@link #backgroundTasks} cannot be used with it.
          */
@@ -749,6 +844,12 @@ public final class Coda {
         /** {@link #build()}, then {@link Coda#run()}. */
         public void run() {
             build().run();
+        }
+
+        /** {@link #build()}, then {@link Coda#run(String...)}: the role of {@code args}, else {@code CODA_ROLE}, else all. */
+        public void run(String... args) {
+            var role = Role.fromArgs(args);
+            build().run(role);
         }
 
         /** {@link #build()}, then {@link Coda#start()}. */

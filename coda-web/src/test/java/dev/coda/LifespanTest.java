@@ -210,13 +210,19 @@ class LifespanTest {
     }
 
     @Test
-    void atStopTheResourcesCloseAfterTheInFlightRequestsDurableHandoffAndAfterItsTasksHaveDrained() throws Exception {
+    void atStopHttpThenTheRequestsDurableHandoffThenItsTasksThenTheWorkerThenTheResourcesStop() throws Exception {
+        var port = new int[1];
         var server = Coda.app().host("127.0.0.1").port(0)
                 .resource(Pool.class, () -> new Pool("pool"))
                 .onShutdown(() -> events.add("shutdown hook"))
                 .durable(new Handoff())
+                .worker(() -> {
+                    events.add("worker started");
+                    return () -> events.add("worker stopped, HTTP refusing: " + RawHttp.refusesConnections(port[0]));
+                })
                 .routes(new Jobs())
                 .start();
+        port[0] = server.port();
         try (var threads = Executors.newVirtualThreadPerTaskExecutor()) {
             var response = CompletableFuture.supplyAsync(() -> {
                 try (var connection = new RawHttp(server.port())) {
@@ -233,7 +239,7 @@ class LifespanTest {
                 server.stop();
             }, threads);
             await().atMost(WAIT).until(() -> RawHttp.refusesConnections(server.port()));
-            assertThat(events).containsExactly("open pool");
+            assertThat(events).containsExactly("open pool", "worker started");
 
             handlerRelease.countDown();
             assertThat(response).succeedsWithin(WAIT).isEqualTo(200);
@@ -244,8 +250,26 @@ class LifespanTest {
 
             assertThat(stopping).succeedsWithin(WAIT);
         }
-        assertThat(events).containsExactly("open pool", "handoff stored with pool", "task started", "task used pool", "shutdown hook",
-                "close pool");
+        assertThat(events).containsExactly("open pool", "worker started", "handoff stored with pool", "task started", "task used pool",
+                "worker stopped, HTTP refusing: true", "shutdown hook", "close pool");
+    }
+
+    @Test
+    void aWorkerThatCannotStartStopsTheStartAndUndoesTheResourcesAndATestClientStartsNoWorker() {
+        var app = Coda.app().host("127.0.0.1").port(0)
+                .resource(Pool.class, () -> new Pool("pool"))
+                .worker(() -> {
+                    throw new IllegalStateException("engine unreachable");
+                })
+                .routes(new Routes())
+                .build();
+        assertThatThrownBy(app::start).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("the worker could not start").hasMessageContaining("engine unreachable");
+        assertThat(events).containsExactly("open pool", "close pool");
+
+        try (var client = TestClient.of(app)) {
+            assertThat(client.get("/pool").status()).isEqualTo(200);
+        }
     }
 
     private static boolean drainingTasks(Thread thread) {

@@ -68,8 +68,9 @@ import org.slf4j.MDC;
  * }</pre>
  *
  * <p>Tasks are stored by name ({@code SimpleClassName.method}) with their arguments as JSON (Jackson with
- * java.time and Optional support; never Java serialisation), so a task is a static method whose arguments
- * are JSON values: numbers, strings, records, lists, maps, {@code Instant}... Names are known at start-up:
+ * java.time and Optional support; never Java serialisation), so a task is a method (static, or of an object the
+ * worker holds: {@link Builder}) whose arguments are JSON values: numbers, strings, records, lists, maps,
+ * {@code Instant}... Names are known at start-up:
  * two tasks with one name are an error, and a worker runs only the names registered here.
  *
  * <p>When the engine's database cannot be reached (it is down, its pool timed out, a SQLite file stays locked by
@@ -99,7 +100,7 @@ public final class DurableTasks implements DurableHandoff, AutoCloseable {
         this.timeouts = Map.copyOf(b.timeouts);
         this.mapper = b.mapper != null ? b.mapper : Json.newMapper();
         var resolved = new LinkedHashMap<String, TaskMethod>();
-        b.methods.forEach((name, method) -> resolved.put(name, TaskMethod.of(name, method, mapper)));
+        b.methods.forEach((name, method) -> resolved.put(name, TaskMethod.of(name, method, mapper, b.receivers.get(name))));
         this.tasks = Collections.unmodifiableMap(resolved);
         this.everyTask = b.everyTask;
         this.retryPolicy = b.retryPolicy;
@@ -300,8 +301,9 @@ public final class DurableTasks implements DurableHandoff, AutoCloseable {
             throw new IllegalArgumentException(call.name() + " is not a durable task: register it with DurableTasks.on(engine).task("
                     + reference + ")");
         } else if (!call.plainMethodReference() || !isStaticMethod(call)) {
-            throw new IllegalArgumentException(call.name() + " cannot be durable: only static method references (such as "
-                    + "FileJobs::process) can be stored, lambdas and bound or instance method references cannot");
+            throw new IllegalArgumentException(call.name() + " cannot be durable: everyTask() stores static method references "
+                    + "(such as FileJobs::process), not lambdas; register an instance method's task with task(jobs::process) or "
+                    + "task(FileJobs::process)");
         }
         String json;
         try {
@@ -438,12 +440,37 @@ public final class DurableTasks implements DurableHandoff, AutoCloseable {
         return "DurableTasks" + tasks.keySet() + (everyTask ? "+every static method reference" : "") + " on " + engine;
     }
 
-    /** Declares durable tasks. */
+    /**
+     * Declares durable tasks. A task is a method reference, found by its name ({@code SimpleClassName.method}):
+     * <ul>
+     * <li>a static method, {@code FileJobs::process};
+     * <li>an instance method bound to the object workers call it on, {@code jobs::process}: its dependencies (a
+     *     repository, an HTTP client) are fields of that object, never stored; only the arguments are JSON;
+     * <li>an instance method not bound, {@code FileJobs::process} of an instance method: each worker calls it on the
+     *     object given to {@link Worker.Builder#service}, for objects built after the {@code DurableTasks} (they need
+     *     its engine, or the app's resources). A worker without one does not start.
+     * </ul>
+     * The web side enqueues an instance method's task with a bound reference to any instance of its class
+     * ({@code tasks.addTask(jobs::process, uploadId)}, {@code TaskCall.of(jobs::process, uploadId)}): like JobRunr's
+     * {@code enqueue(() -> service.doWork(x))}, the call names the class, method and arguments, and the worker runs it
+     * on its own object.
+     *
+     * <pre>{@code
+     * var durable = DurableTasks.on(engine)
+     *         .task(Reports::build)              // static
+     *         .task(mailer::send)                // workers call mailer.send(...)
+     *         .task(FileJobs::process)           // workers call the FileJobs given to worker().service(jobs)
+     *         .build();
+     * var jobs = new FileJobs(UploadStore.database(durable));
+     * try (var worker = durable.worker().service(jobs).start()) { ... }
+     * }</pre>
+     */
     public static final class Builder {
 
         private final TaskEngine engine;
         private final Supplier<TaskEngine> opener;
         private final Map<String, Method> methods = new LinkedHashMap<>();
+        private final Map<String, Object> receivers = new LinkedHashMap<>();
         private final Map<String, Duration> timeouts = new LinkedHashMap<>();
         private Duration scopeTimeout;
         private boolean everyTask;
@@ -456,62 +483,62 @@ public final class DurableTasks implements DurableHandoff, AutoCloseable {
             this.opener = opener;
         }
 
-        /** Registers a durable task: a static method reference, e.g. {@code FileJobs::process}. */
+        /** Registers a durable task: a method reference, e.g. {@code FileJobs::process} or {@code jobs::process} (see {@link Builder}). */
         public Builder task(TaskFunction.Of0 task) {
             return register(task, TaskCall.of(task));
         }
 
-        /** Registers a durable task: a static method reference returning a {@code CompletionStage}. */
+        /** Registers a durable task: a method reference returning a {@code CompletionStage}. */
         public Builder task(TaskFunction.AsyncOf0 task) {
             return register(task, TaskCall.of(task));
         }
 
-        /** Registers a durable task: a static method reference, e.g. {@code FileJobs::process}. */
+        /** Registers a durable task: a method reference, e.g. {@code FileJobs::process} or {@code jobs::process} (see {@link Builder}). */
         public <A> Builder task(TaskFunction.Of1<A> task) {
             return register(task, TaskCall.of(task, null));
         }
 
-        /** Registers a durable task: a static method reference returning a {@code CompletionStage}. */
+        /** Registers a durable task: a method reference returning a {@code CompletionStage}. */
         public <A> Builder task(TaskFunction.AsyncOf1<A> task) {
             return register(task, TaskCall.of(task, null));
         }
 
-        /** Registers a durable task: a static method reference, e.g. {@code FileJobs::process}. */
+        /** Registers a durable task: a method reference, e.g. {@code FileJobs::process} or {@code jobs::process} (see {@link Builder}). */
         public <A, B> Builder task(TaskFunction.Of2<A, B> task) {
             return register(task, TaskCall.of(task, null, null));
         }
 
-        /** Registers a durable task: a static method reference returning a {@code CompletionStage}. */
+        /** Registers a durable task: a method reference returning a {@code CompletionStage}. */
         public <A, B> Builder task(TaskFunction.AsyncOf2<A, B> task) {
             return register(task, TaskCall.of(task, null, null));
         }
 
-        /** Registers a durable task: a static method reference, e.g. {@code FileJobs::process}. */
+        /** Registers a durable task: a method reference, e.g. {@code FileJobs::process} or {@code jobs::process} (see {@link Builder}). */
         public <A, B, C> Builder task(TaskFunction.Of3<A, B, C> task) {
             return register(task, TaskCall.of(task, null, null, null));
         }
 
-        /** Registers a durable task: a static method reference returning a {@code CompletionStage}. */
+        /** Registers a durable task: a method reference returning a {@code CompletionStage}. */
         public <A, B, C> Builder task(TaskFunction.AsyncOf3<A, B, C> task) {
             return register(task, TaskCall.of(task, null, null, null));
         }
 
-        /** Registers a durable task: a static method reference, e.g. {@code FileJobs::process}. */
+        /** Registers a durable task: a method reference, e.g. {@code FileJobs::process} or {@code jobs::process} (see {@link Builder}). */
         public <A, B, C, D> Builder task(TaskFunction.Of4<A, B, C, D> task) {
             return register(task, TaskCall.of(task, null, null, null, null));
         }
 
-        /** Registers a durable task: a static method reference returning a {@code CompletionStage}. */
+        /** Registers a durable task: a method reference returning a {@code CompletionStage}. */
         public <A, B, C, D> Builder task(TaskFunction.AsyncOf4<A, B, C, D> task) {
             return register(task, TaskCall.of(task, null, null, null, null));
         }
 
-        /** Registers a durable task: a static method reference, e.g. {@code FileJobs::process}. */
+        /** Registers a durable task: a method reference, e.g. {@code FileJobs::process} or {@code jobs::process} (see {@link Builder}). */
         public <A, B, C, D, E> Builder task(TaskFunction.Of5<A, B, C, D, E> task) {
             return register(task, TaskCall.of(task, null, null, null, null, null));
         }
 
-        /** Registers a durable task: a static method reference returning a {@code CompletionStage}. */
+        /** Registers a durable task: a method reference returning a {@code CompletionStage}. */
         public <A, B, C, D, E> Builder task(TaskFunction.AsyncOf5<A, B, C, D, E> task) {
             return register(task, TaskCall.of(task, null, null, null, null, null));
         }
@@ -522,6 +549,14 @@ public final class DurableTasks implements DurableHandoff, AutoCloseable {
             if (existing != null && !existing.equals(method)) {
                 throw new IllegalArgumentException("two durable tasks are named " + call.name() + ": " + describe(existing) + " and "
                         + describe(method) + "; a task's name is SimpleClassName.method and must be unique (rename one)");
+            }
+            var receiver = TaskMethod.receiver(function);
+            if (receiver != null) {
+                var previous = receivers.putIfAbsent(call.name(), receiver);
+                if (previous != null && previous != receiver) {
+                    throw new IllegalArgumentException("the durable task " + call.name() + " is registered on two objects: "
+                            + "a worker calls one (register it once)");
+                }
             }
             if (scopeTimeout != null) {
                 var previous = timeouts.putIfAbsent(call.name(), scopeTimeout);

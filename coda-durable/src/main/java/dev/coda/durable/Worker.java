@@ -6,6 +6,9 @@ import dev.coda.durable.internal.LeaseKeeper;
 import dev.coda.durable.internal.Outcomes;
 import dev.coda.durable.internal.QueuePoller;
 import dev.coda.durable.internal.TaskExecution;
+import dev.coda.durable.internal.TaskReceivers;
+import dev.coda.tasks.ContextPropagator;
+import dev.coda.tasks.TaskErrorHandler;
 import dev.coda.durable.internal.WorkerMetrics;
 import dev.coda.tasks.internal.TaskThreads;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -70,6 +73,9 @@ import org.slf4j.LoggerFactory;
  *     task threads are shut down;
  * <li>the lifecycle moves to STOPPED with the result: whether every running task finished in time.
  * </ol>
+ *
+ * @implNote Past 400 lines for its {@link Builder}, one documented method per setting; the work is done in
+ *     {@code dev.coda.durable.internal}.
  */
 public final class Worker implements AutoCloseable {
 
@@ -131,8 +137,10 @@ public final class Worker implements AutoCloseable {
             var registered = tasks.timeout(name);
             return registered != null ? registered : taskTimeout;
         };
-        var setup = new TaskExecution.Setup(id, tasks::task, tasks::names, timeouts,
-                metrics, new Outcomes(tasks.retryPolicy(), tasks.objectMapper(), metrics, clock), recorder, taskThreads, timer);
+        var methods = TaskReceivers.bind(tasks.names(), tasks::task, b.services);
+        var setup = new TaskExecution.Setup(id, methods::get, tasks::names, timeouts,
+                metrics, new Outcomes(tasks.retryPolicy(), tasks.objectMapper(), metrics, clock), recorder, taskThreads, timer,
+                b.errorHandler, List.copyOf(b.propagators));
         var settings = new QueuePoller.Settings(engine, lease, b.pollInterval, b.batchSize);
         var concurrency = b.concurrency.isEmpty() ? Map.of("default", 8) : b.concurrency;
         concurrency.forEach((queue, n) -> pollers.add(new QueuePoller(queue, n, b.prefetch, settings, setup, held, clock)));
@@ -278,6 +286,9 @@ public final class Worker implements AutoCloseable {
         private String workerId;
         private MeterRegistry registry;
         private InstantSource clock = InstantSource.system();
+        private final List<Object> services = new ArrayList<>();
+        private TaskErrorHandler errorHandler;
+        private final List<ContextPropagator> propagators = new ArrayList<>();
 
         Builder(DurableTasks tasks) {
             this.tasks = tasks;
@@ -369,6 +380,41 @@ public final class Worker implements AutoCloseable {
          */
         public Builder clock(InstantSource value) {
             this.clock = Objects.requireNonNull(value, "clock");
+            return this;
+        }
+
+        /**
+         * An object whose instance-method tasks this worker runs on it: the tasks registered with an unbound reference
+         * to a method of its class ({@code .task(FileJobs::process)}), and those registered bound to another instance.
+         * {@link #build()} fails if an instance method's task is left without an object, or two services fit one.
+         *
+         * <pre>{@code
+         * var jobs = new FileJobs(uploadStore, httpClient);
+         * durable.worker().service(jobs).start();
+         * }</pre>
+         */
+        public Builder service(Object instance) {
+            services.add(Objects.requireNonNull(instance, "instance"));
+            return this;
+        }
+
+        /**
+         * Told about every failed attempt (the task threw or timed out; retried or not), after the worker has logged and
+         * recorded it, on the task's thread (a timeout's on the timer thread); what it throws is logged and ignored. The
+         * same handler as in-process tasks take ({@code TaskRuntime.Builder.errorHandler}).
+         */
+        public Builder errorHandler(TaskErrorHandler handler) {
+            this.errorHandler = Objects.requireNonNull(handler, "handler");
+            return this;
+        }
+
+        /**
+         * A context made current around each task's method, as for in-process tasks; may be called several times. A
+         * durable task comes from another process, so there is no adding thread: the propagator captures on the task's
+         * thread just before the method runs, with the task's id, name and attempt in the MDC (to start a span, say).
+         */
+        public Builder contextPropagator(ContextPropagator propagator) {
+            this.propagators.add(Objects.requireNonNull(propagator, "propagator"));
             return this;
         }
 

@@ -60,22 +60,29 @@ class DurableTasksTest {
         assertThatThrownBy(() -> builder.task((TaskFunction.Of1<String>) k -> Jobs.note(k, 1)))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("is a lambda")
-                .hasMessageContaining("static method references such as FileJobs::process");
+                .hasMessageContaining("method references such as FileJobs::process");
     }
 
     @Test
-    void rejectsCapturingMethodReferences() {
+    void registersInstanceMethodReferencesBoundOrNotByTheirClassAndMethod() {
         var service = new Jobs.Service();
-        assertThatThrownBy(() -> DurableTasks.on(engine).task(service::handle))
-                .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("Jobs.Service.handle captures a value");
+        var bound = DurableTasks.on(engine).task(service::handle).build();
+        assertThat(bound.names()).containsExactly("Jobs.Service.handle");
+        assertThat(bound.isDurable(TaskCall.of(new Jobs.Service()::handle, key))).as("any instance's bound reference").isTrue();
+        var unbound = DurableTasks.on(engine).task(Jobs.Service::handle).build();
+        assertThat(unbound.names()).containsExactly("Jobs.Service.handle");
+        var id = unbound.enqueue(TaskCall.of(service::handle, key));
+        assertThat(engine.status(id).orElseThrow().arguments()).as("the receiver is not stored").isEqualTo("[\"" + key + "\"]");
     }
 
     @Test
-    void rejectsInstanceMethodReferences() {
-        assertThatThrownBy(() -> DurableTasks.on(engine).task(Jobs.Service::handle))
+    void rejectsConstructorReferencesAndOneTaskOnTwoObjects() {
+        assertThatThrownBy(() -> DurableTasks.on(engine).task((TaskFunction.Of0) Jobs.Service::new))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("Jobs.Service.handle names an instance method");
+                .hasMessageContaining("names a constructor");
+        assertThatThrownBy(() -> DurableTasks.on(engine).task(new Jobs.Service()::handle).task(new Jobs.Service()::handle))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("Jobs.Service.handle is registered on two objects");
     }
 
     @Test

@@ -7,7 +7,14 @@ import java.util.HexFormat;
 
 /**
  * The durable task of the {@code files} example: it reads an upload and summarises it. It runs on whichever
- * worker claims it, possibly on another machine, so it receives the upload's id, not the bytes.
+ * worker claims it, possibly on another machine, so it receives the upload's id, not the bytes; the store it reads
+ * from is this object's, given to the worker ({@code durable.worker().service(jobs)}), never stored with the task.
+ *
+ * <pre>{@code
+ * var jobs = new FileJobs(UploadStore.database(durable), Duration.ZERO);
+ * tasks.addTask(jobs::process, uploadId);                 // web side: stored as FileJobs.process("<upload id>")
+ * durable.worker().service(jobs).start();                 // worker side: runs jobs.process(uploadId)
+ * }</pre>
  */
 public final class FileJobs {
 
@@ -32,14 +39,21 @@ public final class FileJobs {
         }
     }
 
-    static volatile UploadStore uploads;
-    static volatile Duration workDelay = Duration.ZERO;
+    private final UploadStore uploads;
+    private final Duration workDelay;
 
-    private FileJobs() {
+    /** Jobs reading uploads from {@code uploads}, each taking {@code workDelay} more (standing in for slow work). */
+    FileJobs(UploadStore uploads, Duration workDelay) {
+        this.uploads = uploads;
+        this.workDelay = workDelay;
+    }
+
+    UploadStore uploads() {
+        return uploads;
     }
 
     /** Processes one upload; the delay stands in for slow work. */
-    public static FileSummary process(String uploadId) throws Exception {
+    public FileSummary process(String uploadId) throws Exception {
         var content = uploads.load(uploadId).orElseThrow(() -> new Failure("the upload is missing"));
         if (!workDelay.isZero()) {
             Thread.sleep(workDelay);

@@ -10,7 +10,6 @@ import dev.coda.Response;
 import dev.coda.durable.DurableState;
 import dev.coda.durable.DurableTasks;
 import dev.coda.durable.TaskEngine;
-import dev.coda.durable.Worker;
 import dev.coda.tasks.BackgroundTasks;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -21,7 +20,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.CountDownLatch;
 import java.util.regex.Pattern;
 import org.eclipse.jetty.http.MultiPart;
 import org.eclipse.jetty.http.MultiPartFormData;
@@ -39,12 +37,12 @@ public final class FilesApp {
     private static final Pattern JAVA_CLASS = Pattern.compile("\\b(?:[a-z_$][\\w$]*\\.)+[A-Z][\\w$]*(?::\\s*)?");
 
     private final DurableTasks durable;
-    private final UploadStore uploads;
+    private final FileJobs jobs;
     private final ObjectMapper json = new ObjectMapper();
 
-    FilesApp(DurableTasks durable, UploadStore uploads) {
+    FilesApp(DurableTasks durable, FileJobs jobs) {
         this.durable = durable;
-        this.uploads = uploads;
+        this.jobs = jobs;
     }
 
     /**
@@ -56,8 +54,8 @@ public final class FilesApp {
         var content = contentType.filter(type -> type.toLowerCase(Locale.ROOT).startsWith("multipart/form-data"))
                 .map(type -> filePart(type, body))
                 .orElse(body);
-        var uploadId = uploads.save(content);
-        var task = tasks.addTask(FileJobs::process, uploadId);          // durable: stored before the 202 is sent
+        var uploadId = jobs.uploads().save(content);
+        var task = tasks.addTask(jobs::process, uploadId);              // durable: stored before the 202 is sent
         return Response.accepted(Map.of("id", task.id(), "status", "queued"))
                 .header("Location", "/files/" + task.id());
     }
@@ -145,61 +143,39 @@ public final class FilesApp {
         return new HttpException(422, reason.isEmpty() ? "malformed multipart body" : "malformed multipart body: " + reason);
     }
 
-    /** Runs the example with the given options. */
-    public static void main(String[] args) throws InterruptedException {
+    /**
+     * Runs the example with the given options; {@code --role} is Coda's ({@link Coda#run(String...)}): the worker role
+     * runs the worker without HTTP, and SIGTERM stops HTTP, the tasks, the worker, then the engine.
+     */
+    public static void main(String[] args) {
         var options = Options.parse(args);
         var url = Optional.ofNullable(System.getenv("CODA_TASKS_URL")).filter(s -> !s.isBlank())
                 .orElse("jdbc:sqlite:" + Path.of("tasks.db").toAbsolutePath());
         var engine = TaskEngine.fromUrl(url);
-        var durable = DurableTasks.on(engine).task(FileJobs::process).build();
-        FileJobs.uploads = options.dataDir == null ? UploadStore.database(durable) : UploadStore.directory(options.dataDir);
-        FileJobs.workDelay = options.workDelay;
-
-        Worker worker = null;
-        if (!options.role.equals("web")) {
-            worker = durable.worker().concurrency("default", 8).start();
-        }
-        if (options.role.equals("worker")) {
-            var stopped = new CountDownLatch(1);
-            var running = worker;
-            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-                running.close();
-                engine.close();
-                stopped.countDown();
-            }, "files-worker-shutdown"));
-            stopped.await();
-            return;
-        }
-        var app = Coda.app().routes(new FilesApp(durable, FileJobs.uploads)).durable(durable).build();
-        var server = app.start();
-        var workerToStop = worker;
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            server.stop();
-            if (workerToStop != null) {
-                workerToStop.close();
-            }
-            engine.close();
-        }, "files-shutdown"));
-        server.join();
+        var durable = DurableTasks.on(engine).task(FileJobs::process).build();      // run on the worker's FileJobs
+        var uploads = options.dataDir == null ? UploadStore.database(durable) : UploadStore.directory(options.dataDir);
+        var jobs = new FileJobs(uploads, options.workDelay);
+        Coda.app()
+                .onShutdown(engine::close)                                           // declared first, so done last
+                .routes(new FilesApp(durable, jobs))
+                .durable(durable)
+                .worker(() -> durable.worker().service(jobs).concurrency("default", 8).start())
+                .run(args);
     }
 
-    /** Command-line options of the example. */
-    record Options(String role, Duration workDelay, Path dataDir) {
+    /** Command-line options of the example, besides Coda's {@code --role}. */
+    record Options(Duration workDelay, Path dataDir) {
 
         static Options parse(String[] args) {
-            var role = "all";
             var delay = Duration.ZERO;
             Path dataDir = null;
             for (int i = 0; i < args.length; i++) {
                 var value = i + 1 < args.length ? args[i + 1] : null;
+                if (args[i].startsWith("--role=")) {
+                    continue;
+                }
                 switch (args[i]) {
-                    case "--role" -> {
-                        role = require(value, "--role");
-                        if (!role.equals("all") && !role.equals("web") && !role.equals("worker")) {
-                            throw new IllegalArgumentException("--role must be all, web or worker: " + role);
-                        }
-                        i++;
-                    }
+                    case "--role" -> i++;                                 // Coda's: it checks the value
                     case "--work-delay" -> {
                         delay = duration(require(value, "--work-delay"));
                         i++;
@@ -212,7 +188,7 @@ public final class FilesApp {
                             + " (files [--role all|web|worker] [--work-delay DURATION] [--data-dir DIR])");
                 }
             }
-            return new Options(role, delay, dataDir);
+            return new Options(delay, dataDir);
         }
 
         private static String require(String value, String option) {

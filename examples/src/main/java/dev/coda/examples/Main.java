@@ -21,13 +21,7 @@ public final class Main {
         EXAMPLES.put("forms", Forms::main);
         EXAMPLES.put("bigger-applications", BiggerApplications::main);
         EXAMPLES.put("cors", Cors::main);
-        EXAMPLES.put("files", args -> {
-            try {
-                FilesApp.main(args);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        });
+        EXAMPLES.put("files", FilesApp::main);
     }
 
     private Main() {

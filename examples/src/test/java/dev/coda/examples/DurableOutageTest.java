@@ -64,7 +64,6 @@ class DurableOutageTest {
     private TaskEngine engine;
     private Worker worker;
     private TestClient client;
-    private final UploadStore previousUploads = FileJobs.uploads;
     /** Ids of the accepted notes. */
     private final List<String> notes = new ArrayList<>();
 
@@ -99,8 +98,6 @@ class DurableOutageTest {
         if (postgres != null) {
             postgres.close();
         }
-        FileJobs.uploads = previousUploads;
-        FileJobs.workDelay = Duration.ZERO;
     }
 
     @Test
@@ -143,11 +140,9 @@ class DurableOutageTest {
     private void startApp(String url) {
         engine = TaskEngine.fromUrl(url);
         var durable = DurableTasks.on(engine).task(FileJobs::process).task(Notes::keep).build();
-        var uploads = UploadStore.database(durable);
-        FileJobs.uploads = uploads;
-        FileJobs.workDelay = Duration.ofMillis(200);                  // some are running when the database goes away
-        worker = durable.worker().concurrency("default", 2).start();
-        client = TestClient.overNetwork(Coda.app().routes(new FilesApp(durable, uploads), new Notes()).durable(durable).build());
+        var jobs = new FileJobs(UploadStore.database(durable), Duration.ofMillis(200)); // some run when the database goes away
+        worker = durable.worker().service(jobs).concurrency("default", 2).start();
+        client = TestClient.overNetwork(Coda.app().routes(new FilesApp(durable, jobs), new Notes()).durable(durable).build());
     }
 
     /** Uploads {@code n} different contents and as many notes; returns the uploads' task ids and contents, in order. */

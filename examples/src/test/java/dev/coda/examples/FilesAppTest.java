@@ -35,23 +35,21 @@ class FilesAppTest {
 
     private TaskEngine engine;
     private DurableTasks durable;
+    private FileJobs jobs;
     private TestClient client;
-    private final UploadStore previousUploads = FileJobs.uploads;
 
     @BeforeEach
     void startTheApp() {
         engine = TaskEngine.sqlite(dir.resolve("tasks.db"));
         durable = DurableTasks.on(engine).task(FileJobs::process).build();
-        var uploads = UploadStore.database(durable);
-        FileJobs.uploads = uploads;
-        client = TestClient.of(Coda.app().routes(new FilesApp(durable, uploads)).durable(durable).build());
+        jobs = new FileJobs(UploadStore.database(durable), Duration.ZERO);
+        client = TestClient.of(Coda.app().routes(new FilesApp(durable, jobs)).durable(durable).build());
     }
 
     @AfterEach
     void stopTheApp() {
         client.close();
         engine.close();
-        FileJobs.uploads = previousUploads;
     }
 
     private TestResponse postForm(String body) {
@@ -89,12 +87,12 @@ class FilesAppTest {
 
     @Test
     void aFailedUploadShowsTheMessageWrittenForClientsAndNothingOfOtherErrors() {
-        var missing = durable.enqueue(TaskCall.of(FileJobs::process, "4b1d0c1e-internal-upload-id")
+        var missing = durable.enqueue(TaskCall.of(jobs::process, "4b1d0c1e-internal-upload-id")
                 .withOptions(new TaskOptions("default", 0, null, null, 1)));
         // arguments that do not bind: the worker's error names the method, its parameter types and the worker
         var unbindable = engine.enqueue(java.util.List.of(new TaskEngine.NewTask("FileJobs.process", "[1, 2, 3]", "default", 0, null,
                 null, 1))).getFirst();
-        try (Worker worker = durable.worker().pollInterval(Duration.ofMillis(50)).start()) {
+        try (Worker worker = durable.worker().service(jobs).pollInterval(Duration.ofMillis(50)).start()) {
             var failed = awaitFailed(missing);
             assertThat(failed).isEqualTo(Map.of("id", missing, "status", "failed", "attempts", 1, "error", "the upload is missing"));
             assertThat(durable.status(missing).orElseThrow().lastError()).as("the full error stays in the engine")

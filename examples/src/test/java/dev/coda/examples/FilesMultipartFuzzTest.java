@@ -47,7 +47,6 @@ class FilesMultipartFuzzTest {
     private static Path dir;
     private static TaskEngine engine;
     private static TestClient client;
-    private static UploadStore previousUploads;
     private static final LogLines logs = new LogLines();
 
     /** What the client sends: a {@code Content-Type} header and a body. */
@@ -72,10 +71,8 @@ class FilesMultipartFuzzTest {
         dir = Files.createTempDirectory("coda-files-fuzz-");
         engine = TaskEngine.sqlite(dir.resolve("tasks.db"));
         var durable = DurableTasks.on(engine).task(FileJobs::process).build();
-        var uploads = UploadStore.database(durable);
-        previousUploads = FileJobs.uploads;
-        FileJobs.uploads = uploads;
-        client = TestClient.of(Coda.app().routes(new FilesApp(durable, uploads)).durable(durable).build());
+        var jobs = new FileJobs(UploadStore.database(durable), java.time.Duration.ZERO);
+        client = TestClient.of(Coda.app().routes(new FilesApp(durable, jobs)).durable(durable).build());
         logs.start();
     }
 
@@ -84,7 +81,6 @@ class FilesMultipartFuzzTest {
         logs.stop();
         client.close();
         engine.close();
-        FileJobs.uploads = previousUploads;
         try (Stream<Path> files = Files.walk(dir)) {
             for (var file : files.sorted(Comparator.reverseOrder()).toList()) {
                 Files.deleteIfExists(file);

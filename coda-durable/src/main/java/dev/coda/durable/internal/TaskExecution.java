@@ -3,8 +3,12 @@ package dev.coda.durable.internal;
 import dev.coda.durable.TaskEngine.ClaimedTask;
 import dev.coda.durable.TaskEngine.Completion;
 import dev.coda.durable.internal.WorkerMetrics.TaskMeters;
+import dev.coda.tasks.ContextPropagator;
+import dev.coda.tasks.TaskErrorHandler;
 import dev.coda.tasks.internal.TaskThreads;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
@@ -41,10 +45,13 @@ public final class TaskExecution {
      * What the worker gives every execution.
      *
      * @param timeouts a task name's registered timeout, else the worker's; {@code null} for none
+     * @param errorHandler told of every failed attempt, or {@code null}
+     * @param propagators contexts made current around each task's method
      */
     public record Setup(String workerId, Function<String, TaskMethod> methods, Supplier<Set<String>> names,
             Function<String, Duration> timeouts, WorkerMetrics metrics, Outcomes outcomes, CompletionRecorder recorder,
-            TaskThreads threads, ScheduledExecutorService timer) {
+            TaskThreads threads, ScheduledExecutorService timer, TaskErrorHandler errorHandler,
+            List<ContextPropagator> propagators) {
     }
 
     /** Where an execution is; DONE and ABANDONED are final. */
@@ -160,10 +167,7 @@ public final class TaskExecution {
             Object value;
             Throwable failure = null;
             try {
-                value = method.invoke(arguments);
-                if (value instanceof CompletionStage<?> stage) {
-                    value = stage.toCompletableFuture().get();
-                }
+                value = invokeInContexts(method, arguments);
             } catch (ExecutionException e) {
                 value = null;
                 failure = e.getCause() != null ? e.getCause() : e;
@@ -184,6 +188,9 @@ public final class TaskExecution {
             setup.recorder().record(this, failure == null
                     ? setup.outcomes().succeeded(task, m, value, nanos)
                     : setup.outcomes().failed(task, m, failure, nanos, "error"));
+            if (failure != null) {
+                notifyErrorHandler(failure);
+            }
         } finally {
             MDC.remove("task.id");
             MDC.remove("task.name");
@@ -191,6 +198,45 @@ public final class TaskExecution {
             detach();
             Thread.interrupted();        // the thread is reused: an interrupt meant for this task must not reach the next
             poller.taskEnded();
+        }
+    }
+
+    /** Calls the method (awaiting a returned stage) with the propagators' contexts current, closed after in reverse order. */
+    private Object invokeInContexts(TaskMethod method, Object[] arguments) throws Throwable {
+        if (setup.propagators().isEmpty()) {
+            return awaited(method.invoke(arguments));
+        }
+        var active = new ArrayList<AutoCloseable>(setup.propagators().size());
+        try {
+            for (var propagator : setup.propagators()) {
+                active.add(propagator.capture().activate());
+            }
+            return awaited(method.invoke(arguments));
+        } finally {
+            for (int i = active.size() - 1; i >= 0; i--) {
+                try {
+                    active.get(i).close();
+                } catch (Exception e) {
+                    LOG.warn("Closing a task context failed for durable task {} ({})", task.name(), task.id(), e);
+                }
+            }
+        }
+    }
+
+    /** A returned stage's value (a task returning one runs until it completes), else {@code value}. */
+    private static Object awaited(Object value) throws Exception {
+        return value instanceof CompletionStage<?> stage ? stage.toCompletableFuture().get() : value;
+    }
+
+    private void notifyErrorHandler(Throwable failure) {
+        var handler = setup.errorHandler();
+        if (handler == null) {
+            return;
+        }
+        try {
+            handler.onFailure(new FailedAttempt(task.id(), task.name(), failure), failure);
+        } catch (Throwable t) {
+            LOG.warn("The task error handler failed for durable task {} ({})", task.name(), task.id(), t);
         }
     }
 
@@ -214,8 +260,10 @@ public final class TaskExecution {
         }
         var failure = new TimeoutException("durable task " + task.name() + " timed out after " + limit.toMillis()
                 + " ms and was interrupted");
-        withMdc(task, () -> setup.recorder().record(this,
-                setup.outcomes().failed(task, meters, failure, System.nanoTime() - started, "timeout")));
+        withMdc(task, () -> {
+            setup.recorder().record(this, setup.outcomes().failed(task, meters, failure, System.nanoTime() - started, "timeout"));
+            notifyErrorHandler(failure);
+        });
     }
 
     private synchronized void attach() {

@@ -19,8 +19,8 @@ import java.util.List;
 import java.util.stream.Collectors;
 
 /**
- * A registered durable task: its name and the static method it runs, found from a method reference
- * without running it, with the JSON types of its parameters.
+ * A registered durable task: its name and the method it runs, found from a method reference without running it, with
+ * the JSON types of its parameters and, for an instance method, the object it is called on (never stored).
  */
 public final class TaskMethod {
 
@@ -29,11 +29,13 @@ public final class TaskMethod {
     private final JavaType[] parameterTypes;
     private final ObjectMapper mapper;
     private final ObjectReader[] readers;
+    private final Object receiver;
 
-    private TaskMethod(String name, Method method, ObjectMapper mapper) {
+    private TaskMethod(String name, Method method, ObjectMapper mapper, Object receiver) {
         this.name = name;
         this.method = method;
         this.mapper = mapper;
+        this.receiver = receiver;
         var types = method.getGenericParameterTypes();
         this.parameterTypes = new JavaType[types.length];
         this.readers = new ObjectReader[types.length];
@@ -43,28 +45,33 @@ public final class TaskMethod {
         }
     }
 
-    /** The method a plain static method reference names; rejects lambdas, capturing and instance method references. */
+    /**
+     * The method a method reference names: a static method ({@code FileJobs::process}), an instance method bound to its
+     * receiver ({@code jobs::process}) or not ({@code FileJobs::process} of an instance method); rejects lambdas,
+     * constructors and references capturing more than their receiver.
+     */
     public static Method resolve(Serializable function, TaskCall call) {
         var lambda = serializedLambda(function);
         var shown = call.name();
         if (lambda == null) {
             throw new IllegalArgumentException(shown + " is not a method reference (" + function.getClass().getName()
-                    + "): durable tasks are static method references such as FileJobs::process, so that a worker can find them by name");
+                    + "): durable tasks are method references such as FileJobs::process, so that a worker can find them by name");
         }
         if (lambda.getImplMethodName().startsWith("lambda$")) {
-            throw new IllegalArgumentException(shown + " is a lambda: durable tasks are static method references such as "
+            throw new IllegalArgumentException(shown + " is a lambda: durable tasks are method references such as "
                     + "FileJobs::process, so that a worker on another machine can find the code by name; move the lambda's body "
-                    + "into a static method");
+                    + "into a method");
         }
-        if (lambda.getCapturedArgCount() > 0) {
-            throw new IllegalArgumentException(shown + " captures a value (a bound method reference such as service::process): "
-                    + "durable tasks are static method references such as FileJobs::process, and everything they need is in "
-                    + "their arguments");
+        int kind = lambda.getImplMethodKind();
+        boolean instance = kind == MethodHandleInfo.REF_invokeVirtual || kind == MethodHandleInfo.REF_invokeInterface;
+        if (kind != MethodHandleInfo.REF_invokeStatic && !instance) {
+            throw new IllegalArgumentException(shown + " names a constructor or a special method ("
+                    + MethodHandleInfo.referenceKindToString(kind) + "): durable tasks are method references such as "
+                    + "FileJobs::process");
         }
-        if (lambda.getImplMethodKind() != MethodHandleInfo.REF_invokeStatic) {
-            throw new IllegalArgumentException(shown + " names an instance method or a constructor ("
-                    + MethodHandleInfo.referenceKindToString(lambda.getImplMethodKind()) + "): durable tasks are static method "
-                    + "references such as FileJobs::process");
+        if (lambda.getCapturedArgCount() > (instance ? 1 : 0)) {
+            throw new IllegalArgumentException(shown + " captures a value: durable tasks are method references such as "
+                    + "FileJobs::process or jobs::process, and everything else they need is in their arguments");
         }
         var owner = lambda.getImplClass().replace('/', '.');
         try {
@@ -72,8 +79,8 @@ public final class TaskMethod {
             var type = Class.forName(owner, false, loader);
             var signature = MethodType.fromMethodDescriptorString(lambda.getImplMethodSignature(), type.getClassLoader());
             var method = type.getDeclaredMethod(lambda.getImplMethodName(), signature.parameterArray());
-            if (!Modifier.isStatic(method.getModifiers())) {
-                throw new IllegalArgumentException(shown + " is not a static method");
+            if (Modifier.isStatic(method.getModifiers()) == instance) {
+                throw new IllegalArgumentException(shown + " is not the method its reference names");
             }
             method.setAccessible(true);
             return method;
@@ -96,8 +103,25 @@ public final class TaskMethod {
         }
     }
 
-    public static TaskMethod of(String name, Method method, ObjectMapper mapper) {
-        return new TaskMethod(name, method, mapper);
+    /** The receiver a bound method reference ({@code jobs::process}) captured, else {@code null}. */
+    public static Object receiver(Serializable function) {
+        var lambda = serializedLambda(function);
+        return lambda != null && lambda.getCapturedArgCount() == 1 ? lambda.getCapturedArg(0) : null;
+    }
+
+    /** {@code method} run on {@code receiver}: {@code null} for a static method, or for an instance method whose worker gives it one. */
+    public static TaskMethod of(String name, Method method, ObjectMapper mapper, Object receiver) {
+        return new TaskMethod(name, method, mapper, receiver);
+    }
+
+    /** This task run on {@code target}, an instance of its method's class. */
+    public TaskMethod on(Object target) {
+        return new TaskMethod(name, method, mapper, method.getDeclaringClass().cast(target));
+    }
+
+    /** Whether it is an instance method that has no receiver yet (its worker must give one). */
+    public boolean needsReceiver() {
+        return receiver == null && !Modifier.isStatic(method.getModifiers());
     }
 
     public String name() {
@@ -190,7 +214,7 @@ public final class TaskMethod {
     /** Calls the method; its own exceptions come out unwrapped. */
     public Object invoke(Object[] arguments) throws Throwable {
         try {
-            return method.invoke(null, arguments);
+            return method.invoke(receiver, arguments);
         } catch (InvocationTargetException e) {
             throw e.getCause();
         }
