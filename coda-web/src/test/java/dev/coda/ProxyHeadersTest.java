@@ -109,6 +109,14 @@ class ProxyHeadersTest {
     }
 
     @Test
+    void trusted_hosts_check_the_host_a_trusted_proxy_forwarded() throws IOException {
+        var forwarded = get(Coda.app().proxyHeaders("127.0.0.1").trustedHosts("shop.example.com"), "X-Forwarded-Host: shop.example.com\r\n");
+        assertThat(forwarded.status()).isEqualTo(200);
+        var untrusted = get(Coda.app().proxyHeaders("10.0.0.1").trustedHosts("shop.example.com"), "X-Forwarded-Host: shop.example.com\r\n");
+        assertThat(untrusted.status()).isEqualTo(400);
+    }
+
+    @Test
     void a_trust_list_entry_that_is_no_address_is_refused() {
         assertThatThrownBy(() -> Coda.app().proxyHeaders("proxy.internal"))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("proxy.internal");

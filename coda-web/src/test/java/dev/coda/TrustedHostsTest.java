@@ -36,6 +36,16 @@ class TrustedHostsTest {
     }
 
     @Test
+    void a_request_without_a_host_header_is_refused_whatever_address_it_reached() throws java.io.IOException {
+        try (var server = Coda.app().routes(new Routes()).trustedHosts("127.0.0.1", "localhost").host("127.0.0.1").port(0).start();
+             var http = new RawHttp(server.port())) {
+            var reply = http.send("GET /items HTTP/1.0\r\n\r\n").read(false);
+            assertThat(reply.status()).isEqualTo(400);
+            assertThat(reply.body()).isEqualTo("Invalid host header");
+        }
+    }
+
+    @Test
     void a_star_allows_every_host() {
         try (var client = client(Coda.app().trustedHosts("*"))) {
             assertThat(client.request("GET", "/items").header("Host", "anything.test").send().status()).isEqualTo(200);

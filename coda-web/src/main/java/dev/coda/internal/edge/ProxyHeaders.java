@@ -172,14 +172,22 @@ public record ProxyHeaders(List<String> trusted) {
         }
     }
 
+    /** The host a trusted proxy forwarded for {@code request}, or {@code null} when none did. */
+    static String forwardedHost(Request request) {
+        var forwarded = Request.as(request, Forwarded.class);
+        return forwarded == null ? null : forwarded.host;
+    }
+
     /** A request as the trusted proxy says it was made. */
     private static final class Forwarded extends Request.Wrapper {
+        private final String host;
         private final HttpURI uri;
         private final boolean secure;
         private final ConnectionMetaData connection;
 
         Forwarded(Request request, Forwarding seen) {
             super(request);
+            this.host = seen.host();
             var original = request.getHttpURI();
             var builder = HttpURI.build(original);
             if (seen.scheme() != null) {

@@ -1,10 +1,12 @@
 package dev.coda.internal.edge;
 
 import java.util.List;
+import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.HostPort;
 
 /**
  * The hosts an app answers for, as Starlette's {@code TrustedHostMiddleware}: a request whose host (its {@code Host}
@@ -30,6 +32,23 @@ public record TrustedHosts(List<String> allowed, boolean wwwRedirect) {
         return allowed.contains("*") ? next : new Check(next, rootPath);
     }
 
+    /**
+     * The host a trusted proxy forwarded, else the {@code Host} header's without its port, else {@code ""}: not Jetty's
+     * URI host, which it fills with the server's own address when a request has no {@code Host}.
+     */
+    private static String host(Request request) {
+        var forwarded = ProxyHeaders.forwardedHost(request);
+        if (forwarded != null) {
+            return forwarded;
+        }
+        var header = request.getHeaders().get(HttpHeader.HOST);
+        try {
+            return header == null ? "" : new HostPort(header).getHost();
+        } catch (IllegalArgumentException e) {
+            return "";
+        }
+    }
+
     private final class Check extends Handler.Wrapper {
         private final String rootPath;
 
@@ -41,7 +60,7 @@ public record TrustedHosts(List<String> allowed, boolean wwwRedirect) {
         @Override
         public boolean handle(Request request, Response response, Callback callback) throws Exception {
             var uri = request.getHttpURI();
-            var host = uri.getHost() == null ? "" : uri.getHost();
+            var host = host(request);
             boolean www = false;
             for (var pattern : allowed) {
                 if (host.equals(pattern) || pattern.startsWith("*") && host.endsWith(pattern.substring(1))) {
