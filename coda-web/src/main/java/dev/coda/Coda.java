@@ -14,6 +14,8 @@ import dev.coda.internal.server.RunningServer;
 import dev.coda.internal.openapi.Docs;
 import dev.coda.internal.edge.Compression;
 import dev.coda.internal.edge.Edge;
+import dev.coda.internal.edge.ProxyHeaders;
+import dev.coda.internal.edge.TrustedHosts;
 import java.util.function.Function;
 import org.eclipse.jetty.server.Handler;
 import java.nio.charset.StandardCharsets;
@@ -289,6 +291,12 @@ public final class Coda {
         private Compression compression;                        // null: no compression
         private boolean accessLog;
         private final List<Function<Handler, Handler>> jettyHandlers = new ArrayList<>();
+        private ProxyHeaders proxyHeaders;                      // null: forwarded headers ignored
+        private TrustedHosts trustedHosts;                      // null: any host
+        private boolean httpsRedirect;
+        private String rootPath = "";
+        private boolean rootPathInServers = true;
+        private final Map<String, Object> mounts = new LinkedHashMap<>();  // a Coda or a Jetty Handler, by prefix
 
         private Builder(Map<String, String> environment) {
             this.environment = environment;
@@ -316,6 +324,11 @@ public final class Coda {
                 throw new IllegalArgumentException(what + " out of range (0 to 65535): " + port);
             }
             return port;
+        }
+
+        /** A prefix as kept: {@code /static/} and {@code /static} are the same; {@code /} is the empty prefix. */
+        private static String withoutTrailingSlash(String prefix) {
+            return prefix.endsWith("/") ? prefix.substring(0, prefix.length() - 1) : prefix;
         }
 
         /** Durations become Jetty's milliseconds, where 0 means "never": less than one is refused. */
@@ -468,7 +481,7 @@ public final class Coda {
             if (!prefix.startsWith("/")) {
                 throw new IllegalArgumentException("the prefix of static files must start with /: " + prefix);
             }
-            var key = prefix.endsWith("/") ? prefix.substring(0, prefix.length() - 1) : prefix;
+            var key = withoutTrailingSlash(prefix);
             if (staticFiles.putIfAbsent(key, Objects.requireNonNull(files, "files")) != null) {
                 throw new IllegalArgumentException("static files are mounted twice at " + prefix);
             }
@@ -549,6 +562,121 @@ public final class Coda {
          */
         public Builder jettyHandler(Function<Handler, Handler> wrapper) {
             jettyHandlers.add(Objects.requireNonNull(wrapper, "wrapper"));
+            return this;
+        }
+
+        /**
+         * Honours the forwarded headers of the proxies in {@code trusted}, as uvicorn's {@code --proxy-headers
+         * --forwarded-allow-ips}: from those peers only, {@link Request#remoteAddress()}, the scheme and host of
+         * {@link Request#url()}, and the HTTPS redirect and trusted hosts see the client's request as the proxy forwarded
+         * it (RFC 7239 {@code Forwarded}, else {@code X-Forwarded-For}, {@code -Proto}, {@code -Host}, {@code -Port}). The
+         * client is the right-most address of the chain that is not a trusted proxy. Entries are IP addresses, CIDR
+         * networks, or {@code *} for every peer (only when nothing else can reach the app). Off by default: the headers
+         * of any peer change nothing. See {@code docs/middleware.md}.
+         *
+         * <pre>{@code
+         * Coda.app().routes(new Main()).proxyHeaders("127.0.0.1", "10.0.0.0/8").run();
+         * }</pre>
+         */
+        public Builder proxyHeaders(String... trusted) {
+            this.proxyHeaders = new ProxyHeaders(List.of(trusted));
+            return this;
+        }
+
+        /**
+         * Answers only requests for these hosts, as Starlette's {@code TrustedHostMiddleware}: another {@code Host} gets
+         * {@code 400 Invalid host header}. {@code *.example.com} allows every subdomain, {@code *} every host. A request
+         * for {@code example.com} where only {@code www.example.com} is allowed is redirected there ({@code 307}).
+         *
+         * <pre>{@code
+         * Coda.app().routes(new Main()).trustedHosts("example.com", "*.example.com").run();
+         * }</pre>
+         */
+        public Builder trustedHosts(String... allowed) {
+            return trustedHosts(List.of(allowed), true);
+        }
+
+        /** {@link #trustedHosts(String...)}, with or without the redirect to the {@code www.} host. */
+        public Builder trustedHosts(List<String> allowed, boolean wwwRedirect) {
+            this.trustedHosts = new TrustedHosts(allowed, wwwRedirect);
+            return this;
+        }
+
+        /**
+         * Redirects every plain HTTP request to HTTPS ({@code 307}, same path and query; ports 80 and 443 dropped), as
+         * Starlette's {@code HTTPSRedirectMiddleware}. Behind a proxy that ends TLS, use {@link #proxyHeaders} so that the
+         * proxy's {@code X-Forwarded-Proto: https} counts.
+         */
+        public Builder httpsRedirect(boolean enabled) {
+            this.httpsRedirect = enabled;
+            return this;
+        }
+
+        /**
+         * The path prefix a proxy serves the app under and takes off before passing requests on (FastAPI's
+         * {@code root_path}, uvicorn's {@code --root-path}): the app still routes {@code /items}, while the URLs it builds
+         * carry the prefix: {@link Request#url()}, its redirects, the docs pages' links to the document, and the
+         * document's {@code servers} (the prefix first, as FastAPI, unless {@link #rootPathInServers} is off).
+         *
+         * <pre>{@code
+         * Coda.app().routes(new Main()).rootPath("/api/v1").run();     // the proxy sends /api/v1/items as /items
+         * }</pre>
+         */
+        public Builder rootPath(String prefix) {
+            Objects.requireNonNull(prefix, "prefix");
+            var stripped = withoutTrailingSlash(prefix);
+            if (!stripped.isEmpty() && !stripped.startsWith("/")) {
+                throw new IllegalArgumentException("the root path must start with /: " + prefix);
+            }
+            this.rootPath = stripped;
+            return this;
+        }
+
+        /** Whether the root path is the document's first server; default {@code true} (FastAPI's {@code root_path_in_servers}). */
+        public Builder rootPathInServers(boolean enabled) {
+            this.rootPathInServers = enabled;
+            return this;
+        }
+
+        /**
+         * Serves another app under {@code prefix}, FastAPI's {@code app.mount("/subapi", subapi)}: {@code /subapi/items}
+         * goes to the sub-app's {@code /items}, with its own routes, dependencies, exception handlers, layers and docs
+         * ({@code /subapi/docs}, {@code /subapi/openapi.json} with {@code servers: [{"url": "/subapi"}]}); a path below the
+         * prefix that the sub-app does not know gets its {@code 404}. The sub-app's background tasks run on this app's
+         * task runtime, and its resources and hooks open and close with this app. A prefix that would hide a route,
+         * docs page, static files or another mount is refused by {@link #build()}.
+         *
+         * <pre>{@code
+         * var subapi = Coda.app().routes(new Sub()).build();
+         * Coda.app().routes(new Main()).mount("/subapi", subapi).run();
+         * }</pre>
+         */
+        public Builder mount(String prefix, Coda subApp) {
+            Objects.requireNonNull(subApp, "subApp");
+            if (subApp.declarations.tasks != null || subApp.declarations.taskSettingsGiven) {
+                throw new IllegalArgumentException("the app mounted at " + prefix + " has background task settings of its own; "
+                        + "a mounted app runs its tasks on the app it is mounted in: configure them there");
+            }
+            return mounted(prefix, subApp);
+        }
+
+        /**
+         * Serves a Jetty handler under {@code prefix}, for the low-level cases: it gets the requests below the prefix,
+         * with the prefix taken off their path, inside this app's layers; the server starts and stops it.
+         */
+        public Builder mount(String prefix, Handler handler) {
+            return mounted(prefix, Objects.requireNonNull(handler, "handler"));
+        }
+
+        private Builder mounted(String prefix, Object target) {
+            Objects.requireNonNull(prefix, "prefix");
+            var key = withoutTrailingSlash(prefix);
+            if (!key.startsWith("/")) {
+                throw new IllegalArgumentException("a mount's prefix must start with / and not be /: " + prefix);
+            }
+            if (mounts.putIfAbsent(key, target) != null) {
+                throw new IllegalArgumentException("two mounts at " + prefix);
+            }
             return this;
         }
 
@@ -804,12 +932,34 @@ public final class Coda {
                 throw new IllegalStateException("Coda cannot start: background task settings were given with backgroundTasks(...) "
                         + "and a runtime with tasks(...), whose own settings would silently win; configure the runtime instead");
             }
+            var taskRuntime = tasks != null ? tasks : taskSettings.build();
+            var afterResponse = new AfterResponse(Executors.newThreadPerTaskExecutor(
+                    Thread.ofVirtual().name("coda-after-response-", 0).factory()), taskRuntime);
+            return build(overrides, rootPath, taskRuntime, afterResponse);
+        }
+
+        /** The app under {@code root}, its tasks on {@code taskRuntime} (an app's own, or that of the app it is mounted in). */
+        private Coda build(List<Object> overrides, String root, TaskRuntime taskRuntime, AfterResponse afterResponse) {
+            var mounted = new ArrayList<dev.coda.internal.server.Settings.Mount>();
+            var mountedLifespans = new ArrayList<Lifespan>();
+            mounts.forEach((prefix, target) -> {
+                if (target instanceof Coda sub) {
+                    var built = sub.declarations.build(List.of(), root + prefix, taskRuntime, afterResponse).runtime;
+                    mounted.add(new dev.coda.internal.server.Settings.Mount(prefix, built.application(), null));
+                    mountedLifespans.add(built.lifespan());
+                } else {
+                    mounted.add(new dev.coda.internal.server.Settings.Mount(prefix, null, (Handler) target));
+                }
+            });
             var settings = new dev.coda.internal.server.Settings(host != null ? host : hostFromEnvironment(), port >= 0 ? port : portFromEnvironment(),
                     maxRequestBodySize, shutdownTimeout, idleTimeout, maxConnections, acceptQueueSize, requestHeadTimeout,
                     requestBodyGrace, minRequestBodyRate, eventKeepAlive, formLimits.build(), strictContentType,
-                    new Edge(accessLog, compression, cors == null ? null : cors.policy(), List.copyOf(jettyHandlers)));
-            var taskRuntime = tasks != null ? tasks : taskSettings.build();
-            var docs = new Docs(openapiUrl, openapiUrl == null ? null : docsUrl, openapiUrl == null ? null : redocUrl, openapi.build());
+                    new Edge(proxyHeaders, accessLog, trustedHosts, httpsRedirect, compression, cors == null ? null : cors.policy(),
+                            List.copyOf(jettyHandlers), root),
+                    root, mounted);
+            var info = openapi.build();
+            var docs = new Docs(openapiUrl, openapiUrl == null ? null : docsUrl, openapiUrl == null ? null : redocUrl,
+                    rootPathInServers ? withServer(info, root) : info, root);
             var members = new ArrayList<RouteGroup.Member>();
             for (var entry : routes) {
                 if (entry instanceof ApiRouter router) {
@@ -833,12 +983,32 @@ public final class Coda {
                     steps.add(step);
                 }
             }
+            for (var sub : mountedLifespans) {         // a mounted app's resources and hooks open after this app's, close before
+                steps.add(new Lifespan.Hook(() -> {
+                    sub.open();
+                    return null;
+                }, null));
+                steps.add(new Lifespan.Hook(null, () -> {
+                    sub.close();
+                    return null;
+                }));
+            }
             var lifespanOf = new Lifespan(steps);
             Application application = AppCompiler.compile(members, dependencies, requires, exceptionHandlers, settings, taskRuntime, docs,
                     staticFiles, lifespanOf, overrides);
-            var afterResponse = new AfterResponse(Executors.newThreadPerTaskExecutor(
-                    Thread.ofVirtual().name("coda-after-response-", 0).factory()), taskRuntime);
             return new Coda(new Internals.Runtime(application, afterResponse, taskRuntime, lifespanOf), this);
+        }
+
+        /** FastAPI's {@code openapi()}: the root path as the first server, unless a server has its URL already. */
+        private static OpenApi withServer(OpenApi info, String root) {
+            if (root.isEmpty() || info.servers().stream().anyMatch(server -> server.url().equals(root))) {
+                return info;
+            }
+            var servers = new ArrayList<OpenApi.Server>();
+            servers.add(new OpenApi.Server(root, null));
+            servers.addAll(info.servers());
+            return new OpenApi(info.title(), info.version(), info.description(), info.summary(), info.termsOfService(), info.contact(),
+                    info.license(), servers, info.tags());
         }
 
         /** {@link #build()}, then {@link Coda#run()}. */

@@ -11,7 +11,7 @@ import java.util.Optional;
  * <pre>{@code
  * @Dependency
  * static Caller caller(Request request) {
- *     return new Caller(request.header("X-Forwarded-For").orElse(request.remoteAddress()));
+ *     return new Caller(request.remoteAddress());       // the client's, behind a trusted proxy too
  * }
  * }</pre>
  */
@@ -47,8 +47,24 @@ public interface Request {
     /** The body's bytes (read once, within the app's body size limit). */
     byte[] body();
 
-    /** The client's address as {@code host:port}. */
+    /**
+     * The client's address as {@code host:port}: the peer's, or the client a trusted proxy forwarded
+     * ({@code Coda.Builder.proxyHeaders}; port 0 when the proxy gave none).
+     */
     String remoteAddress();
+
+    /**
+     * The URL the client asked for, as Starlette's {@code request.url}: scheme and host as sent (or as a trusted proxy
+     * forwarded them), then the {@link #rootPath()}, the path and the query.
+     *
+     * <pre>{@code
+     * var next = request.url().resolve("?page=2");     // https://shop.example.com/api/v1/items?page=2 behind a proxy
+     * }</pre>
+     */
+    java.net.URI url();
+
+    /** The prefix the app is served under ({@code Coda.Builder.rootPath}, a mount's prefix), {@code ""} for none. */
+    String rootPath();
 
     /** The request id: the {@code X-Request-Id} header when the client sent one, else a new one. */
     String id();

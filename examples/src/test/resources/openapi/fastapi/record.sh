@@ -6,7 +6,7 @@
 set -eu
 cd "$(dirname "$0")"
 PYTHON=${PYTHON:-/tmp/fastapi-venv/bin/python}
-for app in items tutorial001 tutorial002 events responses forms routers security; do
+for app in items tutorial001 tutorial002 events responses forms routers security subapp; do
     "$PYTHON" - "$app" <<'PY'
 import importlib, json, sys
 import fastapi
@@ -18,3 +18,27 @@ with open(name + ".openapi.json", "w") as out:
 print(name, "recorded with FastAPI", fastapi.__version__)
 PY
 done
+# A mounted sub-application's document as served to a request (FastAPI adds the mount's root_path to its servers then)
+"$PYTHON" - <<'PY'
+import asyncio, json
+import fastapi
+from subapp import app
+
+async def served(path):
+    scope = {"type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": "GET", "scheme": "http",
+             "path": path, "raw_path": path.encode(), "root_path": "", "query_string": b"",
+             "headers": [(b"host", b"testserver")], "client": ("127.0.0.1", 1), "server": ("testserver", 80)}
+    body = []
+    async def receive():
+        return {"type": "http.request", "body": b"", "more_body": False}
+    async def send(message):
+        if message["type"] == "http.response.body":
+            body.append(message.get("body", b""))
+    await app(scope, receive, send)
+    return json.loads(b"".join(body))
+
+with open("subapp-subapi.openapi.json", "w") as out:
+    json.dump(asyncio.run(served("/subapi/openapi.json")), out, indent=2)
+    out.write("\n")
+print("subapp-subapi recorded with FastAPI", fastapi.__version__)
+PY

@@ -45,6 +45,16 @@ record FakeInput(String method, String rawPath, String queryString, Map<String, 
     }
 
     @Override
+    public String url() {
+        return "http://localhost" + rawPath();
+    }
+
+    @Override
+    public String rootPath() {
+        return "";
+    }
+
+    @Override
     public FormData multipart(String contentType) {
         throw new UnsupportedOperationException("the benchmarks send no multipart forms");
     }

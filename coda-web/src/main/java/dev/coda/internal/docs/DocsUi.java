@@ -38,12 +38,14 @@ public final class DocsUi {
     public DocsUi(Docs docs) {
         this.docs = docs;
         var title = docs.info().title();
-        this.swaggerUi = docs.docsUrl() == null ? null : Response.html(SwaggerUiPage.html(title + " - Swagger UI", docs.openapiUrl(),
-                assets(docs.docsUrl(), Webjar.SWAGGER_UI), oauth2RedirectUrl(docs.docsUrl())));
+        // the pages' URLs are the browser's: below the root path, as FastAPI prefixes openapi_url and oauth2_redirect_url
+        var root = docs.rootPath();
+        this.swaggerUi = docs.docsUrl() == null ? null : Response.html(SwaggerUiPage.html(title + " - Swagger UI", root + docs.openapiUrl(),
+                root + assets(docs.docsUrl(), Webjar.SWAGGER_UI), root + oauth2RedirectUrl(docs.docsUrl())));
         this.oauth2Redirect = docs.docsUrl() == null ? null
-                : Response.html(SwaggerUiPage.oauth2RedirectHtml(assets(docs.docsUrl(), Webjar.SWAGGER_UI)));
+                : Response.html(SwaggerUiPage.oauth2RedirectHtml(root + assets(docs.docsUrl(), Webjar.SWAGGER_UI)));
         this.redoc = docs.redocUrl() == null ? null
-                : Response.html(RedocPage.html(title + " - ReDoc", docs.openapiUrl(), assets(docs.redocUrl(), Webjar.REDOC)));
+                : Response.html(RedocPage.html(title + " - ReDoc", root + docs.openapiUrl(), root + assets(docs.redocUrl(), Webjar.REDOC)));
     }
 
     /** The routes to add: none when there is no document, and none for a page whose URL is {@code null}. */

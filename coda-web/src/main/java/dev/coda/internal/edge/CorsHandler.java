@@ -1,7 +1,6 @@
 package dev.coda.internal.edge;
 
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -122,14 +121,9 @@ public final class CorsHandler extends Handler.Wrapper {
                 failures.add("private-network");
             }
         }
-        var body = failures.isEmpty() ? "OK" : "Disallowed CORS " + String.join(", ", failures);
-        var bytes = body.getBytes(StandardCharsets.UTF_8);
-        response.setStatus(failures.isEmpty() ? 200 : 400);
-        var out = response.getHeaders();
-        headers.forEach(out::put);
-        out.put(HttpHeader.CONTENT_TYPE, "text/plain; charset=utf-8");
-        out.put(HttpHeader.CONTENT_LENGTH, bytes.length);
-        response.write(true, "HEAD".equals(response.getRequest().getMethod()) ? null : ByteBuffer.wrap(bytes), callback);
+        headers.forEach(response.getHeaders()::put);
+        EdgeAnswer.text(response.getRequest(), response, callback, failures.isEmpty() ? 200 : 400,
+                failures.isEmpty() ? "OK" : "Disallowed CORS " + String.join(", ", failures));
     }
 
     private boolean allowed(String origin) {

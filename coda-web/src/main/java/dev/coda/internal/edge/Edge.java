@@ -5,19 +5,26 @@ import java.util.function.Function;
 import org.eclipse.jetty.server.Handler;
 
 /**
- * The Jetty handlers around the application, in a fixed order (outermost first): the access log, compression,
- * CORS, then the app's own Jetty handlers in the order they were added. An app without any has no layer at all.
+ * The Jetty handlers around the application, in a fixed order (outermost first): forwarded headers from trusted
+ * proxies, the access log, trusted hosts, the HTTPS redirect, compression, CORS, then the app's own Jetty handlers in
+ * the order they were added. An app without any has no layer at all.
  *
+ * @param proxyHeaders the trusted proxies, or {@code null}: forwarded headers are ignored
  * @param accessLog whether to log one line per request
+ * @param trustedHosts the hosts answered for, or {@code null} for any
+ * @param httpsRedirect whether plain HTTP requests are redirected to HTTPS
  * @param compression the compression settings, or {@code null} for none
  * @param cors the CORS policy, or {@code null} for none
  * @param handlers the app's own wrappers, first added = outermost
+ * @param rootPath the prefix a proxy serves the app under ({@code ""} for none), for the redirects' URLs
  */
-public record Edge(boolean accessLog, Compression compression, CorsHandler.Policy cors, List<Function<Handler, Handler>> handlers) {
+public record Edge(ProxyHeaders proxyHeaders, boolean accessLog, TrustedHosts trustedHosts, boolean httpsRedirect, Compression compression,
+                   CorsHandler.Policy cors, List<Function<Handler, Handler>> handlers, String rootPath) {
 
     /** Whether there is no layer: the app is Jetty's handler itself. */
     public boolean isEmpty() {
-        return !accessLog && compression == null && cors == null && handlers.isEmpty();
+        return proxyHeaders == null && !accessLog && trustedHosts == null && !httpsRedirect && compression == null && cors == null
+                && handlers.isEmpty();
     }
 
     /** {@code app} inside the layers. */
@@ -32,8 +39,17 @@ public record Edge(boolean accessLog, Compression compression, CorsHandler.Polic
         if (compression != null) {
             handler = compression.wrap(handler);
         }
+        if (httpsRedirect) {
+            handler = new HttpsRedirect(handler, rootPath);
+        }
+        if (trustedHosts != null) {
+            handler = trustedHosts.wrap(handler, rootPath);
+        }
         if (accessLog) {
             handler = new AccessLog(handler);
+        }
+        if (proxyHeaders != null) {
+            handler = proxyHeaders.wrap(handler);
         }
         return handler;
     }

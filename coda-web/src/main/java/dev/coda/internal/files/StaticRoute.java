@@ -78,7 +78,7 @@ public final class StaticRoute {
             }
             if (!slash) {
                 var query = request.queryString().isEmpty() ? "" : "?" + request.queryString();
-                return Response.redirect(request.path() + "/" + query);     // Starlette: index.html is served at the slash
+                return Response.redirect(request.rootPath() + request.path() + "/" + query);     // Starlette: index.html is served at the slash
             }
             found = find(append(names, INDEX));
             return found != null && !found.isDirectory() ? answer(found) : notFound();

@@ -24,6 +24,12 @@ public interface HttpInput {
 
     String remoteAddress();
 
+    /** The URL the client asked for: scheme and host (as a trusted proxy forwarded them), root path, path and query. */
+    String url();
+
+    /** The prefix a proxy serves the app under ({@code ""} for none); FastAPI's {@code root_path}. */
+    String rootPath();
+
     /**
      * Parses a {@code multipart/form-data} body with the app's form limits: {@code 400} for a missing boundary, a malformed
      * body or too many parts, {@code 413} past a size limit (as {@code HttpException}s).

@@ -252,6 +252,16 @@ public final class RequestState implements Request {
     }
 
     @Override
+    public java.net.URI url() {
+        return java.net.URI.create(input.url());
+    }
+
+    @Override
+    public String rootPath() {
+        return input.rootPath();
+    }
+
+    @Override
     public String id() {
         if (id == null) {
             id = input.header("X-Request-Id").orElseGet(RequestState::newId);

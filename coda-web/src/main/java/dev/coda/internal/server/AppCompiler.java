@@ -135,7 +135,8 @@ public final class AppCompiler {
             addBuiltIn(prefix + "/{path:path}", StaticRoute.SERVE, mount, planner, router, problems, "static files at " + prefix);
         });
         problems.addAll(planner.problems());
-        if ((routeObjects.isEmpty() || routeCount == 0 && problems.isEmpty()) && staticFiles.isEmpty()) {
+        problems.addAll(mountConflicts(settings.mounts(), routes, docs, staticFiles.keySet()));
+        if ((routeObjects.isEmpty() || routeCount == 0 && problems.isEmpty()) && staticFiles.isEmpty() && settings.mounts().isEmpty()) {
             problems.add("no path operations: pass objects with @Get, @Post, ... methods to Coda.app().routes(...)");
         }
         if (!problems.isEmpty()) {
@@ -145,6 +146,35 @@ public final class AppCompiler {
                     + String.join("\n  - ", distinct));
         }
         return new Application(router, routes, exceptionHandlers, mapper, settings, tasks, document);
+    }
+
+    /**
+     * What a mount would hide or be hidden by: a route, a page of the docs or static files at or below its prefix, or
+     * another mount above, below or at it (a mount takes every path below its prefix).
+     */
+    private static List<String> mountConflicts(List<Settings.Mount> mounts, List<Route> routes, Docs docs, java.util.Set<String> staticPrefixes) {
+        var problems = new ArrayList<String>();
+        var taken = new java.util.LinkedHashMap<String, String>();
+        for (var route : routes) {
+            taken.putIfAbsent(route.template().text(), "the route " + route.httpMethod() + " " + route.template().text());
+        }
+        for (var url : java.util.Arrays.asList(docs.openapiUrl(), docs.docsUrl(), docs.redocUrl())) {
+            if (url != null && docs.openapiUrl() != null) {
+                taken.putIfAbsent(url, "the docs at " + url);
+            }
+        }
+        staticPrefixes.forEach(prefix -> taken.putIfAbsent(prefix.isEmpty() ? "/" : prefix, "the static files at " + prefix));
+        for (var mount : mounts) {
+            var prefix = mount.prefix();
+            taken.forEach((path, what) -> {
+                if (path.equals(prefix) || path.startsWith(prefix + "/") || what.startsWith("a mount") && prefix.startsWith(path + "/")
+                        || what.startsWith("the static files") && (path.equals("/") || prefix.startsWith(path + "/"))) {
+                    problems.add("the mount at " + prefix + " conflicts with " + what + ": a mount takes every path below its prefix");
+                }
+            });
+            taken.putIfAbsent(prefix, "a mount at " + prefix);
+        }
+        return problems;
     }
 
     /** The document of the app's routes, as served. */

@@ -144,7 +144,7 @@ public final class Application {
 
     /**
      * Starlette's {@code redirect_slashes}: a 307 to the other slash form when only that one exists. Its Location is
-     * relative, where Starlette's is absolute on the Host header the client chose (a cache keyed without it would send
+     * relative (after the root path), where Starlette's is absolute on the Host header the client chose (a cache keyed without it would send
      * others to that host). A relative one starting with {@code //} or {@code /\} would name a host to a browser:
      * Jetty refuses such paths (400) before they get here, as RoutingTest checks.
      */
@@ -154,7 +154,7 @@ public final class Application {
             var other = path.endsWith("/") ? path.substring(0, path.length() - 1) : path + "/";
             if (router.hasPath(other)) {
                 var query = input.queryString().isEmpty() ? "" : "?" + input.queryString();
-                return new Outcome(307, List.of(Map.entry("Location", other + query)), NO_BODY, null, state, false, false, false);
+                return new Outcome(307, List.of(Map.entry("Location", input.rootPath() + other + query)), NO_BODY, null, state, false, false, false);
             }
         }
         return failure(new HttpException(404, "Not Found"), state, false);

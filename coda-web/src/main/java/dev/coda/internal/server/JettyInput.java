@@ -143,4 +143,14 @@ final class JettyInput implements HttpInput {
     public String remoteAddress() {
         return Request.getRemoteAddr(request) + ":" + Request.getRemotePort(request);
     }
+
+    @Override
+    public String url() {
+        return dev.coda.internal.edge.EdgeUrls.of(request, settings.rootPath());
+    }
+
+    @Override
+    public String rootPath() {
+        return settings.rootPath();
+    }
 }

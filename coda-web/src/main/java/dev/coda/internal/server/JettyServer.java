@@ -1,5 +1,7 @@
 package dev.coda.internal.server;
 
+import dev.coda.internal.edge.Mounts;
+import java.util.LinkedHashMap;
 import java.util.concurrent.Executors;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.HttpConfiguration;
@@ -52,13 +54,37 @@ public final class JettyServer {
             server.addConnector(connector);
         }
         var edge = settings.edge();
-        Handler handler = new CodaHandler(application, afterResponse, !edge.isEmpty());
+        boolean layered = !edge.isEmpty() || !settings.mounts().isEmpty();
+        Handler handler = mounted(application, afterResponse, layered);
         if (!edge.isEmpty()) {
-            handler = new EdgeAnswers(edge.wrap(handler), afterResponse);
+            handler = edge.wrap(handler);
+        }
+        if (layered) {
+            handler = new EdgeAnswers(handler, afterResponse);
         }
         server.setHandler(new GracefulHandler(handler));
         server.setErrorHandler(new JsonErrorHandler(afterResponse));
         server.setStopTimeout(settings.shutdownTimeout().toMillis());
         return server;
+    }
+
+    /** The app's handler, with its mounted sub-applications (inside their own layers) and Jetty handlers. */
+    private static Handler mounted(Application application, AfterResponse afterResponse, boolean layered) {
+        Handler app = new CodaHandler(application, afterResponse, layered);
+        var mounts = application.settings().mounts();
+        if (mounts.isEmpty()) {
+            return app;
+        }
+        var handlers = new LinkedHashMap<String, Handler>();
+        for (var mount : mounts) {
+            if (mount.app() == null) {
+                handlers.put(mount.prefix(), mount.handler());
+                continue;
+            }
+            var sub = mounted(mount.app(), afterResponse, true);
+            var subEdge = mount.app().settings().edge();
+            handlers.put(mount.prefix(), subEdge.isEmpty() ? sub : subEdge.wrap(sub));
+        }
+        return new Mounts(app, handlers, application.settings().rootPath());
     }
 }

@@ -19,16 +19,30 @@ import java.time.Duration;
  * @param forms the limits of form bodies (multipart parts, files, temporary files)
  * @param strictContentType whether a JSON body needs a JSON {@code Content-Type} (FastAPI 0.120+'s default)
  * @param edge the Jetty handlers around the app: access log, compression, CORS, the app's own
+ * @param rootPath the prefix a proxy serves the app under, {@code ""} for none: in the URLs the app builds
+ * @param mounts the sub-applications and Jetty handlers mounted under prefixes
  */
 public record Settings(String host, int port, long maxRequestBodySize, Duration shutdownTimeout, Duration idleTimeout,
                        int maxConnections, int acceptQueueSize, Duration requestHeadTimeout, Duration requestBodyGrace,
                        long minRequestBodyRate, Duration eventKeepAlive, dev.coda.FormLimits forms, boolean strictContentType,
-                       dev.coda.internal.edge.Edge edge) {
+                       dev.coda.internal.edge.Edge edge, String rootPath, java.util.List<Mount> mounts) {
+
+    public Settings {
+        mounts = java.util.List.copyOf(mounts);
+    }
+
+    /**
+     * A sub-application or a Jetty handler served under {@code prefix} (one of the two is {@code null}).
+     *
+     * @param prefix starts with {@code /}, no trailing slash
+     */
+    public record Mount(String prefix, Application app, org.eclipse.jetty.server.Handler handler) {
+    }
 
     /** The same settings on another address (the network test client listens on a free loopback port). */
     public Settings withAddress(String host, int port) {
         return new Settings(host, port, maxRequestBodySize, shutdownTimeout, idleTimeout, maxConnections, acceptQueueSize,
-                requestHeadTimeout, requestBodyGrace, minRequestBodyRate, eventKeepAlive, forms, strictContentType, edge);
+                requestHeadTimeout, requestBodyGrace, minRequestBodyRate, eventKeepAlive, forms, strictContentType, edge, rootPath, mounts);
     }
 
     /**
