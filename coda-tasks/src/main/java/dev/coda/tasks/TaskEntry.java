@@ -10,8 +10,8 @@ import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
-/** One added task: what to call, when, and its state; a step of its batch on its own, or a member of a parallel group. */
-final class TaskEntry implements TaskHandle, Batch.Step {
+/** One added task: what to call, when, and its state; a step of its task list on its own, or a member of a parallel group. */
+final class TaskEntry implements TaskHandle, TaskList.Step {
 
     private record Status(TaskState state, Throwable failure) {
     }
@@ -29,7 +29,7 @@ final class TaskEntry implements TaskHandle, Batch.Step {
         }
     }
 
-    final Batch batch;
+    final TaskList taskList;
     final Invocation invocation;
     final Phase phase;
     final Duration timeout;
@@ -51,14 +51,14 @@ final class TaskEntry implements TaskHandle, Batch.Step {
     private volatile boolean cancelRequested;
     private volatile CompletableFuture<TaskState> completion;
 
-    TaskEntry(Batch batch, Invocation invocation, String name, Phase phase, Duration timeout, Map<String, String> mdc,
+    TaskEntry(TaskList taskList, Invocation invocation, String name, Phase phase, Duration timeout, Map<String, String> mdc,
               List<ContextPropagator.Snapshot> contexts) {
-        this(batch, invocation, name, phase, timeout, mdc, contexts, TaskOptions.DEFAULT, false);
+        this(taskList, invocation, name, phase, timeout, mdc, contexts, TaskOptions.DEFAULT, false);
     }
 
-    TaskEntry(Batch batch, Invocation invocation, String name, Phase phase, Duration timeout, Map<String, String> mdc,
+    TaskEntry(TaskList taskList, Invocation invocation, String name, Phase phase, Duration timeout, Map<String, String> mdc,
               List<ContextPropagator.Snapshot> contexts, TaskOptions options, boolean durable) {
-        this.batch = batch;
+        this.taskList = taskList;
         this.options = options;
         this.durable = durable;
         this.invocation = invocation;
@@ -116,7 +116,7 @@ final class TaskEntry implements TaskHandle, Batch.Step {
     @Override
     public boolean cancel() {
         if (STATUS.compareAndSet(this, QUEUED, new Status(TaskState.CANCELLED, new CancellationException("cancelled before it ran")))) {
-            batch.runtime().taskCancelledWhileQueued(this);
+            taskList.runtime().taskCancelledWhileQueued(this);
             completeWith(TaskState.CANCELLED);
             return true;
         }

@@ -92,7 +92,7 @@ class FailureIsolationTest {
     }
 
     @Test
-    void anErrorHandlerThatThrowsBreaksNeitherTheUnitNorTheRuntime() {
+    void anErrorHandlerThatThrowsBreaksNeitherTheTaskListNorTheRuntime() {
         TaskErrorHandler broken = (task, error) -> {
             throw new IllegalStateException("the error tracker is down");
         };
@@ -109,9 +109,9 @@ class FailureIsolationTest {
                 .extracting(ILoggingEvent::getThrowableProxy)
                 .satisfies(t -> assertThat(t.getMessage()).isEqualTo("the error tracker is down"));
 
-        var nextUnit = runtime.newTasks("POST /orders", "req-2");
-        nextUnit.addTask(events::add, "next unit");
-        done(runtime.dispatch(nextUnit, false));
+        var nextTaskList = runtime.newTasks("POST /orders", "req-2");
+        nextTaskList.addTask(events::add, "next unit");
+        done(runtime.dispatch(nextTaskList, false));
         assertThat(events.list()).containsExactly("after", "next unit");
     }
 

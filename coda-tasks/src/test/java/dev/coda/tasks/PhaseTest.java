@@ -45,7 +45,7 @@ class PhaseTest {
         "always,  false, true",
         "always,  true,  true",
     })
-    void aTaskRunsOnlyWhenItsPhaseMatchesTheOutcomeOfItsUnit(String phase, boolean unitFailed, boolean runs) {
+    void aTaskRunsOnlyWhenItsPhaseMatchesTheOutcomeOfItsTaskList(String phase, boolean unitFailed, boolean runs) {
         var tasks = runtime.newTasks("POST /orders", "req-1");
         var handle = view(tasks, phase).addTask(events::add, "ran");
 
@@ -63,7 +63,7 @@ class PhaseTest {
     }
 
     @Test
-    void whenTheUnitFailsItsSkippedTasksAreNamedInOneInfoLineNotAWarningAsAClientsBadRequestIsNoServerProblem() {
+    void whenTheTaskListFailsItsSkippedTasksAreNamedInOneInfoLineNotAWarningAsAClientsBadRequestIsNoServerProblem() {
         var tasks = runtime.newTasks("POST /orders", "req-9");
         tasks.addTask(events::add, "confirmation");
         tasks.named("send-receipt").addTask(events::add, "receipt");
@@ -79,7 +79,7 @@ class PhaseTest {
     }
 
     @Test
-    void whenTheUnitSucceedsItsSkippedErrorTasksAreNotWarnedAbout() {
+    void whenTheTaskListSucceedsItsSkippedErrorTasksAreNotWarnedAbout() {
         var tasks = runtime.newTasks("POST /orders", "req-1");
         var audit = tasks.onError().addTask(events::add, "audit");
         tasks.addTask(events::add, "confirmation");

@@ -62,7 +62,7 @@ class ShutdownTest {
         var gate = new Gate();
         var tasks = runtime.newTasks("POST /exports", "req-1");
         var stuck = tasks.named("long-export").addTask(gate::pass);
-        var unitDone = runtime.dispatch(tasks, false);
+        var taskListDone = runtime.dispatch(tasks, false);
         eventually().until(() -> gate.entered() == 1);
         var deadline = Duration.ofMillis(300);
 
@@ -76,7 +76,7 @@ class ShutdownTest {
         assertThat(stuck.failure()).containsInstanceOf(CancellationException.class);
         assertThat(done(gate.interruption())).isNotNull();
         assertThat(logs.at(Level.ERROR, "long-export", "POST /exports", "req-1")).hasSize(1);
-        done(unitDone);
+        done(taskListDone);
         assertThat(stuck.state()).isEqualTo(TaskState.CANCELLED);
         eventually().until(() -> runtime.runningTasks() == 0);
     }
@@ -88,12 +88,12 @@ class ShutdownTest {
         var gate = new Gate();
         var tasks = runtime.newTasks("POST /exports", "req-1");
         tasks.named("long-export").addTask(gate::pass);
-        var unitDone = runtime.dispatch(tasks, false);
+        var taskListDone = runtime.dispatch(tasks, false);
         eventually().until(() -> gate.entered() == 1);
 
         assertThat(runtime.shutdown(Duration.ofMillis(100))).isFalse();
 
-        done(unitDone);
+        done(taskListDone);
         assertThat(toldToHandler).isNotDone();
         assertThat(logs.at(Level.ERROR)).singleElement()
                 .satisfies(e -> assertThat(e.getFormattedMessage()).contains("abandoned", "long-export"));
@@ -146,9 +146,9 @@ class ShutdownTest {
         var tasks = runtime.newTasks("POST /late", "req-9");
         var late = tasks.named("late-task").addTask(events::add, "late");
 
-        var unitDone = runtime.dispatch(tasks, false);
+        var taskListDone = runtime.dispatch(tasks, false);
 
-        assertThat(unitDone.toCompletableFuture()).isCompleted();
+        assertThat(taskListDone.toCompletableFuture()).isCompleted();
         assertThat(late.state()).isEqualTo(TaskState.FAILED);
         assertThat(late.failure()).get().isInstanceOf(RejectedExecutionException.class)
                 .extracting(Throwable::getMessage).asString().contains("shutting down");
@@ -219,13 +219,13 @@ class ShutdownTest {
         var gate = new Gate();
         var tasks = runtime.newTasks("POST /orders", "req-1");
         tasks.addTask(gate::pass);
-        var unitDone = runtime.dispatch(tasks, false);
+        var taskListDone = runtime.dispatch(tasks, false);
 
         assertThatIllegalStateException().isThrownBy(() -> runtime.dispatch(tasks, true))
                 .withMessageContaining("already");
 
         gate.open();
-        done(unitDone);
+        done(taskListDone);
         assertThat(gate.entered()).isEqualTo(1);
     }
 
