@@ -1,5 +1,6 @@
 package dev.coda.tasks;
 
+import dev.coda.tasks.internal.TaskIds;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.time.Duration;
