@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.fail;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.coda.internal.binding.JsonSyntax;
-import dev.coda.internal.json.Json;
+import dev.coda.tasks.internal.Json;
 import dev.coda.testing.TestClient;
 import dev.coda.testing.TestResponse;
 import java.io.IOException;

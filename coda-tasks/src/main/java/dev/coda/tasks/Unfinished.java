@@ -5,13 +5,12 @@ import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * The units of work handed to a runtime and not finished yet (waiting for a slot, or running), so that
+ * The task lists handed to a runtime and not finished yet (waiting for a slot, or running), so that
  * shutdown can wait for them and, past its deadline, cancel and name their tasks. Each task list is linked
  * through its own fields ({@link TaskList#stripe}, {@link TaskList#previous}, {@link TaskList#next}) into one of a
  * few lists, each guarded by its own monitor and chosen at random: adding and removing a task list allocates
  * nothing, and the threads that dispatch task lists and those that finish them seldom take the same lock at
- * the same time. (It replaces a concurrent set, which allocated a node per task list and counted its size in
- * one shared place.)
+ * the same time (docs/performance.md).
  */
 final class Unfinished {
 
