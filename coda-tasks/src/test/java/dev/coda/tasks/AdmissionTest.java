@@ -175,10 +175,7 @@ class AdmissionTest {
     void aTaskListThatSucceedsGivesItsSlotToTheNextOne() {
         var runtime = runtimes.start(TaskRuntime.builder().maxConcurrency(1));
         var gate = new Gate();
-        var first = runtime.newTasks("first", "req-1");
-        first.addTask(gate::pass);
-        var firstDone = runtime.dispatch(first, false);
-        eventually().until(() -> gate.entered() == 1);
+        var firstDone = TestSupport.holdTheSlot(runtime, gate);
         var ran = new ConcurrentLinkedQueue<String>();
         var second = runtime.newTasks("second", "req-2");
         second.addTask(ran::add, "second");

@@ -43,10 +43,7 @@ class OverflowTest {
                     toldToHandler.add(task);
                     errorsToldToHandler.add(error);
                 }));
-        var first = runtime.newTasks("first", "req-1");
-        first.addTask(gate::pass);
-        blockingTaskList = runtime.dispatch(first, false);
-        eventually().until(() -> gate.entered() == 1);
+        blockingTaskList = TestSupport.holdTheSlot(runtime, gate);
         assertThat(runtime.queuedTasks()).isZero();
     }
 

@@ -100,13 +100,10 @@ class ShutdownTest {
     }
 
     @Test
-    void unitsStillWaitingAtTheDeadlineAreCancelledLoggedAndComplete() {
+    void taskListsStillWaitingAtTheDeadlineAreCancelledLoggedAndComplete() {
         var runtime = runtimes.start(TaskRuntime.builder().maxConcurrency(1));
         var gate = new Gate();
-        var first = runtime.newTasks("first", "req-1");
-        first.addTask(gate::pass);
-        var firstDone = runtime.dispatch(first, false);
-        eventually().until(() -> gate.entered() == 1);
+        var firstDone = TestSupport.holdTheSlot(runtime, gate);
         var second = runtime.newTasks("POST /reports", "req-2");
         var waiting = second.named("waiting-report").addTask(events::add, "report");
         var secondDone = runtime.dispatch(second, false);
@@ -126,10 +123,7 @@ class ShutdownTest {
     void aSecondShutdownAfterAnAbandoningOneHasNothingLeftToWaitFor() {
         var runtime = runtimes.start(TaskRuntime.builder().maxConcurrency(1));
         var gate = new Gate();
-        var first = runtime.newTasks("first", "req-1");
-        first.addTask(gate::pass);
-        var firstDone = runtime.dispatch(first, false);
-        eventually().until(() -> gate.entered() == 1);
+        var firstDone = TestSupport.holdTheSlot(runtime, gate);
         var second = runtime.newTasks("second", "req-2");
         second.addTask(events::add, "never");
         runtime.dispatch(second, false);

@@ -75,7 +75,7 @@ class StressTest {
     }
 
     @Test
-    void unitsDispatchedFromManyThreadsWhileTheRuntimeShutsDownAllEndAndLeaveNoTaskBehind() throws Exception {
+    void taskListsDispatchedFromManyThreadsWhileTheRuntimeShutsDownAllEndAndLeaveNoTaskBehind() throws Exception {
         var runtime = runtimes.start(TaskRuntime.builder().maxConcurrency(4));
         var taskLists = new CopyOnWriteArrayList<CompletionStage<Void>>();
         var handles = new CopyOnWriteArrayList<TaskHandle>();
