@@ -1,5 +1,6 @@
 package dev.coda;
 
+import dev.coda.testsupport.LogCapture;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
@@ -146,7 +147,7 @@ class ParserFuzzTest {
     }
 
     @RegisterExtension
-    final CodaLogs logs = CodaLogs.everything();
+    final LogCapture logs = LogCapture.everything();
 
     private TestClient client;
     private List<String> jsonSeeds;

@@ -1,5 +1,6 @@
 package dev.coda.tasks;
 
+import dev.coda.testsupport.LogCapture;
 import static dev.coda.tasks.TestSupport.done;
 import static dev.coda.tasks.TestSupport.eventually;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -21,7 +22,7 @@ class OverflowTest {
     final TaskRuntimes runtimes = new TaskRuntimes();
 
     @RegisterExtension
-    final LogCapture logs = new LogCapture();
+    final LogCapture logs = new LogCapture("dev.coda.tasks");
 
     private final Events events = new Events();
     private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
