@@ -2,9 +2,7 @@ package dev.coda.benchmarks;
 
 import dev.coda.tasks.internal.TaskIds;
 import java.util.UUID;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -15,8 +13,8 @@ import org.openjdk.jmh.annotations.Threads;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * A task id, made for every task added: the one generator ({@link TaskIds}, random bits from striped
- * {@code SecureRandom}s) against the same UUIDv7 with {@code ThreadLocalRandom} bits (guessable), on two threads.
+ * A task id, made for every task added ({@link TaskIds}: random bits from buffered, striped {@code SecureRandom}s),
+ * on two threads. The figures, and those of the generator before it, are in docs/performance.md.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
@@ -29,24 +27,5 @@ public class TaskIdBenchmark {
     @Benchmark
     public UUID secureRandomBits() {
         return TaskIds.nextUuid();
-    }
-
-    /** The baseline: {@code TaskIds} as it was before its random bits came from {@code SecureRandom}. */
-    private static final AtomicLong LAST = new AtomicLong();
-
-    @Benchmark
-    public UUID threadLocalRandomBits() {
-        long now = System.currentTimeMillis();
-        long next;
-        while (true) {
-            long last = LAST.get();
-            next = now > last >>> 12 ? now << 12 | ThreadLocalRandom.current().nextInt(0x400) : last + 1;
-            if (LAST.compareAndSet(last, next)) {
-                break;
-            }
-        }
-        long msb = ((next >>> 12) << 16) | 0x7000L | (next & 0xFFF);
-        long lsb = (ThreadLocalRandom.current().nextLong() & 0x3FFFFFFFFFFFFFFFL) | 0x8000000000000000L;
-        return new UUID(msb, lsb);
     }
 }

@@ -21,10 +21,12 @@ final class TaskEntry implements TaskHandle, TaskList.Step {
     private static final Status RUNNING = new Status(TaskState.RUNNING, null);
     private static final Status SUCCEEDED = new Status(TaskState.SUCCEEDED, null);
     private static final VarHandle STATUS;
+    private static final VarHandle ID;
 
     static {
         try {
             STATUS = MethodHandles.lookup().findVarHandle(TaskEntry.class, "status", Status.class);
+            ID = MethodHandles.lookup().findVarHandle(TaskEntry.class, "id", String.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -41,8 +43,11 @@ final class TaskEntry implements TaskHandle, TaskList.Step {
     final Map<String, String> mdc;
     final List<ContextPropagator.Snapshot> contexts;
     private final String name;
-    /** The id ({@link TaskIds}); its text is made on first use: most tasks never show their id. */
-    private final java.util.UUID uuid;
+    /**
+     * The time-ordered half of the id ({@link TaskIds}), taken when the task is added; the random half and the text
+     * are made on first use, once (most tasks never show their id).
+     */
+    private final long idTimeBits;
     private String id;
     /** The state and, once terminal, the failure: one value, so no reader sees FAILED without its failure. */
     private volatile Status status = QUEUED;
@@ -68,7 +73,7 @@ final class TaskEntry implements TaskHandle, TaskList.Step {
         this.timeout = timeout;
         this.mdc = mdc;
         this.contexts = contexts;
-        this.uuid = TaskIds.nextUuid();
+        this.idTimeBits = TaskIds.nextTimeBits();
     }
 
     @Override
@@ -77,10 +82,12 @@ final class TaskEntry implements TaskHandle, TaskList.Step {
         if (stored != null) {
             return stored;
         }
-        var text = id;        // a racy cache of an immutable String: at worst two threads make equal texts
+        var text = (String) ID.getAcquire(this);
         if (text == null) {
-            text = uuid.toString();
-            id = text;
+            // two threads may get here at once: their random halves differ, so the first one set is everyone's
+            var made = new java.util.UUID(idTimeBits, TaskIds.randomBits()).toString();
+            var set = (String) ID.compareAndExchange(this, (String) null, made);
+            text = set == null ? made : set;
         }
         return text;
     }

@@ -71,6 +71,32 @@ class TaskHandleTest {
     }
 
     @Test
+    void threadsAskingForANewTasksIdAtOnceAllGetTheSameOneAndItSortsByWhenTheTaskWasAdded() throws Exception {
+        var runtime = runtimes.start();
+        var tasks = runtime.newTasks("job", "run-1");
+        var first = tasks.addTask(events::add, "first");
+        var second = tasks.addTask(events::add, "second");
+        var go = new java.util.concurrent.CountDownLatch(1);
+        var seen = java.util.concurrent.ConcurrentHashMap.<String>newKeySet();
+        try (var pool = java.util.concurrent.Executors.newFixedThreadPool(8)) {
+            for (int t = 0; t < 8; t++) {
+                pool.execute(() -> {
+                    try {
+                        go.await();
+                    } catch (InterruptedException e) {
+                        throw new AssertionError(e);
+                    }
+                    seen.add(second.id());
+                });
+            }
+            go.countDown();
+        }
+
+        assertThat(seen).singleElement().isEqualTo(second.id());
+        assertThat(first.id()).as("made later, but the first task's time half was taken first").isLessThan(second.id());
+    }
+
+    @Test
     void aTaskGoesFromQueuedToRunningToSucceeded() {
         var runtime = runtimes.start();
         var tasks = runtime.newTasks("POST /orders", "req-1");

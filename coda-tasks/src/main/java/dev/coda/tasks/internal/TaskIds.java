@@ -45,6 +45,14 @@ public final class TaskIds {
 
     /** A new id. */
     public static UUID nextUuid() {
+        return new UUID(nextTimeBits(), randomBits());
+    }
+
+    /**
+     * The time-ordered half of a new id (its most significant 64 bits: millisecond, version, counter), for a caller
+     * that adds the {@linkplain #randomBits() random half} only when the id is first shown.
+     */
+    public static long nextTimeBits() {
         long now = System.currentTimeMillis();
         long next;
         while (true) {
@@ -59,10 +67,13 @@ public final class TaskIds {
         }
         long millis = next >>> 12;
         long counter = next & 0xFFF;
-        long msb = (millis << 16) | 0x7000L | counter;
+        return (millis << 16) | 0x7000L | counter;
+    }
+
+    /** The random half of an id (its least significant 64 bits): the RFC's variant, then 62 bits from {@code SecureRandom}. */
+    public static long randomBits() {
         var random = RANDOMS[ThreadLocalRandom.current().nextInt(RANDOMS.length)];
-        long lsb = (random.nextLong() & 0x3FFFFFFFFFFFFFFFL) | 0x8000000000000000L;
-        return new UUID(msb, lsb);
+        return (random.nextLong() & 0x3FFFFFFFFFFFFFFFL) | 0x8000000000000000L;
     }
 
     private static RandomBits[] randoms(int count) {
