@@ -1,5 +1,6 @@
 package dev.coda;
 
+import dev.coda.testsupport.LogCapture;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -37,7 +38,7 @@ class BackgroundTasksShutdownTest {
     private static final Duration WAIT = Duration.ofSeconds(10);
 
     @RegisterExtension
-    final CodaLogs logs = new CodaLogs();
+    final LogCapture logs = new LogCapture("dev.coda");
 
     private final Notifications notifications = new Notifications();
     private final CountDownLatch handlerRelease = new CountDownLatch(1);

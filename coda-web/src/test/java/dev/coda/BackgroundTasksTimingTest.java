@@ -1,5 +1,6 @@
 package dev.coda;
 
+import dev.coda.testsupport.LogCapture;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -41,7 +42,7 @@ class BackgroundTasksTimingTest {
     private static final Duration WAIT = Duration.ofSeconds(10);
 
     @RegisterExtension
-    final CodaLogs logs = new CodaLogs();
+    final LogCapture logs = new LogCapture("dev.coda");
 
     private final Notifications notifications = new Notifications();
     /** Opened after each test, so that no task or cleanup outlives it waiting for a test that failed. */

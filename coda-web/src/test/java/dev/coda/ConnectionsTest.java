@@ -1,5 +1,6 @@
 package dev.coda;
 
+import dev.coda.testsupport.LogCapture;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assumptions.assumeThat;
@@ -63,7 +64,7 @@ class ConnectionsTest {
     }
 
     @RegisterExtension
-    final CodaLogs logs = new CodaLogs();
+    final LogCapture logs = new LogCapture("dev.coda");
 
     private final Endpoints endpoints = new Endpoints();
     private final List<Server> servers = new ArrayList<>();

@@ -1,5 +1,6 @@
 package dev.coda;
 
+import dev.coda.testsupport.LogCapture;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -27,7 +28,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class EdgeLayersTest {
 
     @RegisterExtension
-    final CodaLogs logs = new CodaLogs();
+    final LogCapture logs = new LogCapture("dev.coda");
 
     public static final class Routes {
         @Get("/items/{id}")

@@ -1,5 +1,6 @@
 package dev.coda;
 
+import dev.coda.testsupport.LogCapture;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -108,7 +109,7 @@ class EventStreamTest {
     }
 
     @RegisterExtension
-    final CodaLogs logs = CodaLogs.everything();
+    final LogCapture logs = LogCapture.everything();
 
     private final Probe probe = new Probe();
     private TestClient client;

@@ -1,5 +1,6 @@
 package dev.coda;
 
+import dev.coda.testsupport.LogCapture;
 import static dev.coda.Problems.loc;
 import static dev.coda.Problems.onlyError;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -66,7 +67,7 @@ class HostileInputTest {
     }
 
     @RegisterExtension
-    final CodaLogs logs = CodaLogs.everything();
+    final LogCapture logs = LogCapture.everything();
 
     private TestClient client;
 

@@ -1,12 +1,13 @@
 package dev.coda;
 
+import dev.coda.testsupport.LogCapture;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.coda.internal.binding.JsonSyntax;
-import dev.coda.internal.json.Json;
+import dev.coda.tasks.internal.Json;
 import dev.coda.testing.TestClient;
 import dev.coda.testing.TestResponse;
 import java.io.IOException;
@@ -146,7 +147,7 @@ class ParserFuzzTest {
     }
 
     @RegisterExtension
-    final CodaLogs logs = CodaLogs.everything();
+    final LogCapture logs = LogCapture.everything();
 
     private TestClient client;
     private List<String> jsonSeeds;

@@ -1,5 +1,6 @@
 package dev.coda;
 
+import dev.coda.testsupport.LogCapture;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -154,7 +155,7 @@ class StreamingResponseTest {
     static final int BIG_CHUNKS = 4096;    // 256 MB
 
     @RegisterExtension
-    final CodaLogs logs = CodaLogs.everything();
+    final LogCapture logs = LogCapture.everything();
 
     private final Probe probe = new Probe();
     private TestClient client;

@@ -1,5 +1,6 @@
 package dev.coda.benchmarks;
 
+import dev.coda.examples.Tutorial002;
 import dev.coda.internal.Internals;
 import dev.coda.internal.server.Application;
 import dev.coda.internal.server.Outcome;

@@ -3,7 +3,7 @@ package dev.coda.benchmarks;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.coda.internal.json.Json;
+import dev.coda.tasks.internal.Json;
 import java.math.BigInteger;
 import java.util.Map;
 import java.util.Optional;

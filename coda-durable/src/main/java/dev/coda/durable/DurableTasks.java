@@ -4,7 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.coda.durable.internal.EngineUrls;
 import dev.coda.durable.internal.JdbcTaskEngine;
-import dev.coda.durable.internal.Json;
+import dev.coda.tasks.internal.Json;
 import dev.coda.durable.internal.TaskMethod;
 import dev.coda.tasks.DurableHandoff;
 import dev.coda.tasks.TaskCall;

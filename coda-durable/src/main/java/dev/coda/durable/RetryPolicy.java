@@ -1,5 +1,6 @@
 package dev.coda.durable;
 
+import dev.coda.durable.internal.Backoff;
 import java.time.Duration;
 import java.util.concurrent.ThreadLocalRandom;
 
@@ -44,8 +45,7 @@ public record RetryPolicy(int maxAttempts, Duration initialDelay, double multipl
 
     /** The delay after the given failed attempt (1 for the first), jitter included. */
     public Duration delayAfter(int failedAttempt) {
-        double base = initialDelay.toMillis() * Math.pow(multiplier, Math.max(0, failedAttempt - 1));
-        double capped = Math.min(base, maxDelay.toMillis());
+        long capped = new Backoff(initialDelay, multiplier, maxDelay).after(failedAttempt).toMillis();
         double spread = jitter == 0 ? 0 : ThreadLocalRandom.current().nextDouble(-jitter, jitter);
         return Duration.ofMillis(Math.max(0, Math.round(capped * (1 + spread))));
     }

@@ -1,5 +1,6 @@
 package dev.coda.durable;
 
+import dev.coda.testsupport.TestPostgres;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -31,7 +32,7 @@ final class EngineFixture implements AutoCloseable {
         return switch (kind) {
             case SQLITE -> new EngineFixture(kind, "jdbc:sqlite:" + dir.resolve("tasks.db"), null, null);
             case POSTGRES -> {
-                var base = TestDatabases.postgresUrl();
+                var base = TestPostgres.url();
                 var schema = "coda_test_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
                 yield new EngineFixture(kind, base + (base.contains("?") ? "&" : "?") + "currentSchema=" + schema, schema, base);
             }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.tuple;
 
+import dev.coda.testsupport.TestPostgres;
 import dev.coda.durable.TaskEngine.ClaimedTask;
 import dev.coda.durable.TaskEngine.Completion;
 import dev.coda.durable.TaskEngine.NewTask;
@@ -535,7 +536,7 @@ class EngineTest extends EngineTestBase {
             return;
         }
         var config = new com.zaxxer.hikari.HikariConfig();
-        config.setJdbcUrl(TestDatabases.postgresUrl());
+        config.setJdbcUrl(TestPostgres.url());
         config.setMaximumPoolSize(3);
         try (var pool = new com.zaxxer.hikari.HikariDataSource(config)) {
             var schema = ((dev.coda.durable.internal.PostgresTaskEngine) engine).schema();

@@ -36,19 +36,19 @@ import java.util.function.Consumer;
  */
 public final class BackgroundTasks {
 
-    private final Batch batch;
+    private final TaskList taskList;
     private final Phase phase;
     private final Duration timeout;
     private final String name;
-    private final Batch.Group group;
+    private final TaskList.Group group;
     private final TaskOptions options;
 
-    BackgroundTasks(Batch batch, Phase phase, Duration timeout, String name, Batch.Group group) {
-        this(batch, phase, timeout, name, group, TaskOptions.DEFAULT);
+    BackgroundTasks(TaskList taskList, Phase phase, Duration timeout, String name, TaskList.Group group) {
+        this(taskList, phase, timeout, name, group, TaskOptions.DEFAULT);
     }
 
-    private BackgroundTasks(Batch batch, Phase phase, Duration timeout, String name, Batch.Group group, TaskOptions options) {
-        this.batch = batch;
+    private BackgroundTasks(TaskList taskList, Phase phase, Duration timeout, String name, TaskList.Group group, TaskOptions options) {
+        this.taskList = taskList;
         this.phase = phase;
         this.timeout = timeout;
         this.name = name;
@@ -118,12 +118,12 @@ public final class BackgroundTasks {
 
     /** A view whose tasks run only if the request fails (an exception, an HTTP error, invalid input). */
     public BackgroundTasks onError() {
-        return new BackgroundTasks(batch, Phase.ON_ERROR, timeout, name, group, options);
+        return new BackgroundTasks(taskList, Phase.ON_ERROR, timeout, name, group, options);
     }
 
     /** A view whose tasks run whether the request succeeds or fails. */
     public BackgroundTasks always() {
-        return new BackgroundTasks(batch, Phase.ALWAYS, timeout, name, group, options);
+        return new BackgroundTasks(taskList, Phase.ALWAYS, timeout, name, group, options);
     }
 
     /**
@@ -136,12 +136,12 @@ public final class BackgroundTasks {
         if (limit.isNegative() || limit.isZero()) {
             throw new IllegalArgumentException("timeout must be positive: " + limit);
         }
-        return new BackgroundTasks(batch, phase, limit, name, group, options);
+        return new BackgroundTasks(taskList, phase, limit, name, group, options);
     }
 
     /** A view that gives its tasks this name in logs, metrics and handles (useful for lambdas). */
     public BackgroundTasks named(String taskName) {
-        return new BackgroundTasks(batch, phase, timeout, Objects.requireNonNull(taskName, "taskName"), group, options);
+        return new BackgroundTasks(taskList, phase, timeout, Objects.requireNonNull(taskName, "taskName"), group, options);
     }
 
     /**
@@ -154,8 +154,8 @@ public final class BackgroundTasks {
         if (group != null) {
             throw new IllegalStateException("parallel groups do not nest");
         }
-        var newGroup = batch.newGroup();
-        members.accept(new BackgroundTasks(batch, phase, timeout, name, newGroup, options));
+        var newGroup = taskList.newGroup();
+        members.accept(new BackgroundTasks(taskList, phase, timeout, name, newGroup, options));
         return List.copyOf(newGroup.members());
     }
 
@@ -199,34 +199,34 @@ public final class BackgroundTasks {
     }
 
     private BackgroundTasks withOptions(TaskOptions newOptions) {
-        return new BackgroundTasks(batch, phase, timeout, name, group, newOptions);
+        return new BackgroundTasks(taskList, phase, timeout, name, group, newOptions);
     }
 
     /** The handles of every task added so far, in order. */
     public List<TaskHandle> handles() {
-        return List.copyOf(batch.entries());
+        return List.copyOf(taskList.entries());
     }
 
     private TaskHandle add(Invocation invocation) {
-        var runtime = batch.runtime();
+        var runtime = taskList.runtime();
         var durable = runtime.isDurable(invocation, options);
         if (!durable && options != TaskOptions.DEFAULT && !options.equals(TaskOptions.DEFAULT)) {
             throw new IllegalArgumentException("queue, priority, delay, uniqueKey and maxAttempts apply to durable tasks; "
                     + invocation.name().name() + " runs in-process (declare it durable to use them)");
         }
         var entryOptions = durable && timeout != null ? options.withTimeout(timeout) : options;
-        var entry = new TaskEntry(batch, invocation, name, phase, timeout == null ? runtime.defaultTimeout() : timeout,
+        var entry = new TaskEntry(taskList, invocation, name, phase, timeout == null ? runtime.defaultTimeout() : timeout,
                 MdcSnapshots.capture(), runtime.captureContexts(), entryOptions, durable);
-        batch.add(group, entry);
+        taskList.add(group, entry);
         return entry;
     }
 
-    Batch batch() {
-        return batch;
+    TaskList taskList() {
+        return taskList;
     }
 
     @Override
     public String toString() {
-        return "BackgroundTasks" + new ArrayList<>(batch.entries());
+        return "BackgroundTasks" + new ArrayList<>(taskList.entries());
     }
 }

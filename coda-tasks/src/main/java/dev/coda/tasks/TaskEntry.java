@@ -1,5 +1,6 @@
 package dev.coda.tasks;
 
+import dev.coda.tasks.internal.TaskIds;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.time.Duration;
@@ -10,8 +11,8 @@ import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
-/** One added task: what to call, when, and its state; a step of its batch on its own, or a member of a parallel group. */
-final class TaskEntry implements TaskHandle, Batch.Step {
+/** One added task: what to call, when, and its state; a step of its task list on its own, or a member of a parallel group. */
+final class TaskEntry implements TaskHandle, TaskList.Step {
 
     private record Status(TaskState state, Throwable failure) {
     }
@@ -20,16 +21,18 @@ final class TaskEntry implements TaskHandle, Batch.Step {
     private static final Status RUNNING = new Status(TaskState.RUNNING, null);
     private static final Status SUCCEEDED = new Status(TaskState.SUCCEEDED, null);
     private static final VarHandle STATUS;
+    private static final VarHandle ID;
 
     static {
         try {
             STATUS = MethodHandles.lookup().findVarHandle(TaskEntry.class, "status", Status.class);
+            ID = MethodHandles.lookup().findVarHandle(TaskEntry.class, "id", String.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
     }
 
-    final Batch batch;
+    final TaskList taskList;
     final Invocation invocation;
     final Phase phase;
     final Duration timeout;
@@ -40,8 +43,11 @@ final class TaskEntry implements TaskHandle, Batch.Step {
     final Map<String, String> mdc;
     final List<ContextPropagator.Snapshot> contexts;
     private final String name;
-    /** The id ({@link TaskIds}); its text is made on first use: most tasks never show their id. */
-    private final java.util.UUID uuid;
+    /**
+     * The time-ordered half of the id ({@link TaskIds}), taken when the task is added; the random half and the text
+     * are made on first use, once (most tasks never show their id).
+     */
+    private final long idTimeBits;
     private String id;
     /** The state and, once terminal, the failure: one value, so no reader sees FAILED without its failure. */
     private volatile Status status = QUEUED;
@@ -51,14 +57,14 @@ final class TaskEntry implements TaskHandle, Batch.Step {
     private volatile boolean cancelRequested;
     private volatile CompletableFuture<TaskState> completion;
 
-    TaskEntry(Batch batch, Invocation invocation, String name, Phase phase, Duration timeout, Map<String, String> mdc,
+    TaskEntry(TaskList taskList, Invocation invocation, String name, Phase phase, Duration timeout, Map<String, String> mdc,
               List<ContextPropagator.Snapshot> contexts) {
-        this(batch, invocation, name, phase, timeout, mdc, contexts, TaskOptions.DEFAULT, false);
+        this(taskList, invocation, name, phase, timeout, mdc, contexts, TaskOptions.DEFAULT, false);
     }
 
-    TaskEntry(Batch batch, Invocation invocation, String name, Phase phase, Duration timeout, Map<String, String> mdc,
+    TaskEntry(TaskList taskList, Invocation invocation, String name, Phase phase, Duration timeout, Map<String, String> mdc,
               List<ContextPropagator.Snapshot> contexts, TaskOptions options, boolean durable) {
-        this.batch = batch;
+        this.taskList = taskList;
         this.options = options;
         this.durable = durable;
         this.invocation = invocation;
@@ -67,7 +73,7 @@ final class TaskEntry implements TaskHandle, Batch.Step {
         this.timeout = timeout;
         this.mdc = mdc;
         this.contexts = contexts;
-        this.uuid = TaskIds.nextUuid();
+        this.idTimeBits = TaskIds.nextTimeBits();
     }
 
     @Override
@@ -76,10 +82,12 @@ final class TaskEntry implements TaskHandle, Batch.Step {
         if (stored != null) {
             return stored;
         }
-        var text = id;        // a racy cache of an immutable String: at worst two threads make equal texts
+        var text = (String) ID.getAcquire(this);
         if (text == null) {
-            text = uuid.toString();
-            id = text;
+            // two threads may get here at once: their random halves differ, so the first one set is everyone's
+            var made = new java.util.UUID(idTimeBits, TaskIds.randomBits()).toString();
+            var set = (String) ID.compareAndExchange(this, (String) null, made);
+            text = set == null ? made : set;
         }
         return text;
     }
@@ -116,7 +124,7 @@ final class TaskEntry implements TaskHandle, Batch.Step {
     @Override
     public boolean cancel() {
         if (STATUS.compareAndSet(this, QUEUED, new Status(TaskState.CANCELLED, new CancellationException("cancelled before it ran")))) {
-            batch.runtime().taskCancelledWhileQueued(this);
+            taskList.runtime().taskCancelledWhileQueued(this);
             completeWith(TaskState.CANCELLED);
             return true;
         }

@@ -1,5 +1,6 @@
 package dev.coda.tasks;
 
+import dev.coda.tasks.internal.Lambdas;
 import java.io.Serializable;
 import java.lang.invoke.SerializedLambda;
 import java.util.Map;
@@ -34,23 +35,18 @@ record TaskName(String name, String declaringClass, String method, boolean metho
 
     private static TaskName read(Serializable function) {
         var type = function.getClass();
-        try {
-            var writeReplace = type.getDeclaredMethod("writeReplace");
-            writeReplace.setAccessible(true);
-            if (writeReplace.invoke(function) instanceof SerializedLambda lambda) {
-                var owner = lambda.getImplClass().replace('/', '.');
-                var simple = owner.substring(owner.lastIndexOf('.') + 1).replace('$', '.');
-                var method = lambda.getImplMethodName();
-                if (method.startsWith("lambda$")) {
-                    var parts = method.split("\\$");
-                    var enclosing = parts.length > 1 ? parts[1] : "lambda";
-                    return new TaskName(simple + "." + enclosing + "$lambda", owner, method, false, lambda.getCapturedArgCount() > 0);
-                }
-                return new TaskName(simple + "." + method, owner, method, true, lambda.getCapturedArgCount() > 0);
+        if (Lambdas.serialized(function) instanceof SerializedLambda lambda) {
+            var owner = lambda.getImplClass().replace('/', '.');
+            var simple = owner.substring(owner.lastIndexOf('.') + 1).replace('$', '.');
+            var method = lambda.getImplMethodName();
+            if (method.startsWith("lambda$")) {
+                var parts = method.split("\\$");
+                var enclosing = parts.length > 1 ? parts[1] : "lambda";
+                return new TaskName(simple + "." + enclosing + "$lambda", owner, method, false, lambda.getCapturedArgCount() > 0);
             }
-        } catch (ReflectiveOperationException | RuntimeException ignored) {
-            // not a lambda: an ordinary class implementing the interface
+            return new TaskName(simple + "." + method, owner, method, true, lambda.getCapturedArgCount() > 0);
         }
+        // not a lambda: an ordinary class implementing the interface
         var simple = type.getSimpleName().isEmpty() ? type.getName() : type.getSimpleName();
         return new TaskName(simple, type.getName(), "run", false);
     }

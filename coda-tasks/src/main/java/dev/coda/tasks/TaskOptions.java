@@ -15,7 +15,7 @@ import java.util.Objects;
  *      .withTimeout(Duration.ofMinutes(2)).addTask(Reports::build, id);
  *
  * durable.enqueue(TaskCall.of(Reports::build, id)
- *         .withOptions(new TaskOptions("reports", 10, null, null, 0, Duration.ofMinutes(2))));
+ *         .withOptions(TaskOptions.DEFAULT.withQueue("reports").withPriority(10).withTimeout(Duration.ofMinutes(2))));
  * }</pre>
  *
  * @param queue the queue's name; {@code "default"} unless set
@@ -50,27 +50,33 @@ public record TaskOptions(String queue, int priority, Instant runAt, String uniq
         this(queue, priority, runAt, uniqueKey, maxAttempts, null);
     }
 
-    TaskOptions withQueue(String value) {
+    /** These options with another queue. */
+    public TaskOptions withQueue(String value) {
         return new TaskOptions(value, priority, runAt, uniqueKey, maxAttempts, timeout);
     }
 
-    TaskOptions withPriority(int value) {
+    /** These options with another priority. */
+    public TaskOptions withPriority(int value) {
         return new TaskOptions(queue, value, runAt, uniqueKey, maxAttempts, timeout);
     }
 
-    TaskOptions withRunAt(Instant value) {
+    /** These options with another earliest start ({@code null}: now). */
+    public TaskOptions withRunAt(Instant value) {
         return new TaskOptions(queue, priority, value, uniqueKey, maxAttempts, timeout);
     }
 
-    TaskOptions withUniqueKey(String value) {
+    /** These options with another uniqueness key ({@code null}: none). */
+    public TaskOptions withUniqueKey(String value) {
         return new TaskOptions(queue, priority, runAt, value, maxAttempts, timeout);
     }
 
-    TaskOptions withMaxAttempts(int value) {
+    /** These options with another number of attempts (0: the engine's default). */
+    public TaskOptions withMaxAttempts(int value) {
         return new TaskOptions(queue, priority, runAt, uniqueKey, value, timeout);
     }
 
-    TaskOptions withTimeout(Duration value) {
+    /** These options with another timeout ({@code null}: the task's registered one, else the worker's). */
+    public TaskOptions withTimeout(Duration value) {
         return new TaskOptions(queue, priority, runAt, uniqueKey, maxAttempts, value);
     }
 }

@@ -13,14 +13,12 @@ import java.util.Objects;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
@@ -29,8 +27,8 @@ import org.slf4j.MDC;
 import org.slf4j.event.Level;
 
 /**
- * Runs background tasks on virtual threads, after the unit of work that added them (a request) has
- * completed: at most {@code maxConcurrency} units at a time, at most {@code maxQueuedTasks} tasks
+ * Runs background tasks on its own task threads, after the unit of work that added them (a request) has
+ * completed: at most {@code maxConcurrency} task lists at a time, at most {@code maxQueuedTasks} tasks
  * waiting, failures isolated and logged once, and a graceful shutdown that drains within a deadline.
  * A Coda app creates one; the web layer calls {@link #newTasks} per request and {@link #dispatch} when
  * the response is complete.
@@ -52,11 +50,7 @@ import org.slf4j.event.Level;
 public final class TaskRuntime implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger("dev.coda.tasks");
-    /** One slot in {@link #admission}. */
-    private static final long SLOT = 1L << 32;
 
-    private final int maxConcurrency;
-    private final int maxQueuedTasks;
     private final OverflowPolicy overflowPolicy;
     private final boolean failFast;
     private final Duration shutdownTimeout;
@@ -65,57 +59,25 @@ public final class TaskRuntime implements AutoCloseable {
     private final List<ContextPropagator> propagators;
     private final TaskMetrics metrics;
     private final DurableHandoff handoff;
-    /** Units refused because their tasks could not be accepted: one line at once, then a summary per interval. */
+    /** Task lists refused because their tasks could not be accepted: one line at once, then a summary per interval. */
     private final SummarizedLog refusals = new SummarizedLog(LOG, Level.WARN, Duration.ofSeconds(10), InstantSource.system());
-    /** Units whose tasks were rejected or refused because the queue was full (or the runtime stopping). */
+    /** Task lists whose tasks were rejected or refused because the queue was full (or the runtime stopping). */
     private final SummarizedLog rejections = new SummarizedLog(LOG, Level.WARN, Duration.ofSeconds(10), InstantSource.system());
     /** What a client refused for a full queue is told to wait before trying again. */
     private static final Duration RETRY_AFTER = Duration.ofSeconds(1);
     private final TaskThreads threads;
 
-    /** Dispatched units waiting for a slot, oldest first; taken out only through {@link #pollWaiting()}. */
-    private final ConcurrentLinkedDeque<Batch> waiting = new ConcurrentLinkedDeque<>();
-    /**
-     * How many units {@link #waiting} holds, counted after adding and after taking out, so briefly off by the
-     * adds and polls under way; what is checked on the hot path, instead of {@code waiting.isEmpty()}, which
-     * walks the unlinked nodes the deque leaves behind its head.
-     */
-    private final AtomicInteger waitingUnits = new PaddedInt();
-    /**
-     * Two counts in one word: the tasks waiting to run (dispatched, not started yet; the low 32 bits) and the
-     * units holding one of the {@code maxConcurrency} slots (the high 32 bits). So a unit that can start at
-     * once takes its slot and counts its tasks with one compare-and-set, and a unit's thread finds both counts
-     * in one cache line.
-     */
-    private final AtomicLong admission = new PaddedLong();
-    private final AtomicInteger runningTasks = new PaddedInt();
-    /** Every dispatched unit until it has finished: waiting, about to start, or running. */
+    /** Slots for running task lists, the count of waiting tasks, and the task lists waiting for a slot. */
+    private final Admission<TaskList> admission;
+    private final AtomicInteger runningTasks = new Admission.PaddedInt();
+    /** Every dispatched task list until it has finished: waiting, about to start, or running. */
     private final Unfinished unfinished = new Unfinished();
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition idle = lock.newCondition();
     private volatile boolean shuttingDown;
 
-    /*
-     * The counters above change for every unit, some on the dispatching thread and some on the unit's thread,
-     * which run on different cores. Allocated one after another, small atomics would share a cache line, and
-     * every change to one would take the line away from the core using another (false sharing; in a profile
-     * of the dispatch benchmark, the updates of the task and slot counts were the runtime's two costliest
-     * lines). Padded, each has a line to itself.
-     */
-
-    @SuppressWarnings("unused")
-    private static final class PaddedInt extends AtomicInteger {
-        private long p0, p1, p2, p3, p4, p5, p6, p7;
-    }
-
-    @SuppressWarnings("unused")
-    private static final class PaddedLong extends AtomicLong {
-        private long p0, p1, p2, p3, p4, p5, p6, p7;
-    }
-
     private TaskRuntime(Builder b) {
-        this.maxConcurrency = b.maxConcurrency;
-        this.maxQueuedTasks = b.maxQueuedTasks;
+        this.admission = new Admission<>(b.maxConcurrency, b.maxQueuedTasks);
         this.overflowPolicy = b.overflowPolicy;
         this.failFast = b.failFast;
         this.shutdownTimeout = b.shutdownTimeout;
@@ -127,7 +89,7 @@ public final class TaskRuntime implements AutoCloseable {
         this.threads = new TaskThreads("coda-task-", Duration.ofSeconds(60), b.niceness);
     }
 
-    /** A builder with the defaults: 512 concurrent units, 100,000 queued tasks, {@link OverflowPolicy#REJECT}, 30 s shutdown. */
+    /** A builder with the defaults: 512 concurrent task lists, 100,000 queued tasks, {@link OverflowPolicy#REJECT}, 30 s shutdown. */
     public static Builder builder() {
         return new Builder();
     }
@@ -144,7 +106,7 @@ public final class TaskRuntime implements AutoCloseable {
      * @param correlationId its id, for logs (e.g. the request id)
      */
     public BackgroundTasks newTasks(String origin, String correlationId) {
-        return new BackgroundTasks(new Batch(this, origin, correlationId), Phase.ON_SUCCESS, null, null, null);
+        return new BackgroundTasks(new TaskList(this, origin, correlationId), Phase.ON_SUCCESS, null, null, null);
     }
 
     /**
@@ -153,9 +115,9 @@ public final class TaskRuntime implements AutoCloseable {
      * then stores its durable tasks ({@link #persist}). No task can be added afterwards. Tasks whose phase
      * does not match the outcome are cancelled now.
      *
-     * <p>When they cannot all be accepted, none is: every task of the unit ends {@link TaskState#FAILED}, the
+     * <p>When they cannot all be accepted, none is: every task of the task list ends {@link TaskState#FAILED}, the
      * refusal is counted ({@code coda.tasks.rejected}) and logged as a summary, and {@link #dispatch} will run
-     * nothing. Under {@link OverflowPolicy#DISCARD_OLDEST} a full queue rejects its oldest waiting units
+     * nothing. Under {@link OverflowPolicy#DISCARD_OLDEST} a full queue rejects its oldest waiting task lists
      * instead.
      *
      * @param unitFailed whether the unit of work failed; {@link #dispatch} must be told the same
@@ -163,19 +125,19 @@ public final class TaskRuntime implements AutoCloseable {
      * @throws Exception if the durable engine could not store the tasks for another reason
      */
     public void admit(BackgroundTasks tasks, boolean unitFailed) throws Exception {
-        var batch = own(tasks);
-        var tasksRun = selectToRun(batch, unitFailed, Batch.Stage.ADMITTED);
-        if (tasksRun && !countQueued(batch.size)) {
-            var refused = new TasksUnavailableException("the task queue is full (" + maxQueuedTasks + " tasks)", RETRY_AFTER, null);
-            rejections.record("Refused the background task(s) of {} (request {}): {}", batch.origin(), batch.correlationId(),
+        var taskList = own(tasks);
+        var tasksRun = selectToRun(taskList, unitFailed, TaskList.Stage.ADMITTED);
+        if (tasksRun && !countQueued(taskList.size)) {
+            var refused = new TasksUnavailableException("the task queue is full (" + admission.maxQueuedTasks() + " tasks)", RETRY_AFTER, null);
+            rejections.record("Refused the background task(s) of {} (request {}): {}", taskList.origin(), taskList.correlationId(),
                     refused.getMessage());
-            refuse(batch, false, refused);
+            refuse(taskList, false, refused);
             throw refused;
         }
         try {
             persist(tasks, unitFailed);
         } catch (Exception e) {
-            refuse(batch, tasksRun, e);
+            refuse(taskList, tasksRun, e);
             throw e;
         }
     }
@@ -183,57 +145,57 @@ public final class TaskRuntime implements AutoCloseable {
     /**
      * Hands the tasks of a completed unit of work over to be run; returns at once, without running
      * anything on the calling thread. Tasks whose phase does not match the outcome are cancelled (those
-     * skipped because the unit failed are logged). No task can be added afterwards. After {@link #admit},
+     * skipped because the unit of work failed are logged). No task can be added afterwards. After {@link #admit},
      * the admitted tasks start (or none, if they were refused).
      *
      * @param unitFailed whether the unit of work failed
-     * @return completes once every task of the unit has finished, failed or been cancelled
+     * @return completes once every task of the task list has finished, failed or been cancelled
      */
     public CompletionStage<Void> dispatch(BackgroundTasks tasks, boolean unitFailed) {
-        var batch = own(tasks);
-        switch (batch.advance(Batch.Stage.DISPATCHED)) {
+        var taskList = own(tasks);
+        switch (taskList.advance(TaskList.Stage.DISPATCHED)) {
             case OPEN -> {
                 storeLate(tasks, unitFailed);
-                if (selectToRun(batch, unitFailed, null)) {
-                    submit(batch, false);
+                if (selectToRun(taskList, unitFailed, null)) {
+                    submit(taskList, false);
                 } else {
-                    batch.done.finish();
+                    taskList.done.finish();
                 }
             }
             case ADMITTED -> {
-                if (batch.runCount() > 0) {
-                    submit(batch, true);
+                if (taskList.runCount() > 0) {
+                    submit(taskList, true);
                 } else {
-                    batch.done.finish();
+                    taskList.done.finish();
                 }
             }
             case REFUSED, DISPATCHED -> {
-                // refused: its tasks have ended, and refuse() completes the batch
+                // refused: its tasks have ended, and refuse() completes the task list
             }
         }
-        return batch.done;
+        return taskList.done;
     }
 
-    private Batch own(BackgroundTasks tasks) {
-        var batch = tasks.batch();
-        if (batch.runtime() != this) {
+    private TaskList own(BackgroundTasks tasks) {
+        var taskList = tasks.taskList();
+        if (taskList.runtime() != this) {
             throw new IllegalArgumentException("these tasks belong to another TaskRuntime");
         }
-        return batch;
+        return taskList;
     }
 
     /**
-     * Fails every task of a unit whose tasks could not be accepted (those of its durable tasks not stored, and
+     * Fails every task of a task list whose tasks could not be accepted (those of its durable tasks not stored, and
      * its in-process tasks), gives back what it counted in the queue, and completes it once the error handler
      * has heard of each.
      */
-    private void refuse(Batch batch, boolean counted, Exception why) {
-        batch.advance(Batch.Stage.REFUSED);
+    private void refuse(TaskList taskList, boolean counted, Exception why) {
+        taskList.advance(TaskList.Stage.REFUSED);
         if (counted) {
-            admission.addAndGet(-batch.size);
+            admission.uncount(taskList.size);
         }
         var refused = new ArrayList<TaskEntry>();
-        for (var entry : batch.entries()) {
+        for (var entry : taskList.entries()) {
             if (entry.finish(TaskState.FAILED, why)) {
                 if (!entry.durable) {
                     metrics.rejected();
@@ -242,30 +204,30 @@ public final class TaskRuntime implements AutoCloseable {
                 refused.add(entry);
             }
         }
-        notifyThenFinish(refused, batch.done::finish);
+        notifyThenFinish(refused, taskList.done::finish);
     }
 
     /**
-     * Moves the unit to {@code advanceTo} (unless null: moved already), then chooses its steps that run here and sets them on it ({@link Batch#runAll}, {@link Batch#runOnly}): not the
+     * Moves the task list to {@code advanceTo} (unless null: moved already), then chooses its steps that run here and sets them on it ({@link TaskList#runAll}, {@link TaskList#runOnly}): not the
      * durable tasks, which run elsewhere (or failed to be stored); tasks whose phase does not match the
-     * outcome are cancelled (and, when the unit failed, logged). Returns whether any task is left to run.
+     * outcome are cancelled (and, when the unit of work failed, logged). Returns whether any task is left to run.
      */
-    private boolean selectToRun(Batch batch, boolean unitFailed, Batch.Stage advanceTo) {
+    private boolean selectToRun(TaskList taskList, boolean unitFailed, TaskList.Stage advanceTo) {
         if (advanceTo != null) {
-            batch.advance(advanceTo);
+            taskList.advance(advanceTo);
         }
-        int count = batch.stepCount();
-        if (!batch.hasDurable()) {
-            // The common case, every task runs: the batch's own steps, as they are.
+        int count = taskList.stepCount();
+        if (!taskList.hasDurable()) {
+            // The common case, every task runs: the task list's own steps, as they are.
             int size = 0;
             boolean all = true;
             for (int i = 0; i < count && all; i++) {
-                switch (batch.step(i)) {
+                switch (taskList.step(i)) {
                     case TaskEntry entry -> {
                         all = entry.phase.runs(unitFailed);
                         size++;
                     }
-                    case Batch.Group g -> {
+                    case TaskList.Group g -> {
                         all = !g.members().isEmpty();
                         for (var m : g.members()) {
                             all &= m.phase.runs(unitFailed);
@@ -275,15 +237,15 @@ public final class TaskRuntime implements AutoCloseable {
                 }
             }
             if (all) {
-                batch.runAll(size);
+                taskList.runAll(size);
                 return count > 0;
             }
         }
-        var runnable = new ArrayList<Batch.Step>(count);
+        var runnable = new ArrayList<TaskList.Step>(count);
         List<String> skipped = null;
         int size = 0;
         for (int i = 0; i < count; i++) {
-            switch (batch.step(i)) {
+            switch (taskList.step(i)) {
                 case TaskEntry entry -> {
                     if (entry.durable) {
                         continue;
@@ -295,7 +257,7 @@ public final class TaskRuntime implements AutoCloseable {
                         skipped = skip(entry, unitFailed, skipped);
                     }
                 }
-                case Batch.Group g -> {
+                case TaskList.Group g -> {
                     var members = new ArrayList<TaskEntry>();
                     for (var m : g.members()) {
                         if (m.durable) {
@@ -308,7 +270,7 @@ public final class TaskRuntime implements AutoCloseable {
                         }
                     }
                     if (!members.isEmpty()) {
-                        runnable.add(new Batch.Group(members));
+                        runnable.add(new TaskList.Group(members));
                         size += members.size();
                     }
                 }
@@ -316,14 +278,14 @@ public final class TaskRuntime implements AutoCloseable {
         }
         if (skipped != null) {
             // INFO: a client's bad request must not cost a warning line each; the phase is what the code asked for
-            LOG.info("{} failed (request {}); its background task(s) {} will not run", batch.origin(), batch.correlationId(), skipped);
+            LOG.info("{} failed (request {}); its background task(s) {} will not run", taskList.origin(), taskList.correlationId(), skipped);
         }
-        batch.runOnly(runnable, size);
+        taskList.runOnly(runnable, size);
         return !runnable.isEmpty();
     }
 
     /**
-     * Hands the unit's durable tasks to the durable engine, before the unit's answer is sent (the web layer
+     * Hands the task list's durable tasks to the durable engine, before its answer is sent (the web layer
      * calls it before writing the response, so that {@code 202 Accepted} means stored). Tasks whose phase
      * does not match the outcome are not stored. Does nothing without a {@link Builder#durable} handoff.
      *
@@ -334,7 +296,7 @@ public final class TaskRuntime implements AutoCloseable {
             return;
         }
         var pending = new ArrayList<TaskEntry>();
-        for (var entry : tasks.batch().entries()) {
+        for (var entry : tasks.taskList().entries()) {
             if (entry.durable && !entry.isStored() && !entry.state().isTerminal() && entry.phase.runs(unitFailed)) {
                 pending.add(entry);
             }
@@ -346,13 +308,13 @@ public final class TaskRuntime implements AutoCloseable {
         try {
             ids = handoff.store(pending.stream().map(TaskEntry::call).toList());
         } catch (TasksUnavailableException e) {
-            var batch = tasks.batch();
-            refusals.record("Could not store the durable task(s) of {} (request {}): {}", batch.origin(), batch.correlationId(),
+            var taskList = tasks.taskList();
+            refusals.record("Could not store the durable task(s) of {} (request {}): {}", taskList.origin(), taskList.correlationId(),
                     e.getMessage());
             failUnstored(pending, e);
             throw e;
         } catch (Exception e) {
-            LOG.error("Could not store the durable task(s) of {} (request {})", tasks.batch().origin(), tasks.batch().correlationId(), e);
+            LOG.error("Could not store the durable task(s) of {} (request {})", tasks.taskList().origin(), tasks.taskList().correlationId(), e);
             failUnstored(pending, e);
             throw e;
         }
@@ -406,7 +368,7 @@ public final class TaskRuntime implements AutoCloseable {
 
     /** Tasks waiting to run. */
     public int queuedTasks() {
-        return queued(admission.get());
+        return admission.queuedTasks();
     }
 
     /** Tasks running now. */
@@ -434,70 +396,54 @@ public final class TaskRuntime implements AutoCloseable {
     }
 
     /**
-     * Starts the unit, or queues it until a slot is free.
+     * Starts the task list, or queues it until a slot is free.
      *
      * @param counted whether its tasks are counted in the queue already ({@link #admit})
      */
-    private void submit(Batch batch, boolean counted) {
-        // Registered before shuttingDown is read: a concurrent shutdown either is seen here or sees this unit.
-        unfinished.add(batch);
+    private void submit(TaskList taskList, boolean counted) {
+        // Registered before shuttingDown is read: a concurrent shutdown either is seen here or sees this task list.
+        unfinished.add(taskList);
         if (shuttingDown) {
             if (counted) {
-                admission.addAndGet(-batch.size);
+                admission.uncount(taskList.size);
             }
-            reject(batch, "the task runtime is shutting down");
+            reject(taskList, "the task runtime is shutting down");
             return;
         }
-        int uncounted = counted ? 0 : batch.size;
-        // The common case, no unit waits, a slot is free and the tasks fit: one compare-and-set takes the slot
-        // and counts the tasks, and the unit starts at once, without going through the queue.
-        if (waitingUnits.get() <= 0) {
-            for (long now = admission.get(); running(now) < maxConcurrency && fits(now, uncounted); now = admission.get()) {
-                if (admission.compareAndSet(now, now + SLOT + uncounted)) {
-                    start(batch);
-                    return;
-                }
-            }
-        }
-        if (!counted && !countQueued(batch.size)) {
-            reject(batch, "the queue is full (" + maxQueuedTasks + " tasks)");
+        // The common case, nothing waits, a slot is free and the tasks fit: the task list starts at once.
+        if (admission.tryStart(counted ? 0 : taskList.size)) {
+            start(taskList);
             return;
         }
-        waiting.addLast(batch);
-        waitingUnits.incrementAndGet();
-        pump();
+        if (!counted && !countQueued(taskList.size)) {
+            reject(taskList, "the queue is full (" + admission.maxQueuedTasks() + " tasks)");
+            return;
+        }
+        admission.enqueue(taskList);
+        startWaiting();
     }
 
     /**
-     * Counts {@code tasks} more tasks in the queue if they fit, rejecting the oldest waiting units to make room
+     * Counts {@code tasks} more tasks in the queue if they fit, rejecting the oldest waiting task lists to make room
      * under {@link OverflowPolicy#DISCARD_OLDEST}; returns whether they were counted.
      */
     private boolean countQueued(int tasks) {
-        while (true) {
-            long now = admission.get();
-            if (fits(now, tasks)) {
-                if (admission.compareAndSet(now, now + tasks)) {
-                    return true;
-                }
-                continue;
+        while (!admission.tryCount(tasks)) {
+            var oldest = overflowPolicy == OverflowPolicy.DISCARD_OLDEST && tasks <= admission.maxQueuedTasks() ? admission.poll() : null;
+            if (oldest == null) {
+                return false;
             }
-            if (overflowPolicy == OverflowPolicy.DISCARD_OLDEST && tasks <= maxQueuedTasks) {
-                var oldest = pollWaiting();
-                if (oldest != null) {
-                    admission.addAndGet(-oldest.size);
-                    reject(oldest, "the queue was full (" + maxQueuedTasks + " tasks) and newer tasks arrived");
-                    continue;
-                }
-            }
-            return false;
+            admission.uncount(oldest.size);
+            reject(oldest, "the queue was full (" + admission.maxQueuedTasks() + " tasks) and newer tasks arrived");
         }
+        return true;
     }
 
-    /** Fails the tasks of a unit that was handed over but cannot run, and finishes it. */
-    private void reject(Batch batch, String why) {
+    /** Fails the tasks of a task list that was handed over but cannot run, and finishes it. */
+    private void reject(TaskList taskList, String why) {
         var names = new ArrayList<String>();
         var rejected = new ArrayList<TaskEntry>();
-        for (var entry : batch.entriesToRun()) {
+        for (var entry : taskList.entriesToRun()) {
             var error = new RejectedExecutionException("background task " + entry.name() + " rejected: " + why);
             if (entry.finish(TaskState.FAILED, error)) {
                 names.add(entry.name());
@@ -506,8 +452,8 @@ public final class TaskRuntime implements AutoCloseable {
                 rejected.add(entry);
             }
         }
-        rejections.record("Rejected the background task(s) {} of {} (request {}): {}", names, batch.origin(), batch.correlationId(), why);
-        notifyThenFinish(rejected, () -> finishBatch(batch));
+        rejections.record("Rejected the background task(s) {} of {} (request {}): {}", names, taskList.origin(), taskList.correlationId(), why);
+        notifyThenFinish(rejected, () -> finishTaskList(taskList));
     }
 
     /**
@@ -537,111 +483,61 @@ public final class TaskRuntime implements AutoCloseable {
         }
     }
 
-    /** The oldest waiting unit, taken out of the queue, or {@code null}. */
-    private Batch pollWaiting() {
-        var batch = waiting.pollFirst();
-        if (batch != null) {
-            waitingUnits.decrementAndGet();
-        }
-        return batch;
-    }
-
-    private static int queued(long admission) {
-        return (int) admission;
-    }
-
-    private static int running(long admission) {
-        return (int) (admission >>> 32);
-    }
-
-    /** Whether {@code tasks} more tasks fit in the queue. */
-    private boolean fits(long admission, int tasks) {
-        return (long) queued(admission) + tasks <= maxQueuedTasks;
-    }
-
-    /** Takes one of the {@code maxConcurrency} slots if one is free. */
-    private boolean takeSlot() {
-        while (true) {
-            long now = admission.get();
-            if (running(now) >= maxConcurrency) {
-                return false;
-            }
-            if (admission.compareAndSet(now, now + SLOT)) {
-                return true;
-            }
-        }
-    }
-
-    private void giveSlotBack() {
-        admission.addAndGet(-SLOT);
-    }
-
-    /**
-     * Starts waiting units, oldest first, while slots are free. Every unit added to the queue is followed by
-     * a pump (after the count is raised), and so is every slot given back: whichever of the two comes second
-     * sees both the unit and the free slot.
-     */
-    private void pump() {
-        while (waitingUnits.get() > 0 && takeSlot()) {
-            var next = pollWaiting();
-            if (next == null) {
-                // Taken by another thread meanwhile (whose count may not be down yet): give the slot back and look again.
-                giveSlotBack();
-                Thread.onSpinWait();
-                continue;
-            }
+    /** Starts waiting task lists, oldest first, while slots are free. */
+    private void startWaiting() {
+        for (TaskList next; (next = admission.nextToStart()) != null; ) {
             start(next);
         }
     }
 
-    /** The body of a unit's thread ({@link Batch#run()}): runs its tasks, frees its slot, starts a waiting unit. */
-    void runUnit(Batch batch) {
+    /** The body of a task list's thread ({@link TaskList#run()}): runs its tasks, frees its slot, starts a waiting task list. */
+    void runTaskList(TaskList taskList) {
         try {
-            run(batch);
+            run(taskList);
         } finally {
-            giveSlotBack();
-            pump();
+            admission.release();
+            startWaiting();
         }
     }
 
-    private void run(Batch batch) {
+    private void run(TaskList taskList) {
         boolean failed = false;
         try {
-            for (int i = 0, count = batch.runCount(); i < count; i++) {
-                var step = batch.runStep(i);
+            for (int i = 0, count = taskList.runCount(); i < count; i++) {
+                var step = taskList.runStep(i);
                 if (failed && failFast) {
-                    cancelSkipped(step, batch);
+                    cancelSkipped(step, taskList);
                     continue;
                 }
                 failed |= switch (step) {
-                    case TaskEntry entry -> !runOne(entry, batch);
-                    case Batch.Group g -> !runGroup(g, batch);
+                    case TaskEntry entry -> !runOne(entry, taskList);
+                    case TaskList.Group g -> !runGroup(g, taskList);
                 };
             }
         } catch (Throwable t) {
-            LOG.error("The task runtime failed while running the tasks of {} (request {})", batch.origin(), batch.correlationId(), t);
+            LOG.error("The task runtime failed while running the tasks of {} (request {})", taskList.origin(), taskList.correlationId(), t);
         } finally {
-            Thread.interrupted();        // an interrupt meant for this unit must not reach the next one on this thread
-            finishBatch(batch);
+            Thread.interrupted();        // an interrupt meant for this task list must not reach the next one on this thread
+            finishTaskList(taskList);
         }
     }
 
-    private void cancelSkipped(Batch.Step step, Batch batch) {
+    private void cancelSkipped(TaskList.Step step, TaskList taskList) {
         var entries = switch (step) {
             case TaskEntry entry -> List.of(entry);
-            case Batch.Group g -> g.members();
+            case TaskList.Group g -> g.members();
         };
         for (var entry : entries) {
-            admission.decrementAndGet();
+            admission.taskStarted();
             if (entry.finish(TaskState.CANCELLED, new CancellationException("not run: an earlier task of its request failed (fail-fast)"))) {
                 metrics.finished(entry, TaskState.CANCELLED, -1);
                 LOG.warn("Background task {} of {} (request {}) not run: an earlier task failed (fail-fast)", entry.name(),
-                        batch.origin(), batch.correlationId());
+                        taskList.origin(), taskList.correlationId());
             }
         }
     }
 
-    private boolean runGroup(Batch.Group group, Batch batch) {
+    private boolean runGroup(TaskList.Group group, TaskList taskList) {
         var members = group.members();
         var results = new boolean[members.size()];
         var done = new CountDownLatch(members.size());
@@ -650,7 +546,7 @@ public final class TaskRuntime implements AutoCloseable {
             var entry = members.get(i);
             start(() -> {
                 try {
-                    results[index] = runOne(entry, batch);
+                    results[index] = runOne(entry, taskList);
                 } finally {
                     done.countDown();
                 }
@@ -677,8 +573,8 @@ public final class TaskRuntime implements AutoCloseable {
     }
 
     /** Runs one task on the current thread (or, with a timeout, on a thread of its own); returns whether it succeeded. */
-    private boolean runOne(TaskEntry entry, Batch batch) {
-        admission.decrementAndGet();
+    private boolean runOne(TaskEntry entry, TaskList taskList) {
+        admission.taskStarted();
         if (!entry.start(Thread.currentThread())) {
             return true;
         }
@@ -705,14 +601,14 @@ public final class TaskRuntime implements AutoCloseable {
             if (entry.finish(TaskState.CANCELLED, new CancellationException("cancelled while running"))) {
                 metrics.finished(entry, TaskState.CANCELLED, nanos);
                 LOG.info("Background task {} of {} (request {}) was cancelled while running", entry.name(),
-                        batch.origin(), batch.correlationId());
+                        taskList.origin(), taskList.correlationId());
             }
             return false;
         }
         if (entry.finish(TaskState.FAILED, failure)) {
             metrics.finished(entry, TaskState.FAILED, nanos);
             withContext(entry, () -> LOG.error("Background task {} (id {}) of {} (request {}) failed", entry.name(), entry.id(),
-                    batch.origin(), batch.correlationId(), failure));
+                    taskList.origin(), taskList.correlationId(), failure));
             notifyErrorHandler(entry, failure);
         }
         return false;
@@ -735,8 +631,8 @@ public final class TaskRuntime implements AutoCloseable {
     }
 
     /**
-     * A task with a timeout, on a thread of its own while its unit's thread waits for it: past the timeout the
-     * unit goes on, and the task is interrupted, but only while it still runs there (the thread is reused).
+     * A task with a timeout, on a thread of its own while its task list's thread waits for it: past the timeout the
+     * task list goes on, and the task is interrupted, but only while it still runs there (the thread is reused).
      */
     private final class TimedCall implements Runnable {
         final CompletableFuture<Throwable> result = new CompletableFuture<>();
@@ -835,9 +731,9 @@ public final class TaskRuntime implements AutoCloseable {
         }
     }
 
-    private void finishBatch(Batch batch) {
-        unfinished.remove(batch);
-        batch.done.finish();
+    private void finishTaskList(TaskList taskList) {
+        unfinished.remove(taskList);
+        taskList.done.finish();
         if (shuttingDown) {
             lock.lock();
             try {
@@ -876,16 +772,16 @@ public final class TaskRuntime implements AutoCloseable {
             return true;
         }
         var abandoned = new Abandoned(deadline);
-        // Units still waiting for a slot will never get one: take them out of the queue and complete them.
-        for (Batch queued; (queued = pollWaiting()) != null; ) {
-            admission.addAndGet(-queued.size);
+        // Task lists still waiting for a slot will never get one: take them out of the queue and complete them.
+        for (TaskList queued; (queued = admission.poll()) != null; ) {
+            admission.uncount(queued.size);
             abandoned.cancel(queued, queued.entriesToRun());
-            finishBatch(queued);
+            finishTaskList(queued);
         }
-        // Cancel every unfinished task of the running units before interrupting any of them: an interrupted task
-        // then ends CANCELLED rather than FAILED, and its unit cannot start its next task once it stops.
-        for (var batch : unfinished.list()) {
-            abandoned.cancel(batch, batch.entries());
+        // Cancel every unfinished task of the running task lists before interrupting any of them: an interrupted task
+        // then ends CANCELLED rather than FAILED, and its task list cannot start its next task once it stops.
+        for (var taskList : unfinished.list()) {
+            abandoned.cancel(taskList, taskList.entries());
         }
         abandoned.entries.forEach(TaskEntry::interrupt);
         LOG.error("Shutdown deadline of {} passed; abandoned {} background task(s) ({} running, {} queued); by name: {}; the first {}: {}",
@@ -909,7 +805,7 @@ public final class TaskRuntime implements AutoCloseable {
             this.deadline = deadline;
         }
 
-        void cancel(Batch batch, List<TaskEntry> candidates) {
+        void cancel(TaskList taskList, List<TaskEntry> candidates) {
             for (var entry : candidates) {
                 var state = entry.state();
                 if (!state.isTerminal() && entry.finish(TaskState.CANCELLED,
@@ -920,7 +816,7 @@ public final class TaskRuntime implements AutoCloseable {
                         running++;
                     }
                     if (sample.size() < SAMPLE) {
-                        sample.add(entry.name() + " (" + batch.origin() + ", request " + batch.correlationId() + ", was " + state + ")");
+                        sample.add(entry.name() + " (" + taskList.origin() + ", request " + taskList.correlationId() + ", was " + state + ")");
                     }
                     if (byName.containsKey(entry.name()) || byName.size() < NAMES) {
                         byName.merge(entry.name(), 1, Integer::sum);
@@ -985,11 +881,11 @@ public final class TaskRuntime implements AutoCloseable {
         }
 
         /** How many units of work (requests) run their tasks at the same time; default 512. */
-        public Builder maxConcurrency(int units) {
-            if (units < 1) {
-                throw new IllegalArgumentException("maxConcurrency must be at least 1: " + units);
+        public Builder maxConcurrency(int taskLists) {
+            if (taskLists < 1) {
+                throw new IllegalArgumentException("maxConcurrency must be at least 1: " + taskLists);
             }
-            this.maxConcurrency = units;
+            this.maxConcurrency = taskLists;
             return this;
         }
 

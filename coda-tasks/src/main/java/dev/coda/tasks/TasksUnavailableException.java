@@ -5,7 +5,7 @@ import java.util.Objects;
 
 /**
  * The tasks of a unit of work cannot be accepted now: the in-process task queue is full, or the durable
- * engine cannot be reached. Thrown before the unit's answer is sent, so that a client is never told that
+ * engine cannot be reached. Thrown before its answer is sent, so that a client is never told that
  * work was accepted when it will not run; Coda answers it with {@code 503 Service Unavailable} and a
  * {@code Retry-After} header of {@link #retryAfter()}.
  *

@@ -5,20 +5,19 @@ import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * The units of work handed to a runtime and not finished yet (waiting for a slot, or running), so that
- * shutdown can wait for them and, past its deadline, cancel and name their tasks. Each unit is linked
- * through its own fields ({@link Batch#stripe}, {@link Batch#previous}, {@link Batch#next}) into one of a
- * few lists, each guarded by its own monitor and chosen at random: adding and removing a unit allocates
- * nothing, and the threads that dispatch units and those that finish them seldom take the same lock at
- * the same time. (It replaces a concurrent set, which allocated a node per unit and counted its size in
- * one shared place.)
+ * The task lists handed to a runtime and not finished yet (waiting for a slot, or running), so that
+ * shutdown can wait for them and, past its deadline, cancel and name their tasks. Each task list is linked
+ * through its own fields ({@link TaskList#stripe}, {@link TaskList#previous}, {@link TaskList#next}) into one of a
+ * few lists, each guarded by its own monitor and chosen at random: adding and removing a task list allocates
+ * nothing, and the threads that dispatch task lists and those that finish them seldom take the same lock at
+ * the same time (docs/performance.md).
  */
 final class Unfinished {
 
     /** One list; padded so that two stripes' heads are not in one cache line. */
     @SuppressWarnings("unused")
     private static final class Stripe {
-        Batch head;
+        TaskList head;
         long p0, p1, p2, p3, p4, p5, p6, p7;
     }
 
@@ -36,35 +35,35 @@ final class Unfinished {
         }
     }
 
-    /** Links the unit in; a unit is added once. */
-    void add(Batch batch) {
+    /** Links the task list in; a task list is added once. */
+    void add(TaskList taskList) {
         var stripe = stripes[ThreadLocalRandom.current().nextInt() & (stripes.length - 1)];
         synchronized (stripe) {
             var head = stripe.head;
-            batch.stripe = stripe;
-            batch.previous = null;
-            batch.next = head;
+            taskList.stripe = stripe;
+            taskList.previous = null;
+            taskList.next = head;
             if (head != null) {
-                head.previous = batch;
+                head.previous = taskList;
             }
-            stripe.head = batch;
+            stripe.head = taskList;
         }
     }
 
     /**
-     * Unlinks the unit; one not linked (removed already) is left alone. Called after {@link #add} happened
-     * before it: by the thread that added the unit, or by one it was handed to.
+     * Unlinks the task list; one not linked (removed already) is left alone. Called after {@link #add} happened
+     * before it: by the thread that added the task list, or by one it was handed to.
      */
-    void remove(Batch batch) {
-        if (!(batch.stripe instanceof Stripe stripe)) {
+    void remove(TaskList taskList) {
+        if (!(taskList.stripe instanceof Stripe stripe)) {
             return;
         }
         synchronized (stripe) {
-            if (batch.stripe != stripe) {
+            if (taskList.stripe != stripe) {
                 return;
             }
-            var before = batch.previous;
-            var after = batch.next;
+            var before = taskList.previous;
+            var after = taskList.next;
             if (before == null) {
                 stripe.head = after;
             } else {
@@ -73,9 +72,9 @@ final class Unfinished {
             if (after != null) {
                 after.previous = before;
             }
-            batch.stripe = null;
-            batch.previous = null;
-            batch.next = null;
+            taskList.stripe = null;
+            taskList.previous = null;
+            taskList.next = null;
         }
     }
 
@@ -90,13 +89,13 @@ final class Unfinished {
         return true;
     }
 
-    /** The units linked in now. */
-    List<Batch> list() {
-        var out = new ArrayList<Batch>();
+    /** The task lists linked in now. */
+    List<TaskList> list() {
+        var out = new ArrayList<TaskList>();
         for (var stripe : stripes) {
             synchronized (stripe) {
-                for (var batch = stripe.head; batch != null; batch = batch.next) {
-                    out.add(batch);
+                for (var taskList = stripe.head; taskList != null; taskList = taskList.next) {
+                    out.add(taskList);
                 }
             }
         }

@@ -20,15 +20,15 @@ class ConcurrencyLimitTest {
     private final Events events = new Events();
 
     @Test
-    void atMostMaxConcurrencyUnitsRunAtOnceAndTheOthersWaitTheirTurn() {
+    void atMostMaxConcurrencyTaskListsRunAtOnceAndTheOthersWaitTheirTurn() {
         var runtime = runtimes.start(TaskRuntime.builder().maxConcurrency(2));
         var gate = new Gate();
-        var units = new ArrayList<CompletionStage<Void>>();
+        var taskLists = new ArrayList<CompletionStage<Void>>();
         var handles = new ArrayList<TaskHandle>();
         for (int i = 0; i < 5; i++) {
             var tasks = runtime.newTasks("unit " + i, "req-" + i);
             handles.add(tasks.addTask(gate::pass));
-            units.add(runtime.dispatch(tasks, false));
+            taskLists.add(runtime.dispatch(tasks, false));
         }
 
         eventually().until(() -> runtime.runningTasks() == 2 && runtime.queuedTasks() == 3);
@@ -37,7 +37,7 @@ class ConcurrencyLimitTest {
 
         gate.open();
 
-        units.forEach(TestSupport::done);
+        taskLists.forEach(TestSupport::done);
         assertThat(handles).extracting(TaskHandle::state).containsOnly(TaskState.SUCCEEDED);
         assertThat(gate.entered()).isEqualTo(5);
         assertThat(gate.peak()).isEqualTo(2);
@@ -46,25 +46,25 @@ class ConcurrencyLimitTest {
     }
 
     @Test
-    void withOneUnitAtATimeUnitsRunInTheOrderTheyWereDispatched() {
+    void withOneTaskListAtATimeTaskListsRunInTheOrderTheyWereDispatched() {
         var runtime = runtimes.start(TaskRuntime.builder().maxConcurrency(1));
         var gate = new Gate();
         var first = runtime.newTasks("first", "req-0");
         first.addTask(gate::pass);
-        var units = new ArrayList<CompletionStage<Void>>();
-        units.add(runtime.dispatch(first, false));
+        var taskLists = new ArrayList<CompletionStage<Void>>();
+        taskLists.add(runtime.dispatch(first, false));
         eventually().until(() -> gate.entered() == 1);
         for (int i = 1; i <= 4; i++) {
             var tasks = runtime.newTasks("unit " + i, "req-" + i);
             tasks.addTask(events::add, "unit " + i + " a");
             tasks.addTask(events::add, "unit " + i + " b");
-            units.add(runtime.dispatch(tasks, false));
+            taskLists.add(runtime.dispatch(tasks, false));
         }
         assertThat(runtime.queuedTasks()).isEqualTo(8);
 
         gate.open();
 
-        units.forEach(TestSupport::done);
+        taskLists.forEach(TestSupport::done);
         assertThat(events.list()).containsExactly("unit 1 a", "unit 1 b", "unit 2 a", "unit 2 b", "unit 3 a", "unit 3 b",
                 "unit 4 a", "unit 4 b");
     }

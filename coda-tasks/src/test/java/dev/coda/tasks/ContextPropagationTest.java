@@ -1,5 +1,6 @@
 package dev.coda.tasks;
 
+import dev.coda.testsupport.LogCapture;
 import static dev.coda.tasks.TestSupport.done;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -20,7 +21,7 @@ class ContextPropagationTest {
     final TaskRuntimes runtimes = new TaskRuntimes();
 
     @RegisterExtension
-    final LogCapture logs = new LogCapture();
+    final LogCapture logs = new LogCapture("dev.coda.tasks");
 
     private final Events events = new Events();
 

@@ -1,5 +1,6 @@
 package dev.coda.tasks;
 
+import dev.coda.testsupport.LogCapture;
 import static dev.coda.tasks.TestSupport.done;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -17,7 +18,7 @@ class FailureIsolationTest {
     final TaskRuntimes runtimes = new TaskRuntimes();
 
     @RegisterExtension
-    final LogCapture logs = new LogCapture();
+    final LogCapture logs = new LogCapture("dev.coda.tasks");
 
     private final Events events = new Events();
 
@@ -92,7 +93,7 @@ class FailureIsolationTest {
     }
 
     @Test
-    void anErrorHandlerThatThrowsBreaksNeitherTheUnitNorTheRuntime() {
+    void anErrorHandlerThatThrowsBreaksNeitherTheTaskListNorTheRuntime() {
         TaskErrorHandler broken = (task, error) -> {
             throw new IllegalStateException("the error tracker is down");
         };
@@ -109,9 +110,9 @@ class FailureIsolationTest {
                 .extracting(ILoggingEvent::getThrowableProxy)
                 .satisfies(t -> assertThat(t.getMessage()).isEqualTo("the error tracker is down"));
 
-        var nextUnit = runtime.newTasks("POST /orders", "req-2");
-        nextUnit.addTask(events::add, "next unit");
-        done(runtime.dispatch(nextUnit, false));
+        var nextTaskList = runtime.newTasks("POST /orders", "req-2");
+        nextTaskList.addTask(events::add, "next unit");
+        done(runtime.dispatch(nextTaskList, false));
         assertThat(events.list()).containsExactly("after", "next unit");
     }
 

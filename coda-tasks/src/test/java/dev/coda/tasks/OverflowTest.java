@@ -1,5 +1,6 @@
 package dev.coda.tasks;
 
+import dev.coda.testsupport.LogCapture;
 import static dev.coda.tasks.TestSupport.done;
 import static dev.coda.tasks.TestSupport.eventually;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -21,7 +22,7 @@ class OverflowTest {
     final TaskRuntimes runtimes = new TaskRuntimes();
 
     @RegisterExtension
-    final LogCapture logs = new LogCapture();
+    final LogCapture logs = new LogCapture("dev.coda.tasks");
 
     private final Events events = new Events();
     private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
@@ -30,9 +31,9 @@ class OverflowTest {
     private final Gate gate = new Gate();
 
     private TaskRuntime runtime;
-    private CompletionStage<Void> blockingUnit;
+    private CompletionStage<Void> blockingTaskList;
 
-    /** One unit at a time, room for two waiting tasks; a first unit occupies the only slot. */
+    /** One task list at a time, room for two waiting tasks; a first task list occupies the only slot. */
     private void startWith(OverflowPolicy policy) {
         runtime = runtimes.start(TaskRuntime.builder()
                 .maxConcurrency(1)
@@ -43,10 +44,7 @@ class OverflowTest {
                     toldToHandler.add(task);
                     errorsToldToHandler.add(error);
                 }));
-        var first = runtime.newTasks("first", "req-1");
-        first.addTask(gate::pass);
-        blockingUnit = runtime.dispatch(first, false);
-        eventually().until(() -> gate.entered() == 1);
+        blockingTaskList = TestSupport.holdTheSlot(runtime, gate);
         assertThat(runtime.queuedTasks()).isZero();
     }
 
@@ -55,7 +53,7 @@ class OverflowTest {
     }
 
     @Test
-    void withRejectAUnitThatDoesNotFitFailsWithRejectedExecutionExceptionAndIsReported() {
+    void withRejectATaskListThatDoesNotFitFailsWithRejectedExecutionExceptionAndIsReported() {
         startWith(OverflowPolicy.REJECT);
         var second = runtime.newTasks("second", "req-2");
         var s1 = second.addTask(events::add, "s1");
@@ -66,7 +64,7 @@ class OverflowTest {
 
         var thirdDone = runtime.dispatch(third, false);
 
-        done(thirdDone);                  // the error handler is told on a task thread, then the unit completes
+        done(thirdDone);                  // the error handler is told on a task thread, then the task list completes
         assertThat(late.state()).isEqualTo(TaskState.FAILED);
         assertThat(late.failure()).get().isInstanceOf(RejectedExecutionException.class)
                 .extracting(Throwable::getMessage).asString().contains("build-report");
@@ -78,14 +76,14 @@ class OverflowTest {
 
         gate.open();
 
-        done(blockingUnit);
+        done(blockingTaskList);
         done(secondDone);
         assertThat(events.list()).containsExactly("s1", "s2");
         assertThat(List.of(s1, s2)).extracting(TaskHandle::state).containsOnly(TaskState.SUCCEEDED);
     }
 
     @Test
-    void withDiscardOldestTheOldestWaitingUnitIsRejectedAndTheNewOneRuns() {
+    void withDiscardOldestTheOldestWaitingTaskListIsRejectedAndTheNewOneRuns() {
         startWith(OverflowPolicy.DISCARD_OLDEST);
         var second = runtime.newTasks("POST /old", "req-2");
         var s1 = second.named("old-one").addTask(events::add, "s1");
@@ -109,13 +107,13 @@ class OverflowTest {
         gate.open();
 
         done(thirdDone);
-        done(blockingUnit);
+        done(blockingTaskList);
         assertThat(events.list()).containsExactly("t1");
         assertThat(fresh.state()).isEqualTo(TaskState.SUCCEEDED);
     }
 
     @Test
-    void withDiscardOldestAUnitLargerThanTheWholeQueueIsRejectedAndTheWaitingOnesKeepTheirPlace() {
+    void withDiscardOldestATaskListLargerThanTheWholeQueueIsRejectedAndTheWaitingOnesKeepTheirPlace() {
         startWith(OverflowPolicy.DISCARD_OLDEST);
         var second = runtime.newTasks("second", "req-2");
         var waiting = second.addTask(events::add, "waiting");
@@ -139,7 +137,7 @@ class OverflowTest {
     void queueRoomFreedByStartedTasksIsReused() {
         startWith(OverflowPolicy.REJECT);
         gate.open();
-        done(blockingUnit);
+        done(blockingTaskList);
 
         for (int i = 0; i < 5; i++) {
             var tasks = runtime.newTasks("unit", "req-" + i);
@@ -172,7 +170,7 @@ class OverflowTest {
     }
 
     @Test
-    void aUnitWhoseTasksDoNotFitIsRefusedBeforeItsAnswerWithRetryAfterAndNothingOfItRuns() throws Exception {
+    void aTaskListWhoseTasksDoNotFitIsRefusedBeforeItsAnswerWithRetryAfterAndNothingOfItRuns() throws Exception {
         startWith(OverflowPolicy.REJECT);
         var second = runtime.newTasks("POST /mail", "req-2");
         second.addTask(events::add, "fits");
@@ -214,7 +212,7 @@ class OverflowTest {
     }
 
     @Test
-    void withDiscardOldestAdmissionRejectsTheOldestWaitingUnitToMakeRoom() throws Exception {
+    void withDiscardOldestAdmissionRejectsTheOldestWaitingTaskListToMakeRoom() throws Exception {
         startWith(OverflowPolicy.DISCARD_OLDEST);
         var old = runtime.newTasks("POST /old", "req-2");
         var o1 = old.addTask(events::add, "o1");
@@ -234,7 +232,7 @@ class OverflowTest {
     }
 
     @Test
-    void aUnitWithoutTasksToRunHereIsAdmittedWithoutRoomAndCountsNothing() throws Exception {
+    void aTaskListWithoutTasksToRunHereIsAdmittedWithoutRoomAndCountsNothing() throws Exception {
         startWith(OverflowPolicy.REJECT);
         var filler = runtime.newTasks("filler", "req-2");
         filler.addTask(events::add, "f1");

@@ -23,7 +23,7 @@ class ParallelGroupTest {
     }
 
     @Test
-    void theMembersOfAGroupRunAtTheSameTimeEvenWithOneUnitAtATime() {
+    void theMembersOfAGroupRunAtTheSameTimeEvenWithOneTaskListAtATime() {
         var runtime = runtimes.start(TaskRuntime.builder().maxConcurrency(1));
         var tasks = runtime.newTasks("POST /orders", "req-1");
         var barrier = new CyclicBarrier(3);
@@ -50,16 +50,16 @@ class ParallelGroupTest {
         });
         var after = tasks.addTask(events::add, "after");
 
-        var unitDone = runtime.dispatch(tasks, false).toCompletableFuture();
+        var taskListDone = runtime.dispatch(tasks, false).toCompletableFuture();
 
         eventually().until(() -> gate.entered() == 1 && group.get(0).state() == TaskState.SUCCEEDED);
         assertThat(group.get(1).state()).isEqualTo(TaskState.RUNNING);
         assertThat(after.state()).isEqualTo(TaskState.QUEUED);
-        assertThat(unitDone).isNotDone();
+        assertThat(taskListDone).isNotDone();
 
         gate.open();
 
-        done(unitDone);
+        done(taskListDone);
         assertThat(events.list()).containsExactly("before", "fast member", "after");
         assertThat(after.state()).isEqualTo(TaskState.SUCCEEDED);
     }

@@ -1,5 +1,6 @@
 package dev.coda.tasks;
 
+import dev.coda.testsupport.LogCapture;
 import static dev.coda.tasks.TestSupport.done;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -17,7 +18,7 @@ class PhaseTest {
     final TaskRuntimes runtimes = new TaskRuntimes();
 
     @RegisterExtension
-    final LogCapture logs = new LogCapture();
+    final LogCapture logs = new LogCapture("dev.coda.tasks");
 
     private final Events events = new Events();
     private TaskRuntime runtime;
@@ -45,7 +46,7 @@ class PhaseTest {
         "always,  false, true",
         "always,  true,  true",
     })
-    void aTaskRunsOnlyWhenItsPhaseMatchesTheOutcomeOfItsUnit(String phase, boolean unitFailed, boolean runs) {
+    void aTaskRunsOnlyWhenItsPhaseMatchesTheOutcomeOfItsTaskList(String phase, boolean unitFailed, boolean runs) {
         var tasks = runtime.newTasks("POST /orders", "req-1");
         var handle = view(tasks, phase).addTask(events::add, "ran");
 
@@ -63,7 +64,7 @@ class PhaseTest {
     }
 
     @Test
-    void whenTheUnitFailsItsSkippedTasksAreNamedInOneInfoLineNotAWarningAsAClientsBadRequestIsNoServerProblem() {
+    void whenTheTaskListFailsItsSkippedTasksAreNamedInOneInfoLineNotAWarningAsAClientsBadRequestIsNoServerProblem() {
         var tasks = runtime.newTasks("POST /orders", "req-9");
         tasks.addTask(events::add, "confirmation");
         tasks.named("send-receipt").addTask(events::add, "receipt");
@@ -79,7 +80,7 @@ class PhaseTest {
     }
 
     @Test
-    void whenTheUnitSucceedsItsSkippedErrorTasksAreNotWarnedAbout() {
+    void whenTheTaskListSucceedsItsSkippedErrorTasksAreNotWarnedAbout() {
         var tasks = runtime.newTasks("POST /orders", "req-1");
         var audit = tasks.onError().addTask(events::add, "audit");
         tasks.addTask(events::add, "confirmation");

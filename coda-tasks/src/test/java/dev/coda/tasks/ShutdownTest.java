@@ -1,5 +1,6 @@
 package dev.coda.tasks;
 
+import dev.coda.testsupport.LogCapture;
 import static dev.coda.tasks.TestSupport.done;
 import static dev.coda.tasks.TestSupport.eventually;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -20,7 +21,7 @@ class ShutdownTest {
     final TaskRuntimes runtimes = new TaskRuntimes();
 
     @RegisterExtension
-    final LogCapture logs = new LogCapture();
+    final LogCapture logs = new LogCapture("dev.coda.tasks");
 
     private final Events events = new Events();
 
@@ -62,7 +63,7 @@ class ShutdownTest {
         var gate = new Gate();
         var tasks = runtime.newTasks("POST /exports", "req-1");
         var stuck = tasks.named("long-export").addTask(gate::pass);
-        var unitDone = runtime.dispatch(tasks, false);
+        var taskListDone = runtime.dispatch(tasks, false);
         eventually().until(() -> gate.entered() == 1);
         var deadline = Duration.ofMillis(300);
 
@@ -76,7 +77,7 @@ class ShutdownTest {
         assertThat(stuck.failure()).containsInstanceOf(CancellationException.class);
         assertThat(done(gate.interruption())).isNotNull();
         assertThat(logs.at(Level.ERROR, "long-export", "POST /exports", "req-1")).hasSize(1);
-        done(unitDone);
+        done(taskListDone);
         assertThat(stuck.state()).isEqualTo(TaskState.CANCELLED);
         eventually().until(() -> runtime.runningTasks() == 0);
     }
@@ -88,25 +89,22 @@ class ShutdownTest {
         var gate = new Gate();
         var tasks = runtime.newTasks("POST /exports", "req-1");
         tasks.named("long-export").addTask(gate::pass);
-        var unitDone = runtime.dispatch(tasks, false);
+        var taskListDone = runtime.dispatch(tasks, false);
         eventually().until(() -> gate.entered() == 1);
 
         assertThat(runtime.shutdown(Duration.ofMillis(100))).isFalse();
 
-        done(unitDone);
+        done(taskListDone);
         assertThat(toldToHandler).isNotDone();
         assertThat(logs.at(Level.ERROR)).singleElement()
                 .satisfies(e -> assertThat(e.getFormattedMessage()).contains("abandoned", "long-export"));
     }
 
     @Test
-    void unitsStillWaitingAtTheDeadlineAreCancelledLoggedAndComplete() {
+    void taskListsStillWaitingAtTheDeadlineAreCancelledLoggedAndComplete() {
         var runtime = runtimes.start(TaskRuntime.builder().maxConcurrency(1));
         var gate = new Gate();
-        var first = runtime.newTasks("first", "req-1");
-        first.addTask(gate::pass);
-        var firstDone = runtime.dispatch(first, false);
-        eventually().until(() -> gate.entered() == 1);
+        var firstDone = TestSupport.holdTheSlot(runtime, gate);
         var second = runtime.newTasks("POST /reports", "req-2");
         var waiting = second.named("waiting-report").addTask(events::add, "report");
         var secondDone = runtime.dispatch(second, false);
@@ -126,10 +124,7 @@ class ShutdownTest {
     void aSecondShutdownAfterAnAbandoningOneHasNothingLeftToWaitFor() {
         var runtime = runtimes.start(TaskRuntime.builder().maxConcurrency(1));
         var gate = new Gate();
-        var first = runtime.newTasks("first", "req-1");
-        first.addTask(gate::pass);
-        var firstDone = runtime.dispatch(first, false);
-        eventually().until(() -> gate.entered() == 1);
+        var firstDone = TestSupport.holdTheSlot(runtime, gate);
         var second = runtime.newTasks("second", "req-2");
         second.addTask(events::add, "never");
         runtime.dispatch(second, false);
@@ -146,9 +141,9 @@ class ShutdownTest {
         var tasks = runtime.newTasks("POST /late", "req-9");
         var late = tasks.named("late-task").addTask(events::add, "late");
 
-        var unitDone = runtime.dispatch(tasks, false);
+        var taskListDone = runtime.dispatch(tasks, false);
 
-        assertThat(unitDone.toCompletableFuture()).isCompleted();
+        assertThat(taskListDone.toCompletableFuture()).isCompleted();
         assertThat(late.state()).isEqualTo(TaskState.FAILED);
         assertThat(late.failure()).get().isInstanceOf(RejectedExecutionException.class)
                 .extracting(Throwable::getMessage).asString().contains("shutting down");
@@ -219,13 +214,13 @@ class ShutdownTest {
         var gate = new Gate();
         var tasks = runtime.newTasks("POST /orders", "req-1");
         tasks.addTask(gate::pass);
-        var unitDone = runtime.dispatch(tasks, false);
+        var taskListDone = runtime.dispatch(tasks, false);
 
         assertThatIllegalStateException().isThrownBy(() -> runtime.dispatch(tasks, true))
                 .withMessageContaining("already");
 
         gate.open();
-        done(unitDone);
+        done(taskListDone);
         assertThat(gate.entered()).isEqualTo(1);
     }
 

@@ -28,16 +28,16 @@ class StressTest {
         runs.computeIfAbsent(key, k -> new AtomicInteger()).incrementAndGet();
     }
 
-    /** Counts {@code key}, and counts it as out of order if the unit's first task has not run yet. */
+    /** Counts {@code key}, and counts it as out of order if the task list's first task has not run yet. */
     static void countAfter(ConcurrentHashMap<String, AtomicInteger> runs, String key, String previous) {
         count(runs, runs.containsKey(previous) ? key : key + " before " + previous);
     }
 
     @Test
-    void fiveHundredUnitsOfTwoTasksDispatchedFromManyThreadsEachRunExactlyOnce() throws Exception {
+    void fiveHundredTaskListsOfTwoTasksDispatchedFromManyThreadsEachRunExactlyOnce() throws Exception {
         var runtime = runtimes.start(TaskRuntime.builder().maxConcurrency(8));
         var runs = new ConcurrentHashMap<String, AtomicInteger>();
-        var units = new CopyOnWriteArrayList<CompletionStage<Void>>();
+        var taskLists = new CopyOnWriteArrayList<CompletionStage<Void>>();
         var handles = new CopyOnWriteArrayList<TaskHandle>();
         var start = new CountDownLatch(1);
         var next = new AtomicInteger();
@@ -46,11 +46,11 @@ class StressTest {
             for (int t = 0; t < THREADS; t++) {
                 pool.submit(() -> {
                     start.await();
-                    for (int unit; (unit = next.getAndIncrement()) < UNITS; ) {
-                        var tasks = runtime.newTasks("unit", "req-" + unit);
-                        handles.add(tasks.addTask(StressTest::count, runs, unit + "/a"));
-                        handles.add(tasks.addTask(StressTest::countAfter, runs, unit + "/b", unit + "/a"));
-                        units.add(runtime.dispatch(tasks, false));
+                    for (int taskList; (taskList = next.getAndIncrement()) < UNITS; ) {
+                        var tasks = runtime.newTasks("unit", "req-" + taskList);
+                        handles.add(tasks.addTask(StressTest::count, runs, taskList + "/a"));
+                        handles.add(tasks.addTask(StressTest::countAfter, runs, taskList + "/b", taskList + "/a"));
+                        taskLists.add(runtime.dispatch(tasks, false));
                     }
                     return null;
                 });
@@ -59,9 +59,9 @@ class StressTest {
             pool.shutdown();
             assertThat(pool.awaitTermination(30, TimeUnit.SECONDS)).isTrue();
         }
-        units.forEach(TestSupport::done);
+        taskLists.forEach(TestSupport::done);
 
-        assertThat(units).hasSize(UNITS);
+        assertThat(taskLists).hasSize(UNITS);
         assertThat(runs).hasSize(UNITS * 2);
         assertThat(runs.values()).allSatisfy(count -> assertThat(count).hasValue(1));
         assertThat(runs.keySet()).noneMatch(key -> key.contains("before"));
@@ -75,9 +75,9 @@ class StressTest {
     }
 
     @Test
-    void unitsDispatchedFromManyThreadsWhileTheRuntimeShutsDownAllEndAndLeaveNoTaskBehind() throws Exception {
+    void taskListsDispatchedFromManyThreadsWhileTheRuntimeShutsDownAllEndAndLeaveNoTaskBehind() throws Exception {
         var runtime = runtimes.start(TaskRuntime.builder().maxConcurrency(4));
-        var units = new CopyOnWriteArrayList<CompletionStage<Void>>();
+        var taskLists = new CopyOnWriteArrayList<CompletionStage<Void>>();
         var handles = new CopyOnWriteArrayList<TaskHandle>();
         var stop = new AtomicBoolean();
         var start = new CountDownLatch(1);
@@ -87,11 +87,11 @@ class StressTest {
             for (int t = 0; t < THREADS; t++) {
                 pool.submit(() -> {
                     start.await();
-                    for (int unit = 0; !stop.get(); unit++) {
-                        var tasks = runtime.newTasks("unit", "req-" + unit);
+                    for (int taskList = 0; !stop.get(); taskList++) {
+                        var tasks = runtime.newTasks("unit", "req-" + taskList);
                         handles.add(tasks.addTask(StressTest::nap));
                         handles.add(tasks.addTask(StressTest::nap));
-                        units.add(runtime.dispatch(tasks, false));
+                        taskLists.add(runtime.dispatch(tasks, false));
                         dispatched.incrementAndGet();
                     }
                     return null;
@@ -105,9 +105,9 @@ class StressTest {
             pool.shutdown();
             assertThat(pool.awaitTermination(30, TimeUnit.SECONDS)).isTrue();
         }
-        units.forEach(TestSupport::done);
+        taskLists.forEach(TestSupport::done);
 
-        assertThat(handles).hasSize(units.size() * 2)
+        assertThat(handles).hasSize(taskLists.size() * 2)
                 .allSatisfy(handle -> assertThat(handle.state().isTerminal()).as(handle.toString()).isTrue());
         assertThat(handles).extracting(TaskHandle::state).contains(TaskState.FAILED);   // rejected after the shutdown
         assertThat(runtime.queuedTasks()).isZero();

@@ -29,18 +29,18 @@ class TaskHandleTest {
     }
 
     @Test
-    void theStageDispatchReturnsCannotBeCompletedFromOutsideAndCompletesWithTheUnit() {
+    void theStageDispatchReturnsCannotBeCompletedFromOutsideAndCompletesWithTheTaskList() {
         var runtime = runtimes.start();
         var tasks = runtime.newTasks("POST /orders", "req-1");
         var gate = new Gate();
         tasks.addTask(gate::pass);
 
-        var unitDone = runtime.dispatch(tasks, false);
-        var copy = unitDone.toCompletableFuture();
-        var dependent = unitDone.thenApply(v -> "after").toCompletableFuture();
+        var taskListDone = runtime.dispatch(tasks, false);
+        var copy = taskListDone.toCompletableFuture();
+        var dependent = taskListDone.thenApply(v -> "after").toCompletableFuture();
 
         assertThat(copy.complete(null)).isTrue();                 // completes the copy only
-        var asFuture = (CompletableFuture<Void>) unitDone;
+        var asFuture = (CompletableFuture<Void>) taskListDone;
         assertThatThrownBy(() -> asFuture.complete(null)).isInstanceOf(UnsupportedOperationException.class);
         assertThatThrownBy(() -> asFuture.cancel(true)).isInstanceOf(UnsupportedOperationException.class);
         assertThatThrownBy(() -> asFuture.obtrudeValue(null)).isInstanceOf(UnsupportedOperationException.class);
@@ -51,7 +51,7 @@ class TaskHandleTest {
 
         assertThat(done(dependent)).isEqualTo("after");
         assertThat(asFuture).isCompleted();
-        assertThat(unitDone.toCompletableFuture()).isNotSameAs(unitDone).isCompleted();
+        assertThat(taskListDone.toCompletableFuture()).isNotSameAs(taskListDone).isCompleted();
     }
 
     @Test
@@ -59,8 +59,8 @@ class TaskHandleTest {
         var runtime = runtimes.start();
         var ids = new HashSet<String>();
         var count = 0;
-        for (int unit = 0; unit < 200; unit++) {
-            var tasks = runtime.newTasks("job", "run-" + unit);
+        for (int taskList = 0; taskList < 200; taskList++) {
+            var tasks = runtime.newTasks("job", "run-" + taskList);
             for (int i = 0; i < 5; i++) {
                 ids.add(tasks.addTask(events::add, "x").id());
                 count++;
@@ -68,6 +68,32 @@ class TaskHandleTest {
         }
 
         assertThat(ids).hasSize(count).allSatisfy(id -> assertThat(id).isNotBlank());
+    }
+
+    @Test
+    void threadsAskingForANewTasksIdAtOnceAllGetTheSameOneAndItSortsByWhenTheTaskWasAdded() throws Exception {
+        var runtime = runtimes.start();
+        var tasks = runtime.newTasks("job", "run-1");
+        var first = tasks.addTask(events::add, "first");
+        var second = tasks.addTask(events::add, "second");
+        var go = new java.util.concurrent.CountDownLatch(1);
+        var seen = java.util.concurrent.ConcurrentHashMap.<String>newKeySet();
+        try (var pool = java.util.concurrent.Executors.newFixedThreadPool(8)) {
+            for (int t = 0; t < 8; t++) {
+                pool.execute(() -> {
+                    try {
+                        go.await();
+                    } catch (InterruptedException e) {
+                        throw new AssertionError(e);
+                    }
+                    seen.add(second.id());
+                });
+            }
+            go.countDown();
+        }
+
+        assertThat(seen).singleElement().isEqualTo(second.id());
+        assertThat(first.id()).as("made later, but the first task's time half was taken first").isLessThan(second.id());
     }
 
     @Test
@@ -84,7 +110,7 @@ class TaskHandleTest {
         assertThat(blocking.state()).isEqualTo(TaskState.QUEUED);
         var completion = blocking.completion().toCompletableFuture();
 
-        var unitDone = runtime.dispatch(tasks, false);
+        var taskListDone = runtime.dispatch(tasks, false);
 
         eventually().until(() -> gate.entered() == 1);
         assertThat(blocking.state()).isEqualTo(TaskState.RUNNING);
@@ -92,7 +118,7 @@ class TaskHandleTest {
         gate.open();
 
         assertThat(done(completion)).isEqualTo(TaskState.SUCCEEDED);
-        done(unitDone);
+        done(taskListDone);
         assertThat(seenInside.get()).isEqualTo(TaskState.RUNNING);
         assertThat(self.get().state()).isEqualTo(TaskState.SUCCEEDED);
         assertThat(blocking.state()).isEqualTo(TaskState.SUCCEEDED);
@@ -166,12 +192,12 @@ class TaskHandleTest {
         tasks.addTask(gate::pass);
         var waiting = tasks.addTask(events::add, "waiting");
 
-        var unitDone = runtime.dispatch(tasks, false);
+        var taskListDone = runtime.dispatch(tasks, false);
         eventually().until(() -> gate.entered() == 1);
         assertThat(waiting.cancel()).isTrue();
         gate.open();
 
-        done(unitDone);
+        done(taskListDone);
         assertThat(events.list()).isEmpty();
         assertThat(waiting.state()).isEqualTo(TaskState.CANCELLED);
     }
@@ -184,14 +210,14 @@ class TaskHandleTest {
         var running = tasks.addTask(gate::pass);
         var next = tasks.addTask(TaskHandleTest::recordInterruptStatus, events);
 
-        var unitDone = runtime.dispatch(tasks, false);
+        var taskListDone = runtime.dispatch(tasks, false);
         eventually().until(() -> gate.entered() == 1);
         assertThat(running.cancel()).isTrue();
 
         assertThat(done(running.completion())).isEqualTo(TaskState.CANCELLED);
         assertThat(done(gate.interruption())).isNotNull();
         assertThat(running.failure()).containsInstanceOf(CancellationException.class);
-        done(unitDone);
+        done(taskListDone);
         assertThat(next.state()).isEqualTo(TaskState.SUCCEEDED);
         assertThat(events.list()).containsExactly("interrupted=false");
     }
@@ -270,12 +296,12 @@ class TaskHandleTest {
         var gate = new Gate();
         var patient = tasks.withTimeout(Duration.ofMinutes(1)).addTask(gate::pass);
 
-        var unitDone = runtime.dispatch(tasks, false);
+        var taskListDone = runtime.dispatch(tasks, false);
 
         Awaitility.await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(5))
                 .until(() -> patient.state() == TaskState.RUNNING);
         gate.open();
-        done(unitDone);
+        done(taskListDone);
         assertThat(patient.state()).isEqualTo(TaskState.SUCCEEDED);
     }
 

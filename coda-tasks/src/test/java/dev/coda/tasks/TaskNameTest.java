@@ -110,10 +110,10 @@ class TaskNameTest {
     }
 
     @Test
-    void theSameCallSiteKeepsItsNameAcrossUnits() {
+    void theSameCallSiteKeepsItsNameAcrossTaskLists() {
         for (int i = 0; i < 3; i++) {
-            var unit = runtime.newTasks("job", "run-" + i);
-            assertThat(unit.addTask(Outer.Inner::work, "x").name()).isEqualTo("TaskNameTest.Outer.Inner.work");
+            var taskList = runtime.newTasks("job", "run-" + i);
+            assertThat(taskList.addTask(Outer.Inner::work, "x").name()).isEqualTo("TaskNameTest.Outer.Inner.work");
         }
     }
 

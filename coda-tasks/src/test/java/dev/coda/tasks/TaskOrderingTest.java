@@ -26,7 +26,7 @@ class TaskOrderingTest {
         runtime = runtimes.start();
     }
 
-    /** A task that records its start and end and how many steps of its unit ran at the same time. */
+    /** A task that records its start and end and how many steps of its task list ran at the same time. */
     static void step(Events events, AtomicInteger inside, String name) {
         if (inside.incrementAndGet() != 1) {
             events.add("overlap at " + name);
@@ -38,7 +38,7 @@ class TaskOrderingTest {
     }
 
     @Test
-    void tasksOfOneUnitRunOneAfterAnotherInTheOrderTheyWereAdded() {
+    void tasksOfOneTaskListRunOneAfterAnotherInTheOrderTheyWereAdded() {
         var tasks = runtime.newTasks("POST /orders", "req-1");
         var inside = new AtomicInteger();
         for (int i = 1; i <= 5; i++) {
@@ -52,7 +52,7 @@ class TaskOrderingTest {
     }
 
     @Test
-    void noTaskRunsBeforeItsUnitIsDispatched() {
+    void noTaskRunsBeforeItsTaskListIsDispatched() {
         var notYet = runtime.newTasks("POST /orders", "req-1");
         var handle = notYet.addTask(events::add, "first unit");
         var other = runtime.newTasks("POST /other", "req-2");
@@ -78,11 +78,11 @@ class TaskOrderingTest {
         tasks.addTask(() -> taskThread.set(Thread.currentThread()));
         tasks.addTask(gate::pass);
 
-        var unitDone = runtime.dispatch(tasks, false).toCompletableFuture();
+        var taskListDone = runtime.dispatch(tasks, false).toCompletableFuture();
 
-        assertThat(unitDone).isNotDone();
+        assertThat(taskListDone).isNotDone();
         gate.open();
-        done(unitDone);
+        done(taskListDone);
         assertThat(taskThread.get()).isNotNull().isNotSameAs(Thread.currentThread());
         assertThat(taskThread.get().isVirtual()).isFalse();
     }
@@ -97,16 +97,16 @@ class TaskOrderingTest {
         });
         var second = tasks.addTask(events::add, "second");
 
-        var unitDone = runtime.dispatch(tasks, false).toCompletableFuture();
+        var taskListDone = runtime.dispatch(tasks, false).toCompletableFuture();
 
         eventually().until(() -> events.list().contains("first called") && runtime.runningTasks() == 1);
         assertThat(first.state()).isEqualTo(TaskState.RUNNING);
         assertThat(second.state()).isEqualTo(TaskState.QUEUED);
-        assertThat(unitDone).isNotDone();
+        assertThat(taskListDone).isNotDone();
 
         stage.complete("sent");
 
-        done(unitDone);
+        done(taskListDone);
         assertThat(events.list()).containsExactly("first called", "second");
         assertThat(first.state()).isEqualTo(TaskState.SUCCEEDED);
         assertThat(second.state()).isEqualTo(TaskState.SUCCEEDED);
@@ -121,11 +121,11 @@ class TaskOrderingTest {
         var next = tasks.addTask(events::add, "next");
         var boom = new IllegalStateException("mail server down");
 
-        var unitDone = runtime.dispatch(tasks, false);
+        var taskListDone = runtime.dispatch(tasks, false);
         eventually().until(() -> async.state() == TaskState.RUNNING);
         stage.completeExceptionally(boom);
 
-        done(unitDone);
+        done(taskListDone);
         assertThat(async.state()).isEqualTo(TaskState.FAILED);
         assertThat(async.failure()).containsSame(boom);
         assertThat(next.state()).isEqualTo(TaskState.SUCCEEDED);
@@ -246,7 +246,7 @@ class TaskOrderingTest {
     }
 
     @Test
-    void aUnitWithoutTasksCompletesAtOnce() {
+    void aTaskListWithoutTasksCompletesAtOnce() {
         var tasks = runtime.newTasks("GET /health", "req-1");
 
         assertThat(runtime.dispatch(tasks, false).toCompletableFuture()).isCompleted();

@@ -13,6 +13,15 @@ final class TestSupport {
     }
 
     /** Awaitility with a short poll interval and a generous limit for a shared, busy build machine. */
+    /** Dispatches a task list whose one task waits at {@code gate}, and returns once it runs: it holds a slot till the gate opens. */
+    static CompletionStage<Void> holdTheSlot(TaskRuntime runtime, Gate gate) {
+        var first = runtime.newTasks("first", "req-1");
+        first.addTask(gate::pass);
+        var done = runtime.dispatch(first, false);
+        eventually().until(() -> gate.entered() == 1);
+        return done;
+    }
+
     static ConditionFactory eventually() {
         return Awaitility.await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(5));
     }

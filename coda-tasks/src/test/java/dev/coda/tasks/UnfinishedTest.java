@@ -12,16 +12,16 @@ class UnfinishedTest {
 
     private final TaskRuntime runtime = TaskRuntime.create();
 
-    private Batch batch(String name) {
-        return new Batch(runtime, name, name);
+    private TaskList taskList(String name) {
+        return new TaskList(runtime, name, name);
     }
 
     @Test
     void listsWhatWasAddedAndNotRemoved() {
         var unfinished = new Unfinished();
-        var a = batch("a");
-        var b = batch("b");
-        var c = batch("c");
+        var a = taskList("a");
+        var b = taskList("b");
+        var c = taskList("c");
         assertThat(unfinished.isEmpty()).isTrue();
 
         unfinished.add(a);
@@ -40,8 +40,8 @@ class UnfinishedTest {
     @Test
     void removingTwiceOrWithoutAddingChangesNothing() {
         var unfinished = new Unfinished();
-        var a = batch("a");
-        var b = batch("b");
+        var a = taskList("a");
+        var b = taskList("b");
         unfinished.remove(a);
         unfinished.add(a);
         unfinished.add(b);
@@ -53,15 +53,15 @@ class UnfinishedTest {
     }
 
     @Test
-    void concurrentAddsAndRemovesLeaveExactlyTheUnitsNotRemoved() throws Exception {
+    void concurrentAddsAndRemovesLeaveExactlyTheTaskListsNotRemoved() throws Exception {
         var unfinished = new Unfinished();
         int threads = 8;
         int perThread = 5_000;
-        var kept = new ArrayList<Batch>();
+        var kept = new ArrayList<TaskList>();
         var start = new CountDownLatch(1);
         try (var pool = Executors.newFixedThreadPool(threads)) {
             for (int t = 0; t < threads; t++) {
-                var keep = batch("kept-" + t);
+                var keep = taskList("kept-" + t);
                 kept.add(keep);
                 pool.execute(() -> {
                     try {
@@ -72,9 +72,9 @@ class UnfinishedTest {
                     }
                     unfinished.add(keep);
                     for (int i = 0; i < perThread; i++) {
-                        var unit = batch("u");
-                        unfinished.add(unit);
-                        unfinished.remove(unit);
+                        var taskList = taskList("u");
+                        unfinished.add(taskList);
+                        unfinished.remove(taskList);
                     }
                 });
             }

@@ -1,10 +1,14 @@
 package dev.coda.internal;
 
+import org.eclipse.jetty.http.HttpStatus;
+
 /**
- * The reason phrases FastAPI (Python's {@code http.HTTPStatus}) uses, for error details and the OpenAPI document.
+ * The reason phrases FastAPI uses (Python's {@code http.HTTPStatus}), for error details and the OpenAPI document:
+ * Jetty's ({@link HttpStatus#getMessage}), except the three that RFC 9110 renamed and Jetty has not.
  *
  * <pre>{@code
- * ReasonPhrases.of(404);   // "Not Found"
+ * ReasonPhrases.of(404);   // "Not Found", Jetty's
+ * ReasonPhrases.of(422);   // "Unprocessable Content" (Jetty: "Unprocessable Entity")
  * }</pre>
  */
 public final class ReasonPhrases {
@@ -13,23 +17,10 @@ public final class ReasonPhrases {
 
     public static String of(int status) {
         return switch (status) {
-            case 400 -> "Bad Request";
-            case 401 -> "Unauthorized";
-            case 403 -> "Forbidden";
-            case 404 -> "Not Found";
-            case 405 -> "Method Not Allowed";
-            case 409 -> "Conflict";
-            case 410 -> "Gone";
-            case 413 -> "Content Too Large";
-            case 415 -> "Unsupported Media Type";
-            case 422 -> "Unprocessable Content";
-            case 429 -> "Too Many Requests";
-            case 500 -> "Internal Server Error";
-            case 501 -> "Not Implemented";
-            case 502 -> "Bad Gateway";
-            case 503 -> "Service Unavailable";
-            case 504 -> "Gateway Timeout";
-            default -> org.eclipse.jetty.http.HttpStatus.getMessage(status);
+            case 413 -> "Content Too Large";           // Jetty: Payload Too Large
+            case 422 -> "Unprocessable Content";       // Jetty: Unprocessable Entity
+            case 500 -> "Internal Server Error";       // Jetty: Server Error
+            default -> HttpStatus.getMessage(status);
         };
     }
 }

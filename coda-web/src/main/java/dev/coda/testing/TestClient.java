@@ -8,8 +8,9 @@ import dev.coda.internal.server.AfterResponse;
 import dev.coda.internal.server.Outcome;
 import dev.coda.tasks.BackgroundTasks;
 import dev.coda.tasks.TaskHandle;
+import dev.coda.tasks.TaskRuntime;
 import dev.coda.tasks.TaskState;
-import dev.coda.internal.json.Json;
+import dev.coda.tasks.internal.Json;
 import dev.coda.internal.server.JettyServer;
 import dev.coda.internal.server.Lifespan;
 import dev.coda.internal.server.RunningServer;
@@ -75,20 +76,9 @@ public final class TestClient implements AutoCloseable {
     private final RunningServer network;
     private final HttpClient http;
     private final ObjectMapper mapper = Json.newMapper();
-    private final AfterResponse afterResponse;
+    private final ObservedAfterResponse afterResponse;
     private final TaskMode mode;
     private final Lifespan lifespan;
-    private final AfterResponse.Observer observer = new AfterResponse.Observer() {
-        @Override
-        public boolean completed(Outcome outcome, BackgroundTasks tasks, CompletionStage<Void> done) {
-            return observe(outcome, tasks, done);
-        }
-
-        @Override
-        public void answeredByServer(String requestId, Object endPoint) {
-            TestClient.this.answeredByServer(requestId != null ? requestId : requestsByEndPoint.get(endPoint));
-        }
-    };
     private final Map<String, CompletableFuture<List<TaskHandle>>> finished = new ConcurrentHashMap<>();
     private final List<Held> held = new CopyOnWriteArrayList<>();
     private final AtomicLong requests = new AtomicLong();
@@ -98,7 +88,7 @@ public final class TestClient implements AutoCloseable {
     private record Held(Outcome outcome, BackgroundTasks tasks) {
     }
 
-    private TestClient(Server jetty, LocalConnector local, RunningServer network, AfterResponse afterResponse, TaskMode mode,
+    private TestClient(Server jetty, LocalConnector local, RunningServer network, ObservedAfterResponse afterResponse, TaskMode mode,
                        Lifespan lifespan) {
         this.lifespan = lifespan;
         this.jetty = jetty;
@@ -107,7 +97,38 @@ public final class TestClient implements AutoCloseable {
         this.http = network == null ? null : HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
         this.afterResponse = afterResponse;
         this.mode = Objects.requireNonNull(mode, "mode");
-        afterResponse.observer(observer);
+        afterResponse.client = this;
+    }
+
+    /**
+     * The after-response work of this client's own server, which tells the client of every request it answered,
+     * so that a call can wait for the request's tasks or hold them. The app's own server has none of this.
+     */
+    private static final class ObservedAfterResponse extends AfterResponse {
+        /** Set before the server answers its first request. */
+        volatile TestClient client;
+
+        ObservedAfterResponse(TaskRuntime tasks) {
+            super(Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("coda-test-after-response-", 0).factory()), tasks);
+        }
+
+        @Override
+        protected boolean needed(Outcome outcome) {
+            return true;        // every request, so that its id is awaited even without tasks
+        }
+
+        @Override
+        protected void answeredByServer(String requestId, Object endPoint) {
+            client.answeredByServer(requestId != null ? requestId : client.requestsByEndPoint.get(endPoint));
+        }
+
+        @Override
+        protected void handOver(Outcome outcome, BackgroundTasks tasks) {
+            var done = new CompletableFuture<Void>();
+            if (!client.observe(outcome, tasks, done)) {
+                run(outcome, tasks).whenComplete((v, e) -> done.complete(null));
+            }
+        }
     }
 
     /** A client that talks to {@code app} in-process, through Jetty's local connector, awaiting each request's tasks. */
@@ -131,12 +152,11 @@ public final class TestClient implements AutoCloseable {
     }
 
     /**
-     * The after-response work of this client's own server: its observer then sees this client's requests only,
-     * not those of another client of the app, nor of the app started as a server.
+     * The after-response work of this client's own server: it sees this client's requests only, not those of
+     * another client of the app, nor of the app started as a server.
      */
-    private static AfterResponse afterResponseOf(Internals.Runtime runtime) {
-        return new AfterResponse(Executors.newThreadPerTaskExecutor(
-                Thread.ofVirtual().name("coda-test-after-response-", 0).factory()), runtime.tasks());
+    private static ObservedAfterResponse afterResponseOf(Internals.Runtime runtime) {
+        return new ObservedAfterResponse(runtime.tasks());
     }
 
     /** A client that talks to {@code app} started on a free loopback port, awaiting each request's tasks. */
@@ -435,7 +455,6 @@ public final class TestClient implements AutoCloseable {
      */
     @Override
     public void close() {
-        afterResponse.removeObserver(observer);
         if (http != null) {
             http.close();
         }

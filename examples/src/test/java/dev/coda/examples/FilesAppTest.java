@@ -88,7 +88,7 @@ class FilesAppTest {
     @Test
     void aFailedUploadShowsTheMessageWrittenForClientsAndNothingOfOtherErrors() {
         var missing = durable.enqueue(TaskCall.of(jobs::process, "4b1d0c1e-internal-upload-id")
-                .withOptions(new TaskOptions("default", 0, null, null, 1)));
+                .withOptions(TaskOptions.DEFAULT.withMaxAttempts(1)));
         // arguments that do not bind: the worker's error names the method, its parameter types and the worker
         var unbindable = engine.enqueue(java.util.List.of(new TaskEngine.NewTask("FileJobs.process", "[1, 2, 3]", "default", 0, null,
                 null, 1))).getFirst();

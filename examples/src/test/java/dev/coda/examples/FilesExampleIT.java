@@ -2,8 +2,8 @@ package dev.coda.examples;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
-import static org.junit.jupiter.api.Assertions.fail;
 
+import dev.coda.testsupport.TestPostgres;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.ByteArrayOutputStream;
@@ -36,7 +36,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -669,39 +668,12 @@ class FilesExampleIT {
 
     /** Runs the processes on a fresh schema of the test PostgreSQL server, dropped after the test. */
     private void usePostgres() throws SQLException {
-        pgServerUrl = postgresServerUrl();
+        pgServerUrl = TestPostgres.url();
         pgSchema = "files_it_" + UUID.randomUUID().toString().replace("-", "").substring(0, 16);
         try (var connection = DriverManager.getConnection(pgServerUrl);
              var statement = connection.createStatement()) {
             statement.execute("CREATE SCHEMA " + pgSchema);
         }
         tasksUrl = pgServerUrl + (pgServerUrl.contains("?") ? "&" : "?") + "currentSchema=" + pgSchema;
-    }
-
-    private static String postgresServerUrl() {
-        var candidates = new ArrayList<String>();
-        var configured = System.getenv("CODA_TEST_PG_URL");
-        if (configured != null && !configured.isBlank()) {
-            candidates.add(configured);
-        } else {
-            candidates.add("jdbc:postgresql://127.0.0.1:5432/test?user=postgres");
-            candidates.add("jdbc:postgresql://127.0.0.1:5432/test?user=root");
-        }
-        var reasons = new ArrayList<String>();
-        for (var candidate : candidates) {
-            try (var connection = DriverManager.getConnection(candidate + (candidate.contains("?") ? "&" : "?") + "connectTimeout=3");
-                 var statement = connection.createStatement()) {
-                statement.execute("SELECT 1");
-                return candidate;
-            } catch (SQLException e) {
-                reasons.add(candidate + ": " + e.getMessage());
-            }
-        }
-        var message = "PostgreSQL is not reachable for the files example tests (" + String.join("; ", reasons) + ")";
-        if ("true".equalsIgnoreCase(System.getenv("CI"))) {
-            fail(message + "; CI=true requires it: start PostgreSQL on 127.0.0.1:5432 with a database test, or set CODA_TEST_PG_URL");
-        }
-        Assumptions.abort(message + "; skipping the PostgreSQL variant (with CI=true this is a failure)");
-        throw new AssertionError("unreachable");
     }
 }

@@ -29,7 +29,7 @@ public final class CompletionRecorder {
 
     private static final Logger LOG = LoggerFactory.getLogger("dev.coda.durable");
     private static final int MAX_BATCH = 1_000;
-    private static final Backoff BACKOFF = new Backoff(Duration.ofMillis(50), Duration.ofSeconds(2), 6);
+    private static final Backoff BACKOFF = new Backoff(Duration.ofMillis(100), 2.0, Duration.ofSeconds(2));
 
     private record Finished(TaskExecution execution, Completion completion) {
     }

@@ -114,7 +114,7 @@ final class PostgresWakeUps implements AutoCloseable {
     }
 
     /** 100 ms after the first failed reconnection, doubling up to 5 s. */
-    private static final Backoff RECONNECT = new Backoff(Duration.ofMillis(100), Duration.ofSeconds(5), 6);
+    private static final Backoff RECONNECT = new Backoff(Duration.ofMillis(100), 2.0, Duration.ofSeconds(5));
 
     private void listen() {
         int failedInARow = 0;
@@ -151,7 +151,7 @@ final class PostgresWakeUps implements AutoCloseable {
                 failed = true;
                 failures.record("Listening for new durable tasks on {} failed ({}); polling until it reconnects", engine.describe(), e.getMessage());
                 try {
-                    Thread.sleep(RECONNECT.after(failedInARow++).toMillis());
+                    Thread.sleep(RECONNECT.after(++failedInARow).toMillis());
                 } catch (InterruptedException interrupted) {
                     break;
                 }

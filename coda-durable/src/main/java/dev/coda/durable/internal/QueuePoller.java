@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.time.InstantSource;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
@@ -66,7 +67,8 @@ public final class QueuePoller {
         this.setup = setup;
         this.held = held;
         this.clock = clock;
-        this.backoff = new Backoff(Duration.ofMillis(100), settings.pollInterval(), 5);
+        // failed claims wait 200 ms doubling, to the poll interval but never past 3.2 s, so a long interval does not slow recovery
+        this.backoff = new Backoff(Duration.ofMillis(200), 2.0, Collections.min(List.of(settings.pollInterval(), Duration.ofMillis(3200))));
         // while the database is down every claim fails: one line, then one per 10 s
         this.claimFailures = new SummarizedLog(LOG, Level.WARN, Duration.ofSeconds(10), clock);
     }

@@ -6,10 +6,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import dev.coda.tasks.TaskCall;
+import dev.coda.tasks.internal.Lambdas;
 import java.io.Serializable;
 import java.lang.invoke.MethodHandleInfo;
 import java.lang.invoke.MethodType;
-import java.lang.invoke.SerializedLambda;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
@@ -51,7 +51,7 @@ public final class TaskMethod {
      * constructors and references capturing more than their receiver.
      */
     public static Method resolve(Serializable function, TaskCall call) {
-        var lambda = serializedLambda(function);
+        var lambda = Lambdas.serialized(function);
         var shown = call.name();
         if (lambda == null) {
             throw new IllegalArgumentException(shown + " is not a method reference (" + function.getClass().getName()
@@ -93,19 +93,9 @@ public final class TaskMethod {
         }
     }
 
-    private static SerializedLambda serializedLambda(Serializable function) {
-        try {
-            var writeReplace = function.getClass().getDeclaredMethod("writeReplace");
-            writeReplace.setAccessible(true);
-            return writeReplace.invoke(function) instanceof SerializedLambda lambda ? lambda : null;
-        } catch (ReflectiveOperationException | RuntimeException e) {
-            return null;
-        }
-    }
-
     /** The receiver a bound method reference ({@code jobs::process}) captured, else {@code null}. */
     public static Object receiver(Serializable function) {
-        var lambda = serializedLambda(function);
+        var lambda = Lambdas.serialized(function);
         return lambda != null && lambda.getCapturedArgCount() == 1 ? lambda.getCapturedArg(0) : null;
     }
 
@@ -163,20 +153,7 @@ public final class TaskMethod {
     }
 
     private static Class<?> box(Class<?> type) {
-        if (!type.isPrimitive()) {
-            return type;
-        }
-        return switch (type.getName()) {
-            case "int" -> Integer.class;
-            case "long" -> Long.class;
-            case "boolean" -> Boolean.class;
-            case "double" -> Double.class;
-            case "float" -> Float.class;
-            case "short" -> Short.class;
-            case "byte" -> Byte.class;
-            case "char" -> Character.class;
-            default -> Void.class;
-        };
+        return MethodType.methodType(type).wrap().returnType();
     }
 
     /** The call's arguments from their JSON array; a {@link BindException} says why they do not fit. */

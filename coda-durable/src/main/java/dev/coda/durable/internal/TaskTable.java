@@ -1,5 +1,6 @@
 package dev.coda.durable.internal;
 
+import dev.coda.tasks.internal.TaskIds;
 import dev.coda.durable.DurableState;
 import dev.coda.durable.TaskEngine.ClaimedTask;
 import dev.coda.durable.TaskEngine.Completion;
@@ -61,7 +62,7 @@ final class TaskTable extends SqlTemplates {
                     ids.add(insertUnique(connection, task));
                     continue;
                 }
-                var id = task.id() != null ? task.id() : Ids.next();
+                var id = task.id() != null ? task.id() : TaskIds.next();
                 bindInsert(plain, id, task);
                 if (tasks.size() == 1) {
                     plain.update();
@@ -93,7 +94,7 @@ final class TaskTable extends SqlTemplates {
     /** Inserts unless a live task holds the key; returns the new id or the live task's. */
     private String insertUnique(Connection connection, NewTask task) throws SQLException {
         for (int attempt = 0; attempt < 10; attempt++) {
-            var id = attempt == 0 && task.id() != null ? task.id() : Ids.next();
+            var id = attempt == 0 && task.id() != null ? task.id() : TaskIds.next();
             try (var statement = insertUnique.prepare(connection)) {
                 bindInsert(statement, id, task);
                 if (statement.update() == 1) {

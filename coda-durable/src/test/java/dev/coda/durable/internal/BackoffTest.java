@@ -14,30 +14,31 @@ class BackoffTest {
     }
 
     @Test
-    void doublesPerFailureUpToItsDoublingsThenItsMax() {
+    void startsAtTheFirstWaitAndMultipliesPerFailureUpToItsMax() {
         // the worker's commit retries
-        assertThat(waits(new Backoff(Duration.ofMillis(50), Duration.ofSeconds(2), 6), 8))
+        assertThat(waits(new Backoff(Duration.ofMillis(100), 2.0, Duration.ofSeconds(2)), 8))
                 .containsExactly(100, 200, 400, 800, 1600, 2000, 2000, 2000);
-        // the claim retries with a long poll interval: the doublings stop first
-        assertThat(waits(new Backoff(Duration.ofMillis(100), Duration.ofSeconds(60), 5), 7))
-                .containsExactly(200, 400, 800, 1600, 3200, 3200, 3200);
+        // a retry policy's growth need not be a doubling
+        assertThat(waits(new Backoff(Duration.ofSeconds(1), 1.5, Duration.ofSeconds(60)), 4))
+                .containsExactly(1000, 1500, 2250, 3375);
     }
 
     @Test
     void aMaxShorterThanTheFirstWaitIsEveryWait() {
-        assertThat(waits(new Backoff(Duration.ofMillis(100), Duration.ofMillis(30), 5), 3)).containsExactly(30, 30, 30);
+        assertThat(waits(new Backoff(Duration.ofMillis(100), 2.0, Duration.ofMillis(30)), 3)).containsExactly(30, 30, 30);
     }
 
     @Test
     void noFailureYetWaitsTheFirstWaitAndAHugeCountDoesNotOverflow() {
-        var backoff = new Backoff(Duration.ofMillis(50), Duration.ofSeconds(2), 30);
+        var backoff = new Backoff(Duration.ofMillis(50), 2.0, Duration.ofSeconds(2));
         assertThat(backoff.after(0)).isEqualTo(Duration.ofMillis(50));
         assertThat(backoff.after(Long.MAX_VALUE)).isEqualTo(Duration.ofSeconds(2));
     }
 
     @Test
-    void refusesWaitsThatAreNotPositive() {
-        assertThatThrownBy(() -> new Backoff(Duration.ZERO, Duration.ofSeconds(1), 3)).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> new Backoff(Duration.ofMillis(1), Duration.ofSeconds(1), 31)).isInstanceOf(IllegalArgumentException.class);
+    void refusesNegativeWaitsAndShrinkingMultipliers() {
+        assertThatThrownBy(() -> new Backoff(Duration.ofMillis(-1), 2.0, Duration.ofSeconds(1))).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new Backoff(Duration.ofMillis(1), 0.5, Duration.ofSeconds(1))).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new Backoff(Duration.ofMillis(1), Double.NaN, Duration.ofSeconds(1))).isInstanceOf(IllegalArgumentException.class);
     }
 }

@@ -1,6 +1,7 @@
 package dev.coda.internal.binding;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.lang.invoke.MethodType;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.math.RoundingMode;
@@ -248,20 +249,7 @@ public final class Scalars {
     }
 
     static Class<?> box(Class<?> type) {
-        if (!type.isPrimitive()) {
-            return type;
-        }
-        return switch (type.getName()) {
-            case "boolean" -> Boolean.class;
-            case "char" -> Character.class;
-            case "byte" -> Byte.class;
-            case "short" -> Short.class;
-            case "int" -> Integer.class;
-            case "long" -> Long.class;
-            case "float" -> Float.class;
-            case "double" -> Double.class;
-            default -> type;
-        };
+        return MethodType.methodType(type).wrap().returnType();
     }
 
     private static Object integer(String raw, Class<?> t, Object input, Loc loc, Errors errors) {

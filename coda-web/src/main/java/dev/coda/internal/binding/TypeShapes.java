@@ -6,7 +6,6 @@ import java.lang.reflect.Type;
 import java.lang.reflect.WildcardType;
 import java.util.Collection;
 import java.util.List;
-import java.util.Optional;
 import java.util.Set;
 
 /** Small questions about generic types. */
@@ -34,10 +33,6 @@ public final class TypeShapes {
             return arg instanceof WildcardType w ? w.getUpperBounds()[0] : arg;
         }
         return Object.class;
-    }
-
-    public static boolean isOptional(Type type) {
-        return raw(type) == Optional.class;
     }
 
     public static boolean isCollection(Type type) {

@@ -85,11 +85,6 @@ public final class RequestState implements Request {
         return (T) existing;
     }
 
-    /** The request-scoped objects created so far, in creation order. */
-    public List<Object> scopedObjects() {
-        return scoped == null ? List.of() : List.copyOf(scoped.values());
-    }
-
     void addCleanup(AutoCloseable cleanup) {
         if (cleanups == null) {
             cleanups = new ArrayDeque<>();

@@ -20,56 +20,26 @@ public class AfterResponse {
 
     private static final Logger LOG = LoggerFactory.getLogger("dev.coda");
 
-    /** Sees every completed exchange; the test client uses it to wait for, or hold, a request's tasks. */
-    public interface Observer {
-        /**
-         * Called once per completed exchange; returns whether the observer takes the request's work over
-         * (then it must later call {@link AfterResponse#run}).
-         */
-        boolean completed(Outcome outcome, BackgroundTasks tasks, CompletionStage<Void> done);
-
-        /**
-         * Jetty answered a request itself (a malformed request), without Coda: it has no tasks.
-         *
-         * @param requestId the request's {@code X-Request-Id}, or {@code null} when Jetty did not get as far as its headers
-         * @param endPoint the connection's end point, which tells the request apart when its id is unknown
-         */
-        void answeredByServer(String requestId, Object endPoint);
-    }
-
     private final Executor executor;
     private final TaskRuntime tasks;
-    private volatile Observer observer;
 
     public AfterResponse(Executor executor, TaskRuntime tasks) {
         this.executor = executor;
         this.tasks = tasks;
     }
 
-    public void observer(Observer value) {
-        this.observer = value;
-    }
-
-    /** Removes {@code value} if it is still the observer. */
-    public synchronized void removeObserver(Observer value) {
-        if (observer == value) {
-            observer = null;
-        }
-    }
-
-    /** Jetty answered a request itself; see {@link Observer#answeredByServer}. */
-    public void answeredByServer(String requestId, Object endPoint) {
-        var watcher = observer;
-        if (watcher != null) {
-            watcher.answeredByServer(requestId, endPoint);
-        }
+    /**
+     * Jetty or an edge layer answered a request itself (a malformed request, a preflight), without the app: there
+     * is no work after it. (The test client's server, which waits for every request, is told.)
+     *
+     * @param requestId the request's {@code X-Request-Id}, or {@code null} when Jetty did not get as far as its headers
+     * @param endPoint the connection's end point, which tells the request apart when its id is unknown
+     */
+    protected void answeredByServer(String requestId, Object endPoint) {
     }
 
     /** Whether this outcome has work to do after the response. */
-    public boolean needed(Outcome outcome) {
-        if (observer != null) {
-            return true;
-        }
+    protected boolean needed(Outcome outcome) {
         var state = outcome.state();
         return state.scopedIfCreated(BackgroundTasks.class) != null || !state.cleanups().isEmpty();
     }
@@ -104,23 +74,14 @@ public class AfterResponse {
     /** Called by Jetty's completion listener; {@code failure} is {@code null} when the response was fully sent. */
     public void completed(Outcome outcome, Throwable failure) {
         try {
-            handOver(outcome);
+            handOver(outcome, outcome.state().scopedIfCreated(BackgroundTasks.class));
         } finally {
             pending.decrement();
         }
     }
 
-    private void handOver(Outcome outcome) {
-        var requestTasks = outcome.state().scopedIfCreated(BackgroundTasks.class);
-        var watcher = observer;
-        if (watcher != null) {
-            var done = new CompletableFuture<Void>();
-            if (watcher.completed(outcome, requestTasks, done)) {
-                return;
-            }
-            run(outcome, requestTasks).whenComplete((v, e) -> done.complete(null));
-            return;
-        }
+    /** Hands the request's work over: {@link #run}, without waiting for it. */
+    protected void handOver(Outcome outcome, BackgroundTasks requestTasks) {
         run(outcome, requestTasks);
     }
 
@@ -144,7 +105,7 @@ public class AfterResponse {
         }
         // On the executor, never where the tasks' end is signalled: that is this very thread when no task runs
         // (all skipped or rejected), i.e. Jetty's completion, and a blocking cleanup would hold the connection;
-        // otherwise it is the unit's task thread, whose slot in the runtime the cleanup must not keep.
+        // otherwise it is the task list's thread, whose slot in the runtime the cleanup must not keep.
         return done.handleAsync((v, e) -> {
             closeResources(outcome);
             return null;

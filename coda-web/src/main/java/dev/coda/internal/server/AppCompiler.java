@@ -18,7 +18,7 @@ import dev.coda.internal.inject.Planner;
 import dev.coda.internal.inject.Provider;
 import dev.coda.internal.inject.RequestState;
 import dev.coda.internal.inject.Validation;
-import dev.coda.internal.json.Json;
+import dev.coda.tasks.internal.Json;
 import dev.coda.internal.Once;
 import dev.coda.internal.openapi.Docs;
 import dev.coda.internal.openapi.OpenApiGenerator;

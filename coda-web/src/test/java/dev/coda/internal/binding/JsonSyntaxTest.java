@@ -3,7 +3,7 @@ package dev.coda.internal.binding;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.coda.internal.json.Json;
+import dev.coda.tasks.internal.Json;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;

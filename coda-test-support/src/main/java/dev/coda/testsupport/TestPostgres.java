@@ -1,4 +1,4 @@
-package dev.coda.durable;
+package dev.coda.testsupport;
 
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -9,21 +9,25 @@ import org.junit.jupiter.api.Assumptions;
 
 /**
  * The PostgreSQL server the tests use: {@code CODA_TEST_PG_URL} (a JDBC URL with its user), else
- * {@code 127.0.0.1:5432}, database {@code test}, user {@code postgres} or {@code root} (trust auth). When
- * it cannot be reached, PostgreSQL tests are skipped with the reason, except with {@code CI=true}, where
- * they fail.
+ * {@code 127.0.0.1:5432}, database {@code test}, user {@code postgres} or {@code root} (trust auth). When it
+ * cannot be reached, the test is skipped with the reason, except with {@code CI=true}, where it fails. Each
+ * test then works in a schema or tables of its own. The PostgreSQL driver comes from the test's class path.
+ *
+ * <pre>{@code
+ * var url = TestPostgres.url();     // jdbc:postgresql://127.0.0.1:5432/test?user=postgres
+ * }</pre>
  */
-final class TestDatabases {
+public final class TestPostgres {
 
     private static final Object LOCK = new Object();
     private static String url;
     private static String problem;
 
-    private TestDatabases() {
+    private TestPostgres() {
     }
 
-    /** A JDBC URL (with user) of the test database; skips or fails the test when there is none. */
-    static String postgresUrl() {
+    /** A JDBC URL (with user) of the test database; skips or fails the calling test when there is none. */
+    public static String url() {
         synchronized (LOCK) {
             if (url == null && problem == null) {
                 detect();
@@ -32,7 +36,7 @@ final class TestDatabases {
         if (url != null) {
             return url;
         }
-        var message = "PostgreSQL is not reachable for the durable task tests (" + problem + ")";
+        var message = "PostgreSQL is not reachable for the tests (" + problem + ")";
         if ("true".equalsIgnoreCase(System.getenv("CI"))) {
             fail(message + "; CI=true requires it: start PostgreSQL on 127.0.0.1:5432 with a database test, or set CODA_TEST_PG_URL");
         }

@@ -1,4 +1,4 @@
-package dev.coda.tasks;
+package dev.coda.tasks.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -23,6 +23,28 @@ class TaskIdsTest {
         assertThat(id.variant()).isEqualTo(2);
         assertThat(id.getMostSignificantBits() >>> 16).isBetween(before, after + 1);
         assertThat(TaskIds.next()).hasSize(36);
+    }
+
+    @Test
+    void idsAsTextSortInTheOrderTheyWereMade() {
+        var ids = new ArrayList<String>();
+        for (int i = 0; i < 20_000; i++) {
+            ids.add(TaskIds.next());
+        }
+        assertThat(ids).doesNotHaveDuplicates().isSorted();
+    }
+
+    @Test
+    void theRandomBitsOfIdsMadeInOneMillisecondShareNoPattern() {
+        var low = new HashSet<Long>();
+        var highBits = new HashSet<Long>();
+        for (int i = 0; i < 1_000; i++) {
+            long lsb = TaskIds.nextUuid().getLeastSignificantBits();
+            low.add(lsb);
+            highBits.add(lsb >>> 48);
+        }
+        assertThat(low).hasSize(1_000);
+        assertThat(highBits).as("not a counter: the top 16 random bits vary").hasSizeGreaterThan(900);
     }
 
     @Test

@@ -1,17 +1,27 @@
-package dev.coda.internal.json;
+package dev.coda.tasks.internal;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.StreamWriteConstraints;
 import com.fasterxml.jackson.core.json.JsonReadFeature;
 import com.fasterxml.jackson.core.util.JsonRecyclerPools;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.datatype.jdk8.Jdk8Module;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 
-/** The Jackson setup Coda reads and writes JSON with: ISO dates, {@code Optional} as value or null. */
+/**
+ * The one Jackson setup of Coda, for request and response bodies (coda-web) and for durable task arguments and
+ * results (coda-durable): java.time as ISO-8601 text (dates keep their offset), {@code Optional} as value or null,
+ * no trailing tokens, no {@code null} for a primitive, Python's {@code NaN}/{@code Infinity}, and read limits.
+ *
+ * <pre>{@code
+ * ObjectMapper mapper = Json.newMapper();
+ * mapper.writeValueAsString(Map.of("at", Instant.EPOCH));   // {"at":"1970-01-01T00:00:00Z"}
+ * }</pre>
+ */
 public final class Json {
     private Json() {
     }
@@ -38,9 +48,9 @@ public final class Json {
             .build();
 
     /**
-     * Jackson's default buffer pool is per thread; every request runs on a new virtual thread, so it would
-     * allocate fresh read and write buffers (about 12 KB) for each request. A pool shared by the app's threads
-     * reuses them (docs/performance.md).
+     * A new mapper. Jackson's default buffer pool is per thread; every request and every durable task runs on a
+     * new virtual thread, so it would allocate fresh read and write buffers (about 12 KB) for each. A pool shared
+     * by all threads reuses them (docs/performance.md).
      */
     public static ObjectMapper newMapper() {
         var factory = JsonFactory.builder().recyclerPool(JsonRecyclerPools.newConcurrentDequePool())
@@ -52,7 +62,9 @@ public final class Json {
                 .disable(SerializationFeature.WRITE_DURATIONS_AS_TIMESTAMPS)
                 .disable(SerializationFeature.FAIL_ON_EMPTY_BEANS)
                 .enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
-                .enable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+                .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+                .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+                .disable(DeserializationFeature.ADJUST_DATES_TO_CONTEXT_TIME_ZONE)
                 .build();
     }
 }

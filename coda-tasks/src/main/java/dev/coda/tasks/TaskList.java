@@ -10,12 +10,12 @@ import java.util.function.Supplier;
 
 /**
  * The tasks of one unit of work (one request), in the order they were added. A step is one task, or a
- * parallel group whose tasks run at the same time. Once dispatched, a batch is also what the runtime
+ * parallel group whose tasks run at the same time. Once dispatched, a task list is also what the runtime
  * queues and what its thread runs ({@link #run()}), so that handing it over allocates nothing more.
  */
-final class Batch implements Runnable {
+final class TaskList implements Runnable {
 
-    /** A step of the batch: a task, or a parallel group. */
+    /** A step of the task list: a task, or a parallel group. */
     sealed interface Step permits TaskEntry, Group {
     }
 
@@ -23,15 +23,15 @@ final class Batch implements Runnable {
     }
 
     /**
-     * Completes when every task of the unit has finished, failed or been cancelled; {@link TaskRuntime#dispatch}
+     * Completes when every task of the task list has finished, failed or been cancelled; {@link TaskRuntime#dispatch}
      * returns it. To its holders it is a minimal completion stage, as {@link CompletableFuture#minimalCompletionStage()}
-     * makes one, without the second future and the relay between the two that that makes for every unit: it
+     * makes one, without the second future and the relay between the two that that makes for every task list: it
      * cannot be completed or cancelled from outside, and {@link #toCompletableFuture()} gives an independent
      * copy. Stages made from it are ordinary futures, owned by whoever made them.
      */
     static final class Done extends CompletableFuture<Void> {
 
-        /** The unit has finished. */
+        /** The task list has finished. */
         void finish() {
             super.complete(null);
         }
@@ -93,8 +93,8 @@ final class Batch implements Runnable {
     }
 
     /**
-     * Where a batch is in its hand-over to the runtime. It moves forward only: {@code OPEN} → {@code ADMITTED}
-     * (counted in the runtime's queue before the unit's answer) → {@code DISPATCHED}; {@code OPEN} or
+     * Where a task list is in its hand-over to the runtime. It moves forward only: {@code OPEN} → {@code ADMITTED}
+     * (counted in the runtime's queue before its answer) → {@code DISPATCHED}; {@code OPEN} or
      * {@code ADMITTED} → {@code REFUSED} (its tasks could not be accepted) → {@code DISPATCHED}; or
      * {@code OPEN} → {@code DISPATCHED}. Tasks are added only while {@code OPEN}.
      */
@@ -116,8 +116,8 @@ final class Batch implements Runnable {
     private final TaskRuntime runtime;
     private final String origin;
     private final String correlationId;
-    // The steps added so far, in order: the first in a field of its own (most units have one or two steps, and
-    // a unit's thread reads one object less), the others in an array; none of it changes once past OPEN.
+    // The steps added so far, in order: the first in a field of its own (most task lists have one or two steps, and
+    // a task list's thread reads one object less), the others in an array; none of it changes once past OPEN.
     private Step first;
     private Step[] more = NO_STEPS;
     private int count;
@@ -125,19 +125,19 @@ final class Batch implements Runnable {
     private boolean hasDurable;
     final Done done = new Done();
 
-    // What the runtime runs of it, set by dispatch before the batch is handed over (which publishes them):
-    // the steps to run (null for all of the batch's own steps, else the first runCount of selected) and how
+    // What the runtime runs of it, set by dispatch before the task list is handed over (which publishes them):
+    // the steps to run (null for all of the task list's own steps, else the first runCount of selected) and how
     // many tasks they hold.
     private Step[] selected;
     private int runCount;
     int size;
 
-    // Its links in the runtime's list of unfinished units (Unfinished), guarded by that stripe's monitor.
+    // Its links in the runtime's list of unfinished task lists (Unfinished), guarded by that stripe's monitor.
     Object stripe;
-    Batch previous;
-    Batch next;
+    TaskList previous;
+    TaskList next;
 
-    Batch(TaskRuntime runtime, String origin, String correlationId) {
+    TaskList(TaskRuntime runtime, String origin, String correlationId) {
         this.runtime = runtime;
         this.origin = origin;
         this.correlationId = correlationId;
@@ -192,11 +192,11 @@ final class Batch implements Runnable {
     }
 
     /**
-     * Moves the batch to {@code next} and returns the stage it leaves. Past {@code OPEN} it accepts no task: its
+     * Moves the task list to {@code next} and returns the stage it leaves. Past {@code OPEN} it accepts no task: its
      * steps ({@link #step}, {@link #stepCount()}) and {@link #hasDurable()} no longer change, and the thread
      * that moved it (or any that synchronizes with it) reads them without a lock.
      *
-     * @throws IllegalStateException if the batch cannot move there (a unit of work is dispatched once)
+     * @throws IllegalStateException if the task list cannot move there (a unit of work is dispatched once)
      */
     synchronized Stage advance(Stage next) {
         if (!stage.canMoveTo(next)) {
@@ -231,14 +231,14 @@ final class Batch implements Runnable {
         return out;
     }
 
-    /** The runtime runs all of the batch's steps, {@code tasks} tasks in all. */
+    /** The runtime runs all of the task list's steps, {@code tasks} tasks in all. */
     void runAll(int tasks) {
         selected = null;
         runCount = count;
         size = tasks;
     }
 
-    /** The runtime runs these steps only (some of the batch's were not to run here), {@code tasks} tasks in all. */
+    /** The runtime runs these steps only (some of the task list's were not to run here), {@code tasks} tasks in all. */
     void runOnly(List<Step> steps, int tasks) {
         selected = steps.toArray(NO_STEPS);
         runCount = selected.length;
@@ -271,9 +271,9 @@ final class Batch implements Runnable {
         }
     }
 
-    /** Runs the dispatched batch on the current thread: the body of the thread the runtime starts for it. */
+    /** Runs the dispatched task list on the current thread: the body of the thread the runtime starts for it. */
     @Override
     public void run() {
-        runtime.runUnit(this);
+        runtime.runTaskList(this);
     }
 }
