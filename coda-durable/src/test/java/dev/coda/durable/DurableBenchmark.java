@@ -146,8 +146,7 @@ public final class DurableBenchmark {
     }
 
     private static long jvmCpuNanos() {
-        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean())
-                .getProcessCpuTime();
+        return ProcessHandle.current().info().totalCpuDuration().orElseThrow().toNanos();
     }
 
     /** User + system time of the local PostgreSQL server's processes (from /proc), or -1 where that cannot be read. */

@@ -46,7 +46,8 @@ final class Migrations {
         for (int version = 1; ; version++) {
             var resource = FOLDER + dialect.migrations() + "/V" + version + ".sql";
             String text;
-            try (var in = Migrations.class.getClassLoader().getResourceAsStream(resource)) {
+            // through the class, not its loader: on the module path a loader does not see an encapsulated package's files
+            try (var in = Migrations.class.getResourceAsStream("/" + resource)) {
                 if (in == null) {
                     break;
                 }

@@ -11,12 +11,16 @@ import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.handler.GracefulHandler;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Builds the Jetty server an application runs on: handlers on virtual threads, graceful stop, and on the network
  * connector the connection limit, the accept queue and the request head deadline.
  */
 public final class JettyServer {
+    private static final Logger LOG = LoggerFactory.getLogger("dev.coda");
+
     private JettyServer() {
     }
 
@@ -44,7 +48,12 @@ public final class JettyServer {
             connector.setPort(settings.port());
             connector.setIdleTimeout(settings.idleTimeout().toMillis());
             connector.setAcceptQueueSize(settings.acceptQueueSize());
-            connector.addEventListener(new RequestHeadDeadline(server.getScheduler(), settings.requestHeadTimeout()));
+            if (headDeadlineReadable()) {
+                connector.addEventListener(new RequestHeadDeadline(server.getScheduler(), settings.requestHeadTimeout()));
+            } else {
+                LOG.warn("requestHeadTimeout is off: on the module path it reads Jetty's HttpConnection, which needs "
+                        + "--add-exports org.eclipse.jetty.server/org.eclipse.jetty.server.internal=dev.coda.web");
+            }
             server.addConnector(connector);
             server.addBean(new MaxConnections(settings.maxConnections(), connector));
         }
@@ -86,5 +95,10 @@ public final class JettyServer {
             handlers.put(mount.prefix(), subEdge.isEmpty() ? sub : subEdge.wrap(sub));
         }
         return new Mounts(app, handlers, application.settings().rootPath());
+    }
+
+    /** Whether {@link RequestHeadDeadline} may read Jetty's internal {@code HttpConnection}: always on the class path. */
+    private static boolean headDeadlineReadable() {
+        return Server.class.getModule().isExported("org.eclipse.jetty.server.internal", JettyServer.class.getModule());
     }
 }
