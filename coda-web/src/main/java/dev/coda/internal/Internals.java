@@ -13,7 +13,13 @@ import dev.coda.internal.files.FileBody;
 import dev.coda.internal.stream.StreamBody;
 import java.util.function.Function;
 
-/** Gives Coda's own packages (the test client) the compiled parts of a {@link Coda} app. */
+/**
+ * The bridge from the API classes' private state to Coda's internal packages, as the JDK's {@code SharedSecrets}: at
+ * class initialization {@link Coda} and {@link Response} hand over an accessor each, so that the server and the test
+ * client read a response's body or an app's compiled parts without a public getter. The package is not exported
+ * ({@code module-info}), and each accessor is set once, by its owner: a second call throws, so nothing, tests
+ * included, can replace one.
+ */
 public final class Internals {
 
     /** The compiled parts of an app. */
@@ -29,28 +35,28 @@ public final class Internals {
     private Internals() {
     }
 
-    public static void setAccess(Function<Coda, Runtime> accessor) {
-        access = accessor;
+    public static synchronized void setAccess(Function<Coda, Runtime> accessor) {
+        access = once(access, accessor, "setAccess");
     }
 
     public static Runtime runtime(Coda app) {
         return access.apply(app);
     }
 
-    public static void setResponseTasks(Function<Response, List<Consumer<BackgroundTasks>>> accessor) {
-        responseTasks = accessor;
+    public static synchronized void setResponseTasks(Function<Response, List<Consumer<BackgroundTasks>>> accessor) {
+        responseTasks = once(responseTasks, accessor, "setResponseTasks");
     }
 
-    public static void setResponseStreams(Function<Response, StreamBody> accessor) {
-        responseStreams = accessor;
+    public static synchronized void setResponseStreams(Function<Response, StreamBody> accessor) {
+        responseStreams = once(responseStreams, accessor, "setResponseStreams");
     }
 
-    public static void setResponseFiles(Function<Response, FileBody> accessor) {
-        responseFiles = accessor;
+    public static synchronized void setResponseFiles(Function<Response, FileBody> accessor) {
+        responseFiles = once(responseFiles, accessor, "setResponseFiles");
     }
 
-    public static void setFileResponses(Function<FileBody, Response> factory) {
-        fileResponses = factory;
+    public static synchronized void setFileResponses(Function<FileBody, Response> factory) {
+        fileResponses = once(fileResponses, factory, "setFileResponses");
     }
 
     /** A {@code 200} response that sends {@code file}, as {@code Response.file} makes them. */
@@ -82,5 +88,12 @@ public final class Internals {
     /** The tasks attached to a response with {@code Response.withTask}. */
     public static List<Consumer<BackgroundTasks>> tasksOf(Response response) {
         return responseTasks.apply(response);
+    }
+
+    private static <T> T once(T current, T value, String what) {
+        if (current != null) {
+            throw new IllegalStateException(what + " was already called: the accessor is set once, by its owner class");
+        }
+        return java.util.Objects.requireNonNull(value, what);
     }
 }
