@@ -211,6 +211,7 @@ public final class Coda {
         private Compression compression;                        // null: no compression
         private boolean accessLog;
         private final List<Function<Handler, Handler>> jettyHandlers = new ArrayList<>();
+        private final List<Middleware> middleware = new ArrayList<>();
 
         private Builder(Map<String, String> environment) {
             this.environment = environment;
@@ -471,6 +472,26 @@ public final class Coda {
          */
         public Builder jettyHandler(Function<Handler, Handler> wrapper) {
             jettyHandlers.add(Objects.requireNonNull(wrapper, "wrapper"));
+            return this;
+        }
+
+        /**
+         * Middleware around every request of the app, 404s and 405s included ({@link Middleware}): it sees the request before
+         * the route's dependencies, and the response (as the exception handlers gave it, for an error) after. The first
+         * given is the outermost, as read top to bottom, where Starlette's {@code add_middleware} makes the last added the
+         * outermost; all sit inside the Jetty layers (access log, gzip, CORS, {@link #jettyHandler}) and outside a router's
+         * middleware. See {@code docs/middleware.md}.
+         *
+         * <pre>{@code
+         * Coda.app().routes(new Main())
+         *     .middleware((request, chain) -> chain.proceed().header("X-Frame-Options", "DENY"))
+         *     .run();
+         * }</pre>
+         */
+        public Builder middleware(Middleware... middleware) {
+            for (var m : middleware) {
+                this.middleware.add(Objects.requireNonNull(m, "middleware"));
+            }
             return this;
         }
 
@@ -739,8 +760,8 @@ public final class Coda {
                 }
             }
             var lifespanOf = new Lifespan(steps);
-            Application application = AppCompiler.compile(members, dependencies, requires, exceptionHandlers, settings, taskRuntime, docs,
-                    staticFiles, lifespanOf, overrides);
+            Application application = AppCompiler.compile(members, dependencies, requires, middleware, exceptionHandlers, settings,
+                    taskRuntime, docs, staticFiles, lifespanOf, overrides);
             var afterResponse = new AfterResponse(Executors.newThreadPerTaskExecutor(
                     Thread.ofVirtual().name("coda-after-response-", 0).factory()), taskRuntime);
             return new Coda(new Internals.Runtime(application, afterResponse, taskRuntime, lifespanOf), this);

@@ -7,6 +7,8 @@ import dev.coda.Coda;
 import dev.coda.Dependency;
 import dev.coda.Depends;
 import dev.coda.Post;
+import dev.coda.internal.Internals;
+import dev.coda.internal.server.Application;
 import dev.coda.tasks.BackgroundTasks;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -43,5 +45,20 @@ public final class Tutorial002 {
     /** The application. */
     public static Coda app() {
         return Coda.app().routes(new Tutorial002()).build();
+    }
+
+    /** The benchmarks' request: {@code POST /send-notification/foo@example.com?q=some-query}. */
+    static FakeInput request() {
+        return FakeInput.of("POST", "/send-notification/foo@example.com", "q=some-query");
+    }
+
+    /** The compiled app, once checked to answer {@link #request()} with a {@code 200}. */
+    static Application checked(Coda app) {
+        var application = Internals.runtime(app).application();
+        var outcome = application.handle(request());
+        if (outcome.status() != 200 || outcome.failed()) {
+            throw new IllegalStateException("tutorial002 did not answer 200: " + outcome);
+        }
+        return application;
     }
 }
