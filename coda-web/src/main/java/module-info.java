@@ -19,6 +19,7 @@ module dev.coda.web {
     requires com.fasterxml.jackson.datatype.jsr310;
     requires org.eclipse.jetty.compression.server;
     requires org.eclipse.jetty.compression.gzip;
+    requires static org.eclipse.jetty.compression.zstandard;    // zstd(...) is opt-in: the app adds the artifact
     requires org.hibernate.validator;
     requires java.net.http;
 

@@ -11,8 +11,8 @@ import java.util.Set;
 /**
  * Route objects grouped under a path prefix, with tags, dependencies and documented responses that apply to every one of
  * their path operations: FastAPI's {@code APIRouter}. Routers nest; an app adds them with {@link Coda.Builder#include}.
- * Prefixes compose, and tags, {@link #requires required dependencies} and {@link #responds responses} accumulate from the
- * outermost router inwards, before the class's and the method's own ({@link Operation}, {@link Requires}, {@link Responds}).
+ * Prefixes compose, and tags, {@link #requires required dependencies}, {@link #responds responses} and {@link #middleware}
+ * accumulate from the outermost router inwards, before the class's and the method's own ({@link Operation}, {@link Requires}, {@link Responds}).
  *
  * <pre>{@code
  * var items = ApiRouter.prefix("/items")
@@ -41,6 +41,7 @@ public final class ApiRouter {
     private final List<String> tags = new ArrayList<>();
     private final List<Class<?>> requires = new ArrayList<>();
     private final List<RouteGroup.Extra> responses = new ArrayList<>();
+    private final List<Middleware> middleware = new ArrayList<>();
     private boolean deprecated;
     private boolean hidden;
     private final List<Object> members = new ArrayList<>();     // route objects and routers, in the order given
@@ -109,6 +110,25 @@ public final class ApiRouter {
         return this;
     }
 
+    /**
+     * Middleware around every path operation of the router and of the routers it includes, inside the app's middleware and
+     * an enclosing router's; the first given is the outermost. A request that matches none of its routes does not meet it.
+     *
+     * <pre>{@code
+     * ApiRouter.prefix("/admin")
+     *     .middleware((request, chain) -> request.header("X-Admin").isPresent()
+     *             ? chain.proceed()
+     *             : Response.json(403, Map.of("detail", "Forbidden")))
+     *     .routes(new Admin());
+     * }</pre>
+     */
+    public ApiRouter middleware(Middleware... middleware) {
+        for (var m : middleware) {
+            this.middleware.add(Objects.requireNonNull(m, "middleware"));
+        }
+        return this;
+    }
+
     /** Shows every path operation of the router as deprecated. */
     public ApiRouter deprecated(boolean deprecated) {
         this.deprecated = deprecated;
@@ -133,7 +153,7 @@ public final class ApiRouter {
             throw new IllegalStateException("Coda cannot start: a router includes itself, through the routers it includes (prefix '"
                     + prefix + "')");
         }
-        var group = outer.enclosing(new RouteGroup(prefix, tags, requires, responses, deprecated, !hidden));
+        var group = outer.enclosing(new RouteGroup(prefix, tags, requires, responses, deprecated, !hidden, middleware));
         for (var member : members) {
             if (member instanceof ApiRouter router) {
                 router.collect(group, out, open);

@@ -66,6 +66,7 @@ public final class Response {
         Internals.setResponseStreams(response -> response.body instanceof StreamBody stream ? stream : null);
         Internals.setResponseFiles(response -> response.body instanceof FileBody file ? file : null);
         Internals.setFileResponses(Response::fileResponse);
+        Internals.setRawResponses((status, headers, body, contentType) -> new Response(status, body, true, contentType, List.copyOf(headers)));
     }
 
     /**

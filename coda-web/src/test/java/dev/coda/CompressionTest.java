@@ -75,7 +75,7 @@ class CompressionTest {
         return client.request("GET", path).header("Accept-Encoding", acceptEncoding).send();
     }
 
-    private static String gunzip(byte[] bytes) {
+    static String gunzip(byte[] bytes) {
         try (var in = new GZIPInputStream(new ByteArrayInputStream(bytes))) {
             return new String(in.readAllBytes(), StandardCharsets.UTF_8);
         } catch (IOException e) {

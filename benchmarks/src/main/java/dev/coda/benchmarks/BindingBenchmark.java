@@ -1,7 +1,6 @@
 package dev.coda.benchmarks;
 
 import dev.coda.examples.Tutorial002;
-import dev.coda.internal.Internals;
 import dev.coda.internal.server.Application;
 import dev.coda.internal.server.Outcome;
 import java.util.concurrent.TimeUnit;
@@ -38,12 +37,8 @@ public class BindingBenchmark {
 
     @Setup
     public void setUp() {
-        application = Internals.runtime(Tutorial002.app()).application();
-        tutorial002 = FakeInput.of("POST", "/send-notification/foo@example.com", "q=some-query");
-        var outcome = application.handle(tutorial002);
-        if (outcome.status() != 200 || outcome.failed()) {
-            throw new IllegalStateException("tutorial002 did not answer 200: " + outcome);
-        }
+        application = Tutorial002Request.checked(Tutorial002.app());
+        tutorial002 = Tutorial002Request.request();
     }
 
     @Benchmark

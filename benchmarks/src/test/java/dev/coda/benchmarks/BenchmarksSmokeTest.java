@@ -23,7 +23,7 @@ import org.openjdk.jmh.runner.options.VerboseMode;
 class BenchmarksSmokeTest {
 
     private static final List<Class<?>> BENCHMARKS = List.of(RoutingBenchmark.class, BindingBenchmark.class,
-            TasksBenchmark.class, JsonBenchmark.class);
+            TasksBenchmark.class, JsonBenchmark.class, MiddlewareBenchmark.class);
 
     @Test
     void everyBenchmarkRunsAndScores() throws Exception {

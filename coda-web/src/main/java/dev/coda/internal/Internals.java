@@ -5,6 +5,7 @@ import dev.coda.Response;
 import dev.coda.tasks.BackgroundTasks;
 import dev.coda.tasks.TaskRuntime;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Consumer;
 import dev.coda.internal.server.AfterResponse;
 import dev.coda.internal.server.Application;
@@ -31,6 +32,13 @@ public final class Internals {
     private static volatile Function<Response, StreamBody> responseStreams;
     private static volatile Function<Response, FileBody> responseFiles;
     private static volatile Function<FileBody, Response> fileResponses;
+    private static volatile RawResponses rawResponses;
+
+    /** Makes a {@link Response} of parts already rendered: a body of bytes, a {@link StreamBody} or a {@link FileBody}. */
+    @FunctionalInterface
+    public interface RawResponses {
+        Response of(int status, List<Map.Entry<String, String>> headers, Object body, String contentType);
+    }
 
     private Internals() {
     }
@@ -65,6 +73,18 @@ public final class Internals {
             initialize(Response.class);        // its static initializer sets the factory
         }
         return fileResponses.apply(file);
+    }
+
+    public static void setRawResponses(RawResponses factory) {
+        rawResponses = factory;
+    }
+
+    /** A response of parts already rendered (an outcome shown to a middleware); {@code body} is bytes, a stream or a file. */
+    public static Response rawResponse(int status, List<Map.Entry<String, String>> headers, Object body, String contentType) {
+        if (rawResponses == null) {
+            initialize(Response.class);        // its static initializer sets the factory
+        }
+        return rawResponses.of(status, headers, body, contentType);
     }
 
     private static void initialize(Class<?> type) {

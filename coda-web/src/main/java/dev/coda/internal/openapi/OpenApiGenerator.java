@@ -73,7 +73,7 @@ public final class OpenApiGenerator {
             if (!route.documented() || hidden(route)) {
                 continue;
             }
-            var path = pathOf(route);
+            var path = route.documentPath();
             var pathItem = paths.has(path) ? (ObjectNode) paths.get(path) : paths.putObject(path);
             validationErrors |= operation(route, path, pathItem.putObject(route.httpMethod().toLowerCase(java.util.Locale.ROOT)),
                     schemas, operationIds, securitySchemes);
@@ -135,11 +135,6 @@ public final class OpenApiGenerator {
         return own != null && own.hidden() || owner != null && owner.hidden();
     }
 
-    /** The path as OpenAPI writes it: {@code {rest:path}} is {@code {rest}}. */
-    static String pathOf(Route route) {
-        return route.template().text().replaceAll("\\{(\\w+):\\w+}", "{$1}");
-    }
-
     /** What a route's bindings read: its parameters (deduplicated as FastAPI does) and bodies. */
     private static final class Reads implements OperationSink {
         final Map<String, LinkedHashMap<String, Read>> parameters = new LinkedHashMap<>();
@@ -195,13 +190,7 @@ public final class OpenApiGenerator {
         var method = route.method();
         var own = method.getAnnotation(Operation.class);
         var owner = method.getDeclaringClass().getAnnotation(Operation.class);
-        var tags = new LinkedHashSet<String>(route.group().tags());
-        if (owner != null) {
-            tags.addAll(List.of(owner.tags()));
-        }
-        if (own != null) {
-            tags.addAll(List.of(own.tags()));
-        }
+        var tags = route.tags();
         if (!tags.isEmpty()) {
             var array = operation.putArray("tags");
             tags.forEach(array::add);
@@ -210,8 +199,7 @@ public final class OpenApiGenerator {
         if (own != null && !own.description().isEmpty()) {
             operation.put("description", own.description());
         }
-        var id = own != null && !own.id().isEmpty() ? own.id()
-                : (Names.snake(method.getName()) + path).replaceAll("\\W", "_") + "_" + route.httpMethod().toLowerCase(java.util.Locale.ROOT);
+        var id = route.operationId();
         var unique = id;
         for (int n = 2; !operationIds.add(unique); n++) {
             unique = id + "_" + n;

@@ -4,6 +4,7 @@ import dev.coda.Delete;
 import dev.coda.Dependency;
 import dev.coda.ExceptionHandler;
 import dev.coda.Get;
+import dev.coda.Middleware;
 import dev.coda.Patch;
 import dev.coda.Post;
 import dev.coda.Put;
@@ -51,7 +52,7 @@ public final class AppCompiler {
      * object for every parameter of the request.
      */
     public static Application compile(List<RouteGroup.Member> members, List<Object> dependencyObjects, List<Class<?>> appRequires,
-                                      Map<Class<?>, ExceptionHandler<?>> exceptionHandlers, Settings settings,
+                                      List<Middleware> appMiddleware, Map<Class<?>, ExceptionHandler<?>> exceptionHandlers, Settings settings,
                                       TaskRuntime tasks, Docs docs, Map<String, StaticFiles> staticFiles, Lifespan lifespan,
                                       List<Object> overrides) {
         Function<RequestState, BackgroundTasks> backgroundTasks = state -> tasks.newTasks(state.origin(), state.id());
@@ -116,7 +117,8 @@ public final class AppCompiler {
                     }
                     // added even when the plan has problems (the app is not built then), so that a route
                     // declared twice is reported together with them
-                    var route = new Route(declared.method(), template, m, plan, status, group);
+                    var route = withMiddleware(new Route(declared.method(), template, m, plan, status, group, null),
+                            concat(appMiddleware, group.middleware()));
                     routes.add(route);
                     try {
                         router.add(declared.method(), template, route);
@@ -128,11 +130,12 @@ public final class AppCompiler {
         }
         Supplier<byte[]> document = new Once<>(() -> documentOf(mapper, validation, docs, routes));
         var docsRoutes = new DocsRoutes(document);
-        addDocsRoutes(docs, docsRoutes, planner, router, problems);
+        addDocsRoutes(docs, docsRoutes, planner, router, problems, appMiddleware);
         staticFiles.forEach((prefix, files) -> {
             var mount = new StaticRoute(files);
             problems.addAll(mount.problems(prefix.isEmpty() ? "/" : prefix));
-            addBuiltIn(prefix + "/{path:path}", StaticRoute.SERVE, mount, planner, router, problems, "static files at " + prefix);
+            addBuiltIn(prefix + "/{path:path}", StaticRoute.SERVE, mount, planner, router, problems, "static files at " + prefix,
+                    appMiddleware);
         });
         problems.addAll(planner.problems());
         problems.addAll(mountConflicts(settings.mounts(), routes, docs, staticFiles.keySet()));
@@ -145,7 +148,17 @@ public final class AppCompiler {
             throw new IllegalStateException("Coda cannot start; " + distinct.size() + " problem(s) in the declarations:\n  - "
                     + String.join("\n  - ", distinct));
         }
-        return new Application(router, routes, exceptionHandlers, mapper, settings, tasks, document);
+        return new Application(router, routes, exceptionHandlers, mapper, settings, tasks, document, MiddlewareStack.of(appMiddleware, null));
+    }
+
+    /** The route with its middleware around it, described for them; the route as it is without any. */
+    private static Route withMiddleware(Route route, List<Middleware> layers) {
+        if (layers.isEmpty()) {
+            return route;
+        }
+        var described = new Middleware.Route(route.httpMethod(), route.template().text(), route.operationId(), route.tags(), route.method());
+        return new Route(route.httpMethod(), route.template(), route.method(), route.plan(), route.status(), route.group(),
+                MiddlewareStack.of(layers, described));
     }
 
     /**
@@ -187,32 +200,33 @@ public final class AppCompiler {
     }
 
     /** The routes that serve the document and its pages, at the paths the app chose; none for a path set to null. */
-    private static void addDocsRoutes(Docs docs, DocsRoutes docsRoutes, Planner planner, Router<Route> router, List<String> problems) {
+    private static void addDocsRoutes(Docs docs, DocsRoutes docsRoutes, Planner planner, Router<Route> router, List<String> problems,
+                                      List<Middleware> appMiddleware) {
         if (docs.openapiUrl() == null) {
             return;
         }
         try {
             addBuiltIn(docs.openapiUrl(), DocsRoutes.class.getMethod("openapi", Request.class), docsRoutes, planner, router, problems,
-                    DOCS);
+                    DOCS, appMiddleware);
         } catch (NoSuchMethodException e) {
             throw new IllegalStateException(e);
         }
         var ui = new DocsUi(docs);
         problems.addAll(ui.problems());
         for (var endpoint : ui.endpoints()) {
-            addBuiltIn(endpoint.path(), endpoint.method(), ui, planner, router, problems, DOCS);
+            addBuiltIn(endpoint.path(), endpoint.method(), ui, planner, router, problems, DOCS, appMiddleware);
         }
     }
 
     private static final String DOCS = "the path of the OpenAPI document or its pages";
 
-    /** A route of Coda's own, never in the document; {@code what} names it in a problem. */
+    /** A route of Coda's own, never in the document, inside the app's middleware; {@code what} names it in a problem. */
     private static void addBuiltIn(String path, Method m, Object target, Planner planner, Router<Route> router, List<String> problems,
-                                   String what) {
+                                   String what, List<Middleware> appMiddleware) {
         try {
             var template = PathTemplate.parse(path);
             var plan = planner.planRoute(m, target, new HashSet<>(template.placeholders()), List.of());
-            router.add("GET", template, new Route("GET", template, m, plan, 200, null));
+            router.add("GET", template, withMiddleware(new Route("GET", template, m, plan, 200, null, null), appMiddleware));
         } catch (IllegalArgumentException e) {
             problems.add(what + ", " + path + ": " + e.getMessage());
         }
@@ -272,7 +286,7 @@ public final class AppCompiler {
         return sameName.isEmpty() ? sameType : sameName;
     }
 
-    private static List<Object> concat(List<Object> a, List<Object> b) {
+    private static <T> List<T> concat(List<T> a, List<T> b) {
         var out = new ArrayList<>(a);
         out.addAll(b);
         return out;

@@ -36,6 +36,9 @@ import org.slf4j.event.Level;
 /**
  * The compiled application: routes one request, binds it, calls the path operation and turns the
  * result or the exception into an {@link Outcome}. Independent of the HTTP server.
+ *
+ * @implNote Just past 400 lines: routing, rendering and the error answers are the one path of a request to its outcome,
+ *     and the middleware ({@link MiddlewareStack}) and the JSON syntax errors ({@code JsonSyntax}) already live apart.
  */
 public final class Application {
 
@@ -57,15 +60,18 @@ public final class Application {
     private final TaskRuntime tasks;
     private final Supplier<byte[]> openapi;
     private final JsonSyntax.Limits jsonLimits;
+    private final MiddlewareStack unmatched;      // the app-wide middleware, for a request no route matched; null for none
 
-    public Application(Router<Route> router, List<Route> routes, Map<Class<?>, ExceptionHandler<?>> exceptionHandlers,
-                       ObjectMapper mapper, Settings settings, TaskRuntime tasks, Supplier<byte[]> openapi) {
-        this(router, routes, exceptionHandlers, mapper, settings, tasks, state -> tasks.newTasks(state.origin(), state.id()), openapi);
+    Application(Router<Route> router, List<Route> routes, Map<Class<?>, ExceptionHandler<?>> exceptionHandlers,
+                ObjectMapper mapper, Settings settings, TaskRuntime tasks, Supplier<byte[]> openapi, MiddlewareStack unmatched) {
+        this(router, routes, exceptionHandlers, mapper, settings, tasks, state -> tasks.newTasks(state.origin(), state.id()), openapi,
+                unmatched);
     }
 
     private Application(Router<Route> router, List<Route> routes, Map<Class<?>, ExceptionHandler<?>> exceptionHandlers,
                         ObjectMapper mapper, Settings settings, TaskRuntime tasks, Function<RequestState, BackgroundTasks> backgroundTasks,
-                        Supplier<byte[]> openapi) {
+                        Supplier<byte[]> openapi, MiddlewareStack unmatched) {
+        this.unmatched = unmatched;
         this.tasks = tasks;
         this.router = router;
         this.routes = List.copyOf(routes);
@@ -79,7 +85,8 @@ public final class Application {
 
     /** The same application with other settings. */
     public Application(Application other, Settings settings) {
-        this(other.router, other.routes, other.exceptionHandlers, other.mapper, settings, other.tasks, other.backgroundTasks, other.openapi);
+        this(other.router, other.routes, other.exceptionHandlers, other.mapper, settings, other.tasks, other.backgroundTasks, other.openapi,
+                other.unmatched);
     }
 
     /** The app's OpenAPI document, as {@code GET /openapi.json} serves it (its routes' document even when none is served); built once. */
@@ -102,10 +109,12 @@ public final class Application {
         MDC.put(REQUEST_ID, state.id());
         try {
             var outcome = switch (match) {
-                case Router.Found<Route> found -> invoke(found.route(), state);
-                case Router.WrongMethod<Route> wrong -> failure(new HttpException(405, "Method Not Allowed",
-                        Map.of("Allow", String.join(", ", wrong.allowed()))), state, false);
-                case Router.NotFound<Route> none -> notFound(input, state);
+                case Router.Found<Route> found -> found.route().middleware() == null ? invoke(found.route(), state)
+                        : found.route().middleware().run(state, () -> invoke(found.route(), state), this);
+                case Router.WrongMethod<Route> wrong -> unmatched == null ? wrongMethod(wrong, state)
+                        : unmatched.run(state, () -> wrongMethod(wrong, state), this);
+                case Router.NotFound<Route> none -> unmatched == null ? notFound(input, state)
+                        : unmatched.run(state, () -> notFound(input, state), this);
             };
             return handOverTasks(outcome);
         } finally {
@@ -134,6 +143,10 @@ public final class Application {
             outcome.discardStream();
             return internalError(outcome.state(), outcome.routed());       // logged by the task runtime, with its cause
         }
+    }
+
+    private Outcome wrongMethod(Router.WrongMethod<Route> wrong, RequestState state) {
+        return failure(new HttpException(405, "Method Not Allowed", Map.of("Allow", String.join(", ", wrong.allowed()))), state, false);
     }
 
     private static RequestState routed(HttpInput input, Router.Found<Route> found) {
@@ -286,7 +299,17 @@ public final class Application {
         }
     }
 
-    private Outcome failure(Throwable t, RequestState state, boolean routed) {
+    /**
+     * A response a middleware returned instead of the route's: its tasks join the request's in their own phase, and the
+     * request stays failed if the route failed, so that the route's tasks follow the phase rules whatever the status.
+     */
+    Outcome renderIntercepted(Response response, RequestState state, boolean routed, boolean failed) throws JsonProcessingException {
+        var outcome = render(response, state, routed, false);
+        return failed ? outcome.failing() : outcome;
+    }
+
+    /** The answer to {@code t}: its exception handler's response, else the built-in one; a failure of the request if {@code routed}. */
+    Outcome failure(Throwable t, RequestState state, boolean routed) {
         var handler = handlerFor(t.getClass());
         if (handler != null) {
             try {

@@ -34,6 +34,11 @@ public record Outcome(int status, List<Map.Entry<String, String>> headers, byte[
         return new Outcome(status, headers, body, contentType, state, true, routed, failed, stream, file);
     }
 
+    /** The same outcome, of a request that failed (its tasks follow the phase rules of a failure). */
+    Outcome failing() {
+        return new Outcome(status, headers, body, contentType, state, closeConnection, routed, true, stream, file);
+    }
+
     /** Releases the streamed body of an outcome that will not be written, if it has one. */
     void discardStream() {
         if (stream != null) {
