@@ -7,6 +7,7 @@ import dev.coda.durable.internal.Outcomes;
 import dev.coda.durable.internal.QueuePoller;
 import dev.coda.durable.internal.TaskExecution;
 import dev.coda.durable.internal.WorkerMetrics;
+import dev.coda.durable.spi.WorkerInfo;
 import dev.coda.tasks.internal.TaskThreads;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.net.InetAddress;
@@ -99,6 +100,8 @@ public final class Worker implements AutoCloseable {
     private final HeldTasks held;
     private final CompletionRecorder recorder;
     private final LeaseKeeper leaseKeeper;
+    /** What the engine's registry of workers shows of this one. */
+    private final WorkerInfo registration;
     /**
      * Platform threads at a lower priority: a task blocked in file I/O or busy on the CPU never holds a request
      * handler's carrier, and busy tasks yield the CPU to requests and to this worker's heartbeats.
@@ -124,7 +127,10 @@ public final class Worker implements AutoCloseable {
         var metrics = new WorkerMetrics(b.registry != null ? b.registry : tasks.registry(), name -> tasks.task(name) != null);
         this.held = new HeldTasks(engine, id);
         this.recorder = new CompletionRecorder(engine, id, held, clock);
-        this.leaseKeeper = new LeaseKeeper(engine, id, lease, heartbeat, held, clock);
+        var concurrency = b.concurrency.isEmpty() ? Map.of("default", 8) : b.concurrency;
+        this.registration = new WorkerInfo(id, hostName(), ProcessHandle.current().pid(), null, null, List.copyOf(concurrency.keySet()),
+                concurrency.values().stream().mapToInt(Integer::intValue).sum());
+        this.leaseKeeper = new LeaseKeeper(engine, registration, lease, heartbeat, held, clock);
         this.timer = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("coda-durable-timeouts-" + id).factory());
         var taskTimeout = b.taskTimeout;
         Function<String, Duration> timeouts = name -> {
@@ -134,19 +140,20 @@ public final class Worker implements AutoCloseable {
         var setup = new TaskExecution.Setup(id, tasks::task, tasks::names, timeouts,
                 metrics, new Outcomes(tasks.retryPolicy(), tasks.objectMapper(), metrics, clock), recorder, taskThreads, timer);
         var settings = new QueuePoller.Settings(engine, lease, b.pollInterval, b.batchSize);
-        var concurrency = b.concurrency.isEmpty() ? Map.of("default", 8) : b.concurrency;
         concurrency.forEach((queue, n) -> pollers.add(new QueuePoller(queue, n, b.prefetch, settings, setup, held, clock)));
         this.queueNames = List.copyOf(concurrency.keySet());
     }
 
-    private static String defaultId() {
-        String host;
+    private static String hostName() {
         try {
-            host = InetAddress.getLocalHost().getHostName();
+            return InetAddress.getLocalHost().getHostName();
         } catch (Exception e) {
-            host = Objects.requireNonNullElse(System.getenv("HOSTNAME"), "localhost");
+            return Objects.requireNonNullElse(System.getenv("HOSTNAME"), "localhost");
         }
-        return host + ":" + ProcessHandle.current().pid() + ":" + Integer.toHexString(ThreadLocalRandom.current().nextInt(1 << 24));
+    }
+
+    private static String defaultId() {
+        return hostName() + ":" + ProcessHandle.current().pid() + ":" + Integer.toHexString(ThreadLocalRandom.current().nextInt(1 << 24));
     }
 
     /** This worker's id, recorded as the lease owner of the tasks it runs. */
@@ -189,6 +196,11 @@ public final class Worker implements AutoCloseable {
         }
         if (tasks.names().isEmpty()) {
             LOG.warn("Worker {} has no registered durable task: every task it claims will fail as unknown", id);
+        }
+        try {
+            tasks.engine().register(registration);
+        } catch (RuntimeException e) {
+            LOG.warn("Worker {} could not register in the registry of workers (its heartbeat retries): {}", id, e.getMessage());
         }
         recorder.start("coda-durable-commit-" + id);
         leaseKeeper.start("coda-durable-heartbeat-" + id);
@@ -245,6 +257,11 @@ public final class Worker implements AutoCloseable {
         }
         recorder.stop(Duration.ofSeconds(10));
         leaseKeeper.stop(Duration.ofSeconds(5));
+        try {
+            tasks.engine().deregister(id);
+        } catch (RuntimeException e) {
+            LOG.warn("Worker {} could not deregister; it stays listed, stale: {}", id, e.getMessage());
+        }
         timer.shutdownNow();
         taskThreads.close();
         lifecycleLock.lock();

@@ -1,6 +1,7 @@
 package dev.coda.durable.internal;
 
 import dev.coda.durable.TaskEngine;
+import dev.coda.durable.spi.WorkerInfo;
 import dev.coda.tasks.internal.SummarizedLog;
 import java.time.Duration;
 import java.time.InstantSource;
@@ -26,6 +27,7 @@ public final class LeaseKeeper {
     private static final Logger LOG = LoggerFactory.getLogger("dev.coda.durable");
 
     private final TaskEngine engine;
+    private final WorkerInfo registration;
     private final String workerId;
     private final Duration lease;
     private final Duration heartbeat;
@@ -34,9 +36,11 @@ public final class LeaseKeeper {
     private volatile boolean stopping;
     private Thread thread;
 
-    public LeaseKeeper(TaskEngine engine, String workerId, Duration lease, Duration heartbeat, HeldTasks held, InstantSource clock) {
+    public LeaseKeeper(TaskEngine engine, WorkerInfo registration, Duration lease, Duration heartbeat, HeldTasks held,
+                       InstantSource clock) {
         this.engine = engine;
-        this.workerId = workerId;
+        this.registration = registration;
+        this.workerId = registration.id();
         this.lease = lease;
         this.heartbeat = heartbeat;
         this.held = held;
@@ -65,6 +69,7 @@ public final class LeaseKeeper {
             } catch (InterruptedException e) {
                 continue;
             }
+            refreshRegistration();
             if (held.isEmpty()) {
                 continue;
             }
@@ -89,6 +94,20 @@ public final class LeaseKeeper {
                     }
                 }
             }
+        }
+    }
+
+    /**
+     * The worker's heartbeat in the engine's {@link dev.coda.durable.spi.WorkerRegistry}; registers it again if it is
+     * missing (its registration at start failed, or an administrator removed it as stale).
+     */
+    private void refreshRegistration() {
+        try {
+            if (!engine.heartbeat(workerId)) {
+                engine.register(registration);
+            }
+        } catch (RuntimeException e) {
+            failures.record("Worker {} could not record its heartbeat in the registry of workers: {}", workerId, e.getMessage());
         }
     }
 

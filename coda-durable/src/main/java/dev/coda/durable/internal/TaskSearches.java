@@ -1,0 +1,172 @@
+package dev.coda.durable.internal;
+
+import dev.coda.durable.DurableState;
+import dev.coda.durable.spi.TaskPage;
+import dev.coda.durable.spi.TaskQuery;
+import dev.coda.durable.spi.TaskSearch;
+import dev.coda.durable.spi.TaskSummary;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Comparator;
+import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The dashboard's statements on {@code coda_tasks}: keyset pages of tasks, newest first, and purge. Every one walks
+ * the index {@code coda_tasks_search (state, created_at, id)} from one state's newest row backwards; a search over
+ * several states runs one such walk per stored state and merges them, so no statement scans the table or sorts it.
+ * Filters on queue and name are checked on the rows walked.
+ *
+ * <pre>{@code
+ * TaskPage page = searches.search(connection, TaskQuery.newest(50).inStates(DurableState.FAILED));
+ * }</pre>
+ *
+ * <p>The cursor is the last row's {@code (created_at, id)}, encoded: a page after it holds only older rows, so tasks
+ * stored meanwhile never shift the pages that follow.
+ */
+final class TaskSearches extends SqlTemplates {
+
+    private final TaskCounters counters;
+
+    TaskSearches(Dialect dialect, String table) {
+        super(dialect, table);
+        this.counters = new TaskCounters(dialect, table);
+    }
+
+    /** The SQL template of one state's walk with the query's filters ({@code later}: scheduled, queued, or either). */
+    String searchTemplate(StoredState state, Boolean later, TaskQuery query, boolean keyset) {
+        var where = new StringBuilder("state = ").append(state.literal());
+        if (later != null) {
+            where.append(later ? " AND run_at > {now}" : " AND run_at <= {now}");
+        }
+        if (query.queue() != null) {
+            where.append(" AND queue = :queue");
+        }
+        if (query.name() != null) {
+            where.append(" AND name = :name");
+        }
+        if (query.createdFrom() != null) {
+            where.append(" AND created_at >= :created_from");
+        }
+        if (query.createdBefore() != null) {
+            where.append(" AND created_at < :created_before");
+        }
+        if (keyset) {
+            where.append(" AND (created_at, id) < (:after_created, :after_id)");
+        }
+        return "SELECT id, name, queue, state, attempts, max_attempts, created_at, run_at, finished_at, last_error FROM {tasks}"
+                + " WHERE " + where + " ORDER BY created_at DESC, id DESC LIMIT :limit";
+    }
+
+    private record Cursor(Instant created, String id) {
+
+        String encode() {
+            var text = created.getEpochSecond() + "." + created.getNano() + "/" + id;
+            return Base64.getUrlEncoder().withoutPadding().encodeToString(text.getBytes(StandardCharsets.UTF_8));
+        }
+
+        static Cursor decode(String cursor) {
+            try {
+                var text = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8);
+                int dot = text.indexOf('.');
+                int slash = text.indexOf('/');
+                return new Cursor(Instant.ofEpochSecond(Long.parseLong(text.substring(0, dot)), Long.parseLong(text.substring(dot + 1, slash))),
+                        text.substring(slash + 1));
+            } catch (RuntimeException e) {
+                throw new IllegalArgumentException("not a cursor of a task search: " + cursor, e);
+            }
+        }
+    }
+
+    /** One page: a walk per stored state, {@code limit + 1} rows each, merged newest first. */
+    TaskPage search(Connection connection, TaskQuery query) throws SQLException {
+        var cursor = query.after() == null ? null : Cursor.decode(query.after());
+        var states = query.statesOrAll();
+        var rows = new ArrayList<TaskSummary>();
+        for (var stored : StoredState.values()) {
+            Boolean later = null;
+            if (stored == StoredState.QUEUED) {
+                boolean queued = states.contains(DurableState.QUEUED);
+                boolean scheduled = states.contains(DurableState.SCHEDULED);
+                if (!queued && !scheduled) {
+                    continue;
+                }
+                later = queued && scheduled ? null : scheduled;
+            } else if (!states.contains(stored.toPublic(false))) {
+                continue;
+            }
+            try (var statement = sql(searchTemplate(stored, later, query, cursor != null)).prepare(connection)) {
+                if (query.queue() != null) {
+                    statement.string("queue", query.queue());
+                }
+                if (query.name() != null) {
+                    statement.string("name", query.name());
+                }
+                if (query.createdFrom() != null) {
+                    statement.time("created_from", query.createdFrom());
+                }
+                if (query.createdBefore() != null) {
+                    statement.time("created_before", query.createdBefore());
+                }
+                if (cursor != null) {
+                    statement.time("after_created", cursor.created());
+                    statement.string("after_id", cursor.id());
+                }
+                statement.integer("limit", query.limit() + 1);
+                var now = Instant.now();
+                try (var result = statement.query()) {
+                    while (result.next()) {
+                        var runAt = dialect.readTime(result, "run_at");
+                        rows.add(new TaskSummary(result.getString("id"), result.getString("name"), result.getString("queue"),
+                                StoredState.parse(result.getString("state")).toPublic(runAt, now), result.getInt("attempts"),
+                                result.getInt("max_attempts"), dialect.readTime(result, "created_at"), runAt,
+                                dialect.readTime(result, "finished_at"), TaskSummary.summarize(result.getString("last_error"))));
+                    }
+                }
+            }
+        }
+        rows.sort(Comparator.comparing(TaskSummary::createdAt).thenComparing(TaskSummary::id).reversed());
+        var page = List.copyOf(rows.subList(0, Math.min(query.limit(), rows.size())));
+        var next = rows.size() > query.limit() ? new Cursor(page.getLast().createdAt(), page.getLast().id()).encode() : null;
+        return new TaskPage(query, page, next);
+    }
+
+    /** {@code finished_at >= created_at}, so the walk of the search index up to {@code finishedBefore} finds every row. */
+    static final String PURGE = "DELETE FROM {tasks} WHERE state = :state AND created_at < :finished_before"
+            + " AND finished_at < :finished_before RETURNING queue";
+    private final Sql purge = sql(PURGE);
+
+    /** Deletes tasks in final {@code states} that finished before {@code finishedBefore}, and counts them out; one transaction. */
+    int purge(Connection connection, Set<DurableState> states, Instant finishedBefore) throws SQLException {
+        if (!TaskSearch.finalStates().containsAll(states)) {
+            var live = EnumSet.copyOf(states);
+            live.removeAll(TaskSearch.finalStates());
+            throw new IllegalArgumentException("only tasks in a final state (succeeded, failed, cancelled) can be purged, not " + live);
+        }
+        int deleted = 0;
+        for (var stored : List.of(StoredState.SUCCEEDED, StoredState.FAILED, StoredState.CANCELLED)) {
+            if (!states.contains(stored.toPublic(false))) {
+                continue;
+            }
+            var tally = new HashMap<String, Long>();
+            try (var statement = purge.prepare(connection)) {
+                statement.string("state", stored.stored());
+                statement.time("finished_before", finishedBefore);
+                try (var rows = statement.query()) {
+                    while (rows.next()) {
+                        tally.merge(rows.getString(1), -1L, Long::sum);
+                        deleted++;
+                    }
+                }
+            }
+            counters.add(connection, stored, tally);
+        }
+        return deleted;
+    }
+}

@@ -1,0 +1,21 @@
+-- search index, counters of final states, worker registry
+-- newest first within a state, for the dashboard's keyset pages (and purge by state)
+CREATE INDEX coda_tasks_search ON ${schema}.coda_tasks (state, created_at, id);
+-- tasks that reached a final state, by queue: kept by the statements that finish, requeue and purge tasks
+CREATE TABLE ${schema}.coda_task_counts (
+    queue text NOT NULL,
+    state text NOT NULL,
+    tasks bigint NOT NULL,
+    PRIMARY KEY (queue, state)
+);
+INSERT INTO ${schema}.coda_task_counts (queue, state, tasks)
+    SELECT queue, state, count(*) FROM ${schema}.coda_tasks WHERE state IN ('succeeded', 'failed', 'cancelled') GROUP BY queue, state;
+CREATE TABLE ${schema}.coda_workers (
+    id           text PRIMARY KEY,
+    host         text NOT NULL,
+    pid          bigint NOT NULL,
+    queues       text NOT NULL,
+    concurrency  integer NOT NULL,
+    started_at   timestamptz NOT NULL,
+    heartbeat_at timestamptz NOT NULL
+);

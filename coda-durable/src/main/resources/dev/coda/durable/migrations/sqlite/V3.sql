@@ -1,0 +1,21 @@
+-- search index, counters of final states, worker registry
+-- newest first within a state, for the dashboard's keyset pages (and purge by state)
+CREATE INDEX coda_tasks_search ON coda_tasks (state, created_at, id);
+-- tasks that reached a final state, by queue: kept by the statements that finish, requeue and purge tasks
+CREATE TABLE coda_task_counts (
+    queue TEXT NOT NULL,
+    state TEXT NOT NULL,
+    tasks INTEGER NOT NULL,
+    PRIMARY KEY (queue, state)
+) WITHOUT ROWID;
+INSERT INTO coda_task_counts (queue, state, tasks)
+    SELECT queue, state, count(*) FROM coda_tasks WHERE state IN ('succeeded', 'failed', 'cancelled') GROUP BY queue, state;
+CREATE TABLE coda_workers (
+    id           TEXT PRIMARY KEY NOT NULL,
+    host         TEXT NOT NULL,
+    pid          INTEGER NOT NULL,
+    queues       TEXT NOT NULL,
+    concurrency  INTEGER NOT NULL,
+    started_at   INTEGER NOT NULL,
+    heartbeat_at INTEGER NOT NULL
+);
