@@ -203,7 +203,7 @@ public final class DurableTasks implements DurableHandoff, AutoCloseable {
      *
      * @throws TasksUnavailableException if the database cannot be reached now (Coda answers {@code 503})
      * @throws SQLException as {@code work} threw it
-     * @throws UnsupportedOperationException if the engine is not a JDBC engine
+     * @throws UnsupportedOperationException if the engine has no {@link TransactionalStore} (only the JDBC engines have one)
      */
     public <T> T inTransaction(JdbcWork<T> work) throws SQLException {
         Objects.requireNonNull(work, "work");
@@ -262,7 +262,7 @@ public final class DurableTasks implements DurableHandoff, AutoCloseable {
      * }
      * }</pre>
      *
-     * @throws UnsupportedOperationException if the engine is not a JDBC engine
+     * @throws UnsupportedOperationException if the engine has no {@link TransactionalStore} (only the JDBC engines have one)
      */
     public String enqueue(Connection transaction, TaskCall call) throws SQLException {
         return enqueueAll(transaction, List.of(call)).get(0);

@@ -67,8 +67,9 @@ import org.slf4j.LoggerFactory;
  * <li>the running tasks finish until the deadline ({@code timeout} after the call);
  * <li>those still running then are interrupted and given back, and the outcomes already known get 5 s more;
  * <li>the recorder commits what has come and stops (10 s at most);
- * <li>the lease keeper stops (5 s at most; it heartbeats until here, while tasks drain); the timeout timer and the
- *     task threads are shut down;
+ * <li>the lease keeper stops (5 s at most; it heartbeats until here, while tasks drain) and removes the worker from
+ *     the engine's registry of workers, where it registered on start; the timeout timer and the task threads are
+ *     shut down;
  * <li>the lifecycle moves to STOPPED with the result: whether every running task finished in time.
  * </ol>
  */
@@ -100,8 +101,6 @@ public final class Worker implements AutoCloseable {
     private final HeldTasks held;
     private final CompletionRecorder recorder;
     private final LeaseKeeper leaseKeeper;
-    /** What the engine's registry of workers shows of this one. */
-    private final WorkerInfo registration;
     /**
      * Platform threads at a lower priority: a task blocked in file I/O or busy on the CPU never holds a request
      * handler's carrier, and busy tasks yield the CPU to requests and to this worker's heartbeats.
@@ -128,7 +127,7 @@ public final class Worker implements AutoCloseable {
         this.held = new HeldTasks(engine, id);
         this.recorder = new CompletionRecorder(engine, id, held, clock);
         var concurrency = b.concurrency.isEmpty() ? Map.of("default", 8) : b.concurrency;
-        this.registration = new WorkerInfo(id, hostName(), ProcessHandle.current().pid(), null, null, List.copyOf(concurrency.keySet()),
+        var registration = new WorkerInfo(id, hostName(), ProcessHandle.current().pid(), null, null, List.copyOf(concurrency.keySet()),
                 concurrency.values().stream().mapToInt(Integer::intValue).sum());
         this.leaseKeeper = new LeaseKeeper(engine, registration, lease, heartbeat, held, clock);
         this.timer = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("coda-durable-timeouts-" + id).factory());
@@ -197,11 +196,6 @@ public final class Worker implements AutoCloseable {
         if (tasks.names().isEmpty()) {
             LOG.warn("Worker {} has no registered durable task: every task it claims will fail as unknown", id);
         }
-        try {
-            tasks.engine().register(registration);
-        } catch (RuntimeException e) {
-            LOG.warn("Worker {} could not register in the registry of workers (its heartbeat retries): {}", id, e.getMessage());
-        }
         recorder.start("coda-durable-commit-" + id);
         leaseKeeper.start("coda-durable-heartbeat-" + id);
         for (var poller : pollers) {
@@ -257,11 +251,6 @@ public final class Worker implements AutoCloseable {
         }
         recorder.stop(Duration.ofSeconds(10));
         leaseKeeper.stop(Duration.ofSeconds(5));
-        try {
-            tasks.engine().deregister(id);
-        } catch (RuntimeException e) {
-            LOG.warn("Worker {} could not deregister; it stays listed, stale: {}", id, e.getMessage());
-        }
         timer.shutdownNow();
         taskThreads.close();
         lifecycleLock.lock();

@@ -10,8 +10,7 @@ import java.util.TreeMap;
 
 /**
  * The counts of tasks by queue and state, cheap with millions of rows: the live states (queued, scheduled, running)
- * counted exactly through an index that starts with the state (the claims' partial indexes or the search index, as
- * the database chooses), so only live rows are read; the final states (succeeded, failed,
+ * counted exactly through the claims' partial indexes, which hold only live rows; the final states (succeeded, failed,
  * cancelled), which grow without bound, read from counters in {@code coda_task_counts} that the statements moving a
  * task into or out of a final state adjust in the same transaction ({@link #add}).
  *
@@ -62,7 +61,7 @@ final class TaskCounters extends SqlTemplates {
         add(connection, state, one);
     }
 
-    /** Queued and running tasks through an index on their state, then the counters. */
+    /** Queued tasks through {@code coda_tasks_ready}, running ones through {@code coda_tasks_leases}, then the counters. */
     static final String COUNTS = "SELECT queue, state, CASE WHEN run_at > {now} THEN 1 ELSE 0 END AS later, count(*) AS tasks"
             + " FROM {tasks} WHERE state = {queued} GROUP BY queue, state, later"
             + " UNION ALL SELECT queue, state, 0, count(*) FROM {tasks} WHERE state = {running} GROUP BY queue, state"

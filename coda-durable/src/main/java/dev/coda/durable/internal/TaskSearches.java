@@ -15,13 +15,16 @@ import java.util.Comparator;
 import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
- * The dashboard's statements on {@code coda_tasks}: keyset pages of tasks, newest first, and purge. Every one walks
- * the index {@code coda_tasks_search (state, created_at, id)} from one state's newest row backwards; a search over
- * several states runs one such walk per stored state and merges them, so no statement scans the table or sorts it.
- * Filters on queue and name are checked on the rows walked.
+ * The dashboard's statements on {@code coda_tasks}: keyset pages of tasks, newest first, and purge. A search runs one
+ * statement per stored state and merges them. A final state (succeeded, failed, cancelled: the history, millions of
+ * rows) is a walk of the partial index {@code coda_tasks_finished (state, created_at, id)} from its newest row
+ * backwards, which stops after a page; a live state (queued, running: the backlog) is read through the claims' partial
+ * indexes, which hold only its rows, and sorted. No statement scans the table. Filters on queue and name are checked
+ * on the rows read (a queue also narrows the claims' indexes).
  *
  * <pre>{@code
  * TaskPage page = searches.search(connection, TaskQuery.newest(50).inStates(DurableState.FAILED));
@@ -39,9 +42,21 @@ final class TaskSearches extends SqlTemplates {
         this.counters = new TaskCounters(dialect, table);
     }
 
+    /** The final states, as {@code coda_tasks_finished}'s predicate spells them. */
+    private static final Set<StoredState> FINISHED = EnumSet.of(StoredState.SUCCEEDED, StoredState.FAILED, StoredState.CANCELLED);
+
+    /**
+     * {@code state = 'x'} for the partial index of finished tasks: with the index's own predicate repeated, which
+     * SQLite needs to use it (it does not infer {@code state IN (...)} from {@code state = ...}).
+     */
+    static String stateIs(StoredState state) {
+        var equals = "state = " + state.literal();
+        return FINISHED.contains(state) ? equals + " AND state IN (" + StoredState.literals(FINISHED) + ")" : equals;
+    }
+
     /** The SQL template of one state's walk with the query's filters ({@code later}: scheduled, queued, or either). */
     String searchTemplate(StoredState state, Boolean later, TaskQuery query, boolean keyset) {
-        var where = new StringBuilder("state = ").append(state.literal());
+        var where = new StringBuilder(stateIs(state));
         if (later != null) {
             where.append(later ? " AND run_at > {now}" : " AND run_at <= {now}");
         }
@@ -137,10 +152,18 @@ final class TaskSearches extends SqlTemplates {
         return new TaskPage(query, page, next);
     }
 
-    /** {@code finished_at >= created_at}, so the walk of the search index up to {@code finishedBefore} finds every row. */
-    static final String PURGE = "DELETE FROM {tasks} WHERE state = :state AND created_at < :finished_before"
-            + " AND finished_at < :finished_before RETURNING queue";
-    private final Sql purge = sql(PURGE);
+    /**
+     * Deletes a final state's tasks finished before a time. The state is inlined, not bound, so that the planner matches
+     * the partial index {@code coda_tasks_finished}; {@code finished_at >= created_at}, so its walk up to the time finds
+     * every row.
+     */
+    static String purgeTemplate(StoredState state) {
+        return "DELETE FROM {tasks} WHERE " + stateIs(state) + " AND created_at < :finished_before"
+                + " AND finished_at < :finished_before RETURNING queue";
+    }
+
+    private final Map<StoredState, Sql> purges = Map.of(StoredState.SUCCEEDED, sql(purgeTemplate(StoredState.SUCCEEDED)),
+            StoredState.FAILED, sql(purgeTemplate(StoredState.FAILED)), StoredState.CANCELLED, sql(purgeTemplate(StoredState.CANCELLED)));
 
     /** Deletes tasks in final {@code states} that finished before {@code finishedBefore}, and counts them out; one transaction. */
     int purge(Connection connection, Set<DurableState> states, Instant finishedBefore) throws SQLException {
@@ -155,8 +178,7 @@ final class TaskSearches extends SqlTemplates {
                 continue;
             }
             var tally = new HashMap<String, Long>();
-            try (var statement = purge.prepare(connection)) {
-                statement.string("state", stored.stored());
+            try (var statement = purges.get(stored).prepare(connection)) {
                 statement.time("finished_before", finishedBefore);
                 try (var rows = statement.query()) {
                     while (rows.next()) {

@@ -30,7 +30,9 @@ import java.util.Optional;
  * }</pre>
  *
  * <p>The statements are fields written above the method that binds them; {@link SqlTemplates} expands their
- * {@code {tasks}}, {@code {now}}, {@code {queued}}... placeholders.
+ * {@code {tasks}}, {@code {now}}, {@code {queued}}... placeholders. The statements that move a task into or out of a
+ * final state also adjust {@link TaskCounters} in their transaction. (Past 400 lines: it is every statement of the
+ * task's life and its bindings; the dashboard's statements are in {@link TaskSearches}.)
  */
 final class TaskTable extends SqlTemplates {
 
@@ -233,22 +235,28 @@ final class TaskTable extends SqlTemplates {
      * counting its own; on SQLite one statement for those without a result, one a task for the others, then the counters.
      */
     void succeed(Connection connection, String workerId, List<Completion.Succeeded> succeeded) throws SQLException {
+        var withoutResult = new ArrayList<String>(succeeded.size());
+        var withResult = new ArrayList<Completion.Succeeded>();
+        for (var success : succeeded) {
+            if (success.resultJson() == null) {
+                withoutResult.add(success.id());
+            } else {
+                withResult.add(success);
+            }
+        }
         if (dialect.arrays()) {
-            succeedMany(connection, workerId, succeeded);
+            succeedMany(connection, workerId, withoutResult, withResult);
             return;
         }
         var tally = new HashMap<String, Long>();
-        var withoutResult = new ArrayList<String>(succeeded.size());
-        for (var success : succeeded) {
-            if (success.resultJson() != null) {
-                try (var statement = succeed.prepare(connection)) {
+        if (!withResult.isEmpty()) {
+            try (var statement = succeed.prepare(connection)) {
+                for (var success : withResult) {
                     statement.string("result", success.resultJson());
                     statement.string("id", success.id());
                     statement.string("lease_owner", workerId);
                     tallyQueues(statement, tally);
                 }
-            } else {
-                withoutResult.add(success.id());
             }
         }
         if (!withoutResult.isEmpty()) {
@@ -270,16 +278,8 @@ final class TaskTable extends SqlTemplates {
         }
     }
 
-    private void succeedMany(Connection connection, String workerId, List<Completion.Succeeded> succeeded) throws SQLException {
-        var withoutResult = new ArrayList<String>(succeeded.size());
-        var withResult = new ArrayList<Completion.Succeeded>();
-        for (var success : succeeded) {
-            if (success.resultJson() == null) {
-                withoutResult.add(success.id());
-            } else {
-                withResult.add(success);
-            }
-        }
+    private void succeedMany(Connection connection, String workerId, List<String> withoutResult,
+                             List<Completion.Succeeded> withResult) throws SQLException {
         if (!withoutResult.isEmpty()) {
             try (var statement = succeedMany.prepare(connection)) {
                 statement.array("ids", withoutResult.toArray(String[]::new));

@@ -27,7 +27,7 @@ public record TaskQuery(Set<DurableState> states, String queue, String name, Ins
     public static final int MAX_LIMIT = 1000;
 
     public TaskQuery {
-        states = states.isEmpty() ? Set.of() : Set.copyOf(EnumSet.copyOf(states));
+        states = states == null || states.isEmpty() ? Set.of() : Set.copyOf(EnumSet.copyOf(states));
         if (limit < 1 || limit > MAX_LIMIT) {
             throw new IllegalArgumentException("a page holds 1 to " + MAX_LIMIT + " tasks, not " + limit);
         }

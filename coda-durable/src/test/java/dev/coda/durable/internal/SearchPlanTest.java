@@ -2,7 +2,6 @@ package dev.coda.durable.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.coda.durable.DurableState;
 import dev.coda.durable.EngineFixture;
 import dev.coda.durable.EngineKind;
 import dev.coda.durable.spi.TaskQuery;
@@ -98,29 +97,32 @@ class SearchPlanTest {
     }
 
     @Test
-    void everySearchWalksTheSearchIndexOfOneState() throws Exception {
+    void aSearchOfAFinalStateWalksTheIndexOfFinishedTasksALiveOneTheIndexOfItsClaims() throws Exception {
         var filtered = TaskQuery.newest(50).inQueue("mail").named("Mail.send").createdBetween(Instant.EPOCH, Instant.now());
-        for (var state : StoredState.values()) {
-            for (var query : List.of(TaskQuery.newest(50), filtered)) {
-                for (boolean keyset : List.of(false, true)) {
-                    assertIndexed(plan(searches.searchTemplate(state, null, query, keyset)), "coda_tasks_search");
+        for (var query : List.of(TaskQuery.newest(50), filtered)) {
+            for (boolean keyset : List.of(false, true)) {
+                for (var state : List.of(StoredState.SUCCEEDED, StoredState.FAILED, StoredState.CANCELLED)) {
+                    assertIndexed(plan(searches.searchTemplate(state, null, query, keyset)), "coda_tasks_finished");
                 }
+                assertIndexed(plan(searches.searchTemplate(StoredState.QUEUED, null, query, keyset)), "coda_tasks_ready");
+                assertIndexed(plan(searches.searchTemplate(StoredState.QUEUED, true, query, keyset)), "coda_tasks_ready");
+                assertIndexed(plan(searches.searchTemplate(StoredState.RUNNING, null, query, keyset)), "coda_tasks_leases");
             }
         }
-        assertIndexed(plan(searches.searchTemplate(StoredState.QUEUED, true, TaskQuery.newest(50).inStates(DurableState.SCHEDULED), true)),
-                "coda_tasks_search");
     }
 
     @Test
     void countsReadTheLiveStatesThroughAnIndexAndTheFinalOnesFromCounters() throws Exception {
         var plan = plan(TaskCounters.COUNTS);
-        // the partial indexes of the claims, or the search index: either walks only the rows of one live state
-        assertIndexed(plan, "coda_tasks_ready", "coda_tasks_leases", "coda_tasks_search");
+        assertIndexed(plan, "coda_tasks_ready");
+        assertThat(String.join("\n", plan)).contains("coda_tasks_leases");
         assertThat(String.join("\n", plan)).contains("coda_task_counts");
     }
 
     @Test
-    void purgeWalksTheSearchIndex() throws Exception {
-        assertIndexed(plan(TaskSearches.PURGE), "coda_tasks_search");
+    void purgeWalksTheIndexOfFinishedTasks() throws Exception {
+        for (var state : List.of(StoredState.SUCCEEDED, StoredState.FAILED, StoredState.CANCELLED)) {
+            assertIndexed(plan(TaskSearches.purgeTemplate(state)), "coda_tasks_finished");
+        }
     }
 }

@@ -1,6 +1,7 @@
--- search index, counters of final states, worker registry
--- newest first within a state, for the dashboard's keyset pages (and purge by state)
-CREATE INDEX coda_tasks_search ON ${schema}.coda_tasks (state, created_at, id);
+-- index of finished tasks, counters of final states, worker registry
+-- finished tasks newest first within a state, for the dashboard's keyset pages and purge; partial, so that a task
+-- enters it once, when it finishes (claims and enqueues do not pay for it; live tasks are found through the claims' indexes)
+CREATE INDEX coda_tasks_finished ON ${schema}.coda_tasks (state, created_at, id) WHERE state IN ('succeeded', 'failed', 'cancelled');
 -- tasks that reached a final state, by queue: kept by the statements that finish, requeue and purge tasks
 CREATE TABLE ${schema}.coda_task_counts (
     queue text NOT NULL,
