@@ -187,7 +187,7 @@ final class TaskSearches extends SqlTemplates {
                     }
                 }
             }
-            counters.add(connection, stored, tally);
+            counters.add(connection, stored, 0, tally);
         }
         return deleted;
     }

@@ -221,7 +221,7 @@ final class TaskTable extends SqlTemplates {
             + " AND state = {running} RETURNING queue");
     /** PostgreSQL: the counters' upsert in the same statement as the update, which stays one autocommitted round trip. */
     private static final String COUNT_SUCCEEDED = "), done AS (SELECT queue, count(*) AS tasks FROM updated GROUP BY queue) "
-            + TaskCounters.UPSERT.formatted("SELECT queue, {succeeded}, tasks FROM done");
+            + TaskCounters.UPSERT.formatted("SELECT queue, {succeeded}, :shard, tasks FROM done");
     /** Successes without a result: {@code id = ANY(ids)} is a bitmap scan of the primary key, half a join's work. */
     private final Sql succeedMany = sql("WITH updated AS (UPDATE {tasks} SET state = {succeeded}, result = NULL, finished_at = {now},"
             + " lease_owner = NULL, lease_until = NULL WHERE id = ANY(:ids) AND lease_owner = :lease_owner AND state = {running}"
@@ -266,7 +266,7 @@ final class TaskTable extends SqlTemplates {
                 tallyQueues(statement, tally);
             }
         }
-        counters.add(connection, StoredState.SUCCEEDED, tally);
+        counters.add(connection, StoredState.SUCCEEDED, TaskCounters.shard(workerId), tally);
     }
 
     /** Runs a statement that returns the {@code queue} of each task it changed, and counts them by queue. */
@@ -284,6 +284,7 @@ final class TaskTable extends SqlTemplates {
             try (var statement = succeedMany.prepare(connection)) {
                 statement.array("ids", withoutResult.toArray(String[]::new));
                 statement.string("lease_owner", workerId);
+                statement.integer("shard", TaskCounters.shard(workerId));
                 statement.update();
             }
         }
@@ -292,6 +293,7 @@ final class TaskTable extends SqlTemplates {
                 statement.array("ids", withResult.stream().map(Completion.Succeeded::id).toArray(String[]::new));
                 statement.array("results", withResult.stream().map(Completion.Succeeded::resultJson).toArray(String[]::new));
                 statement.string("lease_owner", workerId);
+                statement.integer("shard", TaskCounters.shard(workerId));
                 statement.update();
             }
         }
@@ -333,7 +335,7 @@ final class TaskTable extends SqlTemplates {
                 retries.executeBatch();
             }
         }
-        counters.add(connection, StoredState.FAILED, tally);
+        counters.add(connection, StoredState.FAILED, TaskCounters.shard(workerId), tally);
     }
 
     /** A released task was not run: its attempt does not count. */
@@ -405,7 +407,7 @@ final class TaskTable extends SqlTemplates {
                 return false;
             }
         }
-        counters.add(connection, was, queue, -1);
+        counters.add(connection, was, 0, queue, -1);
         return true;
     }
 
@@ -419,7 +421,7 @@ final class TaskTable extends SqlTemplates {
             statement.string("id", id);
             tallyQueues(statement, tally);
         }
-        counters.add(connection, StoredState.CANCELLED, tally);
+        counters.add(connection, StoredState.CANCELLED, 0, tally);
         return !tally.isEmpty();
     }
 }
