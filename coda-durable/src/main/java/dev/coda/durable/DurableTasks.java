@@ -3,9 +3,9 @@ package dev.coda.durable;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.coda.durable.internal.EngineUrls;
-import dev.coda.durable.internal.JdbcTaskEngine;
 import dev.coda.tasks.internal.Json;
 import dev.coda.durable.internal.TaskMethod;
+import dev.coda.durable.spi.TransactionalStore;
 import dev.coda.tasks.DurableHandoff;
 import dev.coda.tasks.TaskCall;
 import dev.coda.tasks.TaskFunction;
@@ -204,15 +204,13 @@ public final class DurableTasks implements DurableHandoff, AutoCloseable {
      *
      * @throws TasksUnavailableException if the database cannot be reached now (Coda answers {@code 503})
      * @throws SQLException as {@code work} threw it
-     * @throws UnsupportedOperationException if the engine is not a JDBC engine
+     * @throws UnsupportedOperationException if the engine has no {@link TransactionalStore} (only the JDBC engines have one)
      */
     public <T> T inTransaction(JdbcWork<T> work) throws SQLException {
         Objects.requireNonNull(work, "work");
-        if (!(engine instanceof JdbcTaskEngine jdbc)) {
-            throw new UnsupportedOperationException("inTransaction needs a JDBC task engine (SQLite or PostgreSQL), not " + engine);
-        }
+        var store = transactionalStore("inTransaction");
         try {
-            return jdbc.applicationTransaction(work);
+            return store.inTransaction(work);
         } catch (TaskEngineException e) {
             throw unavailable(e);
         }
@@ -265,7 +263,7 @@ public final class DurableTasks implements DurableHandoff, AutoCloseable {
      * }
      * }</pre>
      *
-     * @throws UnsupportedOperationException if the engine is not a JDBC engine
+     * @throws UnsupportedOperationException if the engine has no {@link TransactionalStore} (only the JDBC engines have one)
      */
     public String enqueue(Connection transaction, TaskCall call) throws SQLException {
         return enqueueAll(transaction, List.of(call)).get(0);
@@ -273,17 +271,19 @@ public final class DurableTasks implements DurableHandoff, AutoCloseable {
 
     /** Stores calls with the application's own JDBC connection, inside its transaction. */
     public List<String> enqueueAll(Connection transaction, List<TaskCall> calls) throws SQLException {
-        if (!(engine instanceof JdbcTaskEngine jdbc)) {
-            throw new UnsupportedOperationException("a transactional enqueue needs a JDBC task engine (SQLite or PostgreSQL), not "
-                    + engine);
-        }
+        var store = transactionalStore("a transactional enqueue");
         var encoded = new ArrayList<TaskEngine.NewTask>(calls.size());
         for (var call : calls) {
             encoded.add(encode(call));
         }
-        var ids = jdbc.enqueue(transaction, encoded);
+        var ids = store.enqueue(transaction, encoded);
         stored(encoded, ids);
         return ids;
+    }
+
+    private TransactionalStore transactionalStore(String what) {
+        return engine.capability(TransactionalStore.class).orElseThrow(() -> new UnsupportedOperationException(
+                what + " needs an engine on a JDBC database (SQLite or PostgreSQL), not " + engine));
     }
 
     private TaskEngine.NewTask encode(TaskCall call) {
@@ -378,15 +378,25 @@ public final class DurableTasks implements DurableHandoff, AutoCloseable {
     /**
      * Deletes succeeded and cancelled tasks that finished more than {@code olderThan} ago; failed tasks are
      * kept until retried. Returns how many were deleted. Run it now and then (e.g. daily): finished rows are
-     * not read by claims, but an ever-growing table slows counts and vacuuming.
-     *
-     * @throws UnsupportedOperationException if the engine is not a JDBC engine
+     * not read by claims, but an ever-growing table slows vacuuming and backups.
      */
     public int purge(Duration olderThan) {
-        if (!(engine instanceof JdbcTaskEngine jdbc)) {
-            throw new UnsupportedOperationException("purge needs a JDBC task engine (SQLite or PostgreSQL), not " + engine);
-        }
-        return onEngine(java.time.Instant.now().minus(olderThan), jdbc::purge);
+        return purge(Set.of(DurableState.SUCCEEDED, DurableState.CANCELLED), olderThan);
+    }
+
+    /**
+     * Deletes the tasks in {@code states} (final ones: succeeded, failed, cancelled) that finished more than
+     * {@code olderThan} ago; returns how many.
+     *
+     * <pre>{@code
+     * durable.purge(Set.of(DurableState.FAILED), Duration.ofDays(30));
+     * }</pre>
+     *
+     * @throws IllegalArgumentException if a state is not final
+     */
+    public int purge(Set<DurableState> states, Duration olderThan) {
+        var before = java.time.Instant.now().minus(olderThan);
+        return onEngine(states, s -> engine.purge(s, before));
     }
 
     /** A worker that runs these tasks. */

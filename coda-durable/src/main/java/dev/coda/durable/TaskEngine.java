@@ -1,11 +1,13 @@
 package dev.coda.durable;
 
+import dev.coda.durable.spi.TaskSearch;
+import dev.coda.durable.spi.TransactionalStore;
+import dev.coda.durable.spi.WorkerRegistry;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import javax.sql.DataSource;
 
@@ -30,10 +32,15 @@ import javax.sql.DataSource;
  * an application's call, and refuse at once while they know the database is down): callers answer {@code 503}, and
  * workers retry later.
  *
+ * <p>The engine SPI: this interface (store, claim with a lease, extend, complete, release, recover) with
+ * {@link TaskSearch} (search, counts, purge) and {@link WorkerRegistry}, which every engine implements, and optional
+ * capabilities asked for with {@link #capability} (e.g. {@link TransactionalStore} on a JDBC database). The
+ * conformance suite in the test-jar ({@code dev.coda.durable.EngineConformance}) says what an engine must do.
+ *
  * @apiNote Applications use {@link DurableTasks} and {@link Worker}; the claim-side methods here are the
  *     engine SPI they are built on, public so that other engines (Redis, RabbitMQ) can implement it.
  */
-public interface TaskEngine extends AutoCloseable {
+public interface TaskEngine extends TaskSearch, WorkerRegistry, AutoCloseable {
 
     /** An engine on a SQLite file (created if missing), in WAL mode. */
     static TaskEngine sqlite(Path file) {
@@ -151,9 +158,6 @@ public interface TaskEngine extends AutoCloseable {
     /** The status of a task. */
     Optional<TaskStatus> status(String id);
 
-    /** How many tasks each queue has in each state. */
-    Map<String, Map<DurableState, Long>> counts();
-
     /** Moves a failed (or cancelled) task back to the queue, with a fresh attempt count; returns whether it did. */
     boolean retry(String id);
 
@@ -180,6 +184,18 @@ public interface TaskEngine extends AutoCloseable {
      * this engine, or, on PostgreSQL, a notification from another process), or the timeout passed.
      */
     void awaitWork(Duration timeout) throws InterruptedException;
+
+    /**
+     * An optional capability of this engine, such as {@link TransactionalStore}; empty if it has none. The default
+     * offers the capability interfaces the engine implements.
+     *
+     * <pre>{@code
+     * engine.capability(TransactionalStore.class).map(store -> ...).orElseThrow(() -> new UnsupportedOperationException(...));
+     * }</pre>
+     */
+    default <C> Optional<C> capability(Class<C> type) {
+        return type.isInstance(this) ? Optional.of(type.cast(this)) : Optional.empty();
+    }
 
     /** Releases the engine's connections. */
     @Override

@@ -10,6 +10,7 @@ import dev.coda.durable.internal.TaskReceivers;
 import dev.coda.tasks.ContextPropagator;
 import dev.coda.tasks.TaskErrorHandler;
 import dev.coda.durable.internal.WorkerMetrics;
+import dev.coda.durable.spi.WorkerInfo;
 import dev.coda.tasks.internal.TaskThreads;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.net.InetAddress;
@@ -69,8 +70,9 @@ import org.slf4j.LoggerFactory;
  * <li>the running tasks finish until the deadline ({@code timeout} after the call);
  * <li>those still running then are interrupted and given back, and the outcomes already known get 5 s more;
  * <li>the recorder commits what has come and stops (10 s at most);
- * <li>the lease keeper stops (5 s at most; it heartbeats until here, while tasks drain); the timeout timer and the
- *     task threads are shut down;
+ * <li>the lease keeper stops (5 s at most; it heartbeats until here, while tasks drain) and removes the worker from
+ *     the engine's registry of workers, where it registered on start; the timeout timer and the task threads are
+ *     shut down;
  * <li>the lifecycle moves to STOPPED with the result: whether every running task finished in time.
  * </ol>
  *
@@ -130,7 +132,10 @@ public final class Worker implements AutoCloseable {
         var metrics = new WorkerMetrics(b.registry != null ? b.registry : tasks.registry(), name -> tasks.task(name) != null);
         this.held = new HeldTasks(engine, id);
         this.recorder = new CompletionRecorder(engine, id, held, clock);
-        this.leaseKeeper = new LeaseKeeper(engine, id, lease, heartbeat, held, clock);
+        var concurrency = b.concurrency.isEmpty() ? Map.of("default", 8) : b.concurrency;
+        var registration = new WorkerInfo(id, hostName(), ProcessHandle.current().pid(), null, null, List.copyOf(concurrency.keySet()),
+                concurrency.values().stream().mapToInt(Integer::intValue).sum());
+        this.leaseKeeper = new LeaseKeeper(engine, registration, lease, heartbeat, held, clock);
         this.timer = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("coda-durable-timeouts-" + id).factory());
         var taskTimeout = b.taskTimeout;
         Function<String, Duration> timeouts = name -> {
@@ -142,19 +147,20 @@ public final class Worker implements AutoCloseable {
                 metrics, new Outcomes(tasks.retryPolicy(), tasks.objectMapper(), metrics, clock), recorder, taskThreads, timer,
                 b.errorHandler, List.copyOf(b.propagators));
         var settings = new QueuePoller.Settings(engine, lease, b.pollInterval, b.batchSize);
-        var concurrency = b.concurrency.isEmpty() ? Map.of("default", 8) : b.concurrency;
         concurrency.forEach((queue, n) -> pollers.add(new QueuePoller(queue, n, b.prefetch, settings, setup, held, clock)));
         this.queueNames = List.copyOf(concurrency.keySet());
     }
 
-    private static String defaultId() {
-        String host;
+    private static String hostName() {
         try {
-            host = InetAddress.getLocalHost().getHostName();
+            return InetAddress.getLocalHost().getHostName();
         } catch (Exception e) {
-            host = Objects.requireNonNullElse(System.getenv("HOSTNAME"), "localhost");
+            return Objects.requireNonNullElse(System.getenv("HOSTNAME"), "localhost");
         }
-        return host + ":" + ProcessHandle.current().pid() + ":" + Integer.toHexString(ThreadLocalRandom.current().nextInt(1 << 24));
+    }
+
+    private static String defaultId() {
+        return hostName() + ":" + ProcessHandle.current().pid() + ":" + Integer.toHexString(ThreadLocalRandom.current().nextInt(1 << 24));
     }
 
     /** This worker's id, recorded as the lease owner of the tasks it runs. */

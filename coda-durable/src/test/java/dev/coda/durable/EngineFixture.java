@@ -13,7 +13,7 @@ import java.util.UUID;
  * A fresh engine for one test: a SQLite file in the test's temporary folder, or a fresh PostgreSQL schema
  * {@code coda_test_<random>} dropped afterwards.
  */
-final class EngineFixture implements AutoCloseable {
+public final class EngineFixture implements AutoCloseable {
 
     final EngineKind kind;
     final String url;
@@ -28,7 +28,7 @@ final class EngineFixture implements AutoCloseable {
         this.postgresBase = postgresBase;
     }
 
-    static EngineFixture create(EngineKind kind, Path dir) {
+    public static EngineFixture create(EngineKind kind, Path dir) {
         return switch (kind) {
             case SQLITE -> new EngineFixture(kind, "jdbc:sqlite:" + dir.resolve("tasks.db"), null, null);
             case POSTGRES -> {
@@ -40,14 +40,14 @@ final class EngineFixture implements AutoCloseable {
     }
 
     /** A new engine on the fixture's database (closed with the fixture). */
-    TaskEngine open() {
+    public TaskEngine open() {
         var engine = TaskEngine.fromUrl(url);
         engines.add(engine);
         return engine;
     }
 
     /** A plain JDBC connection to the same database (the application's own connection). */
-    Connection connection() throws SQLException {
+    public Connection connection() throws SQLException {
         if (kind == EngineKind.SQLITE) {
             var connection = DriverManager.getConnection(url);
             try (var statement = connection.createStatement()) {
@@ -59,7 +59,7 @@ final class EngineFixture implements AutoCloseable {
     }
 
     /** The PostgreSQL schema of the tables, or {@code null} on SQLite. */
-    String schema() {
+    public String schema() {
         return schema;
     }
 

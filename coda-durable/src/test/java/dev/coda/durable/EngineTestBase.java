@@ -1,8 +1,6 @@
 package dev.coda.durable;
 
 import java.nio.file.Path;
-import java.time.Duration;
-import org.awaitility.Awaitility;
 import org.awaitility.core.ConditionFactory;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -38,10 +36,10 @@ abstract class EngineTestBase {
     }
 
     static ConditionFactory await() {
-        return Awaitility.await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(20)).pollDelay(Duration.ZERO);
+        return EngineConformance.await();
     }
 
     static TaskEngine.NewTask task(String name, String args) {
-        return new TaskEngine.NewTask(name, args, "default", 0, null, null, 3);
+        return EngineConformance.task(name, args);
     }
 }

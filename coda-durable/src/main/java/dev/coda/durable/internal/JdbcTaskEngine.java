@@ -5,6 +5,10 @@ import dev.coda.durable.DurableTasks;
 import dev.coda.durable.TaskEngine;
 import dev.coda.durable.TaskEngineException;
 import dev.coda.durable.TaskStatus;
+import dev.coda.durable.spi.TaskPage;
+import dev.coda.durable.spi.TaskQuery;
+import dev.coda.durable.spi.TransactionalStore;
+import dev.coda.durable.spi.WorkerInfo;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.SQLTransientConnectionException;
@@ -17,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
@@ -51,7 +56,7 @@ import org.slf4j.LoggerFactory;
  * applications ({@link Wait#REQUEST}: enqueue, status, administration) wait at most {@link #REQUEST_TIMEOUT} for the
  * database; workers' calls ({@link Wait#BACKGROUND}) may wait longer, since nobody waits for their answer.
  */
-public abstract sealed class JdbcTaskEngine implements TaskEngine permits SqliteTaskEngine, PostgresTaskEngine {
+public abstract sealed class JdbcTaskEngine implements TaskEngine, TransactionalStore permits SqliteTaskEngine, PostgresTaskEngine {
 
     static final Logger LOG = LoggerFactory.getLogger("dev.coda.durable");
 
@@ -82,10 +87,14 @@ public abstract sealed class JdbcTaskEngine implements TaskEngine permits Sqlite
 
     private final Dialect dialect;
     private final TaskTable tasks;
+    private final TaskSearches searches;
+    private final WorkerTable workers;
 
     JdbcTaskEngine(Dialect dialect, String table) {
         this.dialect = dialect;
         this.tasks = new TaskTable(dialect, table);
+        this.searches = new TaskSearches(dialect, table);
+        this.workers = new WorkerTable(dialect, table);
     }
 
     // ---------------------------------------------------------------- connections (the subclass's)
@@ -149,7 +158,8 @@ public abstract sealed class JdbcTaskEngine implements TaskEngine permits Sqlite
      * @throws TaskEngineException {@linkplain TaskEngineException#unavailable() unavailable} if the database cannot be
      *     reached; other failures as {@code work} threw them
      */
-    public <T> T applicationTransaction(DurableTasks.JdbcWork<T> work) throws SQLException {
+    @Override
+    public <T> T inTransaction(DurableTasks.JdbcWork<T> work) throws SQLException {
         try {
             return transaction(Wait.REQUEST, work::run);
         } catch (SQLException e) {
@@ -246,6 +256,7 @@ public abstract sealed class JdbcTaskEngine implements TaskEngine permits Sqlite
      * Stores tasks with the caller's connection, inside the caller's transaction: they exist iff the caller
      * commits. Neither commits nor closes the connection.
      */
+    @Override
     public List<String> enqueue(Connection transaction, List<NewTask> batch) throws SQLException {
         batch.forEach(JdbcTaskEngine::check);
         var ids = tasks.insert(transaction, batch);
@@ -287,7 +298,7 @@ public abstract sealed class JdbcTaskEngine implements TaskEngine permits Sqlite
     @Override
     public boolean retry(String id) {
         try {
-            boolean done = statement(Wait.REQUEST, connection -> tasks.requeue(connection, id));
+            boolean done = transaction(Wait.REQUEST, connection -> tasks.requeue(connection, id));
             if (done) {
                 requeued();
             }
@@ -312,21 +323,68 @@ public abstract sealed class JdbcTaskEngine implements TaskEngine permits Sqlite
     @Override
     public boolean cancel(String id) {
         try {
-            return statement(Wait.REQUEST, connection -> tasks.cancel(connection, id));
+            return transaction(Wait.REQUEST, connection -> tasks.cancel(connection, id));
         } catch (SQLException e) {
             throw failure("cancel task " + id, e);
         }
     }
 
-    /**
-     * Deletes succeeded and cancelled tasks that finished before {@code finishedBefore} (failed tasks stay
-     * until retried); returns how many. Finished rows are never read by claims, but they grow the table.
-     */
-    public int purge(Instant finishedBefore) {
+    @Override
+    public int purge(Set<DurableState> states, Instant finishedBefore) {
         try {
-            return statement(Wait.REQUEST, connection -> tasks.purge(connection, finishedBefore));
+            return transaction(Wait.REQUEST, connection -> searches.purge(connection, states, finishedBefore));
         } catch (SQLException e) {
-            throw failure("purge finished tasks", e);
+            throw failure("purge tasks in " + states, e);
+        }
+    }
+
+    @Override
+    public TaskPage search(TaskQuery query) {
+        try {
+            return read(Wait.REQUEST, connection -> searches.search(connection, query));
+        } catch (SQLException e) {
+            throw failure("search tasks", e);
+        }
+    }
+
+    // ---------------------------------------------------------------- workers
+
+    @Override
+    public void register(WorkerInfo worker) {
+        try {
+            statement(Wait.REQUEST, connection -> {
+                workers.register(connection, worker);
+                return null;
+            });
+        } catch (SQLException e) {
+            throw failure("register worker " + worker.id(), e);
+        }
+    }
+
+    @Override
+    public boolean heartbeat(String workerId) {
+        try {
+            return statement(connection -> workers.heartbeat(connection, workerId));
+        } catch (SQLException e) {
+            throw failure("record a heartbeat of worker " + workerId, e);
+        }
+    }
+
+    @Override
+    public boolean deregister(String workerId) {
+        try {
+            return statement(Wait.REQUEST, connection -> workers.deregister(connection, workerId));
+        } catch (SQLException e) {
+            throw failure("deregister worker " + workerId, e);
+        }
+    }
+
+    @Override
+    public List<WorkerInfo> workers() {
+        try {
+            return read(Wait.REQUEST, workers::workers);
+        } catch (SQLException e) {
+            throw failure("list workers", e);
         }
     }
 

@@ -1,6 +1,7 @@
 package dev.coda.durable.internal;
 
 import dev.coda.durable.TaskEngine;
+import dev.coda.durable.spi.WorkerInfo;
 import dev.coda.tasks.internal.SummarizedLog;
 import java.time.Duration;
 import java.time.InstantSource;
@@ -13,11 +14,12 @@ import org.slf4j.event.Level;
 /**
  * Keeps the leases of the tasks a worker holds: every heartbeat it extends them all in one
  * {@link TaskEngine#extend} call, and stops (records nothing for) the tasks whose lease it no longer
- * holds, which another worker may be running.
+ * holds, which another worker may be running. The same heartbeat keeps the worker in the engine's registry of
+ * workers: registered on start, refreshed, removed on stop.
  *
  * <pre>{@code
- * var keeper = new LeaseKeeper(engine, workerId, Duration.ofSeconds(10), Duration.ofSeconds(3), held, clock);
- * keeper.start("coda-durable-heartbeat-" + workerId);
+ * var keeper = new LeaseKeeper(engine, workerInfo, Duration.ofSeconds(10), Duration.ofSeconds(3), held, clock);
+ * keeper.start("coda-durable-heartbeat-" + workerInfo.id());
  * keeper.stop(Duration.ofSeconds(5));
  * }</pre>
  */
@@ -26,6 +28,7 @@ public final class LeaseKeeper {
     private static final Logger LOG = LoggerFactory.getLogger("dev.coda.durable");
 
     private final TaskEngine engine;
+    private final WorkerInfo registration;
     private final String workerId;
     private final Duration lease;
     private final Duration heartbeat;
@@ -34,9 +37,11 @@ public final class LeaseKeeper {
     private volatile boolean stopping;
     private Thread thread;
 
-    public LeaseKeeper(TaskEngine engine, String workerId, Duration lease, Duration heartbeat, HeldTasks held, InstantSource clock) {
+    public LeaseKeeper(TaskEngine engine, WorkerInfo registration, Duration lease, Duration heartbeat, HeldTasks held,
+                       InstantSource clock) {
         this.engine = engine;
-        this.workerId = workerId;
+        this.registration = registration;
+        this.workerId = registration.id();
         this.lease = lease;
         this.heartbeat = heartbeat;
         this.held = held;
@@ -44,18 +49,28 @@ public final class LeaseKeeper {
         this.failures = new SummarizedLog(LOG, Level.WARN, Duration.ofSeconds(10), clock);
     }
 
-    /** Starts the heartbeat thread. */
+    /** Registers the worker in the engine's registry of workers and starts the heartbeat thread. */
     public void start(String threadName) {
+        try {
+            engine.register(registration);
+        } catch (RuntimeException e) {
+            LOG.warn("Worker {} could not register in the registry of workers (its heartbeat retries): {}", workerId, e.getMessage());
+        }
         thread = Thread.ofPlatform().daemon().name(threadName).start(this::heartbeatLoop);
     }
 
-    /** Stops the heartbeats; waits at most {@code timeout} for the thread to end. */
+    /** Stops the heartbeats, waiting at most {@code timeout} for the thread to end, and deregisters the worker. */
     public void stop(Duration timeout) {
         stopping = true;
         if (thread != null) {
             thread.interrupt();
         }
         Joins.join(thread, timeout);
+        try {
+            engine.deregister(workerId);
+        } catch (RuntimeException e) {
+            LOG.warn("Worker {} could not deregister; it stays listed, stale: {}", workerId, e.getMessage());
+        }
     }
 
     private void heartbeatLoop() {
@@ -65,6 +80,7 @@ public final class LeaseKeeper {
             } catch (InterruptedException e) {
                 continue;
             }
+            refreshRegistration();
             if (held.isEmpty()) {
                 continue;
             }
@@ -89,6 +105,20 @@ public final class LeaseKeeper {
                     }
                 }
             }
+        }
+    }
+
+    /**
+     * The worker's heartbeat in the engine's {@link dev.coda.durable.spi.WorkerRegistry}; registers it again if it is
+     * missing (its registration at start failed, or an administrator removed it as stale).
+     */
+    private void refreshRegistration() {
+        try {
+            if (!engine.heartbeat(workerId)) {
+                engine.register(registration);
+            }
+        } catch (RuntimeException e) {
+            failures.record("Worker {} could not record its heartbeat in the registry of workers: {}", workerId, e.getMessage());
         }
     }
 

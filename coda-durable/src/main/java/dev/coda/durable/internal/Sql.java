@@ -93,6 +93,12 @@ final class Sql {
             }
         }
 
+        void number(String name, long value) throws SQLException {
+            for (int i = index(name, 0); i > 0; i = index(name, i)) {
+                statement.setLong(i, value);
+            }
+        }
+
         /** A duration as a number of milliseconds ({@code null} as SQL {@code NULL}). */
         void millis(String name, Duration value) throws SQLException {
             for (int i = index(name, 0); i > 0; i = index(name, i)) {

@@ -13,12 +13,11 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.TreeMap;
 
 /**
  * Every statement on {@code coda_tasks}, each written next to its bindings: one method an operation, run on the
@@ -32,15 +31,20 @@ import java.util.TreeMap;
  * }</pre>
  *
  * <p>The statements are fields written above the method that binds them; {@link SqlTemplates} expands their
- * {@code {tasks}}, {@code {now}}, {@code {queued}}... placeholders.
+ * {@code {tasks}}, {@code {now}}, {@code {queued}}... placeholders. The statements that move a task into or out of a
+ * final state also adjust {@link TaskCounters} in their transaction. (Past 400 lines: it is every statement of the
+ * task's life and its bindings; the dashboard's statements are in {@link TaskSearches}.)
  */
 final class TaskTable extends SqlTemplates {
 
     private static final String COLUMNS = "id, name, queue, priority, args, state, attempts, max_attempts, run_at, unique_key, "
             + "created_at, timeout_ms";
 
+    private final TaskCounters counters;
+
     TaskTable(Dialect dialect, String table) {
         super(dialect, table);
+        this.counters = new TaskCounters(dialect, table);
     }
 
     // ---------------------------------------------------------------- store
@@ -211,38 +215,27 @@ final class TaskTable extends SqlTemplates {
 
     private static final String HELD = " WHERE id = :id AND lease_owner = :lease_owner AND state = {running}";
     private final Sql succeed = sql("UPDATE {tasks} SET state = {succeeded}, result = :result, finished_at = {now},"
-            + " lease_owner = NULL, lease_until = NULL" + HELD);
-    /** Several successes without a result: {@code id = ANY(ids)} is a bitmap scan of the primary key, half a join's work. */
-    private final Sql succeedMany = sql("UPDATE {tasks} SET state = {succeeded}, result = NULL, finished_at = {now},"
-            + " lease_owner = NULL, lease_until = NULL WHERE id = ANY(:ids) AND lease_owner = :lease_owner AND state = {running}");
-    private final Sql succeedManyWithResults = sql("UPDATE {tasks} AS t SET state = {succeeded}, result = u.result,"
+            + " lease_owner = NULL, lease_until = NULL" + HELD + " RETURNING queue");
+    /** SQLite: several successes without a result in one statement, their queues returned for the counters. */
+    private final Sql succeedAll = sql("UPDATE {tasks} SET state = {succeeded}, result = NULL, finished_at = {now},"
+            + " lease_owner = NULL, lease_until = NULL WHERE id " + dialect.in(":ids") + " AND lease_owner = :lease_owner"
+            + " AND state = {running} RETURNING queue");
+    /** PostgreSQL: the counters' upsert in the same statement as the update, which stays one autocommitted round trip. */
+    private static final String COUNT_SUCCEEDED = "), done AS (SELECT queue, count(*) AS tasks FROM updated GROUP BY queue) "
+            + TaskCounters.UPSERT.formatted("SELECT queue, {succeeded}, :shard, tasks FROM done");
+    /** Successes without a result: {@code id = ANY(ids)} is a bitmap scan of the primary key, half a join's work. */
+    private final Sql succeedMany = sql("WITH updated AS (UPDATE {tasks} SET state = {succeeded}, result = NULL, finished_at = {now},"
+            + " lease_owner = NULL, lease_until = NULL WHERE id = ANY(:ids) AND lease_owner = :lease_owner AND state = {running}"
+            + " RETURNING queue" + COUNT_SUCCEEDED);
+    private final Sql succeedManyWithResults = sql("WITH updated AS (UPDATE {tasks} AS t SET state = {succeeded}, result = u.result,"
             + " finished_at = {now}, lease_owner = NULL, lease_until = NULL FROM unnest(:ids::text[], :results::text[]) AS u(id, result)"
-            + " WHERE t.id = u.id AND t.lease_owner = :lease_owner AND t.state = {running}");
+            + " WHERE t.id = u.id AND t.lease_owner = :lease_owner AND t.state = {running} RETURNING t.queue" + COUNT_SUCCEEDED);
 
-    /** Records successes of tasks {@code workerId} holds: a batch, or on PostgreSQL at most two statements. */
+    /**
+     * Records successes of tasks {@code workerId} holds, and counts them: on PostgreSQL at most two statements, each
+     * counting its own; on SQLite one statement for those without a result, one a task for the others, then the counters.
+     */
     void succeed(Connection connection, String workerId, List<Completion.Succeeded> succeeded) throws SQLException {
-        if (succeeded.size() > 1 && dialect.arrays()) {
-            succeedMany(connection, workerId, succeeded);
-            return;
-        }
-        try (var statement = succeed.prepare(connection)) {
-            for (var s : succeeded) {
-                statement.string("result", s.resultJson());
-                statement.string("id", s.id());
-                statement.string("lease_owner", workerId);
-                if (succeeded.size() == 1) {
-                    statement.update();
-                } else {
-                    statement.addBatch();
-                }
-            }
-            if (succeeded.size() > 1) {
-                statement.executeBatch();
-            }
-        }
-    }
-
-    private void succeedMany(Connection connection, String workerId, List<Completion.Succeeded> succeeded) throws SQLException {
         var withoutResult = new ArrayList<String>(succeeded.size());
         var withResult = new ArrayList<Completion.Succeeded>();
         for (var success : succeeded) {
@@ -252,10 +245,47 @@ final class TaskTable extends SqlTemplates {
                 withResult.add(success);
             }
         }
+        if (dialect.arrays()) {
+            succeedMany(connection, workerId, withoutResult, withResult);
+            return;
+        }
+        var tally = new HashMap<String, Long>();
+        if (!withResult.isEmpty()) {
+            try (var statement = succeed.prepare(connection)) {
+                for (var success : withResult) {
+                    statement.string("result", success.resultJson());
+                    statement.string("id", success.id());
+                    statement.string("lease_owner", workerId);
+                    tallyQueues(statement, tally);
+                }
+            }
+        }
+        if (!withoutResult.isEmpty()) {
+            try (var statement = succeedAll.prepare(connection)) {
+                statement.list("ids", withoutResult);
+                statement.string("lease_owner", workerId);
+                tallyQueues(statement, tally);
+            }
+        }
+        counters.add(connection, StoredState.SUCCEEDED, TaskCounters.shard(workerId), tally);
+    }
+
+    /** Runs a statement that returns the {@code queue} of each task it changed, and counts them by queue. */
+    private static void tallyQueues(Sql.Statement statement, Map<String, Long> tally) throws SQLException {
+        try (var rows = statement.query()) {
+            while (rows.next()) {
+                tally.merge(rows.getString(1), 1L, Long::sum);
+            }
+        }
+    }
+
+    private void succeedMany(Connection connection, String workerId, List<String> withoutResult,
+                             List<Completion.Succeeded> withResult) throws SQLException {
         if (!withoutResult.isEmpty()) {
             try (var statement = succeedMany.prepare(connection)) {
                 statement.array("ids", withoutResult.toArray(String[]::new));
                 statement.string("lease_owner", workerId);
+                statement.integer("shard", TaskCounters.shard(workerId));
                 statement.update();
             }
         }
@@ -264,6 +294,7 @@ final class TaskTable extends SqlTemplates {
                 statement.array("ids", withResult.stream().map(Completion.Succeeded::id).toArray(String[]::new));
                 statement.array("results", withResult.stream().map(Completion.Succeeded::resultJson).toArray(String[]::new));
                 statement.string("lease_owner", workerId);
+                statement.integer("shard", TaskCounters.shard(workerId));
                 statement.update();
             }
         }
@@ -272,13 +303,16 @@ final class TaskTable extends SqlTemplates {
     private final Sql retry = sql("UPDATE {tasks} SET state = {queued}, run_at = :run_at, last_error = :last_error,"
             + " lease_owner = NULL, lease_until = NULL" + HELD);
     private final Sql fail = sql("UPDATE {tasks} SET state = {failed}, last_error = :last_error, finished_at = {now},"
-            + " lease_owner = NULL, lease_until = NULL" + HELD);
+            + " lease_owner = NULL, lease_until = NULL" + HELD + " RETURNING queue");
 
-    /** Records retries and failures of tasks {@code workerId} holds, in batches; runs in the caller's transaction. */
+    /**
+     * Records retries (in a batch) and failures (one statement each, rare, counted) of tasks {@code workerId} holds;
+     * runs in the caller's transaction.
+     */
     void retryOrFail(Connection connection, String workerId, List<Completion> completions) throws SQLException {
+        var tally = new HashMap<String, Long>();
         try (var retries = retry.prepare(connection); var failures = fail.prepare(connection)) {
             int retried = 0;
-            int failed = 0;
             for (var completion : completions) {
                 switch (completion) {
                     case Completion.Retry r -> {
@@ -293,8 +327,7 @@ final class TaskTable extends SqlTemplates {
                         failures.string("last_error", f.error());
                         failures.string("id", f.id());
                         failures.string("lease_owner", workerId);
-                        failures.addBatch();
-                        failed++;
+                        tallyQueues(failures, tally);
                     }
                     case Completion.Succeeded ignored -> throw new IllegalArgumentException("not a retry or failure: " + ignored);
                 }
@@ -302,10 +335,8 @@ final class TaskTable extends SqlTemplates {
             if (retried > 0) {
                 retries.executeBatch();
             }
-            if (failed > 0) {
-                failures.executeBatch();
-            }
         }
+        counters.add(connection, StoredState.FAILED, TaskCounters.shard(workerId), tally);
     }
 
     /** A released task was not run: its attempt does not count. */
@@ -343,57 +374,55 @@ final class TaskTable extends SqlTemplates {
         }
     }
 
-    private final Sql counts = sql("SELECT queue, state, CASE WHEN state = {queued} AND run_at > {now} THEN 1 ELSE 0 END AS later,"
-            + " count(*) AS tasks FROM {tasks} GROUP BY queue, state, later");
-
-    /** The number of tasks by queue and public state; every state of a queue present, zero or not. */
+    /** See {@link TaskCounters}. */
     Map<String, Map<DurableState, Long>> counts(Connection connection) throws SQLException {
-        var out = new TreeMap<String, Map<DurableState, Long>>();
-        try (var statement = counts.prepare(connection); var rows = statement.query()) {
-            while (rows.next()) {
-                var byState = out.computeIfAbsent(rows.getString("queue"), q -> {
-                    var m = new EnumMap<DurableState, Long>(DurableState.class);
-                    for (var s : DurableState.values()) {
-                        m.put(s, 0L);
-                    }
-                    return m;
-                });
-                var state = StoredState.parse(rows.getString("state")).toPublic(rows.getInt("later") == 1);
-                byState.merge(state, rows.getLong("tasks"), Long::sum);
-            }
-        }
-        return out;
+        return counters.counts(connection);
     }
 
     /** Refused while another live task holds the unique key (the unique index would refuse it too). */
     private final Sql requeue = sql("UPDATE {tasks} AS t SET state = {queued}, attempts = 0, run_at = {now}, finished_at = NULL,"
-            + " result = NULL, lease_owner = NULL, lease_until = NULL WHERE t.id = :id AND t.state IN ({failed}, {cancelled})"
+            + " result = NULL, lease_owner = NULL, lease_until = NULL WHERE t.id = :id AND t.state = :was"
             + " AND (t.unique_key IS NULL OR NOT EXISTS (SELECT 1 FROM {tasks} AS o WHERE o.unique_key = t.unique_key"
             + " AND o.state IN ({live})))");
 
+    private final Sql finalState = sql("SELECT queue, state FROM {tasks} WHERE id = :id AND state IN ({failed}, {cancelled})");
+
+    /** Moves a failed or cancelled task back to the queue and out of its state's counter; runs in the caller's transaction. */
     boolean requeue(Connection connection, String id) throws SQLException {
+        String queue;
+        StoredState was;
+        try (var statement = finalState.prepare(connection)) {
+            statement.string("id", id);
+            try (var rows = statement.query()) {
+                if (!rows.next()) {
+                    return false;
+                }
+                queue = rows.getString("queue");
+                was = StoredState.parse(rows.getString("state"));
+            }
+        }
         try (var statement = requeue.prepare(connection)) {
             statement.string("id", id);
-            return statement.update() == 1;
+            statement.string("was", was.stored());
+            if (statement.update() != 1) {
+                return false;
+            }
         }
+        counters.add(connection, was, 0, queue, -1);
+        return true;
     }
 
     private final Sql cancel = sql("UPDATE {tasks} SET state = {cancelled}, finished_at = {now}, lease_owner = NULL,"
-            + " lease_until = NULL WHERE id = :id AND state = {queued}");
+            + " lease_until = NULL WHERE id = :id AND state = {queued} RETURNING queue");
 
+    /** Cancels a queued task and counts it; runs in the caller's transaction. */
     boolean cancel(Connection connection, String id) throws SQLException {
+        var tally = new HashMap<String, Long>(1);
         try (var statement = cancel.prepare(connection)) {
             statement.string("id", id);
-            return statement.update() == 1;
+            tallyQueues(statement, tally);
         }
-    }
-
-    private final Sql purge = sql("DELETE FROM {tasks} WHERE state IN ({succeeded}, {cancelled}) AND finished_at < :finished_before");
-
-    int purge(Connection connection, Instant finishedBefore) throws SQLException {
-        try (var statement = purge.prepare(connection)) {
-            statement.time("finished_before", finishedBefore);
-            return statement.update();
-        }
+        counters.add(connection, StoredState.CANCELLED, 0, tally);
+        return !tally.isEmpty();
     }
 }

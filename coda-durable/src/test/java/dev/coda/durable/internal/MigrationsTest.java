@@ -30,14 +30,16 @@ class MigrationsTest {
     /**
      * The fingerprints of the DDL that the engine ran as Java strings before the migrations became {@code .sql} files:
      * a database that those strings created is the one the files create, so recording the same versions is right.
+     * (Later versions were written as files.)
      */
     @Test
     void theSqlResourcesHoldTheStatementsTheJavaStringsHeld() throws Exception {
-        assertThat(fingerprint(Migrations.sqlite())).isEqualTo("a9492670b64901e5221840df212364a7982012271b88316df955645b802dc939");
-        assertThat(fingerprint(Migrations.postgres("app", "coda_tasks_app")))
+        assertThat(fingerprint(Migrations.sqlite().subList(0, 2))).isEqualTo("a9492670b64901e5221840df212364a7982012271b88316df955645b802dc939");
+        assertThat(fingerprint(Migrations.postgres("app", "coda_tasks_app").subList(0, 3)))
                 .isEqualTo("fbaf15fdef55cce260b9e18c374df88c25b795a81ea53a5b7960d585ce8855ea");
         assertThat(Migrations.postgres("app", "c").get(2).description()).isEqualTo("notify after commit, not from a trigger");
-        assertThat(Migrations.sqlite()).extracting(Migrations.Migration::version).containsExactly(1, 2);
+        assertThat(Migrations.sqlite()).extracting(Migrations.Migration::version).containsExactly(1, 2, 3);
+        assertThat(Migrations.postgres("app", "c")).extracting(Migrations.Migration::version).containsExactly(1, 2, 3, 4);
     }
 
     private static List<String> schema(Connection connection) throws Exception {
@@ -71,9 +73,9 @@ class MigrationsTest {
              var newConnection = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("new.db"));
              var rows = oldConnection.createStatement().executeQuery("SELECT count(*), max(applied_at) FROM coda_migrations")) {
             rows.next();
-            assertThat(rows.getInt(1)).as("nothing applied again").isEqualTo(2);
+            assertThat(rows.getInt(1)).as("nothing applied again").isEqualTo(Migrations.sqlite().size());
             assertThat(rows.getLong(2)).as("the rows of the earlier start").isZero();
-            assertThat(schema(newConnection)).isEqualTo(schema(oldConnection)).hasSize(4);
+            assertThat(schema(newConnection)).isEqualTo(schema(oldConnection)).hasSize(5);
         }
     }
 }

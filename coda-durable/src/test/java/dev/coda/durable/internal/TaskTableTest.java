@@ -100,7 +100,9 @@ class TaskTableTest {
         assertThat(table.extend(connection, "w2", List.of("c"), LEASE)).containsExactly("c");
         assertThat(states()).containsEntry("c", RUNNING);
 
-        assertThat(table.purge(connection, Instant.now().plusSeconds(1))).as("a succeeded task is purged").isEqualTo(1);
+        var searches = new TaskSearches(Dialect.SQLITE, "coda_tasks");
+        assertThat(searches.purge(connection, java.util.Set.of(dev.coda.durable.DurableState.SUCCEEDED), Instant.now().plusSeconds(1)))
+                .as("a succeeded task is purged").isEqualTo(1);
         assertThat(states()).doesNotContainKey("a");
     }
 }

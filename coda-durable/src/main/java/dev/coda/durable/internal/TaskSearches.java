@@ -1,0 +1,194 @@
+package dev.coda.durable.internal;
+
+import dev.coda.durable.DurableState;
+import dev.coda.durable.spi.TaskPage;
+import dev.coda.durable.spi.TaskQuery;
+import dev.coda.durable.spi.TaskSearch;
+import dev.coda.durable.spi.TaskSummary;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Comparator;
+import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The dashboard's statements on {@code coda_tasks}: keyset pages of tasks, newest first, and purge. A search runs one
+ * statement per stored state and merges them. A final state (succeeded, failed, cancelled: the history, millions of
+ * rows) is a walk of the partial index {@code coda_tasks_finished (state, created_at, id)} from its newest row
+ * backwards, which stops after a page; a live state (queued, running: the backlog) is read through the claims' partial
+ * indexes, which hold only its rows, and sorted. No statement scans the table. Filters on queue and name are checked
+ * on the rows read (a queue also narrows the claims' indexes).
+ *
+ * <pre>{@code
+ * TaskPage page = searches.search(connection, TaskQuery.newest(50).inStates(DurableState.FAILED));
+ * }</pre>
+ *
+ * <p>The cursor is the last row's {@code (created_at, id)}, encoded: a page after it holds only older rows, so tasks
+ * stored meanwhile never shift the pages that follow.
+ */
+final class TaskSearches extends SqlTemplates {
+
+    private final TaskCounters counters;
+
+    TaskSearches(Dialect dialect, String table) {
+        super(dialect, table);
+        this.counters = new TaskCounters(dialect, table);
+    }
+
+    /** The final states, as {@code coda_tasks_finished}'s predicate spells them. */
+    private static final Set<StoredState> FINISHED = EnumSet.of(StoredState.SUCCEEDED, StoredState.FAILED, StoredState.CANCELLED);
+
+    /**
+     * {@code state = 'x'} for the partial index of finished tasks: with the index's own predicate repeated, which
+     * SQLite needs to use it (it does not infer {@code state IN (...)} from {@code state = ...}).
+     */
+    static String stateIs(StoredState state) {
+        var equals = "state = " + state.literal();
+        return FINISHED.contains(state) ? equals + " AND state IN (" + StoredState.literals(FINISHED) + ")" : equals;
+    }
+
+    /** The SQL template of one state's walk with the query's filters ({@code later}: scheduled, queued, or either). */
+    String searchTemplate(StoredState state, Boolean later, TaskQuery query, boolean keyset) {
+        var where = new StringBuilder(stateIs(state));
+        if (later != null) {
+            where.append(later ? " AND run_at > {now}" : " AND run_at <= {now}");
+        }
+        if (query.queue() != null) {
+            where.append(" AND queue = :queue");
+        }
+        if (query.name() != null) {
+            where.append(" AND name = :name");
+        }
+        if (query.createdFrom() != null) {
+            where.append(" AND created_at >= :created_from");
+        }
+        if (query.createdBefore() != null) {
+            where.append(" AND created_at < :created_before");
+        }
+        if (keyset) {
+            where.append(" AND (created_at, id) < (:after_created, :after_id)");
+        }
+        return "SELECT id, name, queue, state, attempts, max_attempts, created_at, run_at, finished_at, last_error FROM {tasks}"
+                + " WHERE " + where + " ORDER BY created_at DESC, id DESC LIMIT :limit";
+    }
+
+    private record Cursor(Instant created, String id) {
+
+        String encode() {
+            var text = created.getEpochSecond() + "." + created.getNano() + "/" + id;
+            return Base64.getUrlEncoder().withoutPadding().encodeToString(text.getBytes(StandardCharsets.UTF_8));
+        }
+
+        static Cursor decode(String cursor) {
+            try {
+                var text = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8);
+                int dot = text.indexOf('.');
+                int slash = text.indexOf('/');
+                return new Cursor(Instant.ofEpochSecond(Long.parseLong(text.substring(0, dot)), Long.parseLong(text.substring(dot + 1, slash))),
+                        text.substring(slash + 1));
+            } catch (RuntimeException e) {
+                throw new IllegalArgumentException("not a cursor of a task search: " + cursor, e);
+            }
+        }
+    }
+
+    /** One page: a walk per stored state, {@code limit + 1} rows each, merged newest first. */
+    TaskPage search(Connection connection, TaskQuery query) throws SQLException {
+        var cursor = query.after() == null ? null : Cursor.decode(query.after());
+        var states = query.statesOrAll();
+        var rows = new ArrayList<TaskSummary>();
+        for (var stored : StoredState.values()) {
+            Boolean later = null;
+            if (stored == StoredState.QUEUED) {
+                boolean queued = states.contains(DurableState.QUEUED);
+                boolean scheduled = states.contains(DurableState.SCHEDULED);
+                if (!queued && !scheduled) {
+                    continue;
+                }
+                later = queued && scheduled ? null : scheduled;
+            } else if (!states.contains(stored.toPublic(false))) {
+                continue;
+            }
+            try (var statement = sql(searchTemplate(stored, later, query, cursor != null)).prepare(connection)) {
+                if (query.queue() != null) {
+                    statement.string("queue", query.queue());
+                }
+                if (query.name() != null) {
+                    statement.string("name", query.name());
+                }
+                if (query.createdFrom() != null) {
+                    statement.time("created_from", query.createdFrom());
+                }
+                if (query.createdBefore() != null) {
+                    statement.time("created_before", query.createdBefore());
+                }
+                if (cursor != null) {
+                    statement.time("after_created", cursor.created());
+                    statement.string("after_id", cursor.id());
+                }
+                statement.integer("limit", query.limit() + 1);
+                var now = Instant.now();
+                try (var result = statement.query()) {
+                    while (result.next()) {
+                        var runAt = dialect.readTime(result, "run_at");
+                        rows.add(new TaskSummary(result.getString("id"), result.getString("name"), result.getString("queue"),
+                                StoredState.parse(result.getString("state")).toPublic(runAt, now), result.getInt("attempts"),
+                                result.getInt("max_attempts"), dialect.readTime(result, "created_at"), runAt,
+                                dialect.readTime(result, "finished_at"), TaskSummary.summarize(result.getString("last_error"))));
+                    }
+                }
+            }
+        }
+        rows.sort(Comparator.comparing(TaskSummary::createdAt).thenComparing(TaskSummary::id).reversed());
+        var page = List.copyOf(rows.subList(0, Math.min(query.limit(), rows.size())));
+        var next = rows.size() > query.limit() ? new Cursor(page.getLast().createdAt(), page.getLast().id()).encode() : null;
+        return new TaskPage(query, page, next);
+    }
+
+    /**
+     * Deletes a final state's tasks finished before a time. The state is inlined, not bound, so that the planner matches
+     * the partial index {@code coda_tasks_finished}; {@code finished_at >= created_at}, so its walk up to the time finds
+     * every row.
+     */
+    static String purgeTemplate(StoredState state) {
+        return "DELETE FROM {tasks} WHERE " + stateIs(state) + " AND created_at < :finished_before"
+                + " AND finished_at < :finished_before RETURNING queue";
+    }
+
+    private final Map<StoredState, Sql> purges = Map.of(StoredState.SUCCEEDED, sql(purgeTemplate(StoredState.SUCCEEDED)),
+            StoredState.FAILED, sql(purgeTemplate(StoredState.FAILED)), StoredState.CANCELLED, sql(purgeTemplate(StoredState.CANCELLED)));
+
+    /** Deletes tasks in final {@code states} that finished before {@code finishedBefore}, and counts them out; one transaction. */
+    int purge(Connection connection, Set<DurableState> states, Instant finishedBefore) throws SQLException {
+        if (!TaskSearch.finalStates().containsAll(states)) {
+            var live = EnumSet.copyOf(states);
+            live.removeAll(TaskSearch.finalStates());
+            throw new IllegalArgumentException("only tasks in a final state (succeeded, failed, cancelled) can be purged, not " + live);
+        }
+        int deleted = 0;
+        for (var stored : List.of(StoredState.SUCCEEDED, StoredState.FAILED, StoredState.CANCELLED)) {
+            if (!states.contains(stored.toPublic(false))) {
+                continue;
+            }
+            var tally = new HashMap<String, Long>();
+            try (var statement = purges.get(stored).prepare(connection)) {
+                statement.time("finished_before", finishedBefore);
+                try (var rows = statement.query()) {
+                    while (rows.next()) {
+                        tally.merge(rows.getString(1), -1L, Long::sum);
+                        deleted++;
+                    }
+                }
+            }
+            counters.add(connection, stored, 0, tally);
+        }
+        return deleted;
+    }
+}

@@ -1,0 +1,639 @@
+package dev.coda.durable;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
+
+import dev.coda.durable.TaskEngine.ClaimedTask;
+import dev.coda.durable.TaskEngine.Completion;
+import dev.coda.durable.TaskEngine.NewTask;
+import dev.coda.durable.spi.TaskPage;
+import dev.coda.durable.spi.TaskQuery;
+import dev.coda.durable.spi.TaskSummary;
+import dev.coda.durable.spi.TransactionalStore;
+import dev.coda.durable.spi.WorkerInfo;
+import dev.coda.tasks.TaskCall;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.Phaser;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionFactory;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What every task engine must do, whatever stores its tasks (a JDBC database, Redis Streams, RabbitMQ): ordering,
+ * leases and recovery, retries, unique keys, delays, priorities, timeouts, poison messages, unknown names, search and
+ * paging, counts, purge, the registry of workers, and the transactional capability where the engine has it. An engine
+ * passes it by extending this class with a fresh store per test; it ships in coda-durable's test-jar.
+ *
+ * <pre>{@code
+ * class RedisConformanceTest extends EngineConformance {
+ *     protected TaskEngine newEngine() { return RedisTaskEngine.on(redis, "coda-test-" + UUID.randomUUID()); }
+ *     protected TaskEngine anotherEngine() { return RedisTaskEngine.on(redis, prefix); }
+ *     protected void dropStore() { redis.del(prefix + "*"); }
+ * }
+ * }</pre>
+ *
+ * Times come from the engine (a database's clock), which tests cannot move: delays are an hour away or an hour
+ * past, and only leases are short (a few hundred milliseconds, awaited, never slept on).
+ */
+public abstract class EngineConformance {
+
+    /** A long lease: not to expire during a test. */
+    protected static final Duration LONG = Duration.ofSeconds(30);
+
+    /** The engine under test, on a fresh store. */
+    protected TaskEngine engine;
+    private final List<TaskEngine> opened = new ArrayList<>();
+    private final List<Worker> workers = new ArrayList<>();
+    /** A key unique to this test, for {@link Jobs}' records. */
+    protected final String key = UUID.randomUUID().toString();
+
+    /** An engine on a fresh, empty store (a new database file, schema, key prefix...). */
+    protected abstract TaskEngine newEngine();
+
+    /** Another engine on the store of the last {@link #newEngine()}, as another process would open it. */
+    protected abstract TaskEngine anotherEngine();
+
+    /** Deletes the store, after the engines were closed. */
+    protected abstract void dropStore() throws Exception;
+
+    @BeforeEach
+    final void openEngine() {
+        engine = newEngine();
+        opened.add(engine);
+    }
+
+    @AfterEach
+    final void closeEngines() throws Exception {
+        workers.forEach(worker -> worker.stop(Duration.ofSeconds(5)));
+        opened.forEach(TaskEngine::close);
+        dropStore();
+    }
+
+    /** {@link #anotherEngine()}, closed after the test. */
+    private TaskEngine second() {
+        var other = anotherEngine();
+        opened.add(other);
+        return other;
+    }
+
+    protected static ConditionFactory await() {
+        return Awaitility.await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(20)).pollDelay(Duration.ZERO);
+    }
+
+    protected static NewTask task(String name, String args) {
+        return new NewTask(name, args, "default", 0, null, null, 3);
+    }
+
+    private static NewTask in(String queue, String name) {
+        return new NewTask(name, "[]", queue, 0, null, null, 3);
+    }
+
+    private List<ClaimedTask> claim(String worker, int max, Duration lease) {
+        return engine.claim(worker, List.of("default"), max, lease);
+    }
+
+    private Worker start(Worker.Builder builder) {
+        var worker = builder.pollInterval(Duration.ofMillis(50)).start();
+        workers.add(worker);
+        return worker;
+    }
+
+    private TaskStatus awaitState(String id, DurableState state) {
+        await().until(() -> engine.status(id).orElseThrow().state() == state);
+        return engine.status(id).orElseThrow();
+    }
+
+    // ---------------------------------------------------------------- storing, claiming, completing
+
+    @Test
+    void enqueueClaimComplete() {
+        var ids = engine.enqueue(List.of(task("Jobs.a", "[1]"), task("Jobs.b", "[2]"), task("Jobs.c", "[3]")));
+        assertThat(ids).hasSize(3).doesNotHaveDuplicates();
+        assertThat(engine.status(ids.get(0)).orElseThrow().state()).isEqualTo(DurableState.QUEUED);
+
+        var claimed = claim("w1", 10, LONG);
+        assertThat(claimed).extracting(ClaimedTask::id).containsExactlyInAnyOrderElementsOf(ids);
+        assertThat(claimed).allSatisfy(c -> {
+            assertThat(c.attempt()).isEqualTo(1);
+            assertThat(c.maxAttempts()).isEqualTo(3);
+            assertThat(c.recovered()).isFalse();
+            assertThat(c.exhausted()).isFalse();
+        });
+        var first = claimed.stream().filter(c -> c.id().equals(ids.get(0))).findFirst().orElseThrow();
+        assertThat(first.name()).isEqualTo("Jobs.a");
+        assertThat(first.argumentsJson()).isEqualTo("[1]");
+        assertThat(first.queue()).isEqualTo("default");
+        assertThat(engine.status(ids.get(0)).orElseThrow().state()).isEqualTo(DurableState.RUNNING);
+        assertThat(claim("w2", 10, LONG)).as("nothing left to claim").isEmpty();
+
+        var completions = new ArrayList<Completion>();
+        for (var c : claimed) {
+            completions.add(new Completion.Succeeded(c.id(), "{\"n\":" + c.argumentsJson() + "}"));
+        }
+        engine.complete("w1", completions);
+
+        var status = engine.status(ids.get(0)).orElseThrow();
+        assertThat(status.state()).isEqualTo(DurableState.SUCCEEDED);
+        assertThat(status.result()).isEqualTo("{\"n\":[1]}");
+        assertThat(status.attempts()).isEqualTo(1);
+        assertThat(status.name()).isEqualTo("Jobs.a");
+        assertThat(status.arguments()).isEqualTo("[1]");
+        assertThat(status.createdAt()).isNotNull();
+        assertThat(status.startedAt()).isNotNull().isAfterOrEqualTo(status.createdAt());
+        assertThat(status.finishedAt()).isNotNull().isAfterOrEqualTo(status.startedAt());
+        assertThat(status.lastError()).isNull();
+        assertThat(claim("w1", 10, LONG)).isEmpty();
+    }
+
+    @Test
+    void oneBatchOfSuccessesWithAndWithoutResultsRecordsEachAndOnlyForTheLeaseHolder() {
+        var ids = engine.enqueue(List.of(task("Jobs.a", "[1]"), task("Jobs.b", "[2]"), task("Jobs.c", "[3]"), task("Jobs.d", "[4]")));
+        claim("w1", 2, LONG);
+        claim("w2", 2, LONG);
+        var all = new ArrayList<Completion>();
+        for (int i = 0; i < ids.size(); i++) {
+            all.add(new Completion.Succeeded(ids.get(i), i % 2 == 0 ? null : "\"result " + i + "\""));
+        }
+        engine.complete("w1", all);
+
+        var heldByW1 = new ArrayList<String>();
+        for (int i = 0; i < ids.size(); i++) {
+            var status = engine.status(ids.get(i)).orElseThrow();
+            if (status.state() == DurableState.SUCCEEDED) {
+                heldByW1.add(ids.get(i));
+                assertThat(status.result()).isEqualTo(i % 2 == 0 ? null : "\"result " + i + "\"");
+                assertThat(status.finishedAt()).isNotNull();
+            } else {
+                assertThat(status.state()).as("held by w2: w1's completion is ignored").isEqualTo(DurableState.RUNNING);
+                assertThat(status.result()).isNull();
+            }
+        }
+        assertThat(heldByW1).hasSize(2);
+    }
+
+    @Test
+    void higherPriorityFirstThenOldestFirst() {
+        var low = engine.enqueue(List.of(new NewTask("Jobs.p", "[0]", "default", 0, null, null, 3))).get(0);
+        var high = engine.enqueue(List.of(new NewTask("Jobs.p", "[5]", "default", 5, null, null, 3))).get(0);
+        var mid1 = engine.enqueue(List.of(new NewTask("Jobs.p", "[1]", "default", 1, null, null, 3))).get(0);
+        var mid2 = engine.enqueue(List.of(new NewTask("Jobs.p", "[1]", "default", 1, null, null, 3))).get(0);
+        var order = new ArrayList<String>();
+        for (int i = 0; i < 4; i++) {
+            order.add(claim("w1", 1, LONG).get(0).id());
+        }
+        assertThat(order).containsExactly(high, mid1, mid2, low);
+    }
+
+    @Test
+    void queuesAreSeparate() {
+        var report = engine.enqueue(List.of(new NewTask("Jobs.r", "[]", "reports", 0, null, null, 3))).get(0);
+        assertThat(claim("w1", 10, LONG)).isEmpty();
+        assertThat(engine.claim("w1", List.of("default", "reports"), 10, LONG)).extracting(ClaimedTask::id).containsExactly(report);
+    }
+
+    @Test
+    void uniqueKeyReturnsTheLiveTaskUntilItFinishes() {
+        var keyed = new NewTask("Jobs.u", "[1]", "default", 0, null, "report:7", 3);
+        var first = engine.enqueue(List.of(keyed)).get(0);
+        assertThat(engine.enqueue(List.of(keyed))).containsExactly(first);
+        assertThat(engine.enqueue(List.of(keyed, task("Jobs.other", "[]"), keyed)))
+                .satisfies(ids -> {
+                    assertThat(ids.get(0)).isEqualTo(first);
+                    assertThat(ids.get(1)).isNotEqualTo(first);
+                    assertThat(ids.get(2)).isEqualTo(first);
+                });
+        // still live while running
+        var claimed = engine.claim("w1", List.of("default"), 10, LONG);
+        assertThat(claimed).extracting(ClaimedTask::id).contains(first);
+        assertThat(engine.enqueue(List.of(keyed))).containsExactly(first);
+        engine.complete("w1", List.of(new Completion.Succeeded(first, null)));
+
+        var second = engine.enqueue(List.of(keyed)).get(0);
+        assertThat(second).as("a finished task no longer holds its key").isNotEqualTo(first);
+        assertThat(engine.status(second).orElseThrow().state()).isEqualTo(DurableState.QUEUED);
+        // the key is free again after a failure too, and a failed task cannot be retried while another holds the key
+        engine.cancel(second);
+        var third = engine.enqueue(List.of(keyed)).get(0);
+        assertThat(third).isNotIn(first, second);
+        assertThat(engine.retry(second)).as("retry while another live task holds the key").isFalse();
+        assertThat(engine.status(second).orElseThrow().state()).isEqualTo(DurableState.CANCELLED);
+    }
+
+    @Test
+    void leaseExpiryMakesATaskClaimableAgainAndTheDeadWorkerCannotCompleteIt() {
+        var id = engine.enqueue(List.of(task("Jobs.x", "[]"))).get(0);
+        assertThat(claim("dead", 1, Duration.ofMillis(300))).hasSize(1);
+        assertThat(claim("alive", 1, LONG)).as("the lease is alive").isEmpty();
+
+        var reclaimed = new ArrayList<ClaimedTask>();
+        await().until(() -> reclaimed.addAll(claim("alive", 1, LONG)));
+        var task = reclaimed.get(0);
+        assertThat(task.id()).isEqualTo(id);
+        assertThat(task.recovered()).isTrue();
+        assertThat(task.lostBy()).isEqualTo("dead");
+        assertThat(task.attempt()).isEqualTo(2);
+        assertThat(task.exhausted()).isFalse();
+
+        // the dead worker comes back and tries to record its outcome: ignored
+        engine.complete("dead", List.of(new Completion.Succeeded(id, "\"from the dead\"")));
+        assertThat(engine.extend("dead", List.of(id), LONG)).isEmpty();
+        engine.release("dead", List.of(id));
+        assertThat(engine.status(id).orElseThrow().state()).isEqualTo(DurableState.RUNNING);
+
+        engine.complete("alive", List.of(new Completion.Succeeded(id, "\"from the living\"")));
+        var status = engine.status(id).orElseThrow();
+        assertThat(status.state()).isEqualTo(DurableState.SUCCEEDED);
+        assertThat(status.result()).isEqualTo("\"from the living\"");
+        assertThat(status.attempts()).isEqualTo(2);
+    }
+
+    @Test
+    void extendingTheLeaseKeepsTheTask() {
+        var id = engine.enqueue(List.of(task("Jobs.x", "[]"))).get(0);
+        claim("w1", 1, Duration.ofMillis(300));
+        assertThat(engine.extend("w1", List.of(id, "not-held"), Duration.ofSeconds(5))).containsExactly(id);
+        assertThat(engine.extend("w2", List.of(id), Duration.ofSeconds(5))).as("another worker cannot extend it").isEmpty();
+        // well past the original lease, nobody else can claim it
+        await().during(Duration.ofMillis(800)).atMost(Duration.ofSeconds(3)).until(() -> claim("w2", 1, LONG).isEmpty());
+    }
+
+    @Test
+    void aTaskLostDuringItsLastAttemptIsHandedOutExhausted() {
+        var id = engine.enqueue(List.of(new NewTask("Jobs.x", "[]", "default", 0, null, null, 1))).get(0);
+        claim("dead", 1, Duration.ofMillis(200));
+        var reclaimed = new ArrayList<ClaimedTask>();
+        await().until(() -> reclaimed.addAll(claim("alive", 1, LONG)));
+        var task = reclaimed.get(0);
+        assertThat(task.id()).isEqualTo(id);
+        assertThat(task.exhausted()).isTrue();
+        assertThat(task.attempt()).isEqualTo(2);
+        assertThat(task.lostBy()).isEqualTo("dead");
+        assertThat(engine.status(id).orElseThrow().attempts()).as("it was started once").isEqualTo(1);
+    }
+
+    @Test
+    void releaseGivesATaskBackWithoutCountingTheAttempt() {
+        var id = engine.enqueue(List.of(task("Jobs.x", "[]"))).get(0);
+        claim("w1", 1, LONG);
+        engine.release("w1", List.of(id));
+        var status = engine.status(id).orElseThrow();
+        assertThat(status.state()).isEqualTo(DurableState.QUEUED);
+        assertThat(status.attempts()).isZero();
+        assertThat(claim("w2", 1, LONG)).singleElement().satisfies(c -> assertThat(c.attempt()).isEqualTo(1));
+    }
+
+    @Test
+    void concurrentClaimersNeverGetTheSameTask() throws Exception {
+        int n = 400;
+        var tasks = new ArrayList<NewTask>();
+        for (int i = 0; i < n; i++) {
+            tasks.add(task("Jobs.x", "[" + i + "]"));
+        }
+        engine.enqueue(tasks);
+        var second = second(); // another engine on the same store, like another process
+        Map<String, String> owners = new ConcurrentHashMap<>();
+        var duplicates = new AtomicInteger();
+        var rounds = new Phaser(4);
+        try (var pool = Executors.newFixedThreadPool(4)) {
+            var futures = new ArrayList<Future<?>>();
+            for (int w = 0; w < 4; w++) {
+                var worker = "w" + w;
+                var on = w % 2 == 0 ? engine : second;
+                futures.add(pool.submit(() -> {
+                    try {
+                        while (true) {
+                            rounds.arriveAndAwaitAdvance(); // every claimer claims in every round, whatever the scheduling
+                            var claimed = on.claim(worker, List.of("default"), 7, LONG);
+                            for (var c : claimed) {
+                                if (owners.putIfAbsent(c.id(), worker) != null) {
+                                    duplicates.incrementAndGet();
+                                }
+                            }
+                            on.complete(worker, claimed.stream().map(c -> (Completion) new Completion.Succeeded(c.id(), null)).toList());
+                            if (claimed.isEmpty()) {
+                                return null;
+                            }
+                        }
+                    } finally {
+                        rounds.arriveAndDeregister();
+                    }
+                }));
+            }
+            for (var f : futures) {
+                f.get(60, TimeUnit.SECONDS);
+            }
+        }
+        assertThat(duplicates.get()).isZero();
+        assertThat(owners).hasSize(n);
+        assertThat(new HashSet<>(owners.values())).as("each claimed some in the first round").hasSize(4);
+        assertThat(engine.counts().get("default")).containsEntry(DurableState.SUCCEEDED, (long) n);
+    }
+
+    @Test
+    void aTasksOwnTimeoutIsStoredAndHandedOutWithEveryClaim() {
+        var timed = engine.enqueue(List.of(new NewTask("Jobs.x", "[]", "default", 0, null, null, 3, null,
+                Duration.ofMillis(1500)))).get(0);
+        var untimed = engine.enqueue(List.of(task("Jobs.y", "[]"))).get(0);
+        assertThat(engine.status(timed).orElseThrow().timeout()).isEqualTo(Duration.ofMillis(1500));
+        assertThat(engine.status(untimed).orElseThrow().timeout()).isNull();
+
+        assertThat(claim("dead", 10, Duration.ofMillis(200)))
+                .extracting(ClaimedTask::id, ClaimedTask::timeout)
+                .containsExactlyInAnyOrder(tuple(timed, Duration.ofMillis(1500)), tuple(untimed, null));
+        var recovered = new ArrayList<ClaimedTask>();
+        await().until(() -> recovered.addAll(claim("alive", 10, LONG)) && recovered.size() == 2);
+        assertThat(recovered).allSatisfy(c -> assertThat(c.recovered()).isTrue())
+                .extracting(ClaimedTask::id, ClaimedTask::timeout)
+                .containsExactlyInAnyOrder(tuple(timed, Duration.ofMillis(1500)), tuple(untimed, null));
+    }
+
+
+    // ---------------------------------------------------------------- delays and retries
+
+    @Test
+    void aTaskDueInTheFutureIsScheduledAndNotClaimedOneDueInThePastIsClaimedAtOnce() {
+        var runAt = Instant.now().plus(Duration.ofHours(1));
+        var later = engine.enqueue(List.of(new NewTask("Jobs.later", "[]", "default", 0, runAt, null, 3))).get(0);
+        var overdue = engine.enqueue(List.of(new NewTask("Jobs.overdue", "[]", "default", 0, Instant.now().minus(Duration.ofHours(1)),
+                null, 3))).get(0);
+        var status = engine.status(later).orElseThrow();
+        assertThat(status.state()).isEqualTo(DurableState.SCHEDULED);
+        assertThat(status.runAt()).as("kept to the millisecond").isCloseTo(runAt, org.assertj.core.api.Assertions.within(1,
+                java.time.temporal.ChronoUnit.MILLIS));
+        assertThat(engine.status(overdue).orElseThrow().state()).isEqualTo(DurableState.QUEUED);
+        assertThat(claim("w1", 10, LONG)).extracting(ClaimedTask::id).containsExactly(overdue);
+        assertThat(claim("w1", 10, LONG)).isEmpty();
+    }
+
+    @Test
+    void aRetryWaitsForItsTimeThenAFailureEndsInTheFailedSetWhichRetryAndCancelLeave() {
+        var ids = engine.enqueue(List.of(task("Jobs.x", "[1]"), task("Jobs.x", "[2]")));
+        claim("w1", 2, LONG);
+        engine.complete("w1", List.of(
+                new Completion.Retry(ids.get(0), "java.lang.IllegalStateException: first\n\tat X.y(X.java:1)", Instant.now().plus(Duration.ofHours(1))),
+                new Completion.Retry(ids.get(1), "java.lang.IllegalStateException: first", Instant.now().minus(Duration.ofHours(1)))));
+        var waiting = engine.status(ids.get(0)).orElseThrow();
+        assertThat(waiting.state()).isEqualTo(DurableState.SCHEDULED);
+        assertThat(waiting.lastError()).startsWith("java.lang.IllegalStateException: first").contains("\tat X.y");
+        assertThat(waiting.attempts()).isEqualTo(1);
+
+        var again = claim("w1", 10, LONG);
+        assertThat(again).as("only the retry that is due").extracting(ClaimedTask::id, ClaimedTask::attempt).containsExactly(tuple(ids.get(1), 2));
+        var id = ids.get(1);
+        engine.complete("w1", List.of(new Completion.Failed(id, "java.lang.IllegalStateException: second")));
+        var failed = engine.status(id).orElseThrow();
+        assertThat(failed.state()).isEqualTo(DurableState.FAILED);
+        assertThat(failed.lastError()).isEqualTo("java.lang.IllegalStateException: second");
+        assertThat(failed.finishedAt()).isNotNull();
+        assertThat(engine.cancel(id)).as("a failed task is not cancellable").isFalse();
+
+        assertThat(engine.retry(id)).isTrue();
+        var requeued = engine.status(id).orElseThrow();
+        assertThat(requeued.state()).isEqualTo(DurableState.QUEUED);
+        assertThat(requeued.attempts()).isZero();
+        assertThat(requeued.finishedAt()).isNull();
+        assertThat(engine.retry(id)).as("only failed or cancelled tasks").isFalse();
+
+        assertThat(engine.cancel(id)).isTrue();
+        assertThat(engine.status(id).orElseThrow().state()).isEqualTo(DurableState.CANCELLED);
+        assertThat(claim("w1", 1, LONG)).isEmpty();
+        assertThat(engine.retry(id)).isTrue();
+        assertThat(claim("w1", 1, LONG)).singleElement().satisfies(c -> assertThat(c.attempt()).isEqualTo(1));
+        assertThat(engine.cancel(id)).as("a running task is not cancellable").isFalse();
+    }
+
+    // ---------------------------------------------------------------- poison messages and unknown names, with a worker
+
+    @Test
+    void aTaskThatAlwaysFailsEndsInTheFailedSetAfterItsAttempts() {
+        var durable = DurableTasks.on(engine).task(Jobs::alwaysFail)
+                .retry(new RetryPolicy(2, Duration.ofMillis(10), 1.0, Duration.ofMillis(10), 0.0)).build();
+        var id = durable.enqueue(TaskCall.of(Jobs::alwaysFail, key));
+        start(durable.worker());
+        var failed = awaitState(id, DurableState.FAILED);
+        assertThat(failed.attempts()).isEqualTo(2);
+        assertThat(failed.lastError()).startsWith("java.lang.IllegalStateException: always failing");
+        assertThat(Jobs.attempts(key)).hasSize(2);
+    }
+
+    @Test
+    void aTaskOfAnUnknownNameFailsAtOnceWithoutRunning() {
+        var durable = DurableTasks.on(engine).task(Jobs::note).build();
+        var id = engine.enqueue(List.of(task("Nobody.knows", "[]"))).get(0);
+        start(durable.worker());
+        var failed = awaitState(id, DurableState.FAILED);
+        assertThat(failed.attempts()).isEqualTo(1);
+        assertThat(failed.lastError()).contains("unknown task name 'Nobody.knows'");
+    }
+
+    // ---------------------------------------------------------------- search and paging
+
+    private TaskPage search(TaskQuery query) {
+        return engine.search(query);
+    }
+
+    private static List<String> ids(TaskPage page) {
+        return page.tasks().stream().map(TaskSummary::id).toList();
+    }
+
+    @Test
+    void searchFiltersByStateQueueNameAndCreationTime() {
+        var before = Instant.now().minus(Duration.ofMinutes(1));
+        var queued = engine.enqueue(List.of(in("mail", "Mail.send"))).get(0);
+        var scheduled = engine.enqueue(List.of(new NewTask("Mail.send", "[]", "mail", 0, Instant.now().plus(Duration.ofHours(1)), null, 3))).get(0);
+        var running = engine.enqueue(List.of(in("reports", "Reports.build"))).get(0);
+        var failed = engine.enqueue(List.of(in("reports", "Reports.build"))).get(0);
+        var succeeded = engine.enqueue(List.of(in("reports", "Reports.mail"))).get(0);
+        var cancelled = engine.enqueue(List.of(in("mail", "Mail.send"))).get(0);
+        engine.cancel(cancelled);
+        assertThat(engine.claim("w", List.of("reports"), 3, LONG)).hasSize(3);
+        engine.complete("w", List.of(new Completion.Failed(failed, "java.lang.IllegalStateException: no paper\n\tat P.print(P.java:1)"),
+                new Completion.Succeeded(succeeded, null)));
+
+        assertThat(ids(search(TaskQuery.newest(50)))).as("every task, newest first")
+                .containsExactly(cancelled, succeeded, failed, running, scheduled, queued);
+        assertThat(ids(search(TaskQuery.newest(50).inStates(DurableState.QUEUED)))).containsExactly(queued);
+        assertThat(ids(search(TaskQuery.newest(50).inStates(DurableState.SCHEDULED)))).containsExactly(scheduled);
+        assertThat(ids(search(TaskQuery.newest(50).inStates(DurableState.QUEUED, DurableState.SCHEDULED)))).containsExactly(scheduled, queued);
+        assertThat(ids(search(TaskQuery.newest(50).inStates(DurableState.RUNNING)))).containsExactly(running);
+        assertThat(ids(search(TaskQuery.newest(50).inStates(DurableState.FAILED, DurableState.CANCELLED)))).containsExactly(cancelled, failed);
+        assertThat(ids(search(TaskQuery.newest(50).inQueue("mail")))).containsExactly(cancelled, scheduled, queued);
+        assertThat(ids(search(TaskQuery.newest(50).named("Reports.build")))).containsExactly(failed, running);
+        assertThat(ids(search(TaskQuery.newest(50).inQueue("reports").named("Reports.build").inStates(DurableState.FAILED))))
+                .containsExactly(failed);
+        assertThat(ids(search(TaskQuery.newest(50).createdBetween(before, null)))).hasSize(6);
+        assertThat(ids(search(TaskQuery.newest(50).createdBetween(null, before)))).isEmpty();
+        assertThat(ids(search(TaskQuery.newest(50).createdBetween(Instant.now().plus(Duration.ofHours(1)), null)))).isEmpty();
+
+        var summary = search(TaskQuery.newest(50).inStates(DurableState.FAILED)).tasks().get(0);
+        assertThat(summary.name()).isEqualTo("Reports.build");
+        assertThat(summary.queue()).isEqualTo("reports");
+        assertThat(summary.state()).isEqualTo(DurableState.FAILED);
+        assertThat(summary.attempts()).isEqualTo(1);
+        assertThat(summary.maxAttempts()).isEqualTo(3);
+        assertThat(summary.createdAt()).isNotNull();
+        assertThat(summary.finishedAt()).isNotNull().isAfterOrEqualTo(summary.createdAt());
+        assertThat(summary.error()).as("the first line of the error").isEqualTo("java.lang.IllegalStateException: no paper");
+        var waiting = search(TaskQuery.newest(50).inStates(DurableState.SCHEDULED)).tasks().get(0);
+        assertThat(waiting.runAt()).isAfter(Instant.now());
+        assertThat(waiting.finishedAt()).isNull();
+        assertThat(waiting.error()).isNull();
+    }
+
+    @Test
+    void pagesFollowACursorNewestFirstAndStayTheSameWhileTasksAreAdded() {
+        var ids = new ArrayList<String>();
+        for (int i = 0; i < 25; i++) {
+            ids.add(engine.enqueue(List.of(task("Jobs.page", "[" + i + "]"))).get(0));
+        }
+        var newestFirst = ids.reversed();
+        var first = search(TaskQuery.newest(10));
+        assertThat(ids(first)).containsExactlyElementsOf(newestFirst.subList(0, 10));
+        assertThat(first.next()).isNotNull();
+
+        var added = engine.enqueue(List.of(task("Jobs.page", "[25]"), task("Jobs.page", "[26]")));
+        var second = search(first.query().after(first.next()));
+        assertThat(ids(second)).as("tasks added meanwhile do not shift the pages").containsExactlyElementsOf(newestFirst.subList(10, 20));
+        var third = search(second.query().after(second.next()));
+        assertThat(ids(third)).containsExactlyElementsOf(newestFirst.subList(20, 25));
+        assertThat(third.next()).as("the last page").isNull();
+        assertThat(ids(search(TaskQuery.newest(2)))).containsExactlyElementsOf(added.reversed());
+
+        // a cursor keeps working as tasks change state: the page after it still holds only older tasks
+        var claimed = claim("w", 30, LONG);
+        engine.complete("w", claimed.stream().map(c -> (Completion) new Completion.Succeeded(c.id(), null)).toList());
+        assertThat(ids(search(TaskQuery.newest(10).after(first.next())))).containsExactlyElementsOf(newestFirst.subList(10, 20));
+
+        assertThatThrownBy(() -> search(TaskQuery.newest(10).after("not a cursor"))).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> TaskQuery.newest(0)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> TaskQuery.newest(TaskQuery.MAX_LIMIT + 1)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    // ---------------------------------------------------------------- counts and purge
+
+    @Test
+    void countsFollowEveryMoveIntoAndOutOfAFinalState() {
+        assertThat(engine.status("no-such-task")).isEmpty();
+        assertThat(engine.counts()).isEmpty();
+        var ids = engine.enqueue(List.of(task("Jobs.a", "[1]"), task("Jobs.a", "[2]"), task("Jobs.a", "[3]"), task("Jobs.a", "[4]"),
+                in("reports", "Jobs.r"), new NewTask("Jobs.r", "[]", "reports", 0, Instant.now().plus(Duration.ofHours(1)), null, 3)));
+        assertThat(engine.counts()).containsOnlyKeys("default", "reports");
+        assertThat(engine.counts().get("reports")).containsEntry(DurableState.QUEUED, 1L).containsEntry(DurableState.SCHEDULED, 1L)
+                .containsEntry(DurableState.RUNNING, 0L).containsEntry(DurableState.FAILED, 0L);
+
+        engine.cancel(ids.get(3));
+        claim("w", 3, LONG);
+        engine.complete("w", List.of(new Completion.Succeeded(ids.get(0), null), new Completion.Succeeded(ids.get(1), "\"r\""),
+                new Completion.Failed(ids.get(2), "boom")));
+        assertThat(engine.counts().get("default")).isEqualTo(Map.of(DurableState.QUEUED, 0L, DurableState.SCHEDULED, 0L,
+                DurableState.RUNNING, 0L, DurableState.SUCCEEDED, 2L, DurableState.FAILED, 1L, DurableState.CANCELLED, 1L));
+
+        engine.retry(ids.get(2));
+        engine.retry(ids.get(3));
+        assertThat(engine.counts().get("default")).containsEntry(DurableState.QUEUED, 2L).containsEntry(DurableState.FAILED, 0L)
+                .containsEntry(DurableState.CANCELLED, 0L).containsEntry(DurableState.SUCCEEDED, 2L);
+        claim("w", 1, LONG);
+        assertThat(engine.counts().get("default")).containsEntry(DurableState.QUEUED, 1L).containsEntry(DurableState.RUNNING, 1L);
+
+        assertThat(engine.purge(Set.of(DurableState.SUCCEEDED), Instant.now().plus(Duration.ofMinutes(1)))).isEqualTo(2);
+        assertThat(engine.counts().get("default")).containsEntry(DurableState.SUCCEEDED, 0L).containsEntry(DurableState.RUNNING, 1L);
+    }
+
+    @Test
+    void purgeDeletesTasksOfTheGivenFinalStatesThatFinishedBeforeTheTime() {
+        var ids = engine.enqueue(List.of(task("Jobs.ok", "[]"), task("Jobs.failed", "[]"), task("Jobs.cancelled", "[]"),
+                task("Jobs.waiting", "[]")));
+        engine.cancel(ids.get(2));
+        assertThat(claim("w", 2, LONG)).extracting(ClaimedTask::id).containsExactlyInAnyOrder(ids.get(0), ids.get(1));
+        engine.complete("w", List.of(new Completion.Succeeded(ids.get(0), null), new Completion.Failed(ids.get(1), "boom")));
+        var soon = Instant.now().plus(Duration.ofMinutes(1));
+
+        assertThat(engine.purge(dev.coda.durable.spi.TaskSearch.finalStates(), Instant.now().minus(Duration.ofHours(1)))).as("nothing that old").isZero();
+        assertThat(engine.purge(Set.of(DurableState.SUCCEEDED, DurableState.CANCELLED), soon)).isEqualTo(2);
+        assertThat(engine.status(ids.get(0))).isEmpty();
+        assertThat(engine.status(ids.get(2))).isEmpty();
+        assertThat(engine.status(ids.get(1)).orElseThrow().state()).isEqualTo(DurableState.FAILED);
+        assertThat(engine.purge(Set.of(DurableState.FAILED), soon)).isEqualTo(1);
+        assertThat(engine.status(ids.get(1))).isEmpty();
+        assertThat(engine.status(ids.get(3)).orElseThrow().state()).as("live tasks stay").isEqualTo(DurableState.QUEUED);
+        assertThatThrownBy(() -> engine.purge(Set.of(DurableState.QUEUED), soon)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("final state");
+        assertThat(ids(search(TaskQuery.newest(10)))).containsExactly(ids.get(3));
+    }
+
+    // ---------------------------------------------------------------- workers
+
+    @Test
+    void theRegistryOfWorkersListsEachWithItsHeartbeatUntilItLeaves() {
+        assertThat(engine.workers()).isEmpty();
+        engine.register(new WorkerInfo("w1", "host-a", 42, null, null, List.of("default", "mail"), 12));
+        engine.register(new WorkerInfo("w2", "host-b", 43, null, null, List.of("reports"), 2));
+        var w1 = engine.workers().get(0);
+        assertThat(w1.id()).isEqualTo("w1");
+        assertThat(w1.host()).isEqualTo("host-a");
+        assertThat(w1.pid()).isEqualTo(42);
+        assertThat(w1.queues()).containsExactly("default", "mail");
+        assertThat(w1.concurrency()).isEqualTo(12);
+        assertThat(w1.startedAt()).isNotNull();
+        assertThat(w1.lastHeartbeat()).isEqualTo(w1.startedAt());
+        assertThat(w1.staleAt(w1.lastHeartbeat().plusSeconds(1), Duration.ofSeconds(30))).isFalse();
+        assertThat(w1.staleAt(w1.lastHeartbeat().plusSeconds(60), Duration.ofSeconds(30))).as("a dead worker's heartbeat gets old").isTrue();
+
+        await().until(() -> engine.heartbeat("w1") && engine.workers().get(0).lastHeartbeat().isAfter(w1.lastHeartbeat()));
+        assertThat(engine.workers().get(0).startedAt()).isEqualTo(w1.startedAt());
+        assertThat(engine.heartbeat("nobody")).isFalse();
+        assertThat(engine.deregister("w1")).isTrue();
+        assertThat(engine.deregister("w1")).isFalse();
+        assertThat(engine.workers()).extracting(WorkerInfo::id).containsExactly("w2");
+    }
+
+    @Test
+    void aWorkerRegistersOnStartAndDeregistersOnStop() {
+        var durable = DurableTasks.on(engine).task(Jobs::note).build();
+        var worker = start(durable.worker().workerId("conformance-" + key).concurrency("default", 3).concurrency("mail", 2));
+        assertThat(engine.workers()).singleElement().satisfies(info -> {
+            assertThat(info.id()).isEqualTo(worker.id());
+            assertThat(info.queues()).containsExactlyInAnyOrder("default", "mail");
+            assertThat(info.concurrency()).isEqualTo(5);
+            assertThat(info.pid()).isEqualTo(ProcessHandle.current().pid());
+        });
+        worker.stop(Duration.ofSeconds(5));
+        assertThat(engine.workers()).isEmpty();
+    }
+
+    // ---------------------------------------------------------------- the transactional capability
+
+    @Test
+    void theTransactionalCapabilityStoresTasksIfAndOnlyIfTheTransactionCommits() throws SQLException {
+        var capability = engine.capability(TransactionalStore.class);
+        Assumptions.assumeTrue(capability.isPresent(), engine + " has no transactional store");
+        var store = capability.orElseThrow();
+        var committed = store.inTransaction(connection -> store.enqueue(connection, List.of(task("Jobs.tx", "[1]")))).get(0);
+        var rolledBack = new ArrayList<String>();
+        assertThatThrownBy(() -> store.inTransaction(connection -> {
+            rolledBack.addAll(store.enqueue(connection, List.of(task("Jobs.tx", "[2]"))));
+            throw new SQLException("the application changed its mind");
+        })).isInstanceOf(SQLException.class);
+        assertThat(rolledBack).hasSize(1);
+        assertThat(engine.status(committed).orElseThrow().state()).isEqualTo(DurableState.QUEUED);
+        assertThat(engine.status(rolledBack.get(0))).isEmpty();
+        assertThat(engine.capability(String.class)).as("no capability it does not have").isEmpty();
+    }
+}
