@@ -334,6 +334,12 @@ public abstract sealed class JdbcTaskEngine implements TaskEngine permits Sqlite
 
     @Override
     public List<ClaimedTask> claim(String workerId, Collection<String> queues, int max, Duration lease) {
+        return claim(workerId, queues, max, lease, null);
+    }
+
+    /** {@inheritDoc} A {@code null} {@code dueBy} is the plain claim, whose statement reads the database's clock only. */
+    @Override
+    public List<ClaimedTask> claim(String workerId, Collection<String> queues, int max, Duration lease, Instant dueBy) {
         seenGeneration.set(wakeUp.generation());
         if (max <= 0 || queues.isEmpty()) {
             return List.of();
@@ -362,7 +368,7 @@ public abstract sealed class JdbcTaskEngine implements TaskEngine permits Sqlite
                     }
                 }
                 int limit = room;
-                out.addAll(statement(connection -> tasks.claim(connection, workerId, queue, limit, lease)));
+                out.addAll(statement(connection -> tasks.claim(connection, workerId, queue, limit, lease, dueBy)));
             }
             return out;
         } catch (SQLException e) {
