@@ -17,4 +17,5 @@ module dev.coda.durable {
     requires org.postgresql.jdbc;
 
     exports dev.coda.durable;
+    exports dev.coda.durable.testing;
 }
