@@ -18,4 +18,5 @@ module dev.coda.durable {
 
     exports dev.coda.durable;
     exports dev.coda.durable.spi;
+    exports dev.coda.durable.testing;
 }

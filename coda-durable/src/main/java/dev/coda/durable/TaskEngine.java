@@ -170,6 +170,20 @@ public interface TaskEngine extends TaskSearch, WorkerRegistry, AutoCloseable {
      */
     List<ClaimedTask> claim(String workerId, Collection<String> queues, int max, Duration lease);
 
+    /**
+     * {@link #claim(String, Collection, int, Duration) Claims} as if it were {@code dueBy} when that is later than the
+     * engine's own now: a task is due once its run time has passed on either clock. A worker on a clock ahead of the
+     * database's (a test's {@code SettableClock}, advanced past a retry's delay) claims what is due on it; a clock behind
+     * never hides a task due on the engine's. Engines that cannot claim on another clock keep this default, which refuses.
+     *
+     * <pre>{@code
+     * engine.claim(workerId, List.of("default"), 100, lease, clock.instant());
+     * }</pre>
+     */
+    default List<ClaimedTask> claim(String workerId, Collection<String> queues, int max, Duration lease, Instant dueBy) {
+        throw new UnsupportedOperationException(getClass().getName() + " decides which tasks are due on its own clock only");
+    }
+
     /** Extends the leases {@code workerId} holds on these tasks; returns the ids it still holds. */
     List<String> extend(String workerId, Collection<String> ids, Duration lease);
 

@@ -3,6 +3,7 @@ package dev.coda.durable;
 import dev.coda.durable.internal.CompletionRecorder;
 import dev.coda.durable.internal.HeldTasks;
 import dev.coda.durable.internal.LeaseKeeper;
+import dev.coda.durable.internal.ManualCycle;
 import dev.coda.durable.internal.Outcomes;
 import dev.coda.durable.internal.QueuePoller;
 import dev.coda.durable.internal.TaskExecution;
@@ -11,6 +12,7 @@ import dev.coda.tasks.ContextPropagator;
 import dev.coda.tasks.TaskErrorHandler;
 import dev.coda.durable.internal.WorkerMetrics;
 import dev.coda.durable.spi.WorkerInfo;
+import dev.coda.durable.testing.ManualWorker;
 import dev.coda.tasks.internal.TaskThreads;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.net.InetAddress;
@@ -193,6 +195,11 @@ public final class Worker implements AutoCloseable {
 
     /** Starts claiming and running tasks; returns this worker. */
     public Worker start() {
+        return start(true);
+    }
+
+    /** Starts; {@code claiming} false starts every piece but the claim loops (a {@link ManualWorker} claims when told). */
+    private Worker start(boolean claiming) {
         lifecycleLock.lock();
         try {
             if (!move(Lifecycle.NEW, Lifecycle.STARTED)) {
@@ -206,10 +213,10 @@ public final class Worker implements AutoCloseable {
         }
         recorder.start("coda-durable-commit-" + id);
         leaseKeeper.start("coda-durable-heartbeat-" + id);
-        for (var poller : pollers) {
+        for (var poller : claiming ? pollers : List.<QueuePoller>of()) {
             poller.start("coda-durable-claim-" + poller.queue() + "-" + id);
         }
-        LOG.info("Worker {} started: queues {}, lease {} ms, heartbeat {} ms, tasks {}", id,
+        LOG.info("Worker {} started{}: queues {}, lease {} ms, heartbeat {} ms, tasks {}", id, claiming ? "" : " (claiming when told)",
                 pollers.stream().map(p -> p.queue() + "=" + p.concurrency()).toList(), lease.toMillis(), heartbeat.toMillis(), tasks.names());
         return this;
     }
@@ -382,7 +389,7 @@ public final class Worker implements AutoCloseable {
 
         /**
          * The clock it reads for retry times, the wait for a due retry and its log summaries (default: the system's);
-         * a test may pass a fixed or offset one.
+         * a test may pass a fixed or offset one. A {@link #startManual() manual} worker also claims the tasks due on it.
          */
         public Builder clock(InstantSource value) {
             this.clock = Objects.requireNonNull(value, "clock");
@@ -432,6 +439,23 @@ public final class Worker implements AutoCloseable {
         /** A started worker. */
         public Worker start() {
             return build().start();
+        }
+
+        /**
+         * A started worker that claims only when its {@link ManualWorker#runDue()} is called, on its {@link #clock}: for
+         * tests. It runs tasks with the same pieces and settings as {@link #start()}; {@code pollInterval},
+         * {@code claimBatchSize} and {@code prefetch} do not apply.
+         *
+         * <pre>{@code
+         * var clock = new SettableClock();
+         * try (ManualWorker worker = durable.worker().clock(clock).startManual()) {
+         *     worker.runDue();
+         * }
+         * }</pre>
+         */
+        public ManualWorker startManual() {
+            var worker = build().start(false);
+            return new ManualCycle(tasks.engine(), worker.id, worker.pollers, worker.held, clock, worker::close);
         }
 
         private static Duration positive(Duration value, String what) {

@@ -100,31 +100,6 @@ class WorkerTest extends EngineTestBase {
     }
 
     @Test
-    void aFailingTaskIsRetriedWithBackoffThenFailsWithItsStackTrace() {
-        var durable = durable(new RetryPolicy(3, Duration.ofMillis(50), 2.0, Duration.ofSeconds(1), 0.2));
-        var id = durable.enqueue(TaskCall.of(Jobs::alwaysFail, key));
-        start(durable.worker());
-        var failed = awaitState(durable, id, DurableState.FAILED);
-
-        assertThat(failed.attempts()).isEqualTo(3);
-        assertThat(failed.lastError()).startsWith("java.lang.IllegalStateException: always failing")
-                .contains("\tat dev.coda.durable.Jobs.alwaysFail(Jobs.java:");
-        assertThat(failed.finishedAt()).isNotNull();
-        var times = Jobs.attempts(key);
-        assertThat(times).hasSize(3);
-        long gap1 = TimeUnit.NANOSECONDS.toMillis(times.get(1) - times.get(0));
-        long gap2 = TimeUnit.NANOSECONDS.toMillis(times.get(2) - times.get(1));
-        // 50 ms then 100 ms, +-20% jitter (less up to 1 ms: run_at is kept to the millisecond), plus the time to
-        // record, claim and start (the worker wakes when the retry is due, well before its 100 ms poll)
-        assertThat(gap1).as("first backoff").isBetween(38L, 600L);
-        assertThat(gap2).as("second backoff").isBetween(78L, 700L);
-        await().until(() -> count("coda.durable.failed", "Jobs.alwaysFail") == 1);
-        assertThat(count("coda.durable.retried", "Jobs.alwaysFail")).isEqualTo(2);
-        assertThat(count("coda.durable.started", "Jobs.alwaysFail")).isEqualTo(3);
-        assertThat(registry.find("coda.durable.failed").tag("reason", "error").counter()).isNotNull();
-    }
-
-    @Test
     void aTaskThatFailsAndThenSucceedsKeepsItsLastError() {
         var durable = durable(RetryPolicy.exponential(5, Duration.ofMillis(20), Duration.ofSeconds(1)));
         var id = durable.enqueue(TaskCall.of(Jobs::flaky, key, 2));

@@ -392,6 +392,12 @@ public abstract sealed class JdbcTaskEngine implements TaskEngine, Transactional
 
     @Override
     public List<ClaimedTask> claim(String workerId, Collection<String> queues, int max, Duration lease) {
+        return claim(workerId, queues, max, lease, null);
+    }
+
+    /** {@inheritDoc} A {@code null} {@code dueBy} is the plain claim, whose statement reads the database's clock only. */
+    @Override
+    public List<ClaimedTask> claim(String workerId, Collection<String> queues, int max, Duration lease, Instant dueBy) {
         seenGeneration.set(wakeUp.generation());
         if (max <= 0 || queues.isEmpty()) {
             return List.of();
@@ -420,7 +426,7 @@ public abstract sealed class JdbcTaskEngine implements TaskEngine, Transactional
                     }
                 }
                 int limit = room;
-                out.addAll(statement(connection -> tasks.claim(connection, workerId, queue, limit, lease)));
+                out.addAll(statement(connection -> tasks.claim(connection, workerId, queue, limit, lease, dueBy)));
             }
             return out;
         } catch (SQLException e) {

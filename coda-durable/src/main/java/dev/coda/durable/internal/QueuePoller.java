@@ -4,6 +4,7 @@ import dev.coda.durable.TaskEngine;
 import dev.coda.durable.TaskEngine.ClaimedTask;
 import dev.coda.tasks.internal.SummarizedLog;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.InstantSource;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -122,6 +123,19 @@ public final class QueuePoller {
             lock.unlock();
         }
         return unstarted;
+    }
+
+    /**
+     * Claims once, on the calling thread, up to {@code max} tasks due by {@code dueBy} (or on the engine's clock) and
+     * starts them as the claim loop would: for a worker that claims only when told ({@code ManualWorker}), whose claim
+     * thread is never started.
+     */
+    public List<ClaimedTask> claimDue(Instant dueBy, int max) {
+        var claimed = settings.engine().claim(setup.workerId(), List.of(queue), max, settings.lease(), dueBy);
+        for (var task : claimed) {
+            accept(task);
+        }
+        return claimed;
     }
 
     private void claimLoop() {

@@ -121,19 +121,32 @@ final class TaskTable extends SqlTemplates {
     // ---------------------------------------------------------------- claim and recover
 
     /** The subquery walks the partial index {@code (queue, priority DESC, run_at, id) WHERE state = 'queued'} in order. */
-    private final Sql claim = sql("UPDATE {tasks} SET state = {running}, attempts = attempts + 1, lease_owner = :lease_owner,"
-            + " lease_until = " + dialect.nowPlusMillis(":lease_ms") + ", started_at = {now}"
-            + " WHERE " + dialect.idIn("SELECT id FROM {tasks} WHERE state = {queued} AND queue = :queue AND run_at <= {now}"
-            + " ORDER BY priority DESC, run_at, id LIMIT :limit{lock}")
-            + " RETURNING id, name, queue, args, attempts, max_attempts, timeout_ms");
+    private final Sql claim = claimDue("run_at <= {now}");
+    /** The same, due on the database's clock or by a later {@code :due_by} (a worker's clock ahead of the database's). */
+    private final Sql claimDueBy = claimDue("(run_at <= {now} OR run_at <= :due_by)");
 
-    /** Claims up to {@code max} tasks of {@code queue} that are due, in order of priority then time. */
-    List<ClaimedTask> claim(Connection connection, String workerId, String queue, int max, Duration lease) throws SQLException {
-        try (var statement = claim.prepare(connection)) {
+    private Sql claimDue(String due) {
+        return sql("UPDATE {tasks} SET state = {running}, attempts = attempts + 1, lease_owner = :lease_owner,"
+                + " lease_until = " + dialect.nowPlusMillis(":lease_ms") + ", started_at = {now}"
+                + " WHERE " + dialect.idIn("SELECT id FROM {tasks} WHERE state = {queued} AND queue = :queue AND " + due
+                + " ORDER BY priority DESC, run_at, id LIMIT :limit{lock}")
+                + " RETURNING id, name, queue, args, attempts, max_attempts, timeout_ms");
+    }
+
+    /**
+     * Claims up to {@code max} tasks of {@code queue} that are due, in order of priority then time: due on the database's
+     * clock, or also by {@code dueBy} when it is not {@code null}.
+     */
+    List<ClaimedTask> claim(Connection connection, String workerId, String queue, int max, Duration lease, Instant dueBy)
+            throws SQLException {
+        try (var statement = (dueBy == null ? claim : claimDueBy).prepare(connection)) {
             statement.string("lease_owner", workerId);
             statement.millis("lease_ms", lease);
             statement.string("queue", queue);
             statement.integer("limit", max);
+            if (dueBy != null) {
+                statement.time("due_by", dueBy);
+            }
             var out = new ArrayList<ClaimedTask>(max);
             try (var rows = statement.query()) {
                 while (rows.next()) {

@@ -3,11 +3,11 @@ package dev.coda.durable.internal;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.coda.durable.testing.SettableClock;
 import java.sql.SQLException;
 import java.sql.SQLTransientConnectionException;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.InstantSource;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -20,21 +20,7 @@ import org.slf4j.LoggerFactory;
  */
 class EngineHealthTest {
 
-    /** A clock that moves only when told. */
-    private static final class ManualClock implements InstantSource {
-        private volatile long millis = 1_000_000;
-
-        @Override
-        public Instant instant() {
-            return Instant.ofEpochMilli(millis);
-        }
-
-        void advance(Duration by) {
-            millis += by.toMillis();
-        }
-    }
-
-    private final ManualClock clock = new ManualClock();
+    private final SettableClock clock = new SettableClock(Instant.ofEpochMilli(1_000_000));
     private final EngineHealth health = new EngineHealth(LoggerFactory.getLogger("dev.coda.durable.test"), () -> "test engine",
             Duration.ofSeconds(1), clock);
     private final AtomicInteger reachedDatabase = new AtomicInteger();

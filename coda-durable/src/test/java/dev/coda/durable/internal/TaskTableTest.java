@@ -71,7 +71,7 @@ class TaskTableTest {
         table.insert(connection, List.of(task("a"), task("b"), task("c")));
         assertThat(states()).containsOnly(Map.entry("a", QUEUED), Map.entry("b", QUEUED), Map.entry("c", QUEUED));
 
-        assertThat(table.claim(connection, "w1", "default", 2, LEASE)).extracting(c -> c.id()).containsExactly("a", "b");
+        assertThat(table.claim(connection, "w1", "default", 2, LEASE, null)).extracting(c -> c.id()).containsExactly("a", "b");
         assertThat(table.cancel(connection, "c")).isTrue();
         assertThat(table.cancel(connection, "a")).as("running -> cancelled is not a move").isFalse();
         assertThat(states()).containsEntry("a", RUNNING).containsEntry("b", RUNNING).containsEntry("c", CANCELLED);
@@ -87,12 +87,12 @@ class TaskTableTest {
         assertThat(table.requeue(connection, "c")).isTrue();
         assertThat(states()).containsEntry("a", SUCCEEDED).containsEntry("b", QUEUED).containsEntry("c", QUEUED);
 
-        assertThat(table.claim(connection, "w1", "default", 5, LEASE)).hasSize(2);
+        assertThat(table.claim(connection, "w1", "default", 5, LEASE, null)).hasSize(2);
         assertThat(table.release(connection, "w1", List.of("c"))).isEqualTo(1);
         table.retryOrFail(connection, "w1", List.of(new Completion.Retry("b", "again", Instant.now().plusSeconds(60))));
         assertThat(states()).containsEntry("b", QUEUED).containsEntry("c", QUEUED);
 
-        assertThat(table.claim(connection, "w1", "default", 5, LEASE)).extracting(c -> c.id()).containsExactly("c");
+        assertThat(table.claim(connection, "w1", "default", 5, LEASE, null)).extracting(c -> c.id()).containsExactly("c");
         connection.createStatement().execute("UPDATE coda_tasks SET lease_until = 0 WHERE id = 'c'");
         assertThat(table.recover(connection, "w2", "default", 5, LEASE)).extracting(c -> c.id() + " from " + c.lostBy())
                 .containsExactly("c from w1");
