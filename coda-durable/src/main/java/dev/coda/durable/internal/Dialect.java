@@ -27,15 +27,17 @@ import java.util.Collection;
  * @param arrays whether lists bind as {@code text[]} and join with {@code unnest} (several successes in one statement)
  * @param readsShowAvailability whether a read that succeeds shows that the database is available again, writes
  *     included (not in SQLite's WAL mode, where reads go on while another process holds the write lock)
+ * @param indexesSucceeded whether {@code coda_tasks_finished} holds succeeded tasks too, or (SQLite) only failed and
+ *     cancelled ones, succeeded tasks being paged and purged through the primary key of time-ordered ids
  * @param types binding, reading and errors
  */
 record Dialect(String now, String nowPlusMillis, String in, String idIn, String lockClause, String migrations, boolean arrays,
-               boolean readsShowAvailability, Types types) {
+               boolean readsShowAvailability, boolean indexesSucceeded, Types types) {
 
     static final Dialect SQLITE = new Dialect(SqliteTypes.NOW, "(" + SqliteTypes.NOW + " + %s)", "IN (SELECT value FROM json_each(%s))",
-            "id IN (%s)", "", "sqlite", false, false, new SqliteTypes());
+            "id IN (%s)", "", "sqlite", false, false, false, new SqliteTypes());
     static final Dialect POSTGRESQL = new Dialect("now()", "(now() + %s * interval '1 millisecond')", "= ANY(%s)",
-            "id = ANY(ARRAY(%s))", " FOR UPDATE SKIP LOCKED", "postgresql", true, true, new PostgresTypes());
+            "id = ANY(ARRAY(%s))", " FOR UPDATE SKIP LOCKED", "postgresql", true, true, true, new PostgresTypes());
 
     /** How a database binds and reads times and lists, and which of its errors mean that it cannot be reached now. */
     interface Types {

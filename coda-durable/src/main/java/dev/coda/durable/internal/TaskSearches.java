@@ -22,7 +22,9 @@ import java.util.Set;
  * The dashboard's statements on {@code coda_tasks}: keyset pages of tasks, newest first, and purge. A search runs one
  * statement per stored state and merges them. A final state (succeeded, failed, cancelled: the history, millions of
  * rows) is a walk of the partial index {@code coda_tasks_finished (state, created_at, id)} from its newest row
- * backwards, which stops after a page; a live state (queued, running: the backlog) is read through the claims' partial
+ * backwards, which stops after a page; on SQLite succeeded tasks are not in that index (each entry cost every finishing
+ * task, docs/performance.md) and are walked through the primary key, newest id first: in creation order as long as the
+ * engine made their ids (UUIDv7), a task stored with an id of the caller's being found where its id sorts; a live state (queued, running: the backlog) is read through the claims' partial
  * indexes, which hold only its rows, and sorted. No statement scans the table. Filters on queue and name are checked
  * on the rows read (a queue also narrows the claims' indexes).
  *
@@ -42,21 +44,33 @@ final class TaskSearches extends SqlTemplates {
         this.counters = new TaskCounters(dialect, table);
     }
 
-    /** The final states, as {@code coda_tasks_finished}'s predicate spells them. */
-    private static final Set<StoredState> FINISHED = EnumSet.of(StoredState.SUCCEEDED, StoredState.FAILED, StoredState.CANCELLED);
+    /** The final states in {@code coda_tasks_finished}, as its predicate spells them: on SQLite not succeeded (V4.sql). */
+    private Set<StoredState> indexed() {
+        return dialect.indexesSucceeded() ? EnumSet.of(StoredState.SUCCEEDED, StoredState.FAILED, StoredState.CANCELLED)
+                : EnumSet.of(StoredState.FAILED, StoredState.CANCELLED);
+    }
+
+    /** Whether a state's tasks are walked through the primary key, newest id first (succeeded tasks on SQLite). */
+    private boolean byId(StoredState state) {
+        return state == StoredState.SUCCEEDED && !dialect.indexesSucceeded();
+    }
 
     /**
      * {@code state = 'x'} for the partial index of finished tasks: with the index's own predicate repeated, which
      * SQLite needs to use it (it does not infer {@code state IN (...)} from {@code state = ...}).
      */
-    static String stateIs(StoredState state) {
+    private String stateIs(StoredState state) {
         var equals = "state = " + state.literal();
-        return FINISHED.contains(state) ? equals + " AND state IN (" + StoredState.literals(FINISHED) + ")" : equals;
+        return indexed().contains(state) ? equals + " AND state IN (" + StoredState.literals(indexed()) + ")" : equals;
     }
 
-    /** The SQL template of one state's walk with the query's filters ({@code later}: scheduled, queued, or either). */
+    /**
+     * The SQL template of one state's walk with the query's filters ({@code later}: scheduled, queued, or either). A walk
+     * by id bounds the ids by the creation times too ({@link #firstIdOf}), so that it starts and stops where they do.
+     */
     String searchTemplate(StoredState state, Boolean later, TaskQuery query, boolean keyset) {
         var where = new StringBuilder(stateIs(state));
+        boolean byId = byId(state);
         if (later != null) {
             where.append(later ? " AND run_at > {now}" : " AND run_at <= {now}");
         }
@@ -67,16 +81,26 @@ final class TaskSearches extends SqlTemplates {
             where.append(" AND name = :name");
         }
         if (query.createdFrom() != null) {
-            where.append(" AND created_at >= :created_from");
+            where.append(byId ? " AND id >= :created_from_id" : "").append(" AND created_at >= :created_from");
         }
         if (query.createdBefore() != null) {
-            where.append(" AND created_at < :created_before");
+            where.append(byId ? " AND id < :created_before_id" : "").append(" AND created_at < :created_before");
         }
         if (keyset) {
-            where.append(" AND (created_at, id) < (:after_created, :after_id)");
+            where.append(byId ? " AND id < :after_id" : " AND (created_at, id) < (:after_created, :after_id)");
         }
         return "SELECT id, name, queue, state, attempts, max_attempts, created_at, run_at, finished_at, last_error FROM {tasks}"
-                + " WHERE " + where + " ORDER BY created_at DESC, id DESC LIMIT :limit";
+                + " WHERE " + where + (byId ? " ORDER BY id DESC" : " ORDER BY created_at DESC, id DESC") + " LIMIT :limit";
+    }
+
+    /**
+     * The smallest UUIDv7 id, as text, of a task whose id was made at or after {@code time}: the id's first 48 bits are
+     * its millisecond, so ids compare as text like their times.
+     */
+    static String firstIdOf(Instant time) {
+        long millis = Math.max(0, time.toEpochMilli());
+        var hex = String.format("%012x", millis);
+        return hex.substring(0, 8) + "-" + hex.substring(8, 12);
     }
 
     private record Cursor(Instant created, String id) {
@@ -116,6 +140,7 @@ final class TaskSearches extends SqlTemplates {
             } else if (!states.contains(stored.toPublic(false))) {
                 continue;
             }
+            boolean byId = byId(stored);
             try (var statement = sql(searchTemplate(stored, later, query, cursor != null)).prepare(connection)) {
                 if (query.queue() != null) {
                     statement.string("queue", query.queue());
@@ -125,12 +150,20 @@ final class TaskSearches extends SqlTemplates {
                 }
                 if (query.createdFrom() != null) {
                     statement.time("created_from", query.createdFrom());
+                    if (byId) {
+                        statement.string("created_from_id", firstIdOf(query.createdFrom()));
+                    }
                 }
                 if (query.createdBefore() != null) {
                     statement.time("created_before", query.createdBefore());
+                    if (byId) {
+                        statement.string("created_before_id", firstIdOf(query.createdBefore()));
+                    }
                 }
                 if (cursor != null) {
-                    statement.time("after_created", cursor.created());
+                    if (!byId) {
+                        statement.time("after_created", cursor.created());
+                    }
                     statement.string("after_id", cursor.id());
                 }
                 statement.integer("limit", query.limit() + 1);
@@ -155,11 +188,11 @@ final class TaskSearches extends SqlTemplates {
     /**
      * Deletes a final state's tasks finished before a time. The state is inlined, not bound, so that the planner matches
      * the partial index {@code coda_tasks_finished}; {@code finished_at >= created_at}, so its walk up to the time finds
-     * every row.
+     * every row. Succeeded tasks on SQLite: the primary key's walk up to the time's first id.
      */
-    static String purgeTemplate(StoredState state) {
-        return "DELETE FROM {tasks} WHERE " + stateIs(state) + " AND created_at < :finished_before"
-                + " AND finished_at < :finished_before RETURNING queue";
+    String purgeTemplate(StoredState state) {
+        return "DELETE FROM {tasks} WHERE " + stateIs(state) + (byId(state) ? " AND id < :finished_before_id" : "")
+                + " AND created_at < :finished_before AND finished_at < :finished_before RETURNING queue";
     }
 
     private final Map<StoredState, Sql> purges = Map.of(StoredState.SUCCEEDED, sql(purgeTemplate(StoredState.SUCCEEDED)),
@@ -180,6 +213,9 @@ final class TaskSearches extends SqlTemplates {
             var tally = new HashMap<String, Long>();
             try (var statement = purges.get(stored).prepare(connection)) {
                 statement.time("finished_before", finishedBefore);
+                if (byId(stored)) {
+                    statement.string("finished_before_id", firstIdOf(finishedBefore));
+                }
                 try (var rows = statement.query()) {
                     while (rows.next()) {
                         tally.merge(rows.getString(1), -1L, Long::sum);

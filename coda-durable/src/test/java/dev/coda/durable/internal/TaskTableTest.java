@@ -9,6 +9,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.coda.durable.TaskEngine.Completion;
 import dev.coda.durable.TaskEngine.NewTask;
+import dev.coda.tasks.internal.TaskIds;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -66,43 +67,48 @@ class TaskTableTest {
         return new NewTask("Jobs.x", "[]", "default", 0, null, null, 3, id, null);
     }
 
+    /** Ids as the engine makes them (UUIDv7, in this order): on SQLite succeeded tasks are purged by their ids' times. */
+    private static final String A = TaskIds.next();
+    private static final String B = TaskIds.next();
+    private static final String C = TaskIds.next();
+
     @Test
     void everyStatementMakesOnlyAllowedMoves() throws Exception {
-        table.insert(connection, List.of(task("a"), task("b"), task("c")));
-        assertThat(states()).containsOnly(Map.entry("a", QUEUED), Map.entry("b", QUEUED), Map.entry("c", QUEUED));
+        table.insert(connection, List.of(task(A), task(B), task(C)));
+        assertThat(states()).containsOnly(Map.entry(A, QUEUED), Map.entry(B, QUEUED), Map.entry(C, QUEUED));
 
-        assertThat(table.claim(connection, "w1", "default", 2, LEASE, null)).extracting(c -> c.id()).containsExactly("a", "b");
-        assertThat(table.cancel(connection, "c")).isTrue();
-        assertThat(table.cancel(connection, "a")).as("running -> cancelled is not a move").isFalse();
-        assertThat(states()).containsEntry("a", RUNNING).containsEntry("b", RUNNING).containsEntry("c", CANCELLED);
+        assertThat(table.claim(connection, "w1", "default", 2, LEASE, null)).extracting(c -> c.id()).containsExactly(A, B);
+        assertThat(table.cancel(connection, C)).isTrue();
+        assertThat(table.cancel(connection, A)).as("running -> cancelled is not a move").isFalse();
+        assertThat(states()).containsEntry(A, RUNNING).containsEntry(B, RUNNING).containsEntry(C, CANCELLED);
 
-        table.succeed(connection, "w2", List.of(new Completion.Succeeded("a", null)));
-        assertThat(states()).as("a worker that does not hold the lease changes nothing").containsEntry("a", RUNNING);
-        table.succeed(connection, "w1", List.of(new Completion.Succeeded("a", "1")));
-        table.retryOrFail(connection, "w1", List.of(new Completion.Failed("b", "boom")));
-        assertThat(states()).containsEntry("a", SUCCEEDED).containsEntry("b", FAILED);
+        table.succeed(connection, "w2", List.of(new Completion.Succeeded(A, null)));
+        assertThat(states()).as("a worker that does not hold the lease changes nothing").containsEntry(A, RUNNING);
+        table.succeed(connection, "w1", List.of(new Completion.Succeeded(A, "1")));
+        table.retryOrFail(connection, "w1", List.of(new Completion.Failed(B, "boom")));
+        assertThat(states()).containsEntry(A, SUCCEEDED).containsEntry(B, FAILED);
 
-        assertThat(table.requeue(connection, "a")).as("succeeded -> queued is not a move").isFalse();
-        assertThat(table.requeue(connection, "b")).isTrue();
-        assertThat(table.requeue(connection, "c")).isTrue();
-        assertThat(states()).containsEntry("a", SUCCEEDED).containsEntry("b", QUEUED).containsEntry("c", QUEUED);
+        assertThat(table.requeue(connection, A)).as("succeeded -> queued is not a move").isFalse();
+        assertThat(table.requeue(connection, B)).isTrue();
+        assertThat(table.requeue(connection, C)).isTrue();
+        assertThat(states()).containsEntry(A, SUCCEEDED).containsEntry(B, QUEUED).containsEntry(C, QUEUED);
 
         assertThat(table.claim(connection, "w1", "default", 5, LEASE, null)).hasSize(2);
-        assertThat(table.release(connection, "w1", List.of("c"))).isEqualTo(1);
-        table.retryOrFail(connection, "w1", List.of(new Completion.Retry("b", "again", Instant.now().plusSeconds(60))));
-        assertThat(states()).containsEntry("b", QUEUED).containsEntry("c", QUEUED);
+        assertThat(table.release(connection, "w1", List.of(C))).isEqualTo(1);
+        table.retryOrFail(connection, "w1", List.of(new Completion.Retry(B, "again", Instant.now().plusSeconds(60))));
+        assertThat(states()).containsEntry(B, QUEUED).containsEntry(C, QUEUED);
 
-        assertThat(table.claim(connection, "w1", "default", 5, LEASE, null)).extracting(c -> c.id()).containsExactly("c");
-        connection.createStatement().execute("UPDATE coda_tasks SET lease_until = 0 WHERE id = 'c'");
+        assertThat(table.claim(connection, "w1", "default", 5, LEASE, null)).extracting(c -> c.id()).containsExactly(C);
+        connection.createStatement().execute("UPDATE coda_tasks SET lease_until = 0 WHERE id = '" + C + "'");
         assertThat(table.recover(connection, "w2", "default", 5, LEASE)).extracting(c -> c.id() + " from " + c.lostBy())
-                .containsExactly("c from w1");
-        assertThat(table.extend(connection, "w1", List.of("c"), LEASE)).as("w1 lost c's lease").isEmpty();
-        assertThat(table.extend(connection, "w2", List.of("c"), LEASE)).containsExactly("c");
-        assertThat(states()).containsEntry("c", RUNNING);
+                .containsExactly(C + " from w1");
+        assertThat(table.extend(connection, "w1", List.of(C), LEASE)).as("w1 lost c's lease").isEmpty();
+        assertThat(table.extend(connection, "w2", List.of(C), LEASE)).containsExactly(C);
+        assertThat(states()).containsEntry(C, RUNNING);
 
         var searches = new TaskSearches(Dialect.SQLITE, "coda_tasks");
         assertThat(searches.purge(connection, java.util.Set.of(dev.coda.durable.DurableState.SUCCEEDED), Instant.now().plusSeconds(1)))
                 .as("a succeeded task is purged").isEqualTo(1);
-        assertThat(states()).doesNotContainKey("a");
+        assertThat(states()).doesNotContainKey(A);
     }
 }
