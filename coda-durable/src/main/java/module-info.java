@@ -19,4 +19,6 @@ module dev.coda.durable {
     exports dev.coda.durable;
     exports dev.coda.durable.spi;
     exports dev.coda.durable.testing;
+
+    uses dev.coda.durable.spi.TaskEngineProvider;
 }

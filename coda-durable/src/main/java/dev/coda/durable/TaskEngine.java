@@ -57,7 +57,11 @@ public interface TaskEngine extends TaskSearch, WorkerRegistry, AutoCloseable {
         return dev.coda.durable.internal.EngineUrls.postgres(dataSource, schema);
     }
 
-    /** {@code jdbc:sqlite:<file>} or {@code jdbc:postgresql://...} (the schema from a {@code currentSchema} parameter, else {@code coda}). */
+    /**
+     * {@code jdbc:sqlite:<file>}, {@code jdbc:postgresql://...} (the schema from a {@code currentSchema} parameter, else
+     * {@code coda}), or a URL of an engine module on the path ({@link dev.coda.durable.spi.TaskEngineProvider}), such as
+     * {@code redis://host:6379/0?prefix=app} or {@code amqp://user:pass@host:5672/%2F?prefix=app}.
+     */
     static TaskEngine fromUrl(String url) {
         return dev.coda.durable.internal.EngineUrls.fromUrl(url);
     }

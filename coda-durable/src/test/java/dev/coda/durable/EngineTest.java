@@ -266,4 +266,18 @@ class EngineTest extends EngineTestBase {
         }
         assertThat(engine.toString()).contains(kind == EngineKind.SQLITE ? "SQLite" : "PostgreSQL schema coda_test_");
     }
+
+    @Test
+    void anEngineModuleOnThePathOpensTheUrlsOfItsSchemeAndAnUnknownSchemeNamesTheKnownOnesWithoutThePassword() {
+        // TestEngineProvider (test resources' META-INF/services) opens sqlite-alias:<file> as a SQLite engine
+        try (var opened = TaskEngine.fromUrl("sqlite-alias:" + dir.resolve("alias.db"))) {
+            assertThat(opened.toString()).contains("SQLite");
+            assertThat(opened.enqueue(List.of(task("Jobs.x", "[]")))).hasSize(1);
+        }
+        assertThatThrownBy(() -> TaskEngine.fromUrl("nats://user:secret@localhost:4222/x"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("nats://user:****@localhost:4222/x")
+                .hasMessageContaining("sqlite-alias:<file>")
+                .hasMessageNotContaining("secret");
+    }
 }

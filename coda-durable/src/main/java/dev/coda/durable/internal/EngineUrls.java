@@ -4,14 +4,19 @@ import dev.coda.durable.TaskEngine;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import dev.coda.durable.spi.TaskEngineProvider;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.ServiceLoader;
 import javax.sql.DataSource;
 
 /**
- * The JDBC engines' factories, from a path, a URL or the environment.
+ * The engines' factories, from a path, a URL or the environment: the JDBC engines built in, the others through
+ * {@link TaskEngineProvider}s found by {@link ServiceLoader}.
  *
  * <pre>{@code
  * TaskEngine engine = EngineUrls.fromUrl("jdbc:sqlite:tasks.db?synchronous=FULL");
@@ -80,8 +85,20 @@ public final class EngineUrls {
             }
             return PostgresTaskEngine.withOwnPool(url, schema == null || schema.isBlank() ? "coda" : schema);
         }
-        throw new IllegalArgumentException("not a SQLite or PostgreSQL JDBC URL: " + url
-                + " (expected jdbc:sqlite:<file> or jdbc:postgresql://host/db)");
+        var examples = new ArrayList<>(List.of("jdbc:sqlite:<file>", "jdbc:postgresql://host/db"));
+        for (var provider : ServiceLoader.load(TaskEngineProvider.class, EngineUrls.class.getClassLoader())) {
+            if (provider.accepts(url)) {
+                return provider.open(url);
+            }
+            examples.add(provider.example());
+        }
+        throw new IllegalArgumentException("no task engine for " + redacted(url) + " (expected " + String.join(", ", examples)
+                + "; redis:// and amqp:// need the coda-durable-redis or coda-durable-rabbitmq module)");
+    }
+
+    /** The URL without a password, for messages. */
+    static String redacted(String url) {
+        return url.replaceFirst("(//[^/:@]*:)[^/@]*@", "$1****@");
     }
 
     /**
