@@ -1,6 +1,7 @@
 package dev.coda.examples;
 
 import dev.coda.durable.DurableTasks;
+import dev.coda.durable.spi.TransactionalStore;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -64,6 +65,11 @@ interface UploadStore {
      * the engine's connections: its pool on PostgreSQL, and its fail-fast answer when the database is down.
      */
     static UploadStore database(DurableTasks durable) {
+        if (durable.engine().capability(TransactionalStore.class).isEmpty()) {
+            throw new IllegalArgumentException("the uploads are kept in the task engine's database, and " + durable.engine()
+                    + " has none: give the files example a folder for them with --data-dir DIR (the same folder for its web"
+                    + " and worker processes)");
+        }
         try {
             durable.inTransaction(connection -> {
                 boolean postgres = connection.getMetaData().getDatabaseProductName().equals("PostgreSQL");
