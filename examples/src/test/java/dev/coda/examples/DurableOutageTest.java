@@ -14,6 +14,7 @@ import dev.coda.durable.Worker;
 import dev.coda.tasks.BackgroundTasks;
 import dev.coda.testing.TestClient;
 import dev.coda.testing.TestResponse;
+import dev.coda.testsupport.OwnPostgres;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.sql.DriverManager;
@@ -40,7 +41,7 @@ import org.junit.jupiter.api.io.TempDir;
  * and status reads use the engine's connections) and the durable handoff alone ({@code POST /notes}, whose handler only
  * adds a durable task: stored by {@code DurableTasks.store} before the response).
  *
- * <p>PostgreSQL: a server of the test's own ({@link OwnPostgres}), crashed ({@code pg_ctl stop -m immediate}) and
+ * <p>PostgreSQL: a server of the test's own ({@link OwnPostgres}), crashed (SIGKILL of all its processes) and
  * restarted. SQLite: the file locked for writing by another process for longer than the timeouts. (An unwritable
  * SQLite file cannot be shown: the engine holds the file open read-write, so a later {@code chmod} does not affect
  * it, and a file read-only from the start fails at start-up; see docs/reliability.md.)
@@ -103,7 +104,7 @@ class DurableOutageTest {
     @Test
     void postgresqlCrashedAnswers503FastWithBoundedLogsThenAcceptsAgainAndLosesNothingAccepted() throws Exception {
         postgres = OwnPostgres.start();
-        startApp(postgres.url());
+        startApp(postgres.url("outage"));
         var accepted = uploadSome(6);
 
         int logsBefore = logs.count();

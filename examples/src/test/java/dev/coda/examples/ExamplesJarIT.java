@@ -51,14 +51,7 @@ class ExamplesJarIT {
 
     @BeforeAll
     static void findTheShadedJar() throws IOException {
-        var target = Path.of(System.getProperty("basedir", ".")).resolve("target");
-        try (Stream<Path> files = Files.list(target)) {
-            var jars = files.map(Path::getFileName).map(Path::toString)
-                    .filter(name -> name.contains("examples") && name.endsWith(".jar") && !name.startsWith("original-"))
-                    .toList();
-            assertThat(jars).as("runnable jars in %s", target.toAbsolutePath()).hasSize(1);
-            jar = target.resolve(jars.getFirst()).toAbsolutePath();
-        }
+        jar = FilesCluster.shadedJar();
     }
 
     @AfterEach

@@ -1,19 +1,20 @@
 package dev.coda.examples;
 
+import static dev.coda.examples.FilesCluster.DONE;
+import static dev.coda.examples.FilesCluster.EXIT;
+import static dev.coda.examples.FilesCluster.STATES;
+import static dev.coda.examples.FilesCluster.concat;
+import static dev.coda.examples.FilesCluster.fieldNames;
+import static dev.coda.examples.FilesCluster.freePort;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.coda.testsupport.TestPostgres;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,16 +28,14 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Collectors;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -46,81 +45,30 @@ import org.junit.jupiter.params.provider.EnumSource;
  * The {@code files} example as outside users run it: the shaded jar, {@code java -jar coda-examples-*.jar files
  * [--role all|web|worker] [--work-delay D] [--data-dir DIR]}, one process per role, sharing SQLite
  * ({@code tasks.db} in the common working directory) or a PostgreSQL schema of their own
- * ({@code CODA_TASKS_URL}). Workers are killed with SIGKILL and stopped with SIGTERM while they run tasks.
+ * ({@code CODA_TASKS_URL}). Workers are killed with SIGKILL and stopped with SIGTERM while they run tasks. The
+ * processes and the HTTP calls: {@link FilesCluster}; outages of the engine's server: {@link BrokerOutageIT}.
  *
  * <p>PostgreSQL: {@code CODA_TEST_PG_URL}, else {@code 127.0.0.1:5432}, database {@code test}, user
  * {@code postgres} or {@code root}; when unreachable its tests are skipped, except with {@code CI=true}.
  */
 class FilesExampleIT {
 
-    private static final Duration STARTUP = Duration.ofSeconds(60);
-    /** A worker's graceful stop waits up to 30 s for its running tasks. */
-    private static final Duration EXIT = Duration.ofSeconds(45);
-    /** Generous: a lost task waits for its lease (10 s) before another worker runs it. */
-    private static final Duration DONE = Duration.ofSeconds(60);
-    private static final Set<String> STATES = Set.of("queued", "scheduled", "running", "succeeded", "failed", "cancelled");
-    private static final Set<String> FINAL_STATES = Set.of("succeeded", "failed", "cancelled");
-
-    private static Path jar;
-
     @TempDir
     Path workDir;
 
-    private final List<Proc> processes = new ArrayList<>();
-    private final HttpClient http = HttpClient.newBuilder()
-            .version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(2))
-            .build();
-    private final ObjectMapper json = new ObjectMapper();
+    private FilesCluster cluster;
 
-    /** {@code CODA_TASKS_URL} of the processes, or {@code null} for SQLite in the working directory. */
-    private String tasksUrl;
     private String pgServerUrl;
     private String pgSchema;
 
-    /** One child process, its output in {@code <name>.log} of the working directory. */
-    private record Proc(String name, Process process, Path log) {
-
-        String output() {
-            try {
-                return Files.readString(log, StandardCharsets.UTF_8);
-            } catch (IOException e) {
-                return "(no output: " + e + ")";
-            }
-        }
-
-        long pid() {
-            return process.pid();
-        }
-
-        boolean isAlive() {
-            return process.isAlive();
-        }
-    }
-
-    @BeforeAll
-    static void findTheShadedJar() throws IOException {
-        var target = Path.of(System.getProperty("basedir", ".")).resolve("target");
-        try (Stream<Path> files = Files.list(target)) {
-            var jars = files.map(Path::getFileName).map(Path::toString)
-                    .filter(name -> name.contains("examples") && name.endsWith(".jar") && !name.startsWith("original-"))
-                    .toList();
-            assertThat(jars).as("runnable jars in %s", target.toAbsolutePath()).hasSize(1);
-            jar = target.resolve(jars.getFirst()).toAbsolutePath();
-        }
+    @BeforeEach
+    void newCluster() throws IOException {
+        cluster = new FilesCluster(workDir);
     }
 
     @AfterEach
     void stopEverything() throws Exception {
-        for (var proc : processes) {
-            if (proc.isAlive()) {
-                proc.process().destroyForcibly();
-            }
-        }
-        for (var proc : processes) {
-            proc.process().waitFor(EXIT.toSeconds(), TimeUnit.SECONDS);
-        }
-        http.close();
+        cluster.close();
         if (pgSchema != null) {
             try (var connection = DriverManager.getConnection(pgServerUrl);
                  var statement = connection.createStatement()) {
@@ -135,22 +83,22 @@ class FilesExampleIT {
     void role_all_on_sqlite_processes_raw_and_multipart_uploads_and_answers_404_for_an_unknown_id() throws Exception {
         int port = freePort();
         var base = URI.create("http://127.0.0.1:" + port);
-        var app = launch("all", port, "--role", "all");
-        awaitWeb(app, base);
+        var app = cluster.launch("all", port, "--role", "all");
+        cluster.awaitWeb(app, base);
 
         var text = "first line\nsecond line\r\n\nlast line without a newline – ü".getBytes(StandardCharsets.UTF_8);
         var binary = randomBytes(300_000, 42);
 
-        var rawText = upload(base, text);
-        var first = get(base, rawText);
+        var rawText = cluster.upload(base, text);
+        var first = cluster.get(base, rawText);
         assertThat(first.statusCode()).isEqualTo(200);
         assertThat(first.headers().firstValue("content-type")).hasValueSatisfying(type -> assertThat(type).startsWith("application/json"));
-        var firstBody = json.readTree(first.body());
+        var firstBody = cluster.json().readTree(first.body());
         assertThat(firstBody.get("id").asText()).isEqualTo(rawText);
         assertThat(STATES).contains(firstBody.get("status").asText());
         assertThat(firstBody.get("attempts").isInt()).as("attempts in %s", firstBody).isTrue();
 
-        var done = awaitSucceeded(base, rawText, app);
+        var done = cluster.awaitSucceeded(base, rawText, app);
         assertThat(fieldNames(done)).containsExactly("id", "status", "attempts", "result");
         assertThat(done.get("attempts").asInt()).isEqualTo(1);
         assertResult(done, text);
@@ -160,26 +108,26 @@ class FilesExampleIT {
                 new Part("note", null, "a comment, not the file".getBytes(StandardCharsets.UTF_8)),
                 new Part("file", "notes.txt", text))));
         assertThat(form).isNotEqualTo(rawText);
-        var formDone = awaitSucceeded(base, form, app);
+        var formDone = cluster.awaitSucceeded(base, form, app);
         assertThat(formDone.get("result")).isEqualTo(done.get("result"));
 
         // without a part named "file", the first part is the upload; binary content survives both ways
-        var rawBinary = upload(base, binary);
+        var rawBinary = cluster.upload(base, binary);
         var formBinary = upload(base, multipart(List.of(
                 new Part("document", "data.bin", binary),
                 new Part("note", null, "ignored".getBytes(StandardCharsets.UTF_8)))));
-        assertResult(awaitSucceeded(base, rawBinary, app), binary);
-        assertResult(awaitSucceeded(base, formBinary, app), binary);
+        assertResult(cluster.awaitSucceeded(base, rawBinary, app), binary);
+        assertResult(cluster.awaitSucceeded(base, formBinary, app), binary);
 
         for (var unknown : List.of("no-such-file", UUID.randomUUID().toString())) {
-            var missing = get(base, unknown);
+            var missing = cluster.get(base, unknown);
             assertThat(missing.statusCode()).as("GET /files/%s", unknown).isEqualTo(404);
             assertThat(missing.headers().firstValue("content-type")).hasValueSatisfying(type -> assertThat(type).startsWith("application/json"));
-            assertThat(json.readTree(missing.body())).isEqualTo(json.readTree("{\"detail\":\"File not found\"}"));
+            assertThat(cluster.json().readTree(missing.body())).isEqualTo(cluster.json().readTree("{\"detail\":\"File not found\"}"));
         }
 
         assertThat(Files.exists(workDir.resolve("tasks.db"))).as("the SQLite engine in the working directory").isTrue();
-        stopGracefully(app);
+        cluster.stopGracefully(app);
         assertThat(app.output()).doesNotContain("ERROR").doesNotContain("Exception");
     }
 
@@ -194,7 +142,7 @@ class FilesExampleIT {
         usePostgres();
         splitWebAndWorker();
         assertThat(Files.exists(workDir.resolve("tasks.db"))).as("no SQLite file when CODA_TASKS_URL is set").isFalse();
-        try (var connection = DriverManager.getConnection(tasksUrl);
+        try (var connection = DriverManager.getConnection(cluster.tasksUrl());
              var statement = connection.createStatement();
              var rows = statement.executeQuery("SELECT (SELECT count(*) FROM " + pgSchema + ".file_uploads),"
                      + " (SELECT count(*) FROM " + pgSchema + ".coda_tasks WHERE state = 'succeeded')")) {
@@ -208,14 +156,14 @@ class FilesExampleIT {
     private void splitWebAndWorker() throws Exception {
         int port = freePort();
         var base = URI.create("http://127.0.0.1:" + port);
-        var web = launch("web", port, "--role", "web");
-        awaitWeb(web, base);
+        var web = cluster.launch("web", port, "--role", "web");
+        cluster.awaitWeb(web, base);
 
         var contents = new LinkedHashMap<String, byte[]>();
         for (int i = 0; i < 4; i++) {
             var content = ("upload " + i + "\n").repeat(i * 100 + 1).getBytes(StandardCharsets.UTF_8);
-            var id = upload(base, content);
-            var status = status(base, id);
+            var id = cluster.upload(base, content);
+            var status = cluster.status(base, id);
             assertThat(status.get("status").asText()).as("%s right after its 202, no worker running", id).isEqualTo("queued");
             assertThat(status.get("attempts").asInt()).isZero();
             assertThat(status.has("result")).isFalse();
@@ -223,14 +171,14 @@ class FilesExampleIT {
         }
         // still nothing ran: no worker exists yet, and the web process runs none
         for (var id : contents.keySet()) {
-            assertThat(status(base, id).get("status").asText()).as("%s with the web process alone", id).isEqualTo("queued");
+            assertThat(cluster.status(base, id).get("status").asText()).as("%s with the web process alone", id).isEqualTo("queued");
         }
         assertThat(web.output()).doesNotContain("Worker ");
 
-        var worker = launch("worker", freePort(), "--role", "worker");
-        awaitWorker(worker);
+        var worker = cluster.launch("worker", freePort(), "--role", "worker");
+        cluster.awaitWorker(worker);
         for (var entry : contents.entrySet()) {
-            var done = awaitSucceeded(base, entry.getKey(), worker);
+            var done = cluster.awaitSucceeded(base, entry.getKey(), worker);
             assertThat(done.get("attempts").asInt()).isEqualTo(1);
             assertResult(done, entry.getValue());
         }
@@ -239,14 +187,14 @@ class FilesExampleIT {
         var later = new LinkedHashMap<String, byte[]>();
         for (int i = 0; i < 2; i++) {
             var content = randomBytes(10_000 + i, i);
-            later.put(upload(base, content), content);
+            later.put(cluster.upload(base, content), content);
         }
         for (var entry : later.entrySet()) {
-            assertResult(awaitSucceeded(base, entry.getKey(), worker), entry.getValue());
+            assertResult(cluster.awaitSucceeded(base, entry.getKey(), worker), entry.getValue());
         }
 
-        stopGracefully(worker);
-        stopGracefully(web);
+        cluster.stopGracefully(worker);
+        cluster.stopGracefully(web);
         for (var proc : List.of(web, worker)) {
             assertThat(proc.output()).as("%s output", proc.name()).doesNotContain("ERROR").doesNotContain("Exception");
         }
@@ -271,17 +219,17 @@ class FilesExampleIT {
         int port = freePort();
         var base = URI.create("http://127.0.0.1:" + port);
         // all three start at once, as a deployment would start them (they create the schema together)
-        var web = launch("web", port, concat(List.of("--role", "web"), options));
-        var workerA = launch("worker-a", freePort(), concat(List.of("--role", "worker"), options));
-        var workerB = launch("worker-b", freePort(), concat(List.of("--role", "worker"), options));
-        awaitWeb(web, base);
-        awaitWorker(workerA);
-        awaitWorker(workerB);
+        var web = cluster.launch("web", port, concat(List.of("--role", "web"), options));
+        var workerA = cluster.launch("worker-a", freePort(), concat(List.of("--role", "worker"), options));
+        var workerB = cluster.launch("worker-b", freePort(), concat(List.of("--role", "worker"), options));
+        cluster.awaitWeb(web, base);
+        cluster.awaitWorker(workerA);
+        cluster.awaitWorker(workerB);
 
         var contents = new LinkedHashMap<String, byte[]>();
         for (int i = 0; i < 6; i++) {
             var content = randomBytes(1_000 * (i + 1), 100 + i);
-            contents.put(upload(base, content), content);
+            contents.put(cluster.upload(base, content), content);
         }
 
         // as soon as a worker runs some, kill it (a task takes 3 s: it dies in the middle of all of them)
@@ -309,7 +257,7 @@ class FilesExampleIT {
         assertThat(victim.process().exitValue()).isEqualTo(137);
 
         for (var entry : contents.entrySet()) {
-            var done = awaitSucceeded(base, entry.getKey(), survivor);
+            var done = cluster.awaitSucceeded(base, entry.getKey(), survivor);
             assertResult(done, entry.getValue());
             if (orphans.contains(entry.getKey())) {
                 assertThat(done.get("attempts").asInt()).as("%s, running on the killed worker, ran again", entry.getKey()).isEqualTo(2);
@@ -330,8 +278,8 @@ class FilesExampleIT {
         }
 
         assertThat(survivor.isAlive()).isTrue();
-        stopGracefully(survivor);
-        stopGracefully(web);
+        cluster.stopGracefully(survivor);
+        cluster.stopGracefully(web);
         assertThat(web.output()).doesNotContain("ERROR").doesNotContain("Exception");
         assertThat(survivor.output()).doesNotContain("ERROR").doesNotContain("Exception");
     }
@@ -349,8 +297,8 @@ class FilesExampleIT {
         }
         int port = freePort();
         var base = URI.create("http://127.0.0.1:" + port);
-        var web = launch("web", port, "--role", "web");
-        awaitWeb(web, base);
+        var web = cluster.launch("web", port, "--role", "web");
+        cluster.awaitWeb(web, base);
 
         var accepted = new ConcurrentHashMap<String, byte[]>();
         var clients = Executors.newFixedThreadPool(4);
@@ -361,11 +309,11 @@ class FilesExampleIT {
                 for (int i = 0; !stop.get(); i++) {
                     var content = ("client " + client + " upload " + i + "\n").repeat(i % 7 + 1).getBytes(StandardCharsets.UTF_8);
                     try {
-                        var response = send(HttpRequest.newBuilder(base.resolve("/files"))
+                        var response = cluster.send(HttpRequest.newBuilder(base.resolve("/files"))
                                 .header("Content-Type", "application/octet-stream")
                                 .POST(HttpRequest.BodyPublishers.ofByteArray(content)));
                         if (response.statusCode() == 202) {
-                            accepted.put(json.readTree(response.body()).get("id").asText(), content);
+                            accepted.put(cluster.json().readTree(response.body()).get("id").asText(), content);
                         }
                     } catch (IOException e) {
                         return null;                                // the kill cut the connection
@@ -384,17 +332,17 @@ class FilesExampleIT {
 
         int port2 = freePort();
         var base2 = URI.create("http://127.0.0.1:" + port2);
-        var web2 = launch("web-2", port2, "--role", "web");
-        var worker = launch("worker", freePort(), "--role", "worker");
-        awaitWeb(web2, base2);
-        awaitWorker(worker);
+        var web2 = cluster.launch("web-2", port2, "--role", "web");
+        var worker = cluster.launch("worker", freePort(), "--role", "worker");
+        cluster.awaitWeb(web2, base2);
+        cluster.awaitWorker(worker);
         for (var entry : answered.entrySet()) {
-            assertResult(awaitSucceeded(base2, entry.getKey(), worker), entry.getValue());
+            assertResult(cluster.awaitSucceeded(base2, entry.getKey(), worker), entry.getValue());
         }
         System.out.printf("%s: %d upload(s) answered 202 before the web process was killed, all processed afterwards%n", engine,
                 answered.size());
-        stopGracefully(worker);
-        stopGracefully(web2);
+        cluster.stopGracefully(worker);
+        cluster.stopGracefully(web2);
     }
 
     /**
@@ -407,15 +355,15 @@ class FilesExampleIT {
         var options = List.of("--work-delay", "5s", "--data-dir", "uploads");
         int port = freePort();
         var base = URI.create("http://127.0.0.1:" + port);
-        var web = launch("web", port, concat(List.of("--role", "web"), options));
-        var first = launch("worker-1", freePort(), concat(List.of("--role", "worker"), options));
-        awaitWeb(web, base);
-        awaitWorker(first);
+        var web = cluster.launch("web", port, concat(List.of("--role", "web"), options));
+        var first = cluster.launch("worker-1", freePort(), concat(List.of("--role", "worker"), options));
+        cluster.awaitWeb(web, base);
+        cluster.awaitWorker(first);
 
         var contents = new LinkedHashMap<String, byte[]>();
         for (int i = 0; i < 10; i++) {
             var content = ("line " + i + "\n").repeat(i + 1).getBytes(StandardCharsets.UTF_8);
-            contents.put(upload(base, content), content);
+            contents.put(cluster.upload(base, content), content);
         }
         var runningAtSigterm = new ArrayList<String>();
         await("the worker running uploads").atMost(DONE).pollInterval(Duration.ofMillis(50))
@@ -423,7 +371,7 @@ class FilesExampleIT {
                 .until(() -> {
                     runningAtSigterm.clear();
                     for (var id : contents.keySet()) {
-                        if (status(base, id).get("status").asText().equals("running")) {
+                        if (cluster.status(base, id).get("status").asText().equals("running")) {
                             runningAtSigterm.add(id);
                         }
                     }
@@ -438,7 +386,7 @@ class FilesExampleIT {
         // nothing is left leased to the stopped worker: each upload is done or back in the queue
         var afterStop = new LinkedHashMap<String, JsonNode>();
         for (var id : contents.keySet()) {
-            afterStop.put(id, status(base, id));
+            afterStop.put(id, cluster.status(base, id));
         }
         assertThat(afterStop.values()).as("statuses after worker-1 exited")
                 .allSatisfy(s -> assertThat(s.get("status").asText()).isIn("succeeded", "queued"));
@@ -450,10 +398,10 @@ class FilesExampleIT {
         assertThat(afterStop.values().stream().filter(s -> s.get("status").asText().equals("queued")).count())
                 .as("uploads left queued").isGreaterThanOrEqualTo(2);
 
-        var second = launch("worker-2", freePort(), concat(List.of("--role", "worker"), options));
-        awaitWorker(second);
+        var second = cluster.launch("worker-2", freePort(), concat(List.of("--role", "worker"), options));
+        cluster.awaitWorker(second);
         for (var entry : contents.entrySet()) {
-            var done = awaitSucceeded(base, entry.getKey(), second);
+            var done = cluster.awaitSucceeded(base, entry.getKey(), second);
             assertResult(done, entry.getValue());
             assertThat(done.get("attempts").asInt()).as("attempts of %s (a given-back attempt does not count)", entry.getKey())
                     .isEqualTo(1);
@@ -462,135 +410,15 @@ class FilesExampleIT {
             assertThat(files.count()).as("files in --data-dir uploads of the working directory").isEqualTo(contents.size());
         }
 
-        stopGracefully(second);
-        stopGracefully(web);
+        cluster.stopGracefully(second);
+        cluster.stopGracefully(web);
         assertThat(second.output()).doesNotContain("ERROR").doesNotContain("Exception");
     }
 
-    // ------------------------------------------------------------------ processes
-
-    private Proc launch(String name, int port, String... args) throws IOException {
-        return launch(name, port, List.of(args));
-    }
-
-    private Proc launch(String name, int port, List<String> args) throws IOException {
-        var command = new ArrayList<String>();
-        command.add(ProcessHandle.current().info().command().orElseThrow());
-        command.addAll(List.of("--enable-native-access=ALL-UNNAMED", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"));
-        command.add("-jar");
-        command.add(jar.toString());
-        command.add("files");
-        command.addAll(args);
-        var log = workDir.resolve(name + ".log");
-        var builder = new ProcessBuilder(command)
-                .directory(workDir.toFile())
-                .redirectErrorStream(true)
-                .redirectOutput(log.toFile());
-        builder.environment().put("PORT", String.valueOf(port));
-        builder.environment().put("HOST", "127.0.0.1");
-        builder.environment().remove("CODA_TASKS_URL");
-        if (tasksUrl != null) {
-            builder.environment().put("CODA_TASKS_URL", tasksUrl);
-        }
-        var proc = new Proc(name, builder.start(), log);
-        processes.add(proc);
-        return proc;
-    }
-
-    private void awaitWeb(Proc web, URI base) {
-        await(web.name() + " answering on " + base).atMost(STARTUP).pollInterval(Duration.ofMillis(200)).ignoreExceptions()
-                .failFast(web.name() + " exited", () -> !web.isAlive())
-                .until(() -> get(base, "readiness-probe").statusCode(), status -> status == 404);
-        assertThat(web.output()).contains("Coda is listening on http://127.0.0.1:" + base.getPort());
-    }
-
-    private void awaitWorker(Proc worker) {
-        await(worker.name() + " started").atMost(STARTUP).pollInterval(Duration.ofMillis(100))
-                .failFast(worker.name() + " exited", () -> !worker.isAlive())
-                .until(() -> worker.output().contains("Worker ") && worker.output().contains(" started: "));
-        assertThat(worker.output()).doesNotContain("Coda is listening");
-    }
-
-    private void stopGracefully(Proc proc) throws InterruptedException {
-        proc.process().destroy(); // SIGTERM
-        assertThat(proc.process().waitFor(EXIT.toSeconds(), TimeUnit.SECONDS)).as("%s exited within %s", proc.name(), EXIT).isTrue();
-        assertThat(proc.process().exitValue()).as("%s exit code; output:%n%s", proc.name(), proc.output()).isIn(0, 143);
-    }
-
-    private static int freePort() throws IOException {
-        try (var socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        }
-    }
-
-    private static List<String> concat(List<String> a, List<String> b) {
-        var all = new ArrayList<>(a);
-        all.addAll(b);
-        return all;
-    }
-
-    // ------------------------------------------------------------------ HTTP
-
-    private HttpResponse<String> send(HttpRequest.Builder request) throws IOException, InterruptedException {
-        return http.send(request.timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
-    }
-
-    private HttpResponse<String> get(URI base, String id) throws IOException, InterruptedException {
-        return send(HttpRequest.newBuilder(base.resolve("/files/" + id)));
-    }
-
-    private JsonNode status(URI base, String id) throws IOException, InterruptedException {
-        var response = get(base, id);
-        assertThat(response.statusCode()).as("GET /files/%s: %s", id, response.body()).isEqualTo(200);
-        var body = json.readTree(response.body());
-        assertThat(body.get("id").asText()).isEqualTo(id);
-        assertThat(STATES).as("states").contains(body.get("status").asText());
-        return body;
-    }
-
-    /** Posts raw bytes; checks the {@code 202}; returns the id. */
-    private String upload(URI base, byte[] content) throws IOException, InterruptedException {
-        return accepted(base, send(HttpRequest.newBuilder(base.resolve("/files"))
-                .header("Content-Type", "application/octet-stream")
-                .POST(HttpRequest.BodyPublishers.ofByteArray(content))));
-    }
-
     private String upload(URI base, Multipart form) throws IOException, InterruptedException {
-        return accepted(base, send(HttpRequest.newBuilder(base.resolve("/files"))
+        return cluster.accepted(cluster.send(HttpRequest.newBuilder(base.resolve("/files"))
                 .header("Content-Type", "multipart/form-data; boundary=" + form.boundary())
                 .POST(HttpRequest.BodyPublishers.ofByteArray(form.body()))));
-    }
-
-    private String accepted(URI base, HttpResponse<String> response) throws IOException {
-        assertThat(response.statusCode()).as("POST /files: %s", response.body()).isEqualTo(202);
-        assertThat(response.headers().firstValue("content-type")).hasValueSatisfying(type -> assertThat(type).startsWith("application/json"));
-        var body = json.readTree(response.body());
-        assertThat(fieldNames(body)).containsExactlyInAnyOrder("id", "status");
-        assertThat(body.get("status").asText()).isEqualTo("queued");
-        var id = body.get("id").asText();
-        assertThat(id).isNotBlank();
-        assertThat(response.headers().firstValue("location")).contains("/files/" + id);
-        return id;
-    }
-
-    /** Waits until the upload is done, then checks that it succeeded. */
-    private JsonNode awaitSucceeded(URI base, String id, Proc worker) {
-        var last = new JsonNode[1];
-        await("upload " + id + " processed").atMost(DONE).pollInterval(Duration.ofMillis(100))
-                .failFast(worker.name() + " exited", () -> !worker.isAlive())
-                .until(() -> {
-                    last[0] = status(base, id);
-                    return FINAL_STATES.contains(last[0].get("status").asText());
-                });
-        assertThat(last[0].get("status").asText()).as("%s; %s output:%n%s", last[0], worker.name(), worker.output())
-                .isEqualTo("succeeded");
-        return last[0];
-    }
-
-    private static List<String> fieldNames(JsonNode node) {
-        var names = new ArrayList<String>();
-        node.fieldNames().forEachRemaining(names::add);
-        return names;
     }
 
     // ------------------------------------------------------------------ contents
@@ -652,8 +480,8 @@ class FilesExampleIT {
 
     /** Task id → pid of the worker process holding its lease, for the running tasks (read in the engine's table). */
     private Map<String, Long> runningTasksByWorkerPid() throws SQLException {
-        var url = tasksUrl != null ? tasksUrl : "jdbc:sqlite:" + workDir.resolve("tasks.db");
-        var table = tasksUrl != null ? pgSchema + ".coda_tasks" : "coda_tasks";
+        var url = cluster.tasksUrl() != null ? cluster.tasksUrl() : "jdbc:sqlite:" + workDir.resolve("tasks.db");
+        var table = cluster.tasksUrl() != null ? pgSchema + ".coda_tasks" : "coda_tasks";
         var running = new LinkedHashMap<String, Long>();
         try (var connection = DriverManager.getConnection(url);
              var statement = connection.createStatement();
@@ -674,6 +502,6 @@ class FilesExampleIT {
              var statement = connection.createStatement()) {
             statement.execute("CREATE SCHEMA " + pgSchema);
         }
-        tasksUrl = pgServerUrl + (pgServerUrl.contains("?") ? "&" : "?") + "currentSchema=" + pgSchema;
+        cluster.tasksUrl(pgServerUrl + (pgServerUrl.contains("?") ? "&" : "?") + "currentSchema=" + pgSchema);
     }
 }
