@@ -1,12 +1,9 @@
 package dev.coda.testsupport;
 
-import static org.junit.jupiter.api.Assertions.fail;
-
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
-import org.junit.jupiter.api.Assumptions;
 
 /**
  * The Redis server the tests use: {@code CODA_TEST_REDIS_URL} (a {@code redis://host:port} URL), else
@@ -36,12 +33,7 @@ public final class TestRedis {
         if (url != null) {
             return url;
         }
-        var message = "Redis is not reachable for the tests (" + problem + ")";
-        if ("true".equalsIgnoreCase(System.getenv("CI"))) {
-            fail(message + "; CI=true requires it: start Redis on 127.0.0.1:6379, or set CODA_TEST_REDIS_URL");
-        }
-        Assumptions.abort(message + "; skipping the Redis tests (with CI=true this is a failure)");
-        throw new AssertionError("unreachable");
+        throw Unreachable.skipOrFail("Redis", problem, "start Redis on 127.0.0.1:6379, or set CODA_TEST_REDIS_URL", "the Redis tests");
     }
 
     private static void detect() {

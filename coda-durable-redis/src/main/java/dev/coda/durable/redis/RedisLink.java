@@ -58,28 +58,24 @@ final class RedisLink implements AutoCloseable {
     /** Connects to the servers of {@code url}. */
     static RedisLink open(RedisUrl url) {
         var timeouts = TimeoutOptions.enabled(COMMAND_TIMEOUT);
+        AbstractRedisClient client = null;
         try {
             if (url.topology() == RedisUrl.Topology.CLUSTER) {
-                var client = RedisClusterClient.create(url.servers());
-                client.setOptions(ClusterClientOptions.builder().timeoutOptions(timeouts).build());
-                try {
-                    var connection = client.connect();
-                    return new RedisLink(url, client, connection, connection.async(), client.connectPubSub());
-                } catch (RuntimeException e) {
-                    client.shutdown();
-                    throw e;
-                }
+                var cluster = RedisClusterClient.create(url.servers());
+                client = cluster;
+                cluster.setOptions(ClusterClientOptions.builder().timeoutOptions(timeouts).build());
+                var connection = cluster.connect();
+                return new RedisLink(url, cluster, connection, connection.async(), cluster.connectPubSub());
             }
-            var client = RedisClient.create(url.servers().get(0));
-            client.setOptions(ClientOptions.builder().timeoutOptions(timeouts).build());
-            try {
-                var connection = client.connect();
-                return new RedisLink(url, client, connection, connection.async(), client.connectPubSub());
-            } catch (RuntimeException e) {
-                client.shutdown();
-                throw e;
-            }
+            var single = RedisClient.create(url.servers().get(0));
+            client = single;
+            single.setOptions(ClientOptions.builder().timeoutOptions(timeouts).build());
+            var connection = single.connect();
+            return new RedisLink(url, single, connection, connection.async(), single.connectPubSub());
         } catch (RedisException e) {
+            if (client != null) {
+                client.shutdown();
+            }
             throw new TaskEngineException("could not connect to " + url.describe() + ": " + e.getMessage(), e, RETRY_AFTER);
         }
     }

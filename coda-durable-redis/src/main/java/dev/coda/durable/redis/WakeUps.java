@@ -2,24 +2,24 @@ package dev.coda.durable.redis;
 
 import io.lettuce.core.pubsub.RedisPubSubAdapter;
 import java.time.Duration;
-import java.util.concurrent.locks.Condition;
-import java.util.concurrent.locks.ReentrantLock;
+import java.util.concurrent.Phaser;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
- * What {@code awaitWork} sleeps on: a generation counter moved by this engine's own stores and by messages on the
- * prefix's wake-up channel, which every engine on the prefix publishes to after storing tasks (a hint: a message lost
- * costs a poll interval, never a task).
+ * What {@code awaitWork} sleeps on: a phase moved by this engine's own stores and by messages on the prefix's wake-up
+ * channel, which every engine on the prefix publishes to after storing tasks (a hint: a message lost costs a poll
+ * interval, never a task).
  *
  * <pre>{@code
- * long seen = wakeUps.generation();
+ * int seen = wakeUps.generation();
  * wakeUps.awaitPast(seen, Duration.ofSeconds(1));
  * }</pre>
  */
 final class WakeUps extends RedisPubSubAdapter<String, String> {
 
-    private final ReentrantLock lock = new ReentrantLock();
-    private final Condition changed = lock.newCondition();
-    private long generation;
+    /** One party that never waits: each arrival is a new phase, which the waiters watch. */
+    private final Phaser phases = new Phaser(1);
 
     @Override
     public void message(String channel, String message) {
@@ -27,34 +27,19 @@ final class WakeUps extends RedisPubSubAdapter<String, String> {
     }
 
     void signal() {
-        lock.lock();
-        try {
-            generation++;
-            changed.signalAll();
-        } finally {
-            lock.unlock();
-        }
+        phases.arrive();
     }
 
-    long generation() {
-        lock.lock();
-        try {
-            return generation;
-        } finally {
-            lock.unlock();
-        }
+    int generation() {
+        return phases.getPhase();
     }
 
-    /** Waits until the generation moves past {@code seen} or the timeout passes. */
-    void awaitPast(long seen, Duration timeout) throws InterruptedException {
-        long nanos = timeout.toNanos();
-        lock.lockInterruptibly();
+    /** Waits until the phase moves past {@code seen} or the timeout passes. */
+    void awaitPast(int seen, Duration timeout) throws InterruptedException {
         try {
-            while (generation == seen && nanos > 0) {
-                nanos = changed.awaitNanos(nanos);
-            }
-        } finally {
-            lock.unlock();
+            phases.awaitAdvanceInterruptibly(seen, timeout.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (TimeoutException e) {
+            // no work announced in time: the caller claims anyway
         }
     }
 }
