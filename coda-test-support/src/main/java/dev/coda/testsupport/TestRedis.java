@@ -16,27 +16,18 @@ import java.nio.charset.StandardCharsets;
  */
 public final class TestRedis {
 
-    private static final Object LOCK = new Object();
-    private static String url;
-    private static String problem;
+    private static final TestServer SERVER = new TestServer("Redis", TestRedis::find,
+            "start Redis on 127.0.0.1:6379, or set CODA_TEST_REDIS_URL", "the Redis tests");
 
     private TestRedis() {
     }
 
     /** The URL of the test server, without a prefix; skips or fails the calling test when there is none. */
     public static String url() {
-        synchronized (LOCK) {
-            if (url == null && problem == null) {
-                detect();
-            }
-        }
-        if (url != null) {
-            return url;
-        }
-        throw Unreachable.skipOrFail("Redis", problem, "start Redis on 127.0.0.1:6379, or set CODA_TEST_REDIS_URL", "the Redis tests");
+        return SERVER.url();
     }
 
-    private static void detect() {
+    private static String find() throws IOException {
         var configured = System.getenv("CODA_TEST_REDIS_URL");
         var candidate = configured != null && !configured.isBlank() ? configured : "redis://127.0.0.1:6379";
         var authority = candidate.replaceFirst("^redis://", "").replaceFirst("[/?].*$", "");
@@ -50,12 +41,11 @@ public final class TestRedis {
             var answer = new byte[7];
             int n = socket.getInputStream().read(answer);
             if (n > 0 && new String(answer, 0, n, StandardCharsets.US_ASCII).startsWith("+PONG")) {
-                url = candidate;
-            } else {
-                problem = candidate + " did not answer PING with PONG";
+                return candidate;
             }
+            throw new IOException("no PONG in answer to PING");
         } catch (IOException e) {
-            problem = candidate + ": " + e;
+            throw new IOException(candidate + ": " + e.getMessage(), e);
         }
     }
 }
