@@ -28,7 +28,7 @@ final class RedisEngine implements TaskEngine {
     private final RedisLink link;
     private final Keys keys;
     private final WakeUps wakeUps = new WakeUps();
-    private final ThreadLocal<Integer> seenGeneration = new ThreadLocal<>();
+    private final ThreadLocal<Long> seenGeneration = new ThreadLocal<>();
     private final Enqueue enqueue;
     private final Claims claims;
     private final Completions completions;

@@ -2,24 +2,26 @@ package dev.coda.durable.redis;
 
 import io.lettuce.core.pubsub.RedisPubSubAdapter;
 import java.time.Duration;
-import java.util.concurrent.Phaser;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * What {@code awaitWork} sleeps on: a phase moved by this engine's own stores and by messages on the prefix's wake-up
- * channel, which every engine on the prefix publishes to after storing tasks (a hint: a message lost costs a poll
- * interval, never a task).
+ * What {@code awaitWork} sleeps on: a generation counter moved by this engine's own stores and by messages on the
+ * prefix's wake-up channel, which every engine on the prefix publishes to after storing tasks (a hint: a message lost
+ * costs a poll interval, never a task).
  *
  * <pre>{@code
- * int seen = wakeUps.generation();
+ * long seen = wakeUps.generation();
  * wakeUps.awaitPast(seen, Duration.ofSeconds(1));
  * }</pre>
  */
 final class WakeUps extends RedisPubSubAdapter<String, String> {
 
-    /** One party that never waits: each arrival is a new phase, which the waiters watch. */
-    private final Phaser phases = new Phaser(1);
+    // coda-durable's internal WakeUp does the same for the JDBC engines; it is not exported to engine modules
+
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition changed = lock.newCondition();
+    private long generation;
 
     @Override
     public void message(String channel, String message) {
@@ -27,19 +29,34 @@ final class WakeUps extends RedisPubSubAdapter<String, String> {
     }
 
     void signal() {
-        phases.arrive();
-    }
-
-    int generation() {
-        return phases.getPhase();
-    }
-
-    /** Waits until the phase moves past {@code seen} or the timeout passes. */
-    void awaitPast(int seen, Duration timeout) throws InterruptedException {
+        lock.lock();
         try {
-            phases.awaitAdvanceInterruptibly(seen, timeout.toNanos(), TimeUnit.NANOSECONDS);
-        } catch (TimeoutException e) {
-            // no work announced in time: the caller claims anyway
+            generation++;
+            changed.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    long generation() {
+        lock.lock();
+        try {
+            return generation;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Waits until the generation moves past {@code seen} or the timeout passes. */
+    void awaitPast(long seen, Duration timeout) throws InterruptedException {
+        long nanos = timeout.toNanos();
+        lock.lockInterruptibly();
+        try {
+            while (generation == seen && nanos > 0) {
+                nanos = changed.awaitNanos(nanos);
+            }
+        } finally {
+            lock.unlock();
         }
     }
 }
