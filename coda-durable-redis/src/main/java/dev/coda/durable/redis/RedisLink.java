@@ -35,8 +35,8 @@ import java.util.concurrent.TimeoutException;
  */
 final class RedisLink implements AutoCloseable {
 
-    /** How long a command may take before the call fails as unavailable. */
-    static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(5);
+    /** How long a command may take before the call fails as unavailable: as long as a JDBC engine waits for its database. */
+    static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(2);
     /** When callers refused because Redis is unreachable may try again. */
     static final Duration RETRY_AFTER = Duration.ofSeconds(5);
 
@@ -63,13 +63,16 @@ final class RedisLink implements AutoCloseable {
             if (url.topology() == RedisUrl.Topology.CLUSTER) {
                 var cluster = RedisClusterClient.create(url.servers());
                 client = cluster;
-                cluster.setOptions(ClusterClientOptions.builder().timeoutOptions(timeouts).build());
+                cluster.setOptions(ClusterClientOptions.builder().timeoutOptions(timeouts)
+                        .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS).build());
                 var connection = cluster.connect();
                 return new RedisLink(url, cluster, connection, connection.async(), cluster.connectPubSub());
             }
             var single = RedisClient.create(url.servers().get(0));
             client = single;
-            single.setOptions(ClientOptions.builder().timeoutOptions(timeouts).build());
+            // while the connection is down, calls fail at once as unavailable (a 503) instead of queueing until their timeout
+            single.setOptions(ClientOptions.builder().timeoutOptions(timeouts)
+                    .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS).build());
             var connection = single.connect();
             return new RedisLink(url, single, connection, connection.async(), single.connectPubSub());
         } catch (RedisException e) {
@@ -113,7 +116,8 @@ final class RedisLink implements AutoCloseable {
         var message = "could not " + what + " (" + url.describe() + "): " + e.getMessage();
         boolean unavailable = e instanceof RedisConnectionException || e instanceof RedisCommandTimeoutException
                 || e instanceof TimeoutException || e instanceof RedisLoadingException
-                || e instanceof RedisException && e.getMessage() != null && e.getMessage().contains("Connection closed");
+                || e instanceof RedisException && e.getMessage() != null
+                && (e.getMessage().contains("Connection closed") || e.getMessage().contains("rejected"));
         return unavailable ? new TaskEngineException(message, e, RETRY_AFTER) : new TaskEngineException(message, e);
     }
 
