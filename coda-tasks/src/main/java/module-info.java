@@ -15,5 +15,5 @@ module dev.coda.tasks {
     requires com.fasterxml.jackson.datatype.jsr310;
 
     exports dev.coda.tasks;
-    exports dev.coda.tasks.internal to dev.coda.web, dev.coda.durable;
+    exports dev.coda.tasks.internal to dev.coda.web, dev.coda.durable, dev.coda.durable.redis;
 }

@@ -16,28 +16,18 @@ import java.util.ArrayList;
  */
 public final class TestPostgres {
 
-    private static final Object LOCK = new Object();
-    private static String url;
-    private static String problem;
+    private static final TestServer SERVER = new TestServer("PostgreSQL", TestPostgres::find,
+            "start PostgreSQL on 127.0.0.1:5432 with a database test, or set CODA_TEST_PG_URL", "the PostgreSQL variant");
 
     private TestPostgres() {
     }
 
     /** A JDBC URL (with user) of the test database; skips or fails the calling test when there is none. */
     public static String url() {
-        synchronized (LOCK) {
-            if (url == null && problem == null) {
-                detect();
-            }
-        }
-        if (url != null) {
-            return url;
-        }
-        throw Requirement.missing("PostgreSQL is not reachable for the tests (" + problem + ")",
-                "start PostgreSQL on 127.0.0.1:5432 with a database test, or set CODA_TEST_PG_URL");
+        return SERVER.url();
     }
 
-    private static void detect() {
+    private static String find() throws SQLException {
         var candidates = new ArrayList<String>();
         var configured = System.getenv("CODA_TEST_PG_URL");
         if (configured != null && !configured.isBlank()) {
@@ -53,12 +43,11 @@ public final class TestPostgres {
                  var statement = connection.createStatement();
                  var rows = statement.executeQuery("SELECT 1")) {
                 rows.next();
-                url = candidate;
-                return;
+                return candidate;
             } catch (SQLException e) {
                 reasons.add(candidate + ": " + e.getMessage());
             }
         }
-        problem = String.join("; ", reasons);
+        throw new SQLException(String.join("; ", reasons));
     }
 }

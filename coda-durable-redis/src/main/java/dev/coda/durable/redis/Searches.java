@@ -1,0 +1,172 @@
+package dev.coda.durable.redis;
+
+import dev.coda.durable.DurableState;
+import dev.coda.durable.redis.Scripts.Script;
+import dev.coda.durable.spi.TaskPage;
+import dev.coda.durable.spi.TaskQuery;
+import dev.coda.durable.spi.TaskSearch;
+import dev.coda.durable.spi.TaskSummary;
+import io.lettuce.core.Limit;
+import io.lettuce.core.Range;
+import io.lettuce.core.ScoredValue;
+import io.lettuce.core.ScriptOutputType;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Comparator;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The dashboard's reads and pruning: a search walks, for each queue and stored state it selects, that state's index
+ * ({@code ix:<state>}, a sorted set by creation time) from the newest entry (or the cursor) backwards, in chunks, reading
+ * each entry's hash for the filters on name and run time, and stops after a page; the walks are merged newest first.
+ * Purge walks a final state's {@code done:<state>} set by finish time. Neither scans the keys.
+ *
+ * <pre>{@code
+ * TaskPage page = searches.search(TaskQuery.newest(50).inStates(DurableState.FAILED));
+ * }</pre>
+ *
+ * <p>The cursor is the last task's {@code (creation micros, id)}: a page after it holds only older tasks.
+ */
+final class Searches {
+
+    private static final String[] SUMMARY = {"name", "queue", "state", "attempts", "max", "created", "run_at", "finished", "error"};
+    private static final List<String> STORED = List.of("queued", "running", "succeeded", "failed", "cancelled");
+    private static final int PURGE_CHUNK = 500;
+
+    private final RedisLink link;
+    private final Keys keys;
+
+    Searches(RedisLink link, Keys keys) {
+        this.link = link;
+        this.keys = keys;
+    }
+
+    private record Cursor(long created, String id) {
+
+        String encode() {
+            var text = created + "/" + id;
+            return Base64.getUrlEncoder().withoutPadding().encodeToString(text.getBytes(StandardCharsets.UTF_8));
+        }
+
+        static Cursor decode(String cursor) {
+            try {
+                var text = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8);
+                int slash = text.indexOf('/');
+                return new Cursor(Long.parseLong(text.substring(0, slash)), text.substring(slash + 1));
+            } catch (RuntimeException e) {
+                throw new IllegalArgumentException("not a cursor of a task search: " + cursor, e);
+            }
+        }
+
+        /** Whether a task sorts after this cursor, newest first. */
+        boolean before(long created, String id) {
+            return created < this.created || created == this.created && id.compareTo(this.id) < 0;
+        }
+    }
+
+    TaskPage search(TaskQuery query) {
+        var cursor = query.after() == null ? null : Cursor.decode(query.after());
+        var states = query.statesOrAll();
+        var queues = query.queue() != null ? List.of(query.queue())
+                : link.await(link.commands().smembers(keys.queues()), "list the queues").stream().sorted().toList();
+        var now = Instant.now();
+        var rows = new ArrayList<Row>();
+        for (var queue : queues) {
+            for (var stored : STORED) {
+                boolean wanted = stored.equals("queued")
+                        ? states.contains(DurableState.QUEUED) || states.contains(DurableState.SCHEDULED)
+                        : states.contains(TaskStates.toPublic(stored, null, now));
+                if (wanted) {
+                    rows.addAll(walk(queue, stored, query, cursor, states, now));
+                }
+            }
+        }
+        rows.sort(Comparator.comparingLong(Row::created).thenComparing(r -> r.summary().id()).reversed());
+        var page = rows.subList(0, Math.min(query.limit(), rows.size()));
+        var next = rows.size() > query.limit() ? new Cursor(page.getLast().created(), page.getLast().summary().id()).encode() : null;
+        return new TaskPage(query, page.stream().map(Row::summary).toList(), next);
+    }
+
+    private record Row(long created, TaskSummary summary) {
+    }
+
+    /** Up to {@code limit + 1} matching tasks of one index, newest first. */
+    private List<Row> walk(String queue, String stored, TaskQuery query, Cursor cursor, Set<DurableState> states, Instant now) {
+        var what = "search tasks";
+        double max = Double.POSITIVE_INFINITY;
+        boolean maxIncluded = true;
+        if (query.createdBefore() != null) {
+            max = Long.parseLong(Micros.of(query.createdBefore()));
+            maxIncluded = false;
+        }
+        if (cursor != null && cursor.created() <= max) {
+            max = cursor.created();
+            maxIncluded = true;
+        }
+        double min = query.createdFrom() == null ? Double.NEGATIVE_INFINITY : Long.parseLong(Micros.of(query.createdFrom()));
+        var range = Range.from(Range.Boundary.including(min), maxIncluded ? Range.Boundary.including(max) : Range.Boundary.excluding(max));
+        var out = new ArrayList<Row>();
+        int chunk = Math.min(1000, query.limit() + 1);
+        for (long offset = 0; out.size() <= query.limit(); offset += chunk) {
+            List<ScoredValue<String>> entries = link.await(link.commands().zrevrangebyscoreWithScores(keys.index(queue, stored), range,
+                    Limit.create(offset, chunk)), what);
+            var hashes = new ArrayList<io.lettuce.core.RedisFuture<List<io.lettuce.core.KeyValue<String, String>>>>();
+            for (var entry : entries) {
+                hashes.add(link.commands().hmget(keys.task(queue, entry.getValue()), SUMMARY));
+            }
+            for (int i = 0; i < entries.size() && out.size() <= query.limit(); i++) {
+                var id = entries.get(i).getValue();
+                long created = (long) entries.get(i).getScore();
+                var f = link.await(hashes.get(i), what).stream().map(kv -> kv.getValueOrElse(null)).toList();
+                if (f.get(2) == null || cursor != null && !cursor.before(created, id)) {
+                    continue;
+                }
+                if (query.name() != null && !query.name().equals(f.get(0))) {
+                    continue;
+                }
+                var runAt = Micros.toInstant(f.get(6));
+                var state = TaskStates.toPublic(f.get(2), runAt, now);
+                if (!states.contains(state)) {
+                    continue;
+                }
+                out.add(new Row(created, new TaskSummary(id, f.get(0), f.get(1), state, Integer.parseInt(f.get(3)),
+                        Integer.parseInt(f.get(4)), Micros.toInstant(f.get(5)), runAt, Micros.toInstant(f.get(7)),
+                        TaskSummary.summarize(f.get(8)))));
+            }
+            if (entries.size() < chunk) {
+                break;
+            }
+        }
+        return out;
+    }
+
+    /** Deletes final tasks that finished before a time, in chunks of {@code purge.lua}; then their directory entries. */
+    int purge(Set<DurableState> states, Instant finishedBefore) {
+        if (!TaskSearch.finalStates().containsAll(states)) {
+            var live = EnumSet.copyOf(states);
+            live.removeAll(TaskSearch.finalStates());
+            throw new IllegalArgumentException("only tasks in a final state (succeeded, failed, cancelled) can be purged, not " + live);
+        }
+        var what = "purge tasks in " + states;
+        var queues = link.await(link.commands().smembers(keys.queues()), what);
+        int deleted = 0;
+        for (var queue : queues) {
+            for (var state : states) {
+                List<String> ids;
+                do {
+                    ids = link.await(Scripts.run(Script.PURGE, link.commands(), ScriptOutputType.MULTI, new String[] {keys.queue(queue)},
+                            state.name().toLowerCase(), Micros.of(finishedBefore), Integer.toString(PURGE_CHUNK)), what);
+                    if (!ids.isEmpty()) {
+                        link.await(link.commands().hdel(keys.ids(), ids.toArray(String[]::new)), what);
+                    }
+                    deleted += ids.size();
+                } while (ids.size() == PURGE_CHUNK);
+            }
+        }
+        return deleted;
+    }
+}

@@ -1,0 +1,121 @@
+package dev.coda.durable.redis;
+
+import dev.coda.durable.DurableState;
+import dev.coda.durable.TaskStatus;
+import dev.coda.durable.redis.Scripts.Script;
+import io.lettuce.core.ScriptOutputType;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * A task's state as an application reads and changes it: status, counts, retry and cancel. The stored states are
+ * {@code queued, running, succeeded, failed, cancelled}; a queued task whose run time is still to come is
+ * {@link DurableState#SCHEDULED}.
+ *
+ * <pre>{@code
+ * Optional<TaskStatus> status = states.status(id);
+ * }</pre>
+ */
+final class TaskStates {
+
+    private final RedisLink link;
+    private final Keys keys;
+    private final Directory directory;
+    private final Enqueue enqueue;
+
+    TaskStates(RedisLink link, Keys keys, Directory directory, Enqueue enqueue) {
+        this.link = link;
+        this.keys = keys;
+        this.directory = directory;
+        this.enqueue = enqueue;
+    }
+
+    /** The public state of a stored one. */
+    static DurableState toPublic(String stored, Instant runAt, Instant now) {
+        return switch (stored) {
+            case "queued" -> runAt != null && runAt.isAfter(now) ? DurableState.SCHEDULED : DurableState.QUEUED;
+            case "running" -> DurableState.RUNNING;
+            case "succeeded" -> DurableState.SUCCEEDED;
+            case "failed" -> DurableState.FAILED;
+            case "cancelled" -> DurableState.CANCELLED;
+            default -> throw new IllegalStateException("unknown stored task state: " + stored);
+        };
+    }
+
+    Optional<TaskStatus> status(String id) {
+        var what = "read the status of task " + id;
+        var queue = directory.queueOf(id, what);
+        if (queue.isEmpty()) {
+            return Optional.empty();
+        }
+        var f = link.await(link.commands().hgetall(keys.task(queue.get(), id)), what);
+        if (f.isEmpty()) {
+            return Optional.empty();
+        }
+        var runAt = Micros.toInstant(f.get("run_at"));
+        var timeout = f.get("timeout");
+        return Optional.of(new TaskStatus(id, f.get("name"), f.get("queue"), toPublic(f.get("state"), runAt, Instant.now()),
+                Integer.parseInt(f.get("attempts")), Integer.parseInt(f.get("max")), f.get("args"),
+                Micros.toInstant(f.get("created")), runAt, Micros.toInstant(f.get("started")), Micros.toInstant(f.get("finished")),
+                f.get("error"), f.get("result"), timeout == null ? null : Duration.ofMillis(Long.parseLong(timeout))));
+    }
+
+    /** One {@code counts.lua} a queue, pipelined: the counters kept by the scripts, and the scheduled ones counted. */
+    Map<String, Map<DurableState, Long>> counts() {
+        var what = "count tasks";
+        var queues = link.await(link.commands().smembers(keys.queues()), what);
+        var pending = new TreeMap<String, CompletionStage<List<String>>>();
+        for (var queue : queues) {
+            pending.put(queue, Scripts.run(Script.COUNTS, link.commands(), ScriptOutputType.MULTI, new String[] {keys.queue(queue)}));
+        }
+        var out = new TreeMap<String, Map<DurableState, Long>>();
+        for (var entry : pending.entrySet()) {
+            var answer = link.await(entry.getValue(), what);
+            var counts = new EnumMap<DurableState, Long>(DurableState.class);
+            for (var state : DurableState.values()) {
+                counts.put(state, 0L);
+            }
+            long scheduled = 0;
+            for (int i = 0; i + 1 < answer.size(); i += 2) {
+                long n = Long.parseLong(answer.get(i + 1));
+                if (answer.get(i).equals("scheduled")) {
+                    scheduled = n;
+                } else {
+                    counts.merge(toPublic(answer.get(i), null, Instant.EPOCH), n, Long::sum);
+                }
+            }
+            counts.put(DurableState.SCHEDULED, scheduled);
+            counts.merge(DurableState.QUEUED, -scheduled, Long::sum);
+            out.put(entry.getKey(), counts);
+        }
+        return out;
+    }
+
+    boolean retry(String id) {
+        boolean done = run(Script.REQUEUE, id, "retry task " + id);
+        if (done) {
+            enqueue.stored();
+        }
+        return done;
+    }
+
+    boolean cancel(String id) {
+        return run(Script.CANCEL, id, "cancel task " + id);
+    }
+
+    private boolean run(Script script, String id, String what) {
+        var queue = directory.queueOf(id, what);
+        if (queue.isEmpty()) {
+            return false;
+        }
+        Long done = link.await(Scripts.run(script, link.commands(), ScriptOutputType.INTEGER, new String[] {keys.queue(queue.get())},
+                id), what);
+        return done == 1;
+    }
+}
