@@ -225,9 +225,4 @@ final class Claims {
         }
         return channel;
     }
-
-    /** How many messages this engine holds unacknowledged. */
-    int held() {
-        return held.size();
-    }
 }

@@ -35,7 +35,7 @@ final class Sweeper implements AutoCloseable {
         return thread;
     });
 
-    private Sweeper(TaskStore store, Publisher publisher, InstantSource clock) {
+    Sweeper(TaskStore store, Publisher publisher, InstantSource clock) {
         this.store = store;
         this.publisher = publisher;
         this.clock = clock;
