@@ -8,11 +8,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -36,20 +34,6 @@ class CrashRecoveryTest extends EngineTestBase {
     @AfterEach
     void killChildren() {
         processes.forEach(Process::destroyForcibly);
-    }
-
-    /** One file of the task: {@code started|done - n - pid - epochMillis - nanos}. */
-    private record Mark(String kind, int n, long pid, long millis) {
-        static Mark parse(Path file) {
-            var parts = file.getFileName().toString().split("-");
-            return new Mark(parts[0], Integer.parseInt(parts[1]), Long.parseLong(parts[2]), Long.parseLong(parts[3]));
-        }
-    }
-
-    private List<Mark> marks(Path results) throws IOException {
-        try (var files = Files.list(results)) {
-            return files.map(Mark::parse).toList();
-        }
     }
 
     private Process launch(String workerId, Path log) throws IOException {
@@ -79,36 +63,18 @@ class CrashRecoveryTest extends EngineTestBase {
         await().atMost(Duration.ofSeconds(60)).until(() -> Files.readString(logA).contains("READY") && Files.readString(logB).contains("READY"));
 
         // kill A while it runs tasks
-        await().atMost(Duration.ofSeconds(30)).until(() -> {
-            var byA = marks(results).stream().filter(m -> m.pid() == a.pid()).toList();
-            return byA.stream().filter(m -> m.kind().equals("started")).count() > byA.stream().filter(m -> m.kind().equals("done")).count();
-        });
+        await().atMost(Duration.ofSeconds(30)).until(() -> CrashJobs.running(results, a.pid()));
         a.destroyForcibly();
         assertThat(a.waitFor(10, TimeUnit.SECONDS)).isTrue();
         long killedAt = System.currentTimeMillis();
 
-        Set<Integer> orphans = new TreeSet<>();
-        for (var mark : marks(results)) {
-            if (mark.pid() == a.pid() && mark.kind().equals("started")) {
-                orphans.add(mark.n());
-            }
-        }
-        for (var mark : marks(results)) {
-            if (mark.pid() == a.pid() && mark.kind().equals("done")) {
-                orphans.remove(mark.n());
-            }
-        }
+        Set<Integer> orphans = CrashJobs.unfinished(results, a.pid());
         assertThat(orphans).as("A held unfinished tasks when it was killed").isNotEmpty();
 
         await().atMost(Duration.ofSeconds(60)).until(() ->
                 ids.stream().allMatch(id -> durable.status(id).orElseThrow().state() == DurableState.SUCCEEDED));
 
-        var done = new HashMap<Integer, List<Mark>>();
-        for (var mark : marks(results)) {
-            if (mark.kind().equals("done")) {
-                done.computeIfAbsent(mark.n(), k -> new ArrayList<>()).add(mark);
-            }
-        }
+        var done = CrashJobs.done(results);
         assertThat(done.keySet()).as("every task ran to the end at least once").hasSize(TASKS);
         long recoveredAfter = 0;
         for (int n : orphans) {

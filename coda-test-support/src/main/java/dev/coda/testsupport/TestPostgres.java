@@ -1,11 +1,8 @@
 package dev.coda.testsupport;
 
-import static org.junit.jupiter.api.Assertions.fail;
-
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.util.ArrayList;
-import org.junit.jupiter.api.Assumptions;
 
 /**
  * The PostgreSQL server the tests use: {@code CODA_TEST_PG_URL} (a JDBC URL with its user), else
@@ -33,15 +30,8 @@ public final class TestPostgres {
                 detect();
             }
         }
-        if (url != null) {
-            return url;
-        }
-        var message = "PostgreSQL is not reachable for the tests (" + problem + ")";
-        if ("true".equalsIgnoreCase(System.getenv("CI"))) {
-            fail(message + "; CI=true requires it: start PostgreSQL on 127.0.0.1:5432 with a database test, or set CODA_TEST_PG_URL");
-        }
-        Assumptions.abort(message + "; skipping the PostgreSQL variant (with CI=true this is a failure)");
-        throw new AssertionError("unreachable");
+        return Servers.require("PostgreSQL", url, problem,
+                "start PostgreSQL on 127.0.0.1:5432 with a database test, or set CODA_TEST_PG_URL");
     }
 
     private static void detect() {

@@ -1,12 +1,9 @@
 package dev.coda.testsupport;
 
-import static org.junit.jupiter.api.Assertions.fail;
-
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.URI;
-import org.junit.jupiter.api.Assumptions;
 
 /**
  * The RabbitMQ broker the tests use: {@code CODA_TEST_AMQP_URL}, else {@code amqp://guest:guest@127.0.0.1:5672/%2F}.
@@ -33,15 +30,8 @@ public final class TestRabbit {
                 detect();
             }
         }
-        if (url != null) {
-            return url;
-        }
-        var message = "RabbitMQ is not reachable for the tests (" + problem + ")";
-        if ("true".equalsIgnoreCase(System.getenv("CI"))) {
-            fail(message + "; CI=true requires it: start RabbitMQ on 127.0.0.1:5672 (guest/guest), or set CODA_TEST_AMQP_URL");
-        }
-        Assumptions.abort(message + "; skipping the RabbitMQ tests (with CI=true this is a failure)");
-        throw new AssertionError("unreachable");
+        return Servers.require("RabbitMQ", url, problem,
+                "start RabbitMQ on 127.0.0.1:5672 (guest/guest), or set CODA_TEST_AMQP_URL");
     }
 
     private static void detect() {

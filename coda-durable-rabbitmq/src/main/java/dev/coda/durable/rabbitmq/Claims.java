@@ -76,7 +76,7 @@ final class Claims {
                 return out;
             }
             if (queues.contains(h.queue()) && h.leaseUntil().isBefore(now)) {
-                decide(h, store.start(h.id(), workerId, lease), workerId, lease, out);
+                decide(h, false, store.start(h.id(), workerId, lease), workerId, lease, out);
             }
         }
         for (var queue : queues) {
@@ -90,21 +90,28 @@ final class Claims {
                     ack(next); // a duplicate of a message held here: the held one stands for the task
                     continue;
                 }
-                decide(next, store.start(next.id(), workerId, lease), workerId, lease, out);
+                decide(next, true, store.start(next.id(), workerId, lease), workerId, lease, out);
             }
         }
         return out;
     }
 
-    private void decide(Held h, Start start, String workerId, Duration lease, List<ClaimedTask> out)
+    /** Acts on the store's answer for a message: {@code fresh} from the broker, or one held here already. */
+    private void decide(Held h, boolean fresh, Start start, String workerId, Duration lease, List<ClaimedTask> out)
             throws IOException, TimeoutException, InterruptedException {
         switch (start) {
             case Start.Started started -> {
                 held.put(h.id(), h.with(workerId, clock.instant().plus(lease)));
                 out.add(started.task());
             }
-            case Start.Busy busy -> held.put(h.id(), h.with(h.worker(),
-                    busy.leaseUntil() == null ? clock.instant().plusSeconds(1) : busy.leaseUntil()));
+            case Start.Busy busy -> {
+                var waiting = h.with(h.worker(), busy.leaseUntil() == null ? clock.instant().plusSeconds(1) : busy.leaseUntil());
+                if (fresh && held.putIfAbsent(h.id(), waiting) != null) {
+                    ack(h); // another claim holds a message of this task meanwhile: this one is a duplicate
+                } else if (!fresh) {
+                    held.replace(h.id(), h, waiting); // unless another claim started it meanwhile
+                }
+            }
             case Start.NotDue notDue -> {
                 held.remove(h.id(), h); // first: the new message, if a claimer gets it at once, is no duplicate of this one
                 publisher.publish(List.of(new Message(h.id(), notDue.queue(), notDue.priority(), notDue.runAt())));

@@ -194,7 +194,7 @@ public final class RabbitTaskEngine implements TaskEngine {
         } catch (TaskEngineException e) {
             for (var message : messages) {
                 try {
-                    store.cancel(message.id());
+                    storeEngine.cancel(message.id());
                 } catch (RuntimeException cancelFailed) {
                     e.addSuppressed(cancelFailed);
                 }
@@ -207,7 +207,7 @@ public final class RabbitTaskEngine implements TaskEngine {
 
     @Override
     public Optional<TaskStatus> status(String id) {
-        return store.status(id);
+        return storeEngine.status(id);
     }
 
     @Override
@@ -219,7 +219,7 @@ public final class RabbitTaskEngine implements TaskEngine {
 
     @Override
     public boolean cancel(String id) {
-        return store.cancel(id); // its message, when a claimer gets it, finds the task cancelled and is dropped
+        return storeEngine.cancel(id); // its message, when a claimer gets it, finds the task cancelled and is dropped
     }
 
     // ---------------------------------------------------------------- claims
@@ -271,41 +271,41 @@ public final class RabbitTaskEngine implements TaskEngine {
         doorbell.await(timeout);
     }
 
-    // ---------------------------------------------------------------- the store's
+    // ---------------------------------------------------------------- the store engine's
 
     @Override
     public TaskPage search(TaskQuery query) {
-        return store.search(query);
+        return storeEngine.search(query);
     }
 
     @Override
     public Map<String, Map<DurableState, Long>> counts() {
-        return store.counts();
+        return storeEngine.counts();
     }
 
     @Override
     public int purge(Set<DurableState> states, Instant finishedBefore) {
-        return store.purge(states, finishedBefore);
+        return storeEngine.purge(states, finishedBefore);
     }
 
     @Override
     public void register(WorkerInfo worker) {
-        store.register(worker);
+        storeEngine.register(worker);
     }
 
     @Override
     public boolean heartbeat(String workerId) {
-        return store.heartbeat(workerId);
+        return storeEngine.heartbeat(workerId);
     }
 
     @Override
     public boolean deregister(String workerId) {
-        return store.deregister(workerId);
+        return storeEngine.deregister(workerId);
     }
 
     @Override
     public List<WorkerInfo> workers() {
-        return store.workers();
+        return storeEngine.workers();
     }
 
     /** Closes the connection (the broker returns unacknowledged messages to their queues) and the store. */

@@ -15,10 +15,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Set;
-import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
@@ -50,19 +48,6 @@ class RabbitCrashTest {
         }
         if (rabbit != null) {
             rabbit.close();
-        }
-    }
-
-    private record Mark(String kind, int n, long pid, long millis) {
-        static Mark parse(Path file) {
-            var parts = file.getFileName().toString().split("-");
-            return new Mark(parts[0], Integer.parseInt(parts[1]), Long.parseLong(parts[2]), Long.parseLong(parts[3]));
-        }
-    }
-
-    private static List<Mark> marks(Path results) throws IOException {
-        try (var files = Files.list(results)) {
-            return files.map(Mark::parse).toList();
         }
     }
 
@@ -98,36 +83,18 @@ class RabbitCrashTest {
             var await = Awaitility.await().pollInterval(Duration.ofMillis(20));
             await.atMost(Duration.ofSeconds(60)).until(() -> Files.readString(logA).contains("READY") && Files.readString(logB).contains("READY"));
 
-            await.atMost(Duration.ofSeconds(30)).until(() -> {
-                var byA = marks(results).stream().filter(m -> m.pid() == a.pid()).toList();
-                return byA.stream().filter(m -> m.kind().equals("started")).count() > byA.stream().filter(m -> m.kind().equals("done")).count();
-            });
+            await.atMost(Duration.ofSeconds(30)).until(() -> CrashJobs.running(results, a.pid()));
             a.destroyForcibly(); // SIGKILL
             assertThat(a.waitFor(10, TimeUnit.SECONDS)).isTrue();
             long killedAt = System.currentTimeMillis();
 
-            Set<Integer> orphans = new TreeSet<>();
-            for (var mark : marks(results)) {
-                if (mark.pid() == a.pid() && mark.kind().equals("started")) {
-                    orphans.add(mark.n());
-                }
-            }
-            for (var mark : marks(results)) {
-                if (mark.pid() == a.pid() && mark.kind().equals("done")) {
-                    orphans.remove(mark.n());
-                }
-            }
+            Set<Integer> orphans = CrashJobs.unfinished(results, a.pid());
             assertThat(orphans).as("A held unfinished tasks when it was killed").isNotEmpty();
 
             await.atMost(Duration.ofSeconds(60)).until(() ->
                     ids.stream().allMatch(id -> durable.status(id).orElseThrow().state() == DurableState.SUCCEEDED));
 
-            var done = new HashMap<Integer, List<Mark>>();
-            for (var mark : marks(results)) {
-                if (mark.kind().equals("done")) {
-                    done.computeIfAbsent(mark.n(), k -> new ArrayList<>()).add(mark);
-                }
-            }
+            var done = CrashJobs.done(results);
             assertThat(done.keySet()).as("every task ran to the end at least once").hasSize(TASKS);
             long recoveredAfter = 0;
             for (int n : orphans) {

@@ -1,13 +1,8 @@
 package dev.coda.durable.internal;
 
-import dev.coda.durable.DurableState;
 import dev.coda.durable.TaskEngine.Completion;
 import dev.coda.durable.TaskEngine.NewTask;
-import dev.coda.durable.TaskStatus;
-import dev.coda.durable.spi.TaskPage;
-import dev.coda.durable.spi.TaskQuery;
 import dev.coda.durable.spi.TaskStore;
-import dev.coda.durable.spi.WorkerInfo;
 import dev.coda.tasks.internal.TaskIds;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -16,14 +11,13 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
 /**
  * A JDBC engine as the {@link TaskStore} of a broker's engine: the engine's own statements ({@link TaskTable}) plus
- * {@link DispatchTable}'s, in the engine's transactions; what the engine already does (status, search, workers) is
- * its own.
+ * {@link DispatchTable}'s, in the engine's transactions (what the engine already does, status, search, workers, the
+ * broker's engine asks of the engine itself).
  *
  * <pre>{@code
  * TaskStore store = TaskEngine.sqlite(Path.of("coda-tasks.db")).capability(TaskStore.class).orElseThrow();
@@ -180,50 +174,5 @@ final class JdbcTaskStore implements TaskStore {
             }
             throw engine.failure("retry task " + id, e);
         }
-    }
-
-    @Override
-    public Optional<TaskStatus> status(String id) {
-        return engine.status(id);
-    }
-
-    @Override
-    public boolean cancel(String id) {
-        return engine.cancel(id);
-    }
-
-    @Override
-    public TaskPage search(TaskQuery query) {
-        return engine.search(query);
-    }
-
-    @Override
-    public Map<String, Map<DurableState, Long>> counts() {
-        return engine.counts();
-    }
-
-    @Override
-    public int purge(Set<DurableState> states, Instant finishedBefore) {
-        return engine.purge(states, finishedBefore);
-    }
-
-    @Override
-    public void register(WorkerInfo worker) {
-        engine.register(worker);
-    }
-
-    @Override
-    public boolean heartbeat(String workerId) {
-        return engine.heartbeat(workerId);
-    }
-
-    @Override
-    public boolean deregister(String workerId) {
-        return engine.deregister(workerId);
-    }
-
-    @Override
-    public List<WorkerInfo> workers() {
-        return engine.workers();
     }
 }

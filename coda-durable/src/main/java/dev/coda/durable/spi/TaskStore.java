@@ -3,7 +3,6 @@ package dev.coda.durable.spi;
 import dev.coda.durable.TaskEngine.ClaimedTask;
 import dev.coda.durable.TaskEngine.Completion;
 import dev.coda.durable.TaskEngine.NewTask;
-import dev.coda.durable.TaskStatus;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Collection;
@@ -15,6 +14,9 @@ import java.util.Set;
  * What an engine whose transport is a broker (RabbitMQ) needs from the store beside it, as Celery needs a result
  * backend: the tasks' rows (status, results, unique keys, leases), while the broker's messages say which task to try
  * next. A capability of the JDBC engines ({@code engine.capability(TaskStore.class)}); a Redis store may offer it too.
+ * The store is a {@link dev.coda.durable.TaskEngine} besides: what it already does (status, cancel, search, counts,
+ * purge, the workers' registry) the broker's engine asks of it as of any engine; this contract is only what a
+ * transport adds.
  *
  * <p>The store decides; the transport only proposes. A message names a task id; {@link #start} starts an attempt of it
  * if the row allows one (queued and due, or running with an expired lease: a recovery), so that a duplicate or stale
@@ -29,7 +31,7 @@ import java.util.Set;
  * switch (store.start(id, "worker-1", Duration.ofSeconds(30))) { case TaskStore.Start.Started s -> run(s.task()); ... }
  * }</pre>
  */
-public interface TaskStore extends TaskSearch, WorkerRegistry {
+public interface TaskStore {
 
     /**
      * A task that needs (or got) a message: where to route it and when it is due.
@@ -89,10 +91,4 @@ public interface TaskStore extends TaskSearch, WorkerRegistry {
 
     /** Moves a failed or cancelled task back to the queue, marked for dispatch; empty if it did not. */
     Optional<Ready> retry(String id);
-
-    /** The status of a task. */
-    Optional<TaskStatus> status(String id);
-
-    /** Cancels a queued or scheduled task; returns whether it did. */
-    boolean cancel(String id);
 }

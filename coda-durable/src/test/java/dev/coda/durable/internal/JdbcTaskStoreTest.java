@@ -37,12 +37,14 @@ class JdbcTaskStoreTest {
     Path dir;
 
     private EngineFixture fixture;
+    private TaskEngine engine;
     private TaskStore store;
 
     @BeforeEach
     void open() {
         fixture = EngineFixture.create(kind, dir);
-        store = fixture.open().capability(TaskStore.class).orElseThrow();
+        engine = fixture.open();
+        store = engine.capability(TaskStore.class).orElseThrow();
     }
 
     @AfterEach
@@ -72,7 +74,7 @@ class JdbcTaskStoreTest {
                 .containsExactlyInAnyOrder(stored.get(0).id(), stored.get(1).id());
         store.dispatched(List.of(stored.get(0).id()));
         assertThat(store.undispatched(later, 10)).extracting(Ready::id).containsExactly(stored.get(1).id());
-        store.cancel(stored.get(1).id());
+        engine.cancel(stored.get(1).id());
         assertThat(store.undispatched(later, 10)).as("a cancelled task needs no message").isEmpty();
     }
 
