@@ -470,15 +470,9 @@ public abstract sealed class JdbcTaskEngine implements TaskEngine, Transactional
         if (completions.isEmpty()) {
             return;
         }
-        var succeeded = new ArrayList<Completion.Succeeded>(completions.size());
-        var others = new ArrayList<Completion>();
-        for (var completion : completions) {
-            if (completion instanceof Completion.Succeeded s) {
-                succeeded.add(s);
-            } else {
-                others.add(completion);
-            }
-        }
+        var split = CompletionSplit.of(completions);
+        var succeeded = split.succeeded();
+        var others = split.others();
         try {
             if (others.isEmpty()) {
                 statement(connection -> {

@@ -113,15 +113,9 @@ final class JdbcTaskStore implements TaskStore {
         if (completions.isEmpty()) {
             return Set.of();
         }
-        var succeeded = new ArrayList<Completion.Succeeded>();
-        var others = new ArrayList<Completion>();
-        for (var completion : completions) {
-            if (completion instanceof Completion.Succeeded s) {
-                succeeded.add(s);
-            } else {
-                others.add(completion);
-            }
-        }
+        var split = CompletionSplit.of(completions);
+        var succeeded = split.succeeded();
+        var others = split.others();
         try {
             return engine.transaction(connection -> {
                 var held = dispatch.held(connection, workerId, completions.stream().map(Completion::id).toList());
