@@ -158,11 +158,14 @@ final class Claims {
             done.add(h);
             held.remove(h.id(), h); // before the retry is published: a claimer getting it at once must not take it for a duplicate
         }
-        publisher.publish(retries);
-        store.dispatched(retries.stream().map(Message::id).toList());
-        publisher.failed(failed);
-        for (var h : done) {
-            forget(h, true);
+        try {
+            publisher.publish(retries);
+            store.dispatched(retries.stream().map(Message::id).toList());
+            publisher.failed(failed);
+        } finally {
+            for (var h : done) {
+                forget(h, true); // outcomes are recorded; a retry the broker did not confirm keeps its mark for the sweeper
+            }
         }
     }
 
