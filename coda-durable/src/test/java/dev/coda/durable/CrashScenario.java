@@ -9,10 +9,8 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Set;
-import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import org.awaitility.Awaitility;
 import org.awaitility.core.ConditionFactory;
@@ -55,20 +53,6 @@ public final class CrashScenario {
         }
     }
 
-    /** One file of the task: {@code started|done - n - pid - epochMillis - nanos}. */
-    private record Mark(String kind, int n, long pid, long millis) {
-        static Mark parse(Path file) {
-            var parts = file.getFileName().toString().split("-");
-            return new Mark(parts[0], Integer.parseInt(parts[1]), Long.parseLong(parts[2]), Long.parseLong(parts[3]));
-        }
-    }
-
-    private static List<Mark> marks(Path results) throws IOException {
-        try (var files = Files.list(results)) {
-            return files.map(Mark::parse).toList();
-        }
-    }
-
     private static ConditionFactory await(Duration atMost) {
         return Awaitility.await().atMost(atMost).pollInterval(Duration.ofMillis(20)).pollDelay(Duration.ZERO);
     }
@@ -99,36 +83,18 @@ public final class CrashScenario {
         await(Duration.ofSeconds(60)).until(() -> Files.readString(logA).contains("READY") && Files.readString(logB).contains("READY"));
 
         // kill A while it runs tasks
-        await(Duration.ofSeconds(30)).until(() -> {
-            var byA = marks(results).stream().filter(m -> m.pid() == a.pid()).toList();
-            return byA.stream().filter(m -> m.kind().equals("started")).count() > byA.stream().filter(m -> m.kind().equals("done")).count();
-        });
+        await(Duration.ofSeconds(30)).until(() -> CrashJobs.running(results, a.pid()));
         a.destroyForcibly();
         assertThat(a.waitFor(10, TimeUnit.SECONDS)).isTrue();
         long killedAt = System.currentTimeMillis();
 
-        Set<Integer> orphans = new TreeSet<>();
-        for (var mark : marks(results)) {
-            if (mark.pid() == a.pid() && mark.kind().equals("started")) {
-                orphans.add(mark.n());
-            }
-        }
-        for (var mark : marks(results)) {
-            if (mark.pid() == a.pid() && mark.kind().equals("done")) {
-                orphans.remove(mark.n());
-            }
-        }
+        Set<Integer> orphans = CrashJobs.unfinished(results, a.pid());
         assertThat(orphans).as("A held unfinished tasks when it was killed").isNotEmpty();
 
         await(Duration.ofSeconds(60)).until(() ->
                 ids.stream().allMatch(id -> durable.status(id).orElseThrow().state() == DurableState.SUCCEEDED));
 
-        var done = new HashMap<Integer, List<Mark>>();
-        for (var mark : marks(results)) {
-            if (mark.kind().equals("done")) {
-                done.computeIfAbsent(mark.n(), k -> new ArrayList<>()).add(mark);
-            }
-        }
+        var done = CrashJobs.done(results);
         assertThat(done.keySet()).as("every task ran to the end at least once").hasSize(TASKS);
         long recoveredAfter = 0;
         for (int n : orphans) {
@@ -137,6 +103,11 @@ public final class CrashScenario {
             recoveredAfter = Math.max(recoveredAfter, byB.get(0).millis() - killedAt);
             assertThat(durable.status(ids.get(n)).orElseThrow().attempts()).as("orphan %d ran twice", n).isEqualTo(2);
         }
+        done.forEach((n, runs) -> {
+            if (!orphans.contains(n)) {
+                assertThat(runs).as("task %d, not orphaned, ran once", n).hasSize(1);
+            }
+        });
         // A extended its leases every 500 ms, so they ended 1 to 1.5 s after the kill; B then claims within a
         // recovery check (250 ms) and runs the task (250 ms), besides its own work
         var line = String.format("%s: %d orphan(s) of the killed worker recovered within %d ms of the kill (lease %d ms)%n",

@@ -276,7 +276,7 @@ class DurableTasksTest {
             assertThat(fromUrl.engine().toString()).contains(named.toString());
         }
         assertThatThrownBy(() -> DurableTasks.builder(Map.of("CODA_TASKS_URL", "jdbc:mysql://db/app"), dir).build())
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("not a SQLite or PostgreSQL JDBC URL");
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("no task engine for jdbc:mysql://db/app");
     }
 
     @Test

@@ -114,11 +114,23 @@ final class RedisLink implements AutoCloseable {
     /** The engine's exception for a failed command: unavailable when Redis could not be reached or answer in time. */
     TaskEngineException failure(String what, Throwable e) {
         var message = "could not " + what + " (" + url.describe() + "): " + e.getMessage();
-        boolean unavailable = e instanceof RedisConnectionException || e instanceof RedisCommandTimeoutException
-                || e instanceof TimeoutException || e instanceof RedisLoadingException
-                || e instanceof RedisException && e.getMessage() != null
-                && (e.getMessage().contains("Connection closed") || e.getMessage().contains("rejected"));
-        return unavailable ? new TaskEngineException(message, e, RETRY_AFTER) : new TaskEngineException(message, e);
+        return unreachable(e) ? new TaskEngineException(message, e, RETRY_AFTER) : new TaskEngineException(message, e);
+    }
+
+    /** Whether {@code e} or a cause says Redis could not be reached: the connection failed, was reset or closed, or timed out. */
+    private static boolean unreachable(Throwable e) {
+        for (var cause = e; cause != null; cause = cause.getCause() == cause ? null : cause.getCause()) {
+            // a command in flight when the server dies fails with the channel's IOException (reset, closed)
+            if (cause instanceof RedisConnectionException || cause instanceof RedisCommandTimeoutException
+                    || cause instanceof TimeoutException || cause instanceof RedisLoadingException
+                    || cause instanceof java.io.IOException
+                    || cause instanceof RedisException && cause.getMessage() != null
+                    && (cause.getMessage().contains("Connection closed") || cause.getMessage().contains("rejected")
+                    || cause.getMessage().contains("Connection reset"))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     String describe() {

@@ -7,6 +7,7 @@ import dev.coda.durable.TaskEngineException;
 import dev.coda.durable.TaskStatus;
 import dev.coda.durable.spi.TaskPage;
 import dev.coda.durable.spi.TaskQuery;
+import dev.coda.durable.spi.TaskStore;
 import dev.coda.durable.spi.TransactionalStore;
 import dev.coda.durable.spi.WorkerInfo;
 import java.sql.Connection;
@@ -89,12 +90,20 @@ public abstract sealed class JdbcTaskEngine implements TaskEngine, Transactional
     private final TaskTable tasks;
     private final TaskSearches searches;
     private final WorkerTable workers;
+    private final JdbcTaskStore store;
 
     JdbcTaskEngine(Dialect dialect, String table) {
         this.dialect = dialect;
         this.tasks = new TaskTable(dialect, table);
         this.searches = new TaskSearches(dialect, table);
         this.workers = new WorkerTable(dialect, table);
+        this.store = new JdbcTaskStore(this, tasks, new DispatchTable(dialect, table));
+    }
+
+    /** {@inheritDoc} Also {@link TaskStore}: this database as the store of a broker's engine. */
+    @Override
+    public <C> Optional<C> capability(Class<C> type) {
+        return type == TaskStore.class ? Optional.of(type.cast(store)) : TaskEngine.super.capability(type);
     }
 
     // ---------------------------------------------------------------- connections (the subclass's)
@@ -264,7 +273,7 @@ public abstract sealed class JdbcTaskEngine implements TaskEngine, Transactional
         return ids;
     }
 
-    private static void check(NewTask task) {
+    static void check(NewTask task) {
         Objects.requireNonNull(task.name(), "name");
         Objects.requireNonNull(task.argumentsJson(), "argumentsJson");
         if (task.queue() == null || task.queue().isBlank()) {
@@ -461,15 +470,9 @@ public abstract sealed class JdbcTaskEngine implements TaskEngine, Transactional
         if (completions.isEmpty()) {
             return;
         }
-        var succeeded = new ArrayList<Completion.Succeeded>(completions.size());
-        var others = new ArrayList<Completion>();
-        for (var completion : completions) {
-            if (completion instanceof Completion.Succeeded s) {
-                succeeded.add(s);
-            } else {
-                others.add(completion);
-            }
-        }
+        var split = CompletionSplit.of(completions);
+        var succeeded = split.succeeded();
+        var others = split.others();
         try {
             if (others.isEmpty()) {
                 statement(connection -> {

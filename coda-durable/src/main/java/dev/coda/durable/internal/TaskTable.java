@@ -97,8 +97,9 @@ final class TaskTable extends SqlTemplates {
 
     /** Inserts unless a live task holds the key; returns the new id or the live task's. */
     private String insertUnique(Connection connection, NewTask task) throws SQLException {
+        // the same id on every attempt: a caller that chose it (a broker's store) recognises a task stored now by its id
+        var id = task.id() != null ? task.id() : TaskIds.next();
         for (int attempt = 0; attempt < 10; attempt++) {
-            var id = attempt == 0 && task.id() != null ? task.id() : TaskIds.next();
             try (var statement = insertUnique.prepare(connection)) {
                 bindInsert(statement, id, task);
                 if (statement.update() == 1) {

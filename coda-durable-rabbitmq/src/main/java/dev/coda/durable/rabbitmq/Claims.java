@@ -1,0 +1,238 @@
+package dev.coda.durable.rabbitmq;
+
+import com.rabbitmq.client.Channel;
+import com.rabbitmq.client.Connection;
+import com.rabbitmq.client.Recoverable;
+import com.rabbitmq.client.RecoveryListener;
+import dev.coda.durable.TaskEngine.ClaimedTask;
+import dev.coda.durable.TaskEngine.Completion;
+import dev.coda.durable.spi.TaskStore;
+import dev.coda.durable.spi.TaskStore.Start;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * Claims: takes messages from the task queues ({@code basic.get}, manual acknowledgement, highest priority then
+ * oldest as the broker orders them), lets the store decide whether each starts an attempt ({@link TaskStore#start}),
+ * and holds each started task's message unacknowledged until its outcome is recorded. So the broker redelivers the
+ * messages of a worker whose channel or connection is lost, and the store's lease keeps one run at a time: a
+ * redelivered message whose task another worker still holds waits here until that lease ends, then recovers it.
+ *
+ * <p>The held messages of this engine are also how a lease that ended in this process (a hung or dead worker thread)
+ * is taken over: a claim first offers the held messages whose lease passed to the store again.
+ *
+ * <pre>{@code
+ * var claimed = claims.claim("worker-1", List.of("default"), 10, Duration.ofSeconds(30));
+ * claims.complete("worker-1", List.of(new Completion.Succeeded(claimed.get(0).id(), null)));   // recorded, then acked
+ * }</pre>
+ */
+final class Claims {
+
+    /**
+     * A message held unacknowledged: its delivery, the worker running its task ({@code null}: waiting for another's
+     * lease to end) and until when this engine believes the lease runs.
+     */
+    private record Held(long tag, long epoch, String id, String queue, int priority, String worker, Instant leaseUntil) {
+
+        Held with(String newWorker, Instant until) {
+            return new Held(tag, epoch, id, queue, priority, newWorker, until);
+        }
+    }
+
+    private final Connection connection;
+    private final Topology topology;
+    private final Publisher publisher;
+    private final TaskStore store;
+    private final InstantSource clock;
+    private final Map<String, Held> held = new ConcurrentHashMap<>();
+    private final Object lock = new Object();
+    private Channel channel;
+    /** The channel's generation: delivery tags of an earlier one (before a recovery) must not be acknowledged. */
+    private long epoch;
+
+    Claims(Connection connection, Topology topology, Publisher publisher, TaskStore store, InstantSource clock) {
+        this.connection = connection;
+        this.topology = topology;
+        this.publisher = publisher;
+        this.store = store;
+        this.clock = clock;
+    }
+
+    List<ClaimedTask> claim(String workerId, Collection<String> queues, int max, Duration lease)
+            throws IOException, TimeoutException, InterruptedException {
+        var out = new ArrayList<ClaimedTask>();
+        var now = clock.instant();
+        for (var h : List.copyOf(held.values())) {
+            if (out.size() >= max) {
+                return out;
+            }
+            if (queues.contains(h.queue()) && h.leaseUntil().isBefore(now)) {
+                decide(h, false, store.start(h.id(), workerId, lease), workerId, lease, out);
+            }
+        }
+        for (var queue : queues) {
+            topology.ensureQueue(queue);
+            while (out.size() < max) {
+                var next = get(queue);
+                if (next == null) {
+                    break;
+                }
+                if (held.containsKey(next.id())) {
+                    ack(next); // a duplicate of a message held here: the held one stands for the task
+                    continue;
+                }
+                decide(next, true, store.start(next.id(), workerId, lease), workerId, lease, out);
+            }
+        }
+        return out;
+    }
+
+    /** Acts on the store's answer for a message: {@code fresh} from the broker, or one held here already. */
+    private void decide(Held h, boolean fresh, Start start, String workerId, Duration lease, List<ClaimedTask> out)
+            throws IOException, TimeoutException, InterruptedException {
+        switch (start) {
+            case Start.Started started -> {
+                held.put(h.id(), h.with(workerId, clock.instant().plus(lease)));
+                out.add(started.task());
+            }
+            case Start.Busy busy -> {
+                var waiting = h.with(h.worker(), busy.leaseUntil() == null ? clock.instant().plusSeconds(1) : busy.leaseUntil());
+                if (fresh && held.putIfAbsent(h.id(), waiting) != null) {
+                    ack(h); // another claim holds a message of this task meanwhile: this one is a duplicate
+                } else if (!fresh) {
+                    held.replace(h.id(), h, waiting); // unless another claim started it meanwhile
+                }
+            }
+            case Start.NotDue notDue -> {
+                held.remove(h.id(), h); // first: the new message, if a claimer gets it at once, is no duplicate of this one
+                publisher.publish(List.of(new Message(h.id(), notDue.queue(), notDue.priority(), notDue.runAt())));
+                forget(h, true);
+            }
+            case Start.Gone gone -> forget(h, true);
+        }
+    }
+
+    /** Extends the held leases of the tasks the store extended. */
+    void extended(String workerId, Collection<String> ids, Duration lease) {
+        var until = clock.instant().plus(lease);
+        for (var id : ids) {
+            held.computeIfPresent(id, (key, h) -> workerId.equals(h.worker()) ? h.with(workerId, until) : h);
+        }
+    }
+
+    /**
+     * Records completions in the store, then acknowledges the messages of {@code workerId}'s tasks: a recorded retry is
+     * published (delayed) first, a recorded failure goes to the failed queue; a task whose lease {@code workerId} lost
+     * elsewhere has its message acknowledged too (the other holder has another message). A crash before the retry's
+     * message is confirmed leaves the original unacknowledged (redelivered: not due yet, so delayed again) and the
+     * store's dispatch mark (the sweeper's).
+     */
+    void complete(String workerId, List<Completion> completions) throws IOException, TimeoutException, InterruptedException {
+        var recorded = store.complete(workerId, completions);
+        var retries = new ArrayList<Message>();
+        var failed = new ArrayList<String>();
+        var done = new ArrayList<Held>();
+        for (var completion : completions) {
+            var h = held.get(completion.id());
+            boolean ours = h != null && (workerId.equals(h.worker()) || h.worker() == null && recorded.contains(h.id()));
+            if (!ours) {
+                continue;
+            }
+            if (recorded.contains(h.id())) {
+                switch (completion) {
+                    case Completion.Retry r -> retries.add(new Message(h.id(), h.queue(), h.priority(), r.retryAt()));
+                    case Completion.Failed f -> failed.add(h.id());
+                    case Completion.Succeeded s -> {
+                    }
+                }
+            }
+            done.add(h);
+            held.remove(h.id(), h); // before the retry is published: a claimer getting it at once must not take it for a duplicate
+        }
+        try {
+            publisher.publish(retries);
+            store.dispatched(retries.stream().map(Message::id).toList());
+            publisher.failed(failed);
+        } finally {
+            for (var h : done) {
+                forget(h, true); // outcomes are recorded; a retry the broker did not confirm keeps its mark for the sweeper
+            }
+        }
+    }
+
+    /** Gives tasks back: released in the store, their messages returned to the queue (not acknowledged). */
+    void release(String workerId, Collection<String> ids) throws IOException {
+        var released = store.release(workerId, ids);
+        for (var id : ids) {
+            var h = held.get(id);
+            if (h != null && workerId.equals(h.worker())) {
+                forget(h, !released.contains(id));
+            }
+        }
+    }
+
+    /** Forgets a held message: acknowledged (done with) or returned to its queue. */
+    private void forget(Held h, boolean ack) throws IOException {
+        held.remove(h.id(), h);
+        synchronized (lock) {
+            if (h.epoch() != epoch || channel == null || !channel.isOpen()) {
+                return; // the broker already returned it to the queue with the old channel
+            }
+            if (ack) {
+                channel.basicAck(h.tag(), false);
+            } else {
+                channel.basicReject(h.tag(), true);
+            }
+        }
+    }
+
+    private void ack(Held h) throws IOException {
+        forget(h, true);
+    }
+
+    private Held get(String queue) throws IOException {
+        synchronized (lock) {
+            var response = channel().basicGet(topology.taskQueue(queue), false);
+            if (response == null) {
+                return null;
+            }
+            var props = response.getProps();
+            int priority = props.getPriority() == null ? 0 : props.getPriority();
+            return new Held(response.getEnvelope().getDeliveryTag(), epoch, new String(response.getBody(), StandardCharsets.UTF_8),
+                    queue, priority, null, clock.instant());
+        }
+    }
+
+    private Channel channel() throws IOException {
+        if (channel == null || !channel.isOpen()) {
+            channel = connection.createChannel();
+            epoch++;
+            held.clear();
+            if (channel instanceof Recoverable recoverable) {
+                recoverable.addRecoveryListener(new RecoveryListener() {
+                    @Override
+                    public void handleRecovery(Recoverable recovered) {
+                        synchronized (lock) {
+                            epoch++; // the broker requeued every unacknowledged message of the lost channel
+                            held.clear();
+                        }
+                    }
+
+                    @Override
+                    public void handleRecoveryStarted(Recoverable recovering) {
+                    }
+                });
+            }
+        }
+        return channel;
+    }
+}

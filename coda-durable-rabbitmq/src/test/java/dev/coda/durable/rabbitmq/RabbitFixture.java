@@ -1,0 +1,55 @@
+package dev.coda.durable.rabbitmq;
+
+import com.rabbitmq.client.ConnectionFactory;
+import dev.coda.durable.TaskEngine;
+import dev.coda.testsupport.TestRabbit;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * A test's own corner of the broker: a prefix {@code coda-test-<random>} for its queues and exchanges, each deleted by
+ * {@link #close()} (only those names: other queues are never touched).
+ *
+ * <pre>{@code
+ * var rabbit = new RabbitFixture();
+ * var engine = rabbit.open(TaskEngine.sqlite(dir.resolve("tasks.db")));
+ * ... rabbit.close();
+ * }</pre>
+ */
+final class RabbitFixture implements AutoCloseable {
+
+    /** The task queues the tests use; their broker queues are deleted after. */
+    static final List<String> QUEUES = List.of("default", "reports", "mail");
+
+    final String broker = TestRabbit.url();
+    final String prefix = "coda-test-" + UUID.randomUUID().toString().substring(0, 8);
+
+    /** The engine URL: the broker with this fixture's prefix. */
+    String url() {
+        return broker + "?prefix=" + prefix;
+    }
+
+    /** An engine under this fixture's prefix, on {@code store}. */
+    TaskEngine open(TaskEngine store) {
+        return RabbitTaskEngine.open(url(), store);
+    }
+
+    /** Deletes this fixture's queues (of {@link #QUEUES}, every delay bucket, the failed queue) and exchanges. */
+    @Override
+    public void close() throws Exception {
+        var factory = new ConnectionFactory();
+        factory.setUri(broker);
+        try (var connection = factory.newConnection(); var channel = connection.createChannel()) {
+            var names = new Topology(connection, prefix);
+            for (var queue : QUEUES) {
+                channel.queueDelete(names.taskQueue(queue));
+            }
+            for (var bucket : DelayBuckets.all()) {
+                channel.queueDelete(names.delayQueue(bucket));
+            }
+            channel.queueDelete(names.failedQueue());
+            channel.exchangeDelete(names.workExchange());
+            channel.exchangeDelete(names.delayExchange());
+        }
+    }
+}
