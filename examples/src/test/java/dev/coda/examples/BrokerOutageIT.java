@@ -9,6 +9,8 @@ import static org.awaitility.Awaitility.await;
 
 import dev.coda.examples.FilesCluster.Proc;
 import dev.coda.testsupport.OwnPostgres;
+import dev.coda.testsupport.OwnRabbit;
+import dev.coda.testsupport.OwnRedis;
 import dev.coda.testsupport.OwnServer;
 import java.io.IOException;
 import java.net.URI;
@@ -65,11 +67,11 @@ class BrokerOutageIT {
          * a query on a connection to a frozen server waits as long as the freeze (measured: every request answered
          * only after the thaw, 6 s), or until TCP gives up.
          */
-        POSTGRESQL(OwnPostgres::start, server -> server.url("files_outage") + "&socketTimeout=3", false);
-        // After issue 15's engines are merged (they land on main around 14:05), two more constants, uploads in --data-dir:
-        //   REDIS(() -> OwnRedis.start(OwnRedis.Persistence.AOF_ALWAYS), server -> server.url("files-outage"), true),
-        //         // AOF_ALWAYS: with Persistence.NONE a crash loses every task, by design
-        //   AMQP(OwnRabbit::start, server -> server.url("files-outage"), true);
+        POSTGRESQL(OwnPostgres::start, server -> server.url("files_outage") + "&socketTimeout=3", false),
+        // AOF always: with no persistence a crash of Redis loses every task, by design (docs/engine-redis.md)
+        REDIS(() -> OwnRedis.start(OwnRedis.Persistence.AOF_ALWAYS), server -> server.url("files-outage"), true),
+        // the task state in the example's SQLite file of the working directory (the default store)
+        AMQP(OwnRabbit::start, server -> server.url("files-outage"), true);
 
         private final ServerStart start;
         private final Function<OwnServer, String> tasksUrl;
