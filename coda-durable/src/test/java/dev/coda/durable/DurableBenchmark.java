@@ -166,7 +166,7 @@ public final class DurableBenchmark {
         report("  the same from the first task's run, as for Celery", total - 1, FIRST_RUN.get());
         long dbCpu = serverCpuNanos(server) - dbCpu0;
         System.out.printf(Locale.ROOT, "   CPU per task: this JVM %.1f µs%s%n", (jvmCpuNanos() - jvmCpu0) / 1e3 / total,
-                dbCpu0 < 0 || dbCpu < 0 ? "" : String.format(Locale.ROOT, ", %s server processes %.1f µs", server, dbCpu / 1e3 / total));
+                dbCpu0 < 0 || dbCpu < 0 ? "" : String.format(Locale.ROOT, ", %s processes %.1f µs", server, dbCpu / 1e3 / total));
         worker.close();
         var stored = engine.counts().get("default").get(DurableState.SUCCEEDED);
         System.out.printf(Locale.ROOT, "   checked: %d tasks SUCCEEDED in the database (expected %d)%n", stored, total);
