@@ -17,9 +17,12 @@ import org.slf4j.LoggerFactory;
 /**
  * Throughput of the durable engines on this machine: enqueue one task per transaction (one thread, then
  * 8 threads), enqueue in batches, and processing of no-op tasks by one worker. Not a test; run it with
- * {@code coda-durable/bench.sh [sqlite|postgres|both] [tasks] [concurrency] [claimBatch] [prefetch]}.
+ * {@code coda-durable/bench.sh [sqlite|postgres|both] [tasks] [concurrency] [claimBatch] [prefetch]}, or on any
+ * engine {@link TaskEngine#fromUrl} opens with {@code coda-durable/bench.sh url <CODA_TASKS_URL> [tasks] ...}
+ * (e.g. {@code url "redis://127.0.0.1:6379/0?prefix=bench-1" 100000}).
  *
- * <p>Each engine runs twice, each time on a fresh database (SQLite file, PostgreSQL schema): the first
+ * <p>Each engine runs twice, each time on a fresh database (SQLite file, PostgreSQL schema; for a URL a fresh
+ * {@code currentSchema} or {@code prefix}, printed as "store:" so that a caller can delete a broker's keys): the first
  * round with a cold JVM, the second once the JIT has compiled the paths. Every task is a real row: stored, claimed with a lease, run on a virtual thread (arguments bound from
  * JSON, the method invoked), and recorded as succeeded in a group commit. The figure is tasks recorded
  * as succeeded per second, checked against the database at the end.
@@ -43,26 +46,32 @@ public final class DurableBenchmark {
         ((ch.qos.logback.classic.Logger) LoggerFactory.getLogger("dev.coda.durable")).setLevel(Level.WARN);
         ((ch.qos.logback.classic.Logger) LoggerFactory.getLogger("com.zaxxer")).setLevel(Level.WARN);
         var which = args.length > 0 ? args[0] : "both";
-        int tasks = args.length > 1 ? Integer.parseInt(args[1]) : 100_000;
-        int concurrency = args.length > 2 ? Integer.parseInt(args[2]) : 256;
-        int batch = args.length > 3 ? Integer.parseInt(args[3]) : 256;
-        int prefetch = args.length > 4 ? Integer.parseInt(args[4]) : 256;
+        var url = which.equals("url") ? args[1] : null;
+        int n = url == null ? 1 : 2; // index of the first number
+        int tasks = args.length > n ? Integer.parseInt(args[n]) : 100_000;
+        int concurrency = args.length > n + 1 ? Integer.parseInt(args[n + 1]) : 256;
+        int batch = args.length > n + 2 ? Integer.parseInt(args[n + 2]) : 256;
+        int prefetch = args.length > n + 3 ? Integer.parseInt(args[n + 3]) : 256;
         System.out.printf("Coda durable benchmark: %d no-op tasks, worker concurrency %d, claim batch %d, prefetch %d, %d cores, Java %s%n",
                 tasks, concurrency, batch, prefetch, Runtime.getRuntime().availableProcessors(), Runtime.version());
         // each engine twice, each time on a fresh database: the first round runs while the JIT is still compiling
         for (int round = 1; round <= 2; round++) {
             var when = round == 1 ? " - round 1 (cold JVM)" : " - round 2 (warm JVM)";
+            if (url != null) {
+                runOnUrl(url, when, tasks, concurrency, batch, prefetch);
+                continue;
+            }
             if (!which.equals("postgres")) {
                 var dir = Files.createTempDirectory("coda-bench");
                 try (var engine = TaskEngine.sqlite(dir.resolve("tasks.db"))) {
-                    run("SQLite (WAL, synchronous=NORMAL)" + when, engine, tasks, concurrency, batch, prefetch);
+                    run("SQLite (WAL, synchronous=NORMAL)" + when, engine, null, tasks, concurrency, batch, prefetch);
                 }
             }
             if (!which.equals("sqlite")) {
                 var base = System.getenv().getOrDefault("CODA_TEST_PG_URL", "jdbc:postgresql://127.0.0.1:5432/test?user=postgres");
                 var schema = "coda_bench_" + UUID.randomUUID().toString().substring(0, 8);
                 try (var engine = TaskEngine.postgres(base, schema)) {
-                    run("PostgreSQL (synchronous_commit=on)" + when, engine, tasks, concurrency, batch, prefetch);
+                    run("PostgreSQL (synchronous_commit=on)" + when, engine, "postgres", tasks, concurrency, batch, prefetch);
                 } finally {
                     try (var c = DriverManager.getConnection(base); var s = c.createStatement()) {
                         s.execute("DROP SCHEMA IF EXISTS " + schema + " CASCADE");
@@ -72,7 +81,28 @@ public final class DurableBenchmark {
         }
     }
 
-    private static void run(String label, TaskEngine engine, int tasks, int concurrency, int batch, int prefetch) throws Exception {
+    /** One round on the engine of {@code url}, with a fresh schema (PostgreSQL, dropped after) or key prefix. */
+    private static void runOnUrl(String url, String when, int tasks, int concurrency, int batch, int prefetch) throws Exception {
+        var fresh = "coda_bench_" + UUID.randomUUID().toString().substring(0, 8);
+        var postgres = url.startsWith("jdbc:postgresql:");
+        var param = postgres ? "currentSchema" : "prefix";
+        var matcher = java.util.regex.Pattern.compile("([?&]" + param + "=)([^&]*)").matcher(url);
+        var name = matcher.find() ? matcher.group(2) + "_" + fresh.substring("coda_bench_".length()) : fresh;
+        var roundUrl = matcher.find(0) ? matcher.replaceFirst("$1" + name) : url + (url.contains("?") ? "&" : "?") + param + "=" + name;
+        System.out.println("   store: " + param + " " + name);
+        try (var engine = TaskEngine.fromUrl(roundUrl)) {
+            var server = postgres ? "postgres" : url.startsWith("redis") ? "redis-server" : url.startsWith("amqp") ? "beam.smp" : null;
+            run(url.substring(0, url.indexOf(':')) + " engine (" + param + " " + name + ")" + when, engine, server, tasks, concurrency, batch, prefetch);
+        } finally {
+            if (postgres) {
+                try (var c = DriverManager.getConnection(url); var s = c.createStatement()) {
+                    s.execute("DROP SCHEMA IF EXISTS " + name + " CASCADE");
+                }
+            }
+        }
+    }
+
+    private static void run(String label, TaskEngine engine, String server, int tasks, int concurrency, int batch, int prefetch) throws Exception {
         var durable = DurableTasks.on(engine).task(DurableBenchmark::noop).build();
         System.out.println("== " + label);
 
@@ -121,7 +151,7 @@ public final class DurableBenchmark {
         var registry = new SimpleMeterRegistry();
         FIRST_RUN.set(0);
         long jvmCpu0 = jvmCpuNanos();
-        long dbCpu0 = postgresCpuNanos();
+        long dbCpu0 = serverCpuNanos(server);
         t0 = System.nanoTime();
         var worker = durable.worker().concurrency("default", concurrency).claimBatchSize(batch).prefetch(prefetch)
                 .meterRegistry(registry).start();
@@ -134,9 +164,9 @@ public final class DurableBenchmark {
         report("process no-op tasks (claim, run, record)", total, t0);
         // as the Celery reference counts it: from the first task's run to the last one's, here to its success being committed
         report("  the same from the first task's run, as for Celery", total - 1, FIRST_RUN.get());
-        long dbCpu = postgresCpuNanos() - dbCpu0;
+        long dbCpu = serverCpuNanos(server) - dbCpu0;
         System.out.printf(Locale.ROOT, "   CPU per task: this JVM %.1f µs%s%n", (jvmCpuNanos() - jvmCpu0) / 1e3 / total,
-                dbCpu0 < 0 || dbCpu < 0 ? "" : String.format(Locale.ROOT, ", PostgreSQL server processes %.1f µs", dbCpu / 1e3 / total));
+                dbCpu0 < 0 || dbCpu < 0 ? "" : String.format(Locale.ROOT, ", %s processes %.1f µs", server, dbCpu / 1e3 / total));
         worker.close();
         var stored = engine.counts().get("default").get(DurableState.SUCCEEDED);
         System.out.printf(Locale.ROOT, "   checked: %d tasks SUCCEEDED in the database (expected %d)%n", stored, total);
@@ -149,13 +179,16 @@ public final class DurableBenchmark {
         return ProcessHandle.current().info().totalCpuDuration().orElseThrow().toNanos();
     }
 
-    /** User + system time of the local PostgreSQL server's processes (from /proc), or -1 where that cannot be read. */
-    private static long postgresCpuNanos() {
+    /** User + system time of the local server's processes named {@code server} (from /proc), or -1 where that cannot be read or no server is named. */
+    private static long serverCpuNanos(String server) {
+        if (server == null) {
+            return -1;
+        }
         long ticks = 0;
         try (var processes = Files.list(java.nio.file.Path.of("/proc"))) {
             for (var dir : processes.filter(d -> d.getFileName().toString().chars().allMatch(Character::isDigit)).toList()) {
                 try {
-                    if (!Files.readString(dir.resolve("comm")).strip().equals("postgres")) {
+                    if (!Files.readString(dir.resolve("comm")).strip().equals(server)) {
                         continue;
                     }
                     var stat = Files.readString(dir.resolve("stat"));
