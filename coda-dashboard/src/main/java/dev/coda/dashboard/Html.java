@@ -1,0 +1,50 @@
+package dev.coda.dashboard;
+
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+
+/**
+ * The one escaping function of the dashboard's HTML ({@link #esc}), through which every value from the engine (names,
+ * queues, arguments, errors, ids, cursors) goes before it reaches a page; plus the formats the pages share.
+ */
+final class Html {
+
+    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss'Z'").withZone(ZoneOffset.UTC);
+
+    private Html() {
+    }
+
+    /** Text or an attribute value made inert: {@code & < > " '} become entities; {@code null} becomes empty. */
+    static String esc(Object value) {
+        if (value == null) {
+            return "";
+        }
+        var text = value.toString();
+        var out = new StringBuilder(text.length() + 16);
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            switch (c) {
+                case '&' -> out.append("&amp;");
+                case '<' -> out.append("&lt;");
+                case '>' -> out.append("&gt;");
+                case '"' -> out.append("&quot;");
+                case '\'' -> out.append("&#39;");
+                default -> out.append(c);
+            }
+        }
+        return out.toString();
+    }
+
+    /** A query parameter's value, percent-encoded (then escaped where it goes into an attribute). */
+    static String query(String value) {
+        return URLEncoder.encode(value == null ? "" : value, StandardCharsets.UTF_8);
+    }
+
+    /** An instant as the pages show it (UTC, to the second), escaped; a dash for none. */
+    static String time(Instant instant) {
+        return instant == null ? "–" : "<time datetime=\"" + esc(instant) + "\">" + TIME.format(instant) + "</time>";
+    }
+}
