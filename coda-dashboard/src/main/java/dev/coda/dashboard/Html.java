@@ -13,6 +13,7 @@ import java.time.format.DateTimeFormatter;
 final class Html {
 
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss'Z'").withZone(ZoneOffset.UTC);
+    private static final DateTimeFormatter SHORT = DateTimeFormatter.ofPattern("MM-dd HH:mm:ss").withZone(ZoneOffset.UTC);
 
     private Html() {
     }
@@ -46,5 +47,11 @@ final class Html {
     /** An instant as the pages show it (UTC, to the second), escaped; a dash for none. */
     static String time(Instant instant) {
         return instant == null ? "–" : "<time datetime=\"" + esc(instant) + "\">" + TIME.format(instant) + "</time>";
+    }
+
+    /** An instant in a table's narrow column (month, day and time, UTC), the whole of it in its tooltip. */
+    static String shortTime(Instant instant) {
+        return instant == null ? "–" : "<time datetime=\"" + esc(instant) + "\" title=\"" + TIME.format(instant) + "\">"
+                + SHORT.format(instant) + "</time>";
     }
 }

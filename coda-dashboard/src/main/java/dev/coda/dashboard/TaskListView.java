@@ -19,7 +19,7 @@ final class TaskListView {
             html.append("<p class=\"empty\">No tasks match.</p>");
         } else {
             html.append("<table class=\"tasks\"><thead><tr><th>Task</th><th>Name</th><th>Queue</th><th>State</th>")
-                    .append("<th class=\"num\">Attempts</th><th>Created</th><th>Finished</th><th>Last error</th></tr></thead><tbody>");
+                    .append("<th class=\"num\">Attempts</th><th>Created (UTC)</th><th>Finished</th><th>Last error</th></tr></thead><tbody>");
             page.tasks().forEach(task -> row(html, root, task));
             html.append("</tbody></table>");
         }
@@ -39,13 +39,13 @@ final class TaskListView {
         html.append("<tr><td><a class=\"id\" href=\"").append(esc(root + "/tasks/" + Html.query(task.id()))).append("\">")
                 .append(esc(task.id())).append("</a></td><td>").append(esc(task.name())).append("</td><td>").append(esc(task.queue()))
                 .append("</td><td>").append(Layout.badge(task.state())).append("</td><td class=\"num\">").append(task.attempts())
-                .append('/').append(task.maxAttempts()).append("</td><td>").append(Html.time(task.createdAt())).append("</td><td>")
-                .append(Html.time(task.finishedAt())).append("</td><td class=\"error\">").append(esc(task.error())).append("</td></tr>");
+                .append('/').append(task.maxAttempts()).append("</td><td>").append(Html.shortTime(task.createdAt())).append("</td><td>")
+                .append(Html.shortTime(task.finishedAt())).append("</td><td class=\"error\">").append(esc(task.error())).append("</td></tr>");
     }
 
     private static String form(String root, ListFilter filter) {
         var html = new StringBuilder("<form class=\"search\" method=\"get\" action=\"").append(esc(root + "/tasks")).append("\">");
-        html.append("<label>Id <input name=\"id\" placeholder=\"task id\" size=\"38\"></label>");
+        html.append("<label>Id <input type=\"text\" name=\"id\" placeholder=\"task id\"></label>");
         html.append("<label>State <select name=\"state\"><option value=\"\">any</option>");
         for (var state : DurableState.values()) {
             html.append("<option").append(state == filter.state() ? " selected" : "").append(">").append(CountsView.css(state))
@@ -55,7 +55,7 @@ final class TaskListView {
         field(html, "Name", "name", filter.name(), "text", "FileJobs.process");
         field(html, "Queue", "queue", filter.queue(), "text", "default");
         field(html, "Created from", "from", filter.from(), "datetime-local", "");
-        field(html, "before", "before", filter.before(), "datetime-local", "");
+        field(html, "Created before", "before", filter.before(), "datetime-local", "");
         return html.append("<button type=\"submit\">Search</button></form>").toString();
     }
 
