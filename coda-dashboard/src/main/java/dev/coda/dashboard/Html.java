@@ -18,25 +18,12 @@ final class Html {
     private Html() {
     }
 
-    /** Text or an attribute value made inert: {@code & < > " '} become entities; {@code null} becomes empty. */
+    /**
+     * Text or an attribute value made inert: {@code & < > " '} become character references (coda-web's escaping of its
+     * own pages); {@code null} becomes empty.
+     */
     static String esc(Object value) {
-        if (value == null) {
-            return "";
-        }
-        var text = value.toString();
-        var out = new StringBuilder(text.length() + 16);
-        for (int i = 0; i < text.length(); i++) {
-            char c = text.charAt(i);
-            switch (c) {
-                case '&' -> out.append("&amp;");
-                case '<' -> out.append("&lt;");
-                case '>' -> out.append("&gt;");
-                case '"' -> out.append("&quot;");
-                case '\'' -> out.append("&#39;");
-                default -> out.append(c);
-            }
-        }
-        return out.toString();
+        return value == null ? "" : dev.coda.internal.docs.Html.text(value.toString());
     }
 
     /** A query parameter's value, percent-encoded (then escaped where it goes into an attribute). */
