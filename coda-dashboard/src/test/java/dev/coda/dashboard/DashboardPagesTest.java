@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.coda.durable.DurableState;
 import dev.coda.durable.spi.TaskQuery;
+import dev.coda.durable.TaskEngine;
 import dev.coda.testing.TestClient;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -26,8 +27,13 @@ class DashboardPagesTest {
 
     @BeforeEach
     void start() {
-        tasks = new TaskFixture(folder);
+        tasks = new TaskFixture(engine(folder));
         client = TestClient.of(Pages.mounted(TaskDashboard.builder(tasks.engine).pageSize(3).build()));
+    }
+
+    /** The engine under test: SQLite in the test's folder. */
+    TaskEngine engine(Path folder) {
+        return TaskEngine.sqlite(folder.resolve("tasks.db"));
     }
 
     @AfterEach

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.coda.HttpException;
 import dev.coda.durable.DurableState;
 import dev.coda.durable.TaskStatus;
+import dev.coda.durable.TaskEngine;
 import dev.coda.testing.TestClient;
 import java.nio.file.Path;
 import java.util.Map;
@@ -27,7 +28,12 @@ class DashboardSafetyTest {
 
     @BeforeEach
     void start() {
-        tasks = new TaskFixture(folder);
+        tasks = new TaskFixture(engine(folder));
+    }
+
+    /** The engine under test: SQLite in the test's folder. */
+    TaskEngine engine(Path folder) {
+        return TaskEngine.sqlite(folder.resolve("tasks.db"));
     }
 
     @AfterEach

@@ -10,7 +10,7 @@ import java.time.Instant;
 import java.util.List;
 
 /**
- * Tasks in every state on a SQLite engine in a temporary folder, made through the engine SPI as a worker would: stored,
+ * Tasks in every state on an engine (SQLite in a temporary folder unless a test gives another), made through the engine SPI as a worker would: stored,
  * claimed under a registered worker's id, completed.
  */
 final class TaskFixture implements AutoCloseable {
@@ -22,7 +22,11 @@ final class TaskFixture implements AutoCloseable {
     final TaskEngine engine;
 
     TaskFixture(Path folder) {
-        engine = TaskEngine.sqlite(folder.resolve("tasks.db"));
+        this(TaskEngine.sqlite(folder.resolve("tasks.db")));
+    }
+
+    TaskFixture(TaskEngine engine) {
+        this.engine = engine;
         engine.register(new WorkerInfo(WORKER, "test-host", 4242, null, null, List.of("default", "mail"), 8));
     }
 
