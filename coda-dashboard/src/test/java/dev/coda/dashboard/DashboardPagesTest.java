@@ -3,7 +3,9 @@ package dev.coda.dashboard;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.coda.durable.DurableState;
+import dev.coda.durable.spi.TaskPage;
 import dev.coda.durable.spi.TaskQuery;
+import dev.coda.durable.spi.TaskSearch;
 import dev.coda.durable.TaskEngine;
 import dev.coda.testing.TestClient;
 import java.nio.file.Path;
@@ -11,6 +13,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -168,28 +174,66 @@ class DashboardPagesTest {
 
     @Test
     void theLiveCountsAreReadOnceAnIntervalHoweverManyPagesAsk() {
-        var reads = new java.util.concurrent.atomic.AtomicInteger();
-        dev.coda.durable.spi.TaskSearch counting = new dev.coda.durable.spi.TaskSearch() {
-            public dev.coda.durable.spi.TaskPage search(TaskQuery query) {
-                return tasks.engine.search(query);
-            }
-
-            public java.util.Map<String, java.util.Map<DurableState, Long>> counts() {
-                reads.incrementAndGet();
-                return tasks.engine.counts();
-            }
-
-            public int purge(java.util.Set<DurableState> states, Instant finishedBefore) {
-                return tasks.engine.purge(states, finishedBefore);
-            }
-        };
-        var live = new LiveCounts(counting, Duration.ofHours(1));
+        var clock = new AtomicLong();
+        var engine = new CountingSearch(tasks.engine, clock, 0);
+        var live = new LiveCounts(engine, Duration.ofSeconds(1), clock::get);
 
         for (int page = 0; page < 10; page++) {
             live.counts();
         }
+        clock.addAndGet(Duration.ofMillis(999).toNanos());
+        live.counts();
+        assertThat(engine.reads).as("within the interval").hasValue(1);
 
-        assertThat(reads).hasValue(1);
+        clock.addAndGet(Duration.ofMillis(1).toNanos());
+        live.counts();
+        assertThat(engine.reads).as("once it has passed").hasValue(2);
+    }
+
+    @Test
+    void slowCountsAreReadLessOftenThanTheInterval() {
+        var clock = new AtomicLong();
+        var engine = new CountingSearch(tasks.engine, clock, Duration.ofSeconds(2).toNanos());   // each read takes 2 s
+        var live = new LiveCounts(engine, Duration.ofSeconds(1), clock::get);
+
+        live.counts();
+        clock.addAndGet(Duration.ofSeconds(7).toNanos());    // 9 s since the read began: it started, then 4 times its 2 s
+        live.counts();
+        assertThat(engine.reads).hasValue(1);
+        clock.addAndGet(Duration.ofSeconds(1).toNanos());
+        live.counts();
+        assertThat(engine.reads).hasValue(2);
+    }
+
+    /** The engine's search, counting its reads of the counts, each taking {@code cost} nanoseconds on {@code clock}. */
+    private static final class CountingSearch implements TaskSearch {
+        final AtomicInteger reads = new AtomicInteger();
+        private final TaskSearch engine;
+        private final AtomicLong clock;
+        private final long cost;
+
+        CountingSearch(TaskSearch engine, AtomicLong clock, long cost) {
+            this.engine = engine;
+            this.clock = clock;
+            this.cost = cost;
+        }
+
+        @Override
+        public TaskPage search(TaskQuery query) {
+            return engine.search(query);
+        }
+
+        @Override
+        public Map<String, Map<DurableState, Long>> counts() {
+            reads.incrementAndGet();
+            clock.addAndGet(cost);
+            return engine.counts();
+        }
+
+        @Override
+        public int purge(Set<DurableState> states, Instant finishedBefore) {
+            return engine.purge(states, finishedBefore);
+        }
     }
 
     private static final Pattern ID = Pattern.compile("<a class=\"id\" href=\"[^\"]+\">([^<]+)</a>");
