@@ -26,4 +26,6 @@ module dev.coda.web {
     exports dev.coda;
     exports dev.coda.security;
     exports dev.coda.testing;
+    // the one HTML escaping of Coda's pages, for the task dashboard's (coda-dashboard)
+    exports dev.coda.internal.docs to dev.coda.dashboard;
 }

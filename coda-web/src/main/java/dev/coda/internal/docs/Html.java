@@ -8,13 +8,16 @@ package dev.coda.internal.docs;
  * "<title>" + Html.text(title) + "</title><script>load(" + Html.jsString(url) + ")</script>"
  * }</pre>
  */
-final class Html {
+public final class Html {
 
     private Html() {
     }
 
-    /** {@code s} for element text or a quoted attribute value: {@code & < > " '} as character references. */
-    static String text(String s) {
+    /**
+     * {@code s} for element text or a quoted attribute value: {@code & < > " '} as character references. The task
+     * dashboard's pages escape with it too (the package is exported to {@code dev.coda.dashboard} only).
+     */
+    public static String text(String s) {
         var out = new StringBuilder(s.length() + 16);
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);
