@@ -37,6 +37,9 @@ final class RedisLink implements AutoCloseable {
 
     /** How long a command may take before the call fails as unavailable: as long as a JDBC engine waits for its database. */
     static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(2);
+    /** Lettuce's words, in a plain RedisException, for a command failed because the connection is gone or going. */
+    private static final java.util.regex.Pattern LOST_CONNECTION = java.util.regex.Pattern.compile(
+            "Connection (closed|disconnected|reset)|not connected|rejected", java.util.regex.Pattern.CASE_INSENSITIVE);
     /** When callers refused because Redis is unreachable may try again. */
     static final Duration RETRY_AFTER = Duration.ofSeconds(5);
 
@@ -125,8 +128,7 @@ final class RedisLink implements AutoCloseable {
                     || cause instanceof TimeoutException || cause instanceof RedisLoadingException
                     || cause instanceof java.io.IOException
                     || cause instanceof RedisException && cause.getMessage() != null
-                    && (cause.getMessage().contains("Connection closed") || cause.getMessage().contains("rejected")
-                    || cause.getMessage().contains("Connection reset"))) {
+                    && LOST_CONNECTION.matcher(cause.getMessage()).find()) {
                 return true;
             }
         }
