@@ -52,6 +52,7 @@ final class Claims {
     private final Topology topology;
     private final Publisher publisher;
     private final TaskStore store;
+    private final ConfirmedMarks marks;
     private final InstantSource clock;
     private final Map<String, Held> held = new ConcurrentHashMap<>();
     private final Object lock = new Object();
@@ -59,11 +60,13 @@ final class Claims {
     /** The channel's generation: delivery tags of an earlier one (before a recovery) must not be acknowledged. */
     private long epoch;
 
-    Claims(Connection connection, Topology topology, Publisher publisher, TaskStore store, InstantSource clock) {
+    Claims(Connection connection, Topology topology, Publisher publisher, TaskStore store, ConfirmedMarks marks,
+            InstantSource clock) {
         this.connection = connection;
         this.topology = topology;
         this.publisher = publisher;
         this.store = store;
+        this.marks = marks;
         this.clock = clock;
     }
 
@@ -71,29 +74,46 @@ final class Claims {
             throws IOException, TimeoutException, InterruptedException {
         var out = new ArrayList<ClaimedTask>();
         var now = clock.instant();
-        for (var h : List.copyOf(held.values())) {
-            if (out.size() >= max) {
-                return out;
-            }
-            if (queues.contains(h.queue()) && h.leaseUntil().isBefore(now)) {
-                decide(h, false, store.start(h.id(), workerId, lease), workerId, lease, out);
+        var stale = new ArrayList<Held>();
+        for (var h : held.values()) {
+            if (stale.size() < max && queues.contains(h.queue()) && h.leaseUntil().isBefore(now)) {
+                stale.add(h);
             }
         }
+        decideAll(stale, false, workerId, lease, out);
         for (var queue : queues) {
             topology.ensureQueue(queue);
-            while (out.size() < max) {
-                var next = get(queue);
-                if (next == null) {
-                    break;
+            boolean empty = false;
+            while (!empty && out.size() < max) {
+                var fetched = new ArrayList<Held>();
+                while (fetched.size() < max - out.size()) {
+                    var next = get(queue);
+                    if (next == null) {
+                        empty = true;
+                        break;
+                    }
+                    if (held.containsKey(next.id())) {
+                        ack(next); // a duplicate of a message held here: the held one stands for the task
+                    } else {
+                        fetched.add(next);
+                    }
                 }
-                if (held.containsKey(next.id())) {
-                    ack(next); // a duplicate of a message held here: the held one stands for the task
-                    continue;
-                }
-                decide(next, true, store.start(next.id(), workerId, lease), workerId, lease, out);
+                decideAll(fetched, true, workerId, lease, out);
             }
         }
         return out;
+    }
+
+    /** Asks the store about a batch of messages in one transaction, then acts on each answer. */
+    private void decideAll(List<Held> batch, boolean fresh, String workerId, Duration lease, List<ClaimedTask> out)
+            throws IOException, TimeoutException, InterruptedException {
+        if (batch.isEmpty()) {
+            return;
+        }
+        var starts = store.start(batch.stream().map(Held::id).toList(), workerId, lease);
+        for (int i = 0; i < batch.size(); i++) {
+            decide(batch.get(i), fresh, starts.get(i), workerId, lease, out);
+        }
     }
 
     /** Acts on the store's answer for a message: {@code fresh} from the broker, or one held here already. */
@@ -160,7 +180,7 @@ final class Claims {
         }
         try {
             publisher.publish(retries);
-            store.dispatched(retries.stream().map(Message::id).toList());
+            marks.confirmed(retries.stream().map(Message::id).toList());
             publisher.failed(failed);
         } finally {
             for (var h : done) {
