@@ -1,6 +1,9 @@
 package dev.coda.durable.rabbitmq;
 
+import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Channel;
+import com.rabbitmq.client.DefaultConsumer;
+import com.rabbitmq.client.Envelope;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.Recoverable;
 import com.rabbitmq.client.RecoveryListener;
@@ -15,9 +18,11 @@ import java.time.Instant;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.PriorityBlockingQueue;
 import java.util.concurrent.TimeoutException;
 
 /**
@@ -54,14 +59,27 @@ final class Claims {
     private final TaskStore store;
     private final ConfirmedMarks marks;
     private final InstantSource clock;
+    /** A claim that took this many messages with {@code basic.get} found a busy queue: consume it from then on. */
+    static final int BUSY = 32;
+    /** The unacknowledged messages one consumer may have (buffered, running or waiting); {@code basic.get} adds more. */
+    static final int PREFETCH = 300;
+    private static final Comparator<Held> ORDER = Comparator.comparingInt(Held::priority).reversed()
+            .thenComparingLong(Held::tag);
+
     private final Map<String, Held> held = new ConcurrentHashMap<>();
+    /** Messages delivered to this engine's consumers ahead of claims, by queue, highest priority then oldest first. */
+    private final Map<String, PriorityBlockingQueue<Held>> buffers = new ConcurrentHashMap<>();
+    /** The consumer tags of the busy queues this engine consumes. */
+    private final Map<String, String> consumers = new ConcurrentHashMap<>();
+    private final Runnable delivered;
     private final Object lock = new Object();
     private Channel channel;
     /** The channel's generation: delivery tags of an earlier one (before a recovery) must not be acknowledged. */
-    private long epoch;
+    private volatile long epoch;
 
     Claims(Connection connection, Topology topology, Publisher publisher, TaskStore store, ConfirmedMarks marks,
-            InstantSource clock) {
+            InstantSource clock, Runnable delivered) {
+        this.delivered = delivered;
         this.connection = connection;
         this.topology = topology;
         this.publisher = publisher;
@@ -84,8 +102,10 @@ final class Claims {
         for (var queue : queues) {
             topology.ensureQueue(queue);
             boolean empty = false;
+            int got = 0;
             while (!empty && out.size() < max) {
                 var fetched = new ArrayList<Held>();
+                buffered(queue, max - out.size(), fetched);
                 while (fetched.size() < max - out.size()) {
                     var next = get(queue);
                     if (next == null) {
@@ -96,12 +116,63 @@ final class Claims {
                         ack(next); // a duplicate of a message held here: the held one stands for the task
                     } else {
                         fetched.add(next);
+                        got++;
                     }
                 }
                 decideAll(fetched, true, workerId, lease, out);
             }
+            if (got >= BUSY) {
+                consume(queue);
+            } else if (empty) {
+                stopConsuming(queue);
+            }
         }
         return out;
+    }
+
+    /** Takes up to {@code max} buffered deliveries of {@code queue}, highest priority then oldest, skipping duplicates. */
+    private void buffered(String queue, int max, List<Held> into) throws IOException {
+        var buffer = buffers.get(queue);
+        while (buffer != null && into.size() < max) {
+            var next = buffer.poll();
+            if (next == null) {
+                return;
+            }
+            if (held.containsKey(next.id())) {
+                ack(next); // a duplicate of a message held here: the held one stands for the task
+            } else {
+                into.add(next);
+            }
+        }
+    }
+
+    /** Starts a consumer on a busy queue: its deliveries wait in a buffer instead of one {@code basic.get} each. */
+    private void consume(String queue) throws IOException {
+        synchronized (lock) {
+            if (consumers.containsKey(queue)) {
+                return;
+            }
+            var buffer = buffers.computeIfAbsent(queue, q -> new PriorityBlockingQueue<>(64, ORDER));
+            var ch = channel();
+            var tag = ch.basicConsume(topology.taskQueue(queue), false, new DefaultConsumer(ch) {
+                @Override
+                public void handleDelivery(String consumerTag, Envelope envelope, AMQP.BasicProperties props, byte[] body) {
+                    buffer.add(held(envelope.getDeliveryTag(), props, body, queue));
+                    delivered.run();
+                }
+            });
+            consumers.put(queue, tag);
+        }
+    }
+
+    /** Stops consuming a queue found empty (its buffered deliveries stay for the next claims). */
+    private void stopConsuming(String queue) throws IOException {
+        synchronized (lock) {
+            var tag = consumers.remove(queue);
+            if (tag != null && channel != null && channel.isOpen()) {
+                channel.basicCancel(tag);
+            }
+        }
     }
 
     /** Asks the store about a batch of messages in one transaction, then acts on each answer. */
@@ -225,18 +296,23 @@ final class Claims {
             if (response == null) {
                 return null;
             }
-            var props = response.getProps();
-            int priority = props.getPriority() == null ? 0 : props.getPriority();
-            return new Held(response.getEnvelope().getDeliveryTag(), epoch, new String(response.getBody(), StandardCharsets.UTF_8),
-                    queue, priority, null, clock.instant());
+            return held(response.getEnvelope().getDeliveryTag(), response.getProps(), response.getBody(), queue);
         }
+    }
+
+    private Held held(long tag, AMQP.BasicProperties props, byte[] body, String queue) {
+        int priority = props.getPriority() == null ? 0 : props.getPriority();
+        return new Held(tag, epoch, new String(body, StandardCharsets.UTF_8), queue, priority, null, clock.instant());
     }
 
     private Channel channel() throws IOException {
         if (channel == null || !channel.isOpen()) {
             channel = connection.createChannel();
+            channel.basicQos(PREFETCH, false);
             epoch++;
             held.clear();
+            buffers.values().forEach(PriorityBlockingQueue::clear);
+            consumers.clear();
             if (channel instanceof Recoverable recoverable) {
                 recoverable.addRecoveryListener(new RecoveryListener() {
                     @Override
@@ -244,6 +320,7 @@ final class Claims {
                         synchronized (lock) {
                             epoch++; // the broker requeued every unacknowledged message of the lost channel
                             held.clear();
+                            buffers.values().forEach(PriorityBlockingQueue::clear);
                         }
                     }
 

@@ -72,7 +72,7 @@ public final class RabbitTaskEngine implements TaskEngine {
         topology.declareBase();
         this.publisher = new Publisher(connection, topology, clock);
         this.marks = ConfirmedMarks.start(store);
-        this.claims = new Claims(connection, topology, publisher, store, marks, clock);
+        this.claims = new Claims(connection, topology, publisher, store, marks, clock, doorbell::ring);
         this.sweeper = Sweeper.start(store, publisher, clock);
     }
 
