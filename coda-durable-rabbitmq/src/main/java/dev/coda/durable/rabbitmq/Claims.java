@@ -22,6 +22,8 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.PriorityBlockingQueue;
 import java.util.concurrent.TimeoutException;
 
@@ -69,8 +71,11 @@ final class Claims {
     private final Map<String, Held> held = new ConcurrentHashMap<>();
     /** Messages delivered to this engine's consumers ahead of claims, by queue, highest priority then oldest first. */
     private final Map<String, PriorityBlockingQueue<Held>> buffers = new ConcurrentHashMap<>();
-    /** The consumer tags of the busy queues this engine consumes. */
-    private final Map<String, String> consumers = new ConcurrentHashMap<>();
+    /** The consumers of the busy queues this engine consumes: their tags, and when their cancellation was handled. */
+    private record Consuming(String tag, CountDownLatch cancelled) {
+    }
+
+    private final Map<String, Consuming> consumers = new ConcurrentHashMap<>();
     private final Runnable delivered;
     private final Object lock = new Object();
     private Channel channel;
@@ -154,23 +159,51 @@ final class Claims {
             }
             var buffer = buffers.computeIfAbsent(queue, q -> new PriorityBlockingQueue<>(64, ORDER));
             var ch = channel();
+            var cancelled = new CountDownLatch(1);
             var tag = ch.basicConsume(topology.taskQueue(queue), false, new DefaultConsumer(ch) {
                 @Override
                 public void handleDelivery(String consumerTag, Envelope envelope, AMQP.BasicProperties props, byte[] body) {
                     buffer.add(held(envelope.getDeliveryTag(), props, body, queue));
                     delivered.run();
                 }
+
+                @Override
+                public void handleCancelOk(String consumerTag) {
+                    cancelled.countDown(); // dispatched after every delivery before it: the buffer is complete
+                }
             });
-            consumers.put(queue, tag);
+            consumers.put(queue, new Consuming(tag, cancelled));
+        }
+    }
+
+    /**
+     * Stops every consumer and returns the buffered, unclaimed deliveries to their queues (a worker stopping here: other
+     * processes get them at once rather than when this engine closes).
+     */
+    void returnBuffered() throws IOException {
+        synchronized (lock) {
+            for (var queue : List.copyOf(consumers.keySet())) {
+                stopConsuming(queue);
+            }
+            for (var buffer : buffers.values()) {
+                for (var h = buffer.poll(); h != null; h = buffer.poll()) {
+                    forget(h, false);
+                }
+            }
         }
     }
 
     /** Stops consuming a queue found empty (its buffered deliveries stay for the next claims). */
     private void stopConsuming(String queue) throws IOException {
         synchronized (lock) {
-            var tag = consumers.remove(queue);
-            if (tag != null && channel != null && channel.isOpen()) {
-                channel.basicCancel(tag);
+            var consuming = consumers.remove(queue);
+            if (consuming != null && channel != null && channel.isOpen()) {
+                channel.basicCancel(consuming.tag());
+                try {
+                    consuming.cancelled().await(5, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
             }
         }
     }

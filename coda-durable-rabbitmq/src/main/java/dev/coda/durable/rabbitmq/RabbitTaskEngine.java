@@ -303,8 +303,17 @@ public final class RabbitTaskEngine implements TaskEngine {
         return storeEngine.heartbeat(workerId);
     }
 
+    /** {@inheritDoc} A stopping worker's buffered messages go back to their queues first, for other processes. */
     @Override
     public boolean deregister(String workerId) {
+        try {
+            broker("return buffered messages", () -> {
+                claims.returnBuffered();
+                return null;
+            });
+        } catch (TaskEngineException e) {
+            LOG.debug("Could not return buffered messages (they return when the connection closes): {}", e.getMessage());
+        }
         return storeEngine.deregister(workerId);
     }
 

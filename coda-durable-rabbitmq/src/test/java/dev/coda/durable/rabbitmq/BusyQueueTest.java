@@ -20,7 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * A busy queue (a claim took {@link Claims#BUSY} or more messages) is consumed into a buffer instead of read one
  * {@code basic.get} at a time: every task is still claimed exactly once, and buffered messages (unacknowledged) go back
- * to the queue when their engine goes away.
+ * to the queue when their engine goes away or its worker deregisters.
  */
 class BusyQueueTest {
 
@@ -58,6 +58,21 @@ class BusyQueueTest {
                 var claimed = claimUntil(engine, "w2", 100, LONG); // w1's 40 once their 1 s leases end
                 assertThat(claimed).doesNotHaveDuplicates().containsExactlyInAnyOrderElementsOf(ids);
             }
+        }
+    }
+
+    @Test
+    void aDeregisteredWorkersBufferedMessagesGoBackAtOnce() throws Exception {
+        try (var rabbit = new RabbitFixture();
+                var one = rabbit.open(TaskEngine.sqlite(dir.resolve("tasks.db")));
+                var other = rabbit.open(TaskEngine.sqlite(dir.resolve("tasks.db")))) {
+            var ids = new HashSet<>(one.enqueue(tasks(100)));
+            var first = ids(one.claim("w1", List.of("default"), 40, LONG));
+            assertThat(first).hasSize(40); // the queue is busy: one's consumer buffers the rest
+            one.deregister("w1"); // w1 stops; its engine stays open (a web process, say)
+
+            ids.removeAll(first);
+            assertThat(claimUntil(other, "w2", 60, LONG)).doesNotHaveDuplicates().containsExactlyInAnyOrderElementsOf(ids);
         }
     }
 
