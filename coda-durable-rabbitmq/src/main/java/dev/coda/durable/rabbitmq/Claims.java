@@ -28,8 +28,9 @@ import java.util.concurrent.PriorityBlockingQueue;
 import java.util.concurrent.TimeoutException;
 
 /**
- * Claims: takes messages from the task queues ({@code basic.get}, manual acknowledgement, highest priority then
- * oldest as the broker orders them), lets the store decide whether each starts an attempt ({@link TaskStore#start}),
+ * Claims: takes messages from the task queues (manual acknowledgement, highest priority then oldest: {@code basic.get}
+ * on a quiet queue, a consumer's buffer ordered the same way on a busy one), lets the store decide in one transaction
+ * a claim whether each starts an attempt ({@link TaskStore#start(List, String, Duration)}),
  * and holds each started task's message unacknowledged until its outcome is recorded. So the broker redelivers the
  * messages of a worker whose channel or connection is lost, and the store's lease keeps one run at a time: a
  * redelivered message whose task another worker still holds waits here until that lease ends, then recovers it.
