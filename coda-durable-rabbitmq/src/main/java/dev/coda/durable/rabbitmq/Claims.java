@@ -1,6 +1,9 @@
 package dev.coda.durable.rabbitmq;
 
+import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Channel;
+import com.rabbitmq.client.DefaultConsumer;
+import com.rabbitmq.client.Envelope;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.Recoverable;
 import com.rabbitmq.client.RecoveryListener;
@@ -15,14 +18,19 @@ import java.time.Instant;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.PriorityBlockingQueue;
 import java.util.concurrent.TimeoutException;
 
 /**
- * Claims: takes messages from the task queues ({@code basic.get}, manual acknowledgement, highest priority then
- * oldest as the broker orders them), lets the store decide whether each starts an attempt ({@link TaskStore#start}),
+ * Claims: takes messages from the task queues (manual acknowledgement, highest priority then oldest: {@code basic.get}
+ * on a quiet queue, a consumer's buffer ordered the same way on a busy one), lets the store decide in one transaction
+ * a claim whether each starts an attempt ({@link TaskStore#start(List, String, Duration)}),
  * and holds each started task's message unacknowledged until its outcome is recorded. So the broker redelivers the
  * messages of a worker whose channel or connection is lost, and the store's lease keeps one run at a time: a
  * redelivered message whose task another worker still holds waits here until that lease ends, then recovers it.
@@ -52,18 +60,37 @@ final class Claims {
     private final Topology topology;
     private final Publisher publisher;
     private final TaskStore store;
+    private final ConfirmedMarks marks;
     private final InstantSource clock;
+    /** A claim that took this many messages with {@code basic.get} found a busy queue: consume it from then on. */
+    static final int BUSY = 32;
+    /** The unacknowledged messages one consumer may have (buffered, running or waiting); {@code basic.get} adds more. */
+    static final int PREFETCH = 300;
+    private static final Comparator<Held> ORDER = Comparator.comparingInt(Held::priority).reversed()
+            .thenComparingLong(Held::tag);
+
     private final Map<String, Held> held = new ConcurrentHashMap<>();
+    /** Messages delivered to this engine's consumers ahead of claims, by queue, highest priority then oldest first. */
+    private final Map<String, PriorityBlockingQueue<Held>> buffers = new ConcurrentHashMap<>();
+    /** The consumers of the busy queues this engine consumes: their tags, and when their cancellation was handled. */
+    private record Consuming(String tag, CountDownLatch cancelled) {
+    }
+
+    private final Map<String, Consuming> consumers = new ConcurrentHashMap<>();
+    private final Runnable delivered;
     private final Object lock = new Object();
     private Channel channel;
     /** The channel's generation: delivery tags of an earlier one (before a recovery) must not be acknowledged. */
-    private long epoch;
+    private volatile long epoch;
 
-    Claims(Connection connection, Topology topology, Publisher publisher, TaskStore store, InstantSource clock) {
+    Claims(Connection connection, Topology topology, Publisher publisher, TaskStore store, ConfirmedMarks marks,
+            InstantSource clock, Runnable delivered) {
+        this.delivered = delivered;
         this.connection = connection;
         this.topology = topology;
         this.publisher = publisher;
         this.store = store;
+        this.marks = marks;
         this.clock = clock;
     }
 
@@ -71,29 +98,127 @@ final class Claims {
             throws IOException, TimeoutException, InterruptedException {
         var out = new ArrayList<ClaimedTask>();
         var now = clock.instant();
-        for (var h : List.copyOf(held.values())) {
-            if (out.size() >= max) {
-                return out;
-            }
-            if (queues.contains(h.queue()) && h.leaseUntil().isBefore(now)) {
-                decide(h, false, store.start(h.id(), workerId, lease), workerId, lease, out);
+        var stale = new ArrayList<Held>();
+        for (var h : held.values()) {
+            if (stale.size() < max && queues.contains(h.queue()) && h.leaseUntil().isBefore(now)) {
+                stale.add(h);
             }
         }
+        decideAll(stale, false, workerId, lease, out);
         for (var queue : queues) {
             topology.ensureQueue(queue);
-            while (out.size() < max) {
-                var next = get(queue);
-                if (next == null) {
-                    break;
+            boolean empty = false;
+            int got = 0;
+            while (!empty && out.size() < max) {
+                var fetched = new ArrayList<Held>();
+                buffered(queue, max - out.size(), fetched);
+                while (fetched.size() < max - out.size()) {
+                    var next = get(queue);
+                    if (next == null) {
+                        empty = true;
+                        break;
+                    }
+                    if (held.containsKey(next.id())) {
+                        ack(next); // a duplicate of a message held here: the held one stands for the task
+                    } else {
+                        fetched.add(next);
+                        got++;
+                    }
                 }
-                if (held.containsKey(next.id())) {
-                    ack(next); // a duplicate of a message held here: the held one stands for the task
-                    continue;
-                }
-                decide(next, true, store.start(next.id(), workerId, lease), workerId, lease, out);
+                decideAll(fetched, true, workerId, lease, out);
+            }
+            if (got >= BUSY) {
+                consume(queue);
+            } else if (empty) {
+                stopConsuming(queue);
             }
         }
         return out;
+    }
+
+    /** Takes up to {@code max} buffered deliveries of {@code queue}, highest priority then oldest, skipping duplicates. */
+    private void buffered(String queue, int max, List<Held> into) throws IOException {
+        var buffer = buffers.get(queue);
+        while (buffer != null && into.size() < max) {
+            var next = buffer.poll();
+            if (next == null) {
+                return;
+            }
+            if (held.containsKey(next.id())) {
+                ack(next); // a duplicate of a message held here: the held one stands for the task
+            } else {
+                into.add(next);
+            }
+        }
+    }
+
+    /** Starts a consumer on a busy queue: its deliveries wait in a buffer instead of one {@code basic.get} each. */
+    private void consume(String queue) throws IOException {
+        synchronized (lock) {
+            if (consumers.containsKey(queue)) {
+                return;
+            }
+            var buffer = buffers.computeIfAbsent(queue, q -> new PriorityBlockingQueue<>(64, ORDER));
+            var ch = channel();
+            var cancelled = new CountDownLatch(1);
+            var tag = ch.basicConsume(topology.taskQueue(queue), false, new DefaultConsumer(ch) {
+                @Override
+                public void handleDelivery(String consumerTag, Envelope envelope, AMQP.BasicProperties props, byte[] body) {
+                    buffer.add(held(envelope.getDeliveryTag(), props, body, queue));
+                    delivered.run();
+                }
+
+                @Override
+                public void handleCancelOk(String consumerTag) {
+                    cancelled.countDown(); // dispatched after every delivery before it: the buffer is complete
+                }
+            });
+            consumers.put(queue, new Consuming(tag, cancelled));
+        }
+    }
+
+    /**
+     * Stops every consumer and returns the buffered, unclaimed deliveries to their queues (a worker stopping here: other
+     * processes get them at once rather than when this engine closes).
+     */
+    void returnBuffered() throws IOException {
+        synchronized (lock) {
+            for (var queue : List.copyOf(consumers.keySet())) {
+                stopConsuming(queue);
+            }
+            for (var buffer : buffers.values()) {
+                for (var h = buffer.poll(); h != null; h = buffer.poll()) {
+                    forget(h, false);
+                }
+            }
+        }
+    }
+
+    /** Stops consuming a queue found empty (its buffered deliveries stay for the next claims). */
+    private void stopConsuming(String queue) throws IOException {
+        synchronized (lock) {
+            var consuming = consumers.remove(queue);
+            if (consuming != null && channel != null && channel.isOpen()) {
+                channel.basicCancel(consuming.tag());
+                try {
+                    consuming.cancelled().await(5, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        }
+    }
+
+    /** Asks the store about a batch of messages in one transaction, then acts on each answer. */
+    private void decideAll(List<Held> batch, boolean fresh, String workerId, Duration lease, List<ClaimedTask> out)
+            throws IOException, TimeoutException, InterruptedException {
+        if (batch.isEmpty()) {
+            return;
+        }
+        var starts = store.start(batch.stream().map(Held::id).toList(), workerId, lease);
+        for (int i = 0; i < batch.size(); i++) {
+            decide(batch.get(i), fresh, starts.get(i), workerId, lease, out);
+        }
     }
 
     /** Acts on the store's answer for a message: {@code fresh} from the broker, or one held here already. */
@@ -160,7 +285,7 @@ final class Claims {
         }
         try {
             publisher.publish(retries);
-            store.dispatched(retries.stream().map(Message::id).toList());
+            marks.confirmed(retries.stream().map(Message::id).toList());
             publisher.failed(failed);
         } finally {
             for (var h : done) {
@@ -205,18 +330,23 @@ final class Claims {
             if (response == null) {
                 return null;
             }
-            var props = response.getProps();
-            int priority = props.getPriority() == null ? 0 : props.getPriority();
-            return new Held(response.getEnvelope().getDeliveryTag(), epoch, new String(response.getBody(), StandardCharsets.UTF_8),
-                    queue, priority, null, clock.instant());
+            return held(response.getEnvelope().getDeliveryTag(), response.getProps(), response.getBody(), queue);
         }
+    }
+
+    private Held held(long tag, AMQP.BasicProperties props, byte[] body, String queue) {
+        int priority = props.getPriority() == null ? 0 : props.getPriority();
+        return new Held(tag, epoch, new String(body, StandardCharsets.UTF_8), queue, priority, null, clock.instant());
     }
 
     private Channel channel() throws IOException {
         if (channel == null || !channel.isOpen()) {
             channel = connection.createChannel();
+            channel.basicQos(PREFETCH, false);
             epoch++;
             held.clear();
+            buffers.values().forEach(PriorityBlockingQueue::clear);
+            consumers.clear();
             if (channel instanceof Recoverable recoverable) {
                 recoverable.addRecoveryListener(new RecoveryListener() {
                     @Override
@@ -224,6 +354,7 @@ final class Claims {
                         synchronized (lock) {
                             epoch++; // the broker requeued every unacknowledged message of the lost channel
                             held.clear();
+                            buffers.values().forEach(PriorityBlockingQueue::clear);
                         }
                     }
 

@@ -58,6 +58,7 @@ public final class RabbitTaskEngine implements TaskEngine {
     private final Publisher publisher;
     private final Claims claims;
     private final Sweeper sweeper;
+    private final ConfirmedMarks marks;
     private final Doorbell doorbell = new Doorbell();
 
     private RabbitTaskEngine(String description, Connection connection, TaskEngine storeEngine, TaskStore store, String prefix)
@@ -70,7 +71,8 @@ public final class RabbitTaskEngine implements TaskEngine {
         var topology = new Topology(connection, prefix);
         topology.declareBase();
         this.publisher = new Publisher(connection, topology, clock);
-        this.claims = new Claims(connection, topology, publisher, store, clock);
+        this.marks = ConfirmedMarks.start(store);
+        this.claims = new Claims(connection, topology, publisher, store, marks, clock, doorbell::ring);
         this.sweeper = Sweeper.start(store, publisher, clock);
     }
 
@@ -161,7 +163,10 @@ public final class RabbitTaskEngine implements TaskEngine {
 
     // ---------------------------------------------------------------- storing
 
-    /** {@inheritDoc} Stored (marked for dispatch), then published and confirmed, then unmarked: store-then-publish. */
+    /**
+     * {@inheritDoc} Stored (marked for dispatch), then published and confirmed: store-then-publish. The marks are cleared
+     * in the background ({@link ConfirmedMarks}).
+     */
     @Override
     public List<String> enqueue(List<NewTask> tasks) {
         if (tasks.isEmpty()) {
@@ -179,7 +184,7 @@ public final class RabbitTaskEngine implements TaskEngine {
     }
 
     /**
-     * Publishes messages of tasks just made ready and clears their marks; if the broker does not confirm them, cancels the
+     * Publishes messages of tasks just made ready (their marks cleared in the background); if the broker does not confirm them, cancels the
      * tasks (the caller answers an error, not 202) where it can: a task it cannot cancel keeps its mark for the sweeper.
      */
     private void publishOrCancel(List<Message> messages) {
@@ -201,7 +206,7 @@ public final class RabbitTaskEngine implements TaskEngine {
             }
             throw e;
         }
-        store.dispatched(messages.stream().map(Message::id).toList());
+        marks.confirmed(messages.stream().map(Message::id).toList());
         doorbell.ring();
     }
 
@@ -298,8 +303,17 @@ public final class RabbitTaskEngine implements TaskEngine {
         return storeEngine.heartbeat(workerId);
     }
 
+    /** {@inheritDoc} A stopping worker's buffered messages go back to their queues first, for other processes. */
     @Override
     public boolean deregister(String workerId) {
+        try {
+            broker("return buffered messages", () -> {
+                claims.returnBuffered();
+                return null;
+            });
+        } catch (TaskEngineException e) {
+            LOG.debug("Could not return buffered messages (they return when the connection closes): {}", e.getMessage());
+        }
         return storeEngine.deregister(workerId);
     }
 
@@ -312,6 +326,7 @@ public final class RabbitTaskEngine implements TaskEngine {
     @Override
     public void close() {
         sweeper.close();
+        marks.close();
         closeQuietly(connection);
         storeEngine.close();
     }

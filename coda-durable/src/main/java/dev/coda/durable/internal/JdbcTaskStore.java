@@ -103,6 +103,25 @@ final class JdbcTaskStore implements TaskStore {
         }
     }
 
+    /** {@inheritDoc} All in one transaction: one commit a claim, not one a message. */
+    @Override
+    public List<Start> start(List<String> ids, String workerId, Duration lease) {
+        if (ids.isEmpty()) {
+            return List.of();
+        }
+        try {
+            return engine.transaction(connection -> {
+                var out = new ArrayList<Start>(ids.size());
+                for (var id : ids) {
+                    out.add(dispatch.start(connection, id, workerId, lease));
+                }
+                return out;
+            });
+        } catch (SQLException e) {
+            throw engine.failure("start " + ids.size() + " task(s)", e);
+        }
+    }
+
     @Override
     public List<String> extend(String workerId, Collection<String> ids, Duration lease) {
         return engine.extend(workerId, ids, lease);

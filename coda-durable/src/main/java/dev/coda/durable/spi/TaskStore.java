@@ -77,6 +77,14 @@ public interface TaskStore {
     /** Starts an attempt of task {@code id} for {@code workerId} with a lease, if its row allows one. */
     Start start(String id, String workerId, Duration lease);
 
+    /**
+     * {@link #start} for each of {@code ids} (the messages of one claim), answers in their order; a store may decide them
+     * all in one transaction.
+     */
+    default List<Start> start(List<String> ids, String workerId, Duration lease) {
+        return ids.stream().map(id -> start(id, workerId, lease)).toList();
+    }
+
     /** Extends the leases {@code workerId} holds on these tasks; returns the ids it still holds. */
     List<String> extend(String workerId, Collection<String> ids, Duration lease);
 
