@@ -31,7 +31,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 final class Publisher {
 
     /** How long a batch waits for the broker's confirms before the call fails (unavailable). */
-    static final Duration CONFIRM_TIMEOUT = Duration.ofSeconds(10);
+    static final Duration CONFIRM_TIMEOUT = Duration.ofSeconds(2);
 
     /** The confirms a batch waits for; fails if the broker refuses one or the channel closes first. */
     private static final class Pending {

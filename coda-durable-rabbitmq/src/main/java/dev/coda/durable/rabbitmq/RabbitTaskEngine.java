@@ -156,7 +156,8 @@ public final class RabbitTaskEngine implements TaskEngine {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new TaskEngineException("interrupted while trying to " + what + " (" + description + ")", e);
-        } catch (com.rabbitmq.client.AlreadyClosedException e) {
+        } catch (com.rabbitmq.client.ShutdownSignalException e) {
+            // the connection or channel died under the call (AlreadyClosedException is one): the broker is away
             throw new TaskEngineException("could not " + what + " (" + description + "): " + e.getMessage(), e, RETRY_AFTER);
         }
     }
