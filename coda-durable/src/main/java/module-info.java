@@ -19,6 +19,8 @@ module dev.coda.durable {
     exports dev.coda.durable;
     exports dev.coda.durable.spi;
     exports dev.coda.durable.testing;
+    // the engine modules share the JDBC engines' building blocks (WakeUp), not part of the API
+    exports dev.coda.durable.internal to dev.coda.durable.redis, dev.coda.durable.rabbitmq;
 
     uses dev.coda.durable.spi.TaskEngineProvider;
 }

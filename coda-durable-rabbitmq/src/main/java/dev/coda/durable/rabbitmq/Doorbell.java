@@ -1,5 +1,6 @@
 package dev.coda.durable.rabbitmq;
 
+import dev.coda.durable.internal.WakeUp;
 import java.time.Duration;
 
 /**
@@ -15,28 +16,17 @@ final class Doorbell {
     /** The longest wait: how soon an idle claimer notices messages published by other processes. */
     static final Duration POLL = Duration.ofMillis(200);
 
+    private final WakeUp wakeUp = new WakeUp();
     private final ThreadLocal<Long> seen = new ThreadLocal<>();
-    private long rings;
 
-    synchronized void ring() {
-        rings++;
-        notifyAll();
+    void ring() {
+        wakeUp.signal();
     }
 
     /** Waits for a ring since this thread's last wait, at most {@code timeout} and {@link #POLL}. */
-    synchronized void await(Duration timeout) throws InterruptedException {
+    void await(Duration timeout) throws InterruptedException {
         var last = seen.get();
-        long deadline = System.nanoTime() + Math.min(timeout.toNanos(), POLL.toNanos());
-        while (last != null && rings == last) {
-            long left = deadline - System.nanoTime();
-            if (left <= 0) {
-                break;
-            }
-            wait(Math.max(1, left / 1_000_000));
-        }
-        if (last == null && timeout.isPositive()) {
-            wait(Math.max(1, Math.min(timeout.toMillis(), POLL.toMillis())));
-        }
-        seen.set(rings);
+        wakeUp.awaitPast(last == null ? wakeUp.generation() : last, timeout.compareTo(POLL) < 0 ? timeout : POLL);
+        seen.set(wakeUp.generation());
     }
 }

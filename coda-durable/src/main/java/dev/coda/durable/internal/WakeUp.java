@@ -5,14 +5,23 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
-/** A generation counter that waiters can sleep on: every signal means "tasks may be ready". */
-final class WakeUp {
+/**
+ * A generation counter that waiters can sleep on: every signal means "tasks may be ready". What every engine's
+ * {@code awaitWork} sleeps on (exported to the engine modules only).
+ *
+ * <pre>{@code
+ * long seen = wakeUp.generation();
+ * wakeUp.awaitPast(seen, Duration.ofSeconds(1));   // true once another thread called signal()
+ * }</pre>
+ */
+public final class WakeUp {
 
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition changed = lock.newCondition();
     private long generation;
 
-    void signal() {
+    /** Moves the generation on and wakes every waiter. */
+    public void signal() {
         lock.lock();
         try {
             generation++;
@@ -22,7 +31,8 @@ final class WakeUp {
         }
     }
 
-    long generation() {
+    /** The current generation. */
+    public long generation() {
         lock.lock();
         try {
             return generation;
@@ -32,7 +42,7 @@ final class WakeUp {
     }
 
     /** Waits until the generation moves past {@code seen} or the timeout passes; returns whether it moved. */
-    boolean awaitPast(long seen, Duration timeout) throws InterruptedException {
+    public boolean awaitPast(long seen, Duration timeout) throws InterruptedException {
         long nanos = timeout.toNanos();
         lock.lockInterruptibly();
         try {
