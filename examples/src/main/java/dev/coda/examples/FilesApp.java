@@ -152,12 +152,14 @@ public final class FilesApp {
         var url = Optional.ofNullable(System.getenv("CODA_TASKS_URL")).filter(s -> !s.isBlank())
                 .orElse("jdbc:sqlite:" + Path.of("tasks.db").toAbsolutePath());
         var engine = TaskEngine.fromUrl(url);
-        var durable = DurableTasks.on(engine).task(FileJobs::process).build();      // run on the worker's FileJobs
+        var metrics = new PrometheusMetrics();                                      // GET /metrics
+        var durable = DurableTasks.on(engine).task(FileJobs::process).meterRegistry(metrics.registry()).build();
         var uploads = options.dataDir == null ? UploadStore.database(durable) : UploadStore.directory(options.dataDir);
         var jobs = new FileJobs(uploads, options.workDelay);
         Coda.app()
                 .onShutdown(engine::close)                                           // declared first, so done last
-                .routes(new FilesApp(durable, jobs))
+                .routes(new FilesApp(durable, jobs), metrics)
+                .backgroundTasks(tasks -> tasks.meterRegistry(metrics.registry()))
                 .durable(durable)
                 .worker(() -> durable.worker().service(jobs).concurrency("default", 8).start())
                 .run(args);
