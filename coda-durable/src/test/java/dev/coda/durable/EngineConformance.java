@@ -114,6 +114,14 @@ public abstract class EngineConformance {
         return worker;
     }
 
+    /** Claims the one ready task as worker "dead" with a short lease, then awaits its recovery by worker "alive". */
+    private ClaimedTask reclaimedFromADeadWorker(Duration lease) {
+        claim("dead", 1, lease);
+        var reclaimed = new ArrayList<ClaimedTask>();
+        await().until(() -> reclaimed.addAll(claim("alive", 1, LONG)));
+        return reclaimed.get(0);
+    }
+
     private TaskStatus awaitState(String id, DurableState state) {
         await().until(() -> engine.status(id).orElseThrow().state() == state);
         return engine.status(id).orElseThrow();
@@ -276,10 +284,7 @@ public abstract class EngineConformance {
     @Test
     void aTaskLostDuringItsLastAttemptIsHandedOutExhausted() {
         var id = engine.enqueue(List.of(new NewTask("Jobs.x", "[]", "default", 0, null, null, 1))).get(0);
-        claim("dead", 1, Duration.ofMillis(200));
-        var reclaimed = new ArrayList<ClaimedTask>();
-        await().until(() -> reclaimed.addAll(claim("alive", 1, LONG)));
-        var task = reclaimed.get(0);
+        var task = reclaimedFromADeadWorker(Duration.ofMillis(200));
         assertThat(task.id()).isEqualTo(id);
         assertThat(task.exhausted()).isTrue();
         assertThat(task.attempt()).isEqualTo(2);
@@ -336,9 +341,7 @@ public abstract class EngineConformance {
     @Test
     void anAttemptWhoseLeaseExpiredEndsLostWithTheWorkerThatLostIt() {
         var id = engine.enqueue(List.of(task("Jobs.x", "[]"))).get(0);
-        claim("dead", 1, Duration.ofMillis(300));
-        var reclaimed = new ArrayList<ClaimedTask>();
-        await().until(() -> reclaimed.addAll(claim("alive", 1, LONG)));
+        reclaimedFromADeadWorker(Duration.ofMillis(300));
 
         var status = engine.status(id).orElseThrow();
         assertThat(status.worker()).isEqualTo("alive");
@@ -354,9 +357,7 @@ public abstract class EngineConformance {
     @Test
     void aTaskLostDuringItsLastAttemptShowsThatAttemptLostAndNoOther() {
         var id = engine.enqueue(List.of(new NewTask("Jobs.x", "[]", "default", 0, null, null, 1))).get(0);
-        claim("dead", 1, Duration.ofMillis(200));
-        var reclaimed = new ArrayList<ClaimedTask>();
-        await().until(() -> reclaimed.addAll(claim("alive", 1, LONG)));
+        reclaimedFromADeadWorker(Duration.ofMillis(200));
         engine.complete("alive", List.of(new Completion.Failed(id, "worker lost: the lease of worker dead expired")));
 
         var status = engine.status(id).orElseThrow();
