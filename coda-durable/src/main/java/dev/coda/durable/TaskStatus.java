@@ -2,6 +2,7 @@ package dev.coda.durable;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Map;
 
 /**
  * What an engine knows of one durable task.
@@ -26,8 +27,21 @@ import java.time.Instant;
  * @param result the JSON of the task method's return value, or {@code null}
  * @param timeout the timeout the call set ({@code tasks.withTimeout(...)}), or {@code null}: the task's registered
  *     timeout or the worker's then apply
+ * @param context the context the task was stored in ({@link TaskContext}: trace context, route, request id), empty if none
  */
 public record TaskStatus(String id, String name, String queue, DurableState state, int attempts, int maxAttempts,
                          String arguments, Instant createdAt, Instant runAt, Instant startedAt, Instant finishedAt,
-                         String lastError, String result, Duration timeout) {
+                         String lastError, String result, Duration timeout, Map<String, String> context) {
+
+    public TaskStatus {
+        context = context == null ? Map.of() : Map.copyOf(context);
+    }
+
+    /** The status of a task stored without context. */
+    public TaskStatus(String id, String name, String queue, DurableState state, int attempts, int maxAttempts,
+                      String arguments, Instant createdAt, Instant runAt, Instant startedAt, Instant finishedAt,
+                      String lastError, String result, Duration timeout) {
+        this(id, name, queue, state, attempts, maxAttempts, arguments, createdAt, runAt, startedAt, finishedAt, lastError,
+                result, timeout, null);
+    }
 }

@@ -2,6 +2,7 @@ package dev.coda.durable.redis;
 
 import dev.coda.durable.DurableState;
 import dev.coda.durable.TaskStatus;
+import dev.coda.durable.internal.ContextColumn;
 import dev.coda.durable.redis.Scripts.Script;
 import io.lettuce.core.ScriptOutputType;
 import java.time.Duration;
@@ -63,7 +64,8 @@ final class TaskStates {
         return Optional.of(new TaskStatus(id, f.get("name"), f.get("queue"), toPublic(f.get("state"), runAt, Instant.now()),
                 Integer.parseInt(f.get("attempts")), Integer.parseInt(f.get("max")), f.get("args"),
                 Micros.toInstant(f.get("created")), runAt, Micros.toInstant(f.get("started")), Micros.toInstant(f.get("finished")),
-                f.get("error"), f.get("result"), timeout == null ? null : Duration.ofMillis(Long.parseLong(timeout))));
+                f.get("error"), f.get("result"), timeout == null ? null : Duration.ofMillis(Long.parseLong(timeout)),
+                ContextColumn.parse(f.get("context"))));
     }
 
     /** One {@code counts.lua} a queue, pipelined: the counters kept by the scripts, and the scheduled ones counted. */

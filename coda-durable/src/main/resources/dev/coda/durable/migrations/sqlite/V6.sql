@@ -1,0 +1,2 @@
+-- the context a task was stored in (trace context, route, request id), a JSON object, NULL for none
+ALTER TABLE coda_tasks ADD COLUMN context TEXT;
