@@ -11,6 +11,8 @@ module dev.coda.durable {
     requires transitive java.sql;
     requires transitive com.fasterxml.jackson.databind;
     requires com.fasterxml.jackson.datatype.jdk8;
+    requires io.opentelemetry.api;
+    requires io.opentelemetry.context;
     requires com.fasterxml.jackson.datatype.jsr310;
     requires com.zaxxer.hikari;
     requires org.xerial.sqlitejdbc;

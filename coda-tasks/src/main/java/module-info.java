@@ -10,6 +10,8 @@ module dev.coda.tasks {
     requires transitive org.slf4j;
     requires transitive micrometer.core;
     requires java.management;
+    requires io.opentelemetry.api;
+    requires io.opentelemetry.context;
     requires com.fasterxml.jackson.databind;
     requires com.fasterxml.jackson.datatype.jdk8;
     requires com.fasterxml.jackson.datatype.jsr310;

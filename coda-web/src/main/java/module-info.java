@@ -16,6 +16,8 @@ module dev.coda.web {
     requires transitive com.fasterxml.jackson.databind;
     requires transitive jakarta.validation;
     requires com.fasterxml.jackson.datatype.jdk8;
+    requires io.opentelemetry.api;
+    requires io.opentelemetry.context;
     requires com.fasterxml.jackson.datatype.jsr310;
     requires org.eclipse.jetty.compression.server;
     requires org.eclipse.jetty.compression.gzip;

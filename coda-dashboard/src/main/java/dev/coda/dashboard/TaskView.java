@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.coda.durable.DurableState;
 import dev.coda.durable.TaskAttempt;
+import dev.coda.durable.TaskContext;
 import dev.coda.durable.TaskStatus;
 import java.util.List;
 import java.util.Map;
@@ -44,6 +45,7 @@ final class TaskView {
         field(html, "Last started", Html.time(task.startedAt()));
         field(html, "Finished", Html.time(task.finishedAt()));
         field(html, "Timeout", task.timeout() == null ? "the task's or the worker's" : esc(task.timeout()));
+        storedBy(html, task);
         html.append("</dl>");
         block(html, "Arguments", "arguments", pretty(task.arguments()));
         attempts(html, root, task.history());
@@ -104,6 +106,23 @@ final class TaskView {
                 + "<input type=\"hidden\" name=\"" + Csrf.FIELD + "\" value=\"" + esc(csrfToken) + "\">"
                 + "<button type=\"submit\" class=\"" + verb + "\" data-confirm=\"" + esc(label + " this task?") + "\">"
                 + esc(label) + "</button></form>";
+    }
+
+    /** The request that stored the task (route, request id) and its trace, when they were stored with it. */
+    private static void storedBy(StringBuilder html, TaskStatus task) {
+        var context = task.context();
+        var route = context.get(TaskContext.ROUTE);
+        if (route != null) {
+            field(html, "Route", "<code>" + esc(route) + "</code>");
+        }
+        var requestId = context.get(TaskContext.REQUEST_ID);
+        if (requestId != null) {
+            field(html, "Request id", "<code>" + esc(requestId) + "</code>");
+        }
+        var traceId = TaskContext.traceId(context);
+        if (traceId != null) {
+            field(html, "Trace id", "<code>" + esc(traceId) + "</code>");
+        }
     }
 
     private static void field(StringBuilder html, String label, String valueHtml) {

@@ -3,6 +3,7 @@ package dev.coda.dashboard;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.coda.durable.DurableState;
+import dev.coda.durable.TaskContext;
 import dev.coda.durable.spi.TaskPage;
 import dev.coda.durable.spi.TaskQuery;
 import dev.coda.durable.spi.TaskSearch;
@@ -178,6 +179,18 @@ class DashboardPagesTest {
         assertThat(client.get("/dashboard/workers").text()).as("the link's target").contains("<tr id=\"worker-" + TaskFixture.WORKER + "\">");
         assertThat(client.get("/dashboard/tasks/" + tasks.queued("Mailer.send", "mail", "[]")).text())
                 .as("a task never run").contains("<dt>Worker</dt><dd>none yet</dd>").doesNotContain("<h2>Attempts</h2>");
+    }
+
+    @Test
+    void aTasksPageShowsTheRouteRequestIdAndTraceIdOfTheRequestThatStoredItAsText() {
+        var id = tasks.withContext("Reports.render", "default", Map.of(TaskContext.ROUTE, "POST /reports/{id}",
+                TaskContext.REQUEST_ID, "<b>req-7</b>", TaskContext.TRACEPARENT, "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"));
+        var plain = tasks.queued("Reports.render", "default", "[]");
+
+        assertThat(client.get("/dashboard/tasks/" + id).text()).contains("<dt>Route</dt><dd><code>POST /reports/{id}</code></dd>",
+                "<dt>Request id</dt><dd><code>&lt;b&gt;req-7&lt;/b&gt;</code></dd>",
+                "<dt>Trace id</dt><dd><code>4bf92f3577b34da6a3ce929d0e0e4736</code></dd>").doesNotContain("<b>req-7");
+        assertThat(client.get("/dashboard/tasks/" + plain).text()).doesNotContain("<dt>Route</dt>", "<dt>Request id</dt>", "<dt>Trace id</dt>");
     }
 
     @Test

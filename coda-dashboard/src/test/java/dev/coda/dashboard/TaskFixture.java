@@ -34,6 +34,11 @@ final class TaskFixture implements AutoCloseable {
         return store(new NewTask(name, argumentsJson, queue, 0, null, null, 3));
     }
 
+    /** A queued task stored with a context ({@code TaskContext}: route, request id, trace context). */
+    String withContext(String name, String queue, java.util.Map<String, String> context) {
+        return store(new NewTask(name, "[]", queue, 0, null, null, 3, null, null, context));
+    }
+
     String unique(String name, String queue, String uniqueKey) {
         return store(new NewTask(name, "[]", queue, 0, null, uniqueKey, 3));
     }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.coda.durable.internal.EngineUrls;
 import dev.coda.tasks.internal.Json;
 import dev.coda.durable.internal.TaskMethod;
+import dev.coda.durable.internal.TaskSpans;
 import dev.coda.durable.spi.TransactionalStore;
 import dev.coda.tasks.DurableHandoff;
 import dev.coda.tasks.TaskCall;
@@ -180,7 +181,15 @@ public final class DurableTasks implements DurableHandoff, AutoCloseable {
         for (var call : calls) {
             encoded.add(encode(call));
         }
-        var ids = onEngine(encoded, engine::enqueue);
+        var traced = TaskSpans.enqueue(encoded);
+        List<String> ids;
+        try {
+            ids = onEngine(traced.tasks(), engine::enqueue);
+        } catch (RuntimeException e) {
+            traced.end(null, e);
+            throw e;
+        }
+        traced.end(ids, null);
         stored(encoded, ids);
         return ids;
     }
@@ -277,7 +286,15 @@ public final class DurableTasks implements DurableHandoff, AutoCloseable {
         for (var call : calls) {
             encoded.add(encode(call));
         }
-        var ids = store.enqueue(transaction, encoded);
+        var traced = TaskSpans.enqueue(encoded);
+        List<String> ids;
+        try {
+            ids = store.enqueue(transaction, traced.tasks());
+        } catch (SQLException | RuntimeException e) {
+            traced.end(null, e);
+            throw e;
+        }
+        traced.end(ids, null);
         stored(encoded, ids);
         return ids;
     }
@@ -316,7 +333,7 @@ public final class DurableTasks implements DurableHandoff, AutoCloseable {
         var options = call.options();
         int attempts = options.maxAttempts() > 0 ? options.maxAttempts() : retryPolicy.maxAttempts();
         return new TaskEngine.NewTask(call.name(), json, options.queue(), options.priority(), options.runAt(), options.uniqueKey(),
-                attempts, call.id(), options.timeout());
+                attempts, call.id(), options.timeout(), call.context());
     }
 
     private boolean isStaticMethod(TaskCall call) {

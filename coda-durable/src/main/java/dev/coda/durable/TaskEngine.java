@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import javax.sql.DataSource;
 
@@ -83,10 +84,25 @@ public interface TaskEngine extends TaskSearch, WorkerRegistry, AutoCloseable {
 
     /**
      * A task to store: its name, JSON arguments and options, the id to store it under ({@code null}: the engine
-     * chooses), and how long one attempt may run ({@code null}: as the worker decides).
+     * chooses), how long one attempt may run ({@code null}: as the worker decides), and the context it was stored in
+     * ({@link TaskContext}: trace context, route, request id; {@code null} or empty: none), stored with it.
+     *
+     * <pre>{@code
+     * new NewTask("Mail.send", "[1]", "mail", 0, null, null, 3, null, null, Map.of(TaskContext.REQUEST_ID, "r-1"));
+     * }</pre>
      */
     record NewTask(String name, String argumentsJson, String queue, int priority, Instant runAt, String uniqueKey,
-                   int maxAttempts, String id, Duration timeout) {
+                   int maxAttempts, String id, Duration timeout, Map<String, String> context) {
+
+        public NewTask {
+            context = context == null ? Map.of() : Map.copyOf(context);
+        }
+
+        /** A task stored without context. */
+        public NewTask(String name, String argumentsJson, String queue, int priority, Instant runAt, String uniqueKey,
+                       int maxAttempts, String id, Duration timeout) {
+            this(name, argumentsJson, queue, priority, runAt, uniqueKey, maxAttempts, id, timeout, null);
+        }
 
         /** A task without a timeout of its own. */
         public NewTask(String name, String argumentsJson, String queue, int priority, Instant runAt, String uniqueKey,
@@ -110,9 +126,20 @@ public interface TaskEngine extends TaskSearch, WorkerRegistry, AutoCloseable {
      * @param lostBy when the claim recovers a task whose previous lease expired (its worker died or hung), that
      *     worker's id; {@code null} for an ordinary claim
      * @param timeout the timeout stored with the task ({@link NewTask#timeout}), or {@code null}
+     * @param context the context stored with the task ({@link NewTask#context}), empty if none
      */
     record ClaimedTask(String id, String name, String queue, String argumentsJson, int attempt, int maxAttempts,
-                       String lostBy, Duration timeout) {
+                       String lostBy, Duration timeout, Map<String, String> context) {
+
+        public ClaimedTask {
+            context = context == null ? Map.of() : Map.copyOf(context);
+        }
+
+        /** A claim of a task stored without context. */
+        public ClaimedTask(String id, String name, String queue, String argumentsJson, int attempt, int maxAttempts,
+                           String lostBy, Duration timeout) {
+            this(id, name, queue, argumentsJson, attempt, maxAttempts, lostBy, timeout, null);
+        }
 
         /** A claim of a task without a timeout of its own. */
         public ClaimedTask(String id, String name, String queue, String argumentsJson, int attempt, int maxAttempts,

@@ -3,6 +3,7 @@ package dev.coda.durable;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 
 /**
  * What an engine knows of one durable task.
@@ -29,20 +30,23 @@ import java.util.List;
  *     timeout or the worker's then apply
  * @param worker the id of the worker that holds or ran the last attempt, or {@code null} before the first
  * @param history the task's attempts, oldest first (see {@link TaskAttempt} for the bounds)
+ * @param context the context the task was stored in ({@link TaskContext}: trace context, route, request id), empty if none
  */
 public record TaskStatus(String id, String name, String queue, DurableState state, int attempts, int maxAttempts,
                          String arguments, Instant createdAt, Instant runAt, Instant startedAt, Instant finishedAt,
-                         String lastError, String result, Duration timeout, String worker, List<TaskAttempt> history) {
+                         String lastError, String result, Duration timeout, String worker, List<TaskAttempt> history,
+                         Map<String, String> context) {
 
     public TaskStatus {
         history = history == null ? List.of() : List.copyOf(history);
+        context = context == null ? Map.of() : Map.copyOf(context);
     }
 
-    /** A status without a worker or history (an engine that keeps none). */
+    /** A status without a worker, history or context (an engine that keeps none). */
     public TaskStatus(String id, String name, String queue, DurableState state, int attempts, int maxAttempts,
                       String arguments, Instant createdAt, Instant runAt, Instant startedAt, Instant finishedAt,
                       String lastError, String result, Duration timeout) {
         this(id, name, queue, state, attempts, maxAttempts, arguments, createdAt, runAt, startedAt, finishedAt, lastError,
-                result, timeout, null, List.of());
+                result, timeout, null, List.of(), null);
     }
 }

@@ -461,6 +461,26 @@ public abstract class EngineConformance {
                 .containsExactlyInAnyOrder(tuple(timed, Duration.ofMillis(1500)), tuple(untimed, null));
     }
 
+    @Test
+    void aTasksContextIsStoredAndHandedOutWithItsStatusAndEveryClaim() {
+        var context = Map.of(TaskContext.TRACEPARENT, "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01",
+                TaskContext.ROUTE, "POST /files", TaskContext.REQUEST_ID, "req \"1\" é");
+        var ids = engine.enqueue(List.of(new NewTask("Jobs.x", "[]", "default", 0, null, null, 3, null, null, context),
+                task("Jobs.y", "[]")));
+        var traced = ids.get(0);
+        var plain = ids.get(1);
+        assertThat(engine.status(traced).orElseThrow().context()).isEqualTo(context);
+        assertThat(engine.status(plain).orElseThrow().context()).isEmpty();
+
+        assertThat(claim("dead", 10, Duration.ofMillis(200)))
+                .extracting(ClaimedTask::id, ClaimedTask::context)
+                .containsExactlyInAnyOrder(tuple(traced, context), tuple(plain, Map.of()));
+        var recovered = new ArrayList<ClaimedTask>();
+        await().until(() -> recovered.addAll(claim("alive", 10, LONG)) && recovered.size() == 2);
+        assertThat(recovered).extracting(ClaimedTask::id, ClaimedTask::context)
+                .containsExactlyInAnyOrder(tuple(traced, context), tuple(plain, Map.of()));
+    }
+
 
     // ---------------------------------------------------------------- delays and retries
 

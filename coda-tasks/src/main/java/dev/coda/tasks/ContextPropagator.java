@@ -1,15 +1,15 @@
 package dev.coda.tasks;
 
 /**
- * Carries context from the thread that adds a task into the task, such as a tracing span. SLF4J's MDC
- * is always carried; add a propagator for anything else.
+ * Carries context from the thread that adds a task into the task. SLF4J's MDC and, with an SDK set, the OpenTelemetry
+ * context (the task runs in a span of its own) are always carried; add a propagator for anything else.
  *
  * <pre>{@code
- * ContextPropagator tracing = () -> {
- *     Span span = Span.current();               // captured where addTask is called
- *     return () -> span.makeCurrent()::close;   // activated around the task, closed after it
+ * ContextPropagator tenant = () -> {
+ *     String current = TENANT.get();                                 // captured where addTask is called
+ *     return () -> { TENANT.set(current); return TENANT::remove; };  // activated around the task, closed after it
  * };
- * TaskRuntime.builder().contextPropagator(tracing);
+ * TaskRuntime.builder().contextPropagator(tenant);
  * }</pre>
  */
 @FunctionalInterface

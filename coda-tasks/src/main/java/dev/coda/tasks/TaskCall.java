@@ -2,7 +2,9 @@ package dev.coda.tasks;
 
 import java.util.Arrays;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -26,14 +28,28 @@ import java.util.Objects;
  * @param id the id the task should be stored under (the id its {@link TaskHandle} already shows), or
  *     {@code null} to let the engine choose; an engine may answer with another id for a task whose unique
  *     key is held by an existing task
+ * @param context what the engine stores with the call besides its arguments: the route ({@link #ROUTE}) and request
+ *     id ({@link #REQUEST_ID}) of the request that added it; empty for none (the trace context is added when it is stored)
  */
 public record TaskCall(String name, String declaringClass, String method, List<Object> arguments, TaskOptions options,
-                       boolean plainMethodReference, String id) {
+                       boolean plainMethodReference, String id, Map<String, String> context) {
+
+    /** The context key of the route template, with its method, of the request that added the call: {@code POST /files}. */
+    public static final String ROUTE = "coda.route";
+    /** The context key of the id of the request that added the call. */
+    public static final String REQUEST_ID = "coda.request_id";
 
     public TaskCall {
         Objects.requireNonNull(name, "name");
         arguments = Collections.unmodifiableList(Arrays.asList(arguments.toArray()));
         Objects.requireNonNull(options, "options");
+        context = context == null ? Map.of() : Map.copyOf(context);
+    }
+
+    /** A call without context. */
+    public TaskCall(String name, String declaringClass, String method, List<Object> arguments, TaskOptions options,
+                    boolean plainMethodReference, String id) {
+        this(name, declaringClass, method, arguments, options, plainMethodReference, id, null);
     }
 
     /** A call the engine chooses the id of. */
@@ -44,7 +60,25 @@ public record TaskCall(String name, String declaringClass, String method, List<O
 
     /** This call with other options (queue, priority, delay, uniqueness, attempts, timeout). */
     public TaskCall withOptions(TaskOptions newOptions) {
-        return new TaskCall(name, declaringClass, method, arguments, newOptions, plainMethodReference, id);
+        return new TaskCall(name, declaringClass, method, arguments, newOptions, plainMethodReference, id, context);
+    }
+
+    /**
+     * This call with the route and id of the request that added it in its context ({@code null}s left out).
+     *
+     * <pre>{@code
+     * durable.enqueue(TaskCall.of(Reports::build, reportId).withRequest("POST /reports", request.id()));
+     * }</pre>
+     */
+    public TaskCall withRequest(String route, String requestId) {
+        var out = new HashMap<>(context);
+        if (route != null) {
+            out.put(ROUTE, route);
+        }
+        if (requestId != null) {
+            out.put(REQUEST_ID, requestId);
+        }
+        return new TaskCall(name, declaringClass, method, arguments, options, plainMethodReference, id, out);
     }
 
     static TaskCall from(Invocation invocation, TaskOptions options) {

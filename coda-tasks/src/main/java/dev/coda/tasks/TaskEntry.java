@@ -1,6 +1,8 @@
 package dev.coda.tasks;
 
 import dev.coda.tasks.internal.TaskIds;
+import dev.coda.tasks.internal.Tracing;
+import io.opentelemetry.context.Context;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.time.Duration;
@@ -42,6 +44,8 @@ final class TaskEntry implements TaskHandle, TaskList.Step {
     /** The MDC of the {@code addTask} call, immutable (shared with the tasks added under the same MDC; see {@link MdcSnapshots}). */
     final Map<String, String> mdc;
     final List<ContextPropagator.Snapshot> contexts;
+    /** The OpenTelemetry context of the {@code addTask} call, {@code null} without an SDK (see {@link Tracing}). */
+    final Context trace;
     private final String name;
     /**
      * The time-ordered half of the id ({@link TaskIds}), taken when the task is added; the random half and the text
@@ -73,6 +77,7 @@ final class TaskEntry implements TaskHandle, TaskList.Step {
         this.timeout = timeout;
         this.mdc = mdc;
         this.contexts = contexts;
+        this.trace = Tracing.enabled() ? Context.current() : null;
         this.idTimeBits = TaskIds.nextTimeBits();
     }
 
@@ -94,7 +99,7 @@ final class TaskEntry implements TaskHandle, TaskList.Step {
 
     /** The call a durable engine stores, under this handle's id. */
     TaskCall call() {
-        return TaskCall.from(invocation, options, id());
+        return TaskCall.from(invocation, options, id()).withRequest(taskList.origin(), taskList.correlationId());
     }
 
     /** Whether a durable engine has stored this task (it then does not run in-process). */

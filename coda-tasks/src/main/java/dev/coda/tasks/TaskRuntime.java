@@ -24,6 +24,8 @@ import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
+import dev.coda.tasks.internal.Tracing;
+import io.opentelemetry.api.trace.SpanKind;
 import org.slf4j.event.Level;
 
 /**
@@ -673,6 +675,22 @@ public final class TaskRuntime implements AutoCloseable {
      * is set, and cleared afterwards, which also drops whatever the task put there.
      */
     private Throwable invoke(TaskEntry entry) {
+        if (entry.trace == null) {
+            return invokeInContext(entry);
+        }
+        // the task's own span, a child of the span that added it (the request's): its context travels into the task
+        var span = Tracing.startCurrent("run " + entry.name(), SpanKind.INTERNAL, entry.trace);
+        span.span().setAttribute("coda.task.name", entry.name());
+        Throwable failure = null;
+        try {
+            failure = invokeInContext(entry);
+            return failure;
+        } finally {
+            span.end(failure);
+        }
+    }
+
+    private Throwable invokeInContext(TaskEntry entry) {
         var contexts = entry.contexts;
         var scopes = contexts.isEmpty() ? null : new AutoCloseable[contexts.size()];
         int active = 0;

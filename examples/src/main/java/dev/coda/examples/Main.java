@@ -33,6 +33,7 @@ public final class Main {
             System.err.println("examples: " + String.join(", ", EXAMPLES.keySet()));
             System.exit(2);
         }
+        ExampleTracing.initFromEnvironment();
         EXAMPLES.get(args[0]).accept(Arrays.copyOfRange(args, 1, args.length));
     }
 }

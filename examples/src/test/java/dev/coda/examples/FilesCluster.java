@@ -18,6 +18,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -103,6 +104,11 @@ final class FilesCluster implements AutoCloseable {
     }
 
     Proc launch(String name, int port, List<String> args) throws IOException {
+        return launch(name, port, args, Map.of());
+    }
+
+    /** Launches a process with more environment variables (e.g. {@code OTEL_*}). */
+    Proc launch(String name, int port, List<String> args, Map<String, String> environment) throws IOException {
         var command = new ArrayList<String>();
         command.add(ProcessHandle.current().info().command().orElseThrow());
         command.addAll(List.of("--enable-native-access=ALL-UNNAMED", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"));
@@ -121,6 +127,7 @@ final class FilesCluster implements AutoCloseable {
         if (tasksUrl != null) {
             builder.environment().put("CODA_TASKS_URL", tasksUrl);
         }
+        builder.environment().putAll(environment);
         var proc = new Proc(name, builder.start(), log);
         processes.add(proc);
         return proc;

@@ -1,6 +1,7 @@
 package dev.coda.durable.redis;
 
 import dev.coda.durable.TaskEngine.ClaimedTask;
+import dev.coda.durable.internal.ContextColumn;
 import dev.coda.durable.redis.Scripts.Script;
 import io.lettuce.core.ScriptOutputType;
 import java.time.Duration;
@@ -57,7 +58,8 @@ final class Claims {
             for (var row : claimed) {
                 out.add(new ClaimedTask(row.get(0), row.get(1), queue, row.get(2), Integer.parseInt(row.get(3)),
                         Integer.parseInt(row.get(4)), row.get(5).isEmpty() ? null : row.get(5),
-                        row.get(6).isEmpty() ? null : Duration.ofMillis(Long.parseLong(row.get(6)))));
+                        row.get(6).isEmpty() ? null : Duration.ofMillis(Long.parseLong(row.get(6))),
+                        ContextColumn.parse(row.get(7))));
             }
         }
         return out;

@@ -1,6 +1,7 @@
 package dev.coda.durable.redis;
 
 import dev.coda.durable.TaskEngine.NewTask;
+import dev.coda.durable.internal.ContextColumn;
 import dev.coda.durable.redis.Scripts.Script;
 import dev.coda.tasks.internal.TaskIds;
 import io.lettuce.core.ScriptOutputType;
@@ -97,6 +98,8 @@ final class Enqueue {
         args.add(task.uniqueKey() == null ? "" : task.uniqueKey());
         args.add(Integer.toString(task.maxAttempts()));
         args.add(task.timeout() == null ? "" : Long.toString(task.timeout().toMillis()));
+        var context = ContextColumn.write(task.context());
+        args.add(context == null ? "" : context);
     }
 
     private static void check(NewTask task) {

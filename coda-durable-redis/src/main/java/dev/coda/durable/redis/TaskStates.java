@@ -3,6 +3,7 @@ package dev.coda.durable.redis;
 import dev.coda.durable.DurableState;
 import dev.coda.durable.TaskStatus;
 import dev.coda.durable.internal.AttemptLog;
+import dev.coda.durable.internal.ContextColumn;
 import dev.coda.durable.redis.Scripts.Script;
 import io.lettuce.core.ScriptOutputType;
 import java.time.Duration;
@@ -69,7 +70,8 @@ final class TaskStates {
                 f.get("error")));
         return Optional.of(new TaskStatus(id, f.get("name"), f.get("queue"), state, attempts, Integer.parseInt(f.get("max")),
                 f.get("args"), Micros.toInstant(f.get("created")), runAt, started, finished, f.get("error"), f.get("result"),
-                timeout == null ? null : Duration.ofMillis(Long.parseLong(timeout)), AttemptLog.lastWorker(history), history));
+                timeout == null ? null : Duration.ofMillis(Long.parseLong(timeout)), AttemptLog.lastWorker(history), history,
+                ContextColumn.parse(f.get("context"))));
     }
 
     /** One {@code counts.lua} a queue, pipelined: the counters kept by the scripts, and the scheduled ones counted. */

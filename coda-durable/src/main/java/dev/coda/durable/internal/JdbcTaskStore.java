@@ -44,7 +44,7 @@ final class JdbcTaskStore implements TaskStore {
         var withIds = new ArrayList<NewTask>(batch.size());
         for (var t : batch) {
             withIds.add(t.id() != null ? t : new NewTask(t.name(), t.argumentsJson(), t.queue(), t.priority(), t.runAt(),
-                    t.uniqueKey(), t.maxAttempts(), TaskIds.next(), t.timeout()));
+                    t.uniqueKey(), t.maxAttempts(), TaskIds.next(), t.timeout(), t.context()));
         }
         try {
             return engine.transaction(JdbcTaskEngine.Wait.REQUEST, connection -> {

@@ -166,6 +166,7 @@ public final class TaskExecution {
             ScheduledFuture<?> timeout = limit == null ? null : scheduleTimeout(started, limit);
             Object value;
             Throwable failure = null;
+            var span = TaskSpans.run(task);
             try {
                 value = invokeInContexts(method, arguments);
             } catch (ExecutionException e) {
@@ -177,6 +178,9 @@ public final class TaskExecution {
             } finally {
                 if (timeout != null) {
                     timeout.cancel(false);
+                }
+                if (span != null) {
+                    span.end(failure);
                 }
             }
             long nanos = System.nanoTime() - started;

@@ -38,7 +38,7 @@ import java.util.Optional;
 final class TaskTable extends SqlTemplates {
 
     private static final String COLUMNS = "id, name, queue, priority, args, state, attempts, max_attempts, run_at, unique_key, "
-            + "created_at, timeout_ms";
+            + "created_at, timeout_ms, context";
 
     private final TaskCounters counters;
 
@@ -50,7 +50,7 @@ final class TaskTable extends SqlTemplates {
     // ---------------------------------------------------------------- store
 
     private static final String INSERT = "INSERT INTO {tasks} (" + COLUMNS + ") VALUES (:id, :name, :queue, :priority, :args,"
-            + " {queued}, 0, :max_attempts, COALESCE(:run_at, {now}), :unique_key, {now}, :timeout_ms)";
+            + " {queued}, 0, :max_attempts, COALESCE(:run_at, {now}), :unique_key, {now}, :timeout_ms, :context)";
     private final Sql insert = sql(INSERT);
     private final Sql insertUnique = sql(INSERT + " ON CONFLICT (unique_key) WHERE unique_key IS NOT NULL AND state IN ({live})"
             + " DO NOTHING");
@@ -93,6 +93,7 @@ final class TaskTable extends SqlTemplates {
         statement.time("run_at", task.runAt());
         statement.string("unique_key", task.uniqueKey());
         statement.millis("timeout_ms", task.timeout());
+        statement.string("context", ContextColumn.write(task.context()));
     }
 
     /** Inserts unless a live task holds the key; returns the new id or the live task's. */
@@ -131,7 +132,7 @@ final class TaskTable extends SqlTemplates {
                 + " lease_until = " + dialect.nowPlusMillis(":lease_ms") + ", started_at = {now}, " + AttemptLog.CLAIM_SET
                 + " WHERE " + dialect.idIn("SELECT id FROM {tasks} WHERE state = {queued} AND queue = :queue AND " + due
                 + " ORDER BY priority DESC, run_at, id LIMIT :limit{lock}")
-                + " RETURNING id, name, queue, args, attempts, max_attempts, timeout_ms");
+                + " RETURNING id, name, queue, args, attempts, max_attempts, timeout_ms, context");
     }
 
     /**
@@ -153,7 +154,7 @@ final class TaskTable extends SqlTemplates {
                 while (rows.next()) {
                     out.add(new ClaimedTask(rows.getString("id"), rows.getString("name"), rows.getString("queue"),
                             rows.getString("args"), rows.getInt("attempts"), rows.getInt("max_attempts"), null,
-                            readTimeout(rows)));
+                            readTimeout(rows), ContextColumn.read(rows)));
                 }
             }
             return out;
@@ -165,7 +166,7 @@ final class TaskTable extends SqlTemplates {
     /** The last allowed attempt is not counted again: the claimer records it as failed ("worker lost"). */
     private final Sql recover = sql("UPDATE {tasks} SET lease_owner = :lease_owner, lease_until = " + dialect.nowPlusMillis(":lease_ms")
             + ", started_at = {now}, attempts = CASE WHEN attempts < max_attempts THEN attempts + 1 ELSE attempts END, "
-            + AttemptLog.recoverSet(dialect) + " WHERE id " + dialect.in(":ids") + " AND state = {running} RETURNING id, name, queue, args, max_attempts, timeout_ms");
+            + AttemptLog.recoverSet(dialect) + " WHERE id " + dialect.in(":ids") + " AND state = {running} RETURNING id, name, queue, args, max_attempts, timeout_ms, context");
 
     /** Takes over running tasks of {@code queue} whose lease ended; runs in the caller's transaction. */
     List<ClaimedTask> recover(Connection connection, String workerId, String queue, int max, Duration lease) throws SQLException {
@@ -194,7 +195,7 @@ final class TaskTable extends SqlTemplates {
                     var was = lost.get(rows.getString("id"));
                     out.add(new ClaimedTask(rows.getString("id"), rows.getString("name"), rows.getString("queue"),
                             rows.getString("args"), was.attempts() + 1, rows.getInt("max_attempts"),
-                            was.owner() == null ? "?" : was.owner(), readTimeout(rows)));
+                            was.owner() == null ? "?" : was.owner(), readTimeout(rows), ContextColumn.read(rows)));
                 }
             }
         }
@@ -370,7 +371,7 @@ final class TaskTable extends SqlTemplates {
     // ---------------------------------------------------------------- administration
 
     private final Sql status = sql("SELECT id, name, queue, state, attempts, max_attempts, args, created_at, run_at, started_at,"
-            + " finished_at, last_error, result, timeout_ms, worker, attempt_log FROM {tasks} WHERE id = :id");
+            + " finished_at, last_error, result, timeout_ms, worker, attempt_log, context FROM {tasks} WHERE id = :id");
 
     Optional<TaskStatus> status(Connection connection, String id) throws SQLException {
         try (var statement = status.prepare(connection)) {
@@ -388,7 +389,8 @@ final class TaskTable extends SqlTemplates {
                 return Optional.of(new TaskStatus(rows.getString("id"), rows.getString("name"), rows.getString("queue"),
                         state, rows.getInt("attempts"), rows.getInt("max_attempts"), rows.getString("args"),
                         dialect.readTime(rows, "created_at"), runAt, startedAt, finishedAt, rows.getString("last_error"),
-                        rows.getString("result"), readTimeout(rows), AttemptLog.lastWorker(history), history));
+                        rows.getString("result"), readTimeout(rows), AttemptLog.lastWorker(history), history,
+                        ContextColumn.read(rows)));
             }
         }
     }

@@ -107,6 +107,8 @@ public final class Application {
         var match = router.match(input.method(), input.rawPath());
         var state = match instanceof Router.Found<Route> found ? routed(input, found) : new RequestState(input, Map.of());
         MDC.put(REQUEST_ID, state.id());
+        var span = RequestSpan.open(input, match instanceof Router.Found<Route> found ? found.route().origin() : null, state);
+        int status = 500;
         try {
             var outcome = switch (match) {
                 case Router.Found<Route> found -> found.route().middleware() == null ? invoke(found.route(), state)
@@ -116,8 +118,13 @@ public final class Application {
                 case Router.NotFound<Route> none -> unmatched == null ? notFound(input, state)
                         : unmatched.run(state, () -> notFound(input, state), this);
             };
-            return handOverTasks(outcome);
+            outcome = handOverTasks(outcome);
+            status = outcome.status();
+            return outcome;
         } finally {
+            if (span != null) {
+                span.close(status);
+            }
             MDC.remove(REQUEST_ID);
         }
     }

@@ -1,1 +1,2 @@
--- reserved: the task context of another branch (V6); the merge replaces this file
+-- the context a task was stored in (trace context, route, request id), a JSON object, NULL for none
+ALTER TABLE ${schema}.coda_tasks ADD COLUMN context text;
