@@ -9,7 +9,7 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.coda.durable.DurableState;
 import dev.coda.durable.TaskStatus;
 
-/** One task's page: everything its {@link TaskStatus} holds, and the retry and cancel buttons its state allows. */
+/** One task's page: everything its {@link TaskStatus} holds, and the retry, cancel and delete buttons its state allows. */
 final class TaskView {
 
     // exact numbers: a big integer or a long decimal in the arguments is shown as stored
@@ -29,6 +29,9 @@ final class TaskView {
             }
             if (cancellable(task.state())) {
                 html.append(action(root, task.id(), "cancel", "Cancel", csrfToken));
+            }
+            if (task.state() != DurableState.RUNNING) {
+                html.append(action(root, task.id(), "delete", "Delete", csrfToken));
             }
         }
         html.append("</div><dl class=\"fields\">");
