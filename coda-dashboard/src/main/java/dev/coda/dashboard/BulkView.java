@@ -30,7 +30,7 @@ final class BulkView {
         return action.name().toLowerCase(Locale.ROOT);
     }
 
-    private static String label(BulkAction action) {
+    static String label(BulkAction action) {
         var verb = verb(action);
         return Character.toUpperCase(verb.charAt(0)) + verb.substring(1);
     }
@@ -53,7 +53,8 @@ final class BulkView {
         var html = new StringBuilder("<p class=\"dry-run\" data-count=\"").append(count).append("\">This will ").append(verb(action))
                 .append(' ').append(tasks(count)).append(".</p>");
         html.append("<p class=\"hint\">Only the tasks of this search that are ").append(esc(String.join(", ", states)))
-                .append(", created before ").append(esc(filter.before())).append(" UTC (when this count was made); each is ")
+                .append(", created before ").append(esc(filter.before().replace('T', ' ').replace("Z", ""))).append(" UTC (when this count was made")
+                .append(", unless the search's bound is earlier); each is ")
                 .append("decided again when the action reaches it.</p>");
         if (count > 0) {
             html.append("<form class=\"confirm\" method=\"post\" action=\"").append(esc(root + "/tasks/bulk")).append("\">")

@@ -11,6 +11,7 @@ import dev.coda.Response;
 import dev.coda.durable.TaskEngine;
 import dev.coda.durable.spi.TaskQuery;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.Optional;
 
 /** The dashboard's pages and actions as Coda routes: each reads the engine, then hands the rendering to its view. */
@@ -69,10 +70,10 @@ final class DashboardRoutes {
                                @Query("args") Optional<String> args) {
         Gate.mayAct(access);
         var bulk = BulkView.action(action.orElse(null));
-        var filter = filter(state, queue, name, from, before, error, args).createdBy(Instant.now());
+        var filter = filter(state, queue, name, from, before, error, args).createdBy(Instant.now().truncatedTo(ChronoUnit.MILLIS));
         long count = actions.dryRun(bulk, filter.query(TaskQuery.MAX_LIMIT, null));
         var token = csrf.tokenFor(request);
-        var html = Layout.page(request.rootPath(), Layout.Section.TASKS, BulkView.verb(bulk) + " " + BulkView.tasks(count) + "?",
+        var html = Layout.page(request.rootPath(), Layout.Section.TASKS, BulkView.label(bulk) + " " + BulkView.tasks(count) + "?",
                 BulkView.dryRun(request.rootPath(), bulk, filter, count, token));
         return csrf.remember(request, token, Response.html(html));
     }
@@ -88,7 +89,7 @@ final class DashboardRoutes {
         var bulk = BulkView.action(action.orElse(null));
         var filter = filter(state, queue, name, from, before, error, args);
         var result = actions.bulk(bulk, filter.query(TaskQuery.MAX_LIMIT, null), request.remoteAddress());
-        return page(request, Layout.Section.TASKS, "Tasks: " + BulkView.verb(bulk) + " done",
+        return page(request, Layout.Section.TASKS, BulkView.label(bulk) + ": done",
                 BulkView.result(request.rootPath(), result, filter));
     }
 
