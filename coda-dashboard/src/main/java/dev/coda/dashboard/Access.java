@@ -2,7 +2,7 @@ package dev.coda.dashboard;
 
 /**
  * What a request may do with the dashboard, as an {@link Authorizer} decides: nothing, look, or look and act (retry,
- * cancel). A {@linkplain TaskDashboard.Builder#readOnly read-only} dashboard lowers {@link #ACT} to {@link #LOOK}.
+ * cancel, delete, bulk actions and their dry runs). A {@linkplain TaskDashboard.Builder#readOnly read-only} dashboard lowers {@link #ACT} to {@link #LOOK}.
  *
  * <pre>{@code
  * TaskDashboard.builder(engine).authorize(request -> isAdmin(request) ? Access.ACT : Access.LOOK).build();

@@ -1,17 +1,20 @@
 package dev.coda.dashboard;
 
-import dev.coda.durable.DurableState;
 import dev.coda.durable.TaskEngine;
-import dev.coda.durable.TaskStatus;
+import dev.coda.durable.spi.TaskAdmin.BulkAction;
+import dev.coda.durable.spi.TaskAdmin.BulkResult;
+import dev.coda.durable.spi.TaskAdmin.RetryOutcome;
+import dev.coda.durable.spi.TaskQuery;
 import java.util.Locale;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Retry and cancel, each logged with who asked, and what came of it, told as one of a few {@link Outcome}s: the page
- * after the action shows the outcome's text (never text from the request). A retry the engine refuses while the task is
- * still failed or cancelled is a unique-key conflict, reported as such.
+ * Retry, cancel and delete, of one task or of every task of a filter, each logged with who asked, and what came of it,
+ * told as one of a few {@link Outcome}s: the page after the action shows the outcome's text (never text from the
+ * request). A retry refused because another live task holds the unique key is reported as such
+ * ({@link RetryOutcome#UNIQUE_KEY_CONFLICT}).
  */
 final class Actions {
 
@@ -24,7 +27,9 @@ final class Actions {
         CONFLICT("Not retried: another queued, scheduled or running task holds this task's unique key. "
                 + "Retry it once that one has finished.", false),
         CANCELLED("Cancelled.", true),
-        NOT_CANCELLED("Not cancelled: only a queued or scheduled task can be; it has started or finished.", false);
+        NOT_CANCELLED("Not cancelled: only a queued or scheduled task can be; it has started or finished.", false),
+        DELETED("Deleted.", true),
+        NOT_DELETED("Not deleted: a running task cannot be; cancel is not possible either, it must finish first.", false);
 
         final String text;
         final boolean ok;
@@ -59,14 +64,11 @@ final class Actions {
     }
 
     Outcome retry(String id, String who) {
-        Outcome outcome;
-        if (engine.retry(id)) {
-            outcome = Outcome.RETRIED;
-        } else {
-            // the engine refuses a failed or cancelled task's retry only when a live task holds its unique key
-            var state = engine.status(id).map(TaskStatus::state).orElse(null);
-            outcome = state == DurableState.FAILED || state == DurableState.CANCELLED ? Outcome.CONFLICT : Outcome.NOT_RETRIED;
-        }
+        var outcome = switch (engine.retryTask(id)) {
+            case RETRIED -> Outcome.RETRIED;
+            case NOT_RETRYABLE -> Outcome.NOT_RETRIED;
+            case UNIQUE_KEY_CONFLICT -> Outcome.CONFLICT;
+        };
         LOG.info("Task dashboard: {} asked to retry task {}: {}", who, id, outcome.code());
         return outcome;
     }
@@ -75,5 +77,23 @@ final class Actions {
         var outcome = engine.cancel(id) ? Outcome.CANCELLED : Outcome.NOT_CANCELLED;
         LOG.info("Task dashboard: {} asked to cancel task {}: {}", who, id, outcome.code());
         return outcome;
+    }
+
+    Outcome delete(String id, String who) {
+        var outcome = engine.delete(id) ? Outcome.DELETED : Outcome.NOT_DELETED;
+        LOG.info("Task dashboard: {} asked to delete task {}: {}", who, id, outcome.code());
+        return outcome;
+    }
+
+    /** How many tasks {@link #bulk} would act on now. */
+    long dryRun(BulkAction action, TaskQuery filter) {
+        return engine.dryRun(action, filter);
+    }
+
+    BulkResult bulk(BulkAction action, TaskQuery filter, String who) {
+        LOG.info("Task dashboard: {} asked to {} the tasks of {}", who, action, filter);
+        var result = engine.bulk(action, filter);
+        LOG.info("Task dashboard: {} of {}: {}", action, filter, result);
+        return result;
     }
 }

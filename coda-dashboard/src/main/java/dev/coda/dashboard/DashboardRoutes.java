@@ -9,7 +9,9 @@ import dev.coda.Query;
 import dev.coda.Request;
 import dev.coda.Response;
 import dev.coda.durable.TaskEngine;
+import dev.coda.durable.spi.TaskQuery;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.Optional;
 
 /** The dashboard's pages and actions as Coda routes: each reads the engine, then hands the rendering to its view. */
@@ -41,9 +43,10 @@ final class DashboardRoutes {
     public Response tasks(Request request, @Depends Access access, @Query("id") Optional<String> id, @Query("state") Optional<String> state,
                           @Query("queue") Optional<String> queue, @Query("name") Optional<String> name,
                           @Query("from") Optional<String> from, @Query("before") Optional<String> before,
-                          @Query("after") Optional<String> after) {
+                          @Query("error") Optional<String> error, @Query("args") Optional<String> args,
+                          @Query("after") Optional<String> after, @Query("done") Optional<String> done) {
         var root = request.rootPath();
-        String notice = null;
+        String notice = done.flatMap(Actions.Outcome::ofCode).map(Actions.Outcome::notice).orElse(null);
         var wanted = id.map(String::strip).filter(s -> !s.isEmpty());
         if (wanted.isPresent()) {
             if (engine.status(wanted.get()).isPresent()) {
@@ -51,11 +54,49 @@ final class DashboardRoutes {
             }
             notice = Layout.notice("problem", "No task has the id " + wanted.get() + ".");
         }
-        var filter = ListFilter.of(state.orElse(null), queue.orElse(null), name.orElse(null), from.orElse(null), before.orElse(null));
+        var filter = filter(state, queue, name, from, before, error, args);
         var page = engine.search(filter.query(pageSize, after.orElse(null)));
         var title = filter.state() == null ? "Tasks" : "Tasks: " + CountsView.css(filter.state());
         return page(request, Layout.Section.TASKS, title,
-                TaskListView.render(root, filter, page, after.filter(a -> !a.isBlank()).isEmpty(), notice));
+                TaskListView.render(root, filter, page, after.filter(a -> !a.isBlank()).isEmpty(), notice, access.mayAct()));
+    }
+
+    /** The dry run of a bulk action on the list's filter: the count, and the confirmation form (refused without the right to act). */
+    @Get("/tasks/bulk")
+    public Response bulkDryRun(Request request, @Depends Access access, @Query("action") Optional<String> action,
+                               @Query("state") Optional<String> state, @Query("queue") Optional<String> queue,
+                               @Query("name") Optional<String> name, @Query("from") Optional<String> from,
+                               @Query("before") Optional<String> before, @Query("error") Optional<String> error,
+                               @Query("args") Optional<String> args) {
+        Gate.mayAct(access);
+        var bulk = BulkView.action(action.orElse(null));
+        var filter = filter(state, queue, name, from, before, error, args).createdBy(Instant.now().truncatedTo(ChronoUnit.MILLIS));
+        long count = actions.dryRun(bulk, filter.query(TaskQuery.MAX_LIMIT, null));
+        var token = csrf.tokenFor(request);
+        var html = Layout.page(request.rootPath(), Layout.Section.TASKS, BulkView.label(bulk) + " " + BulkView.tasks(count) + "?",
+                BulkView.dryRun(request.rootPath(), bulk, filter, count, token));
+        return csrf.remember(request, token, Response.html(html));
+    }
+
+    /** A confirmed bulk action: its result is the answer (a reload asks the browser before posting again). */
+    @Post("/tasks/bulk")
+    public Response bulk(Request request, @Depends Access access, @Form(Csrf.FIELD) Optional<String> token,
+                         @Form("action") Optional<String> action, @Form("state") Optional<String> state,
+                         @Form("queue") Optional<String> queue, @Form("name") Optional<String> name,
+                         @Form("from") Optional<String> from, @Form("before") Optional<String> before,
+                         @Form("error") Optional<String> error, @Form("args") Optional<String> args) {
+        checkAction(request, access, token);
+        var bulk = BulkView.action(action.orElse(null));
+        var filter = filter(state, queue, name, from, before, error, args);
+        var result = actions.bulk(bulk, filter.query(TaskQuery.MAX_LIMIT, null), request.remoteAddress());
+        return page(request, Layout.Section.TASKS, BulkView.label(bulk) + ": done",
+                BulkView.result(request.rootPath(), result, filter));
+    }
+
+    private static ListFilter filter(Optional<String> state, Optional<String> queue, Optional<String> name, Optional<String> from,
+                                     Optional<String> before, Optional<String> error, Optional<String> args) {
+        return ListFilter.of(state.orElse(null), queue.orElse(null), name.orElse(null), from.orElse(null), before.orElse(null),
+                error.orElse(null), args.orElse(null));
     }
 
     @Get("/tasks/{id}")
@@ -78,6 +119,16 @@ final class DashboardRoutes {
     public Response cancel(Request request, @Depends Access access, String id, @Form(Csrf.FIELD) Optional<String> token) {
         checkAction(request, access, token);
         return afterAction(request, id, actions.cancel(id, request.remoteAddress()));
+    }
+
+    /** A deleted task has no page left: the list says so; a refusal goes back to the task's page. */
+    @Post("/tasks/{id}/delete")
+    public Response delete(Request request, @Depends Access access, String id, @Form(Csrf.FIELD) Optional<String> token) {
+        checkAction(request, access, token);
+        var outcome = actions.delete(id, request.remoteAddress());
+        return outcome == Actions.Outcome.DELETED
+                ? Response.empty(303).header("Location", request.rootPath() + "/tasks?done=" + outcome.code())
+                : afterAction(request, id, outcome);
     }
 
     @Get("/workers")

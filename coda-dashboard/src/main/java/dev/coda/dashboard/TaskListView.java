@@ -4,18 +4,27 @@ import static dev.coda.dashboard.Html.esc;
 
 import dev.coda.durable.DurableState;
 import dev.coda.durable.spi.TaskPage;
+import dev.coda.durable.spi.TaskQuery;
 import dev.coda.durable.spi.TaskSummary;
+import java.util.Locale;
 
-/** The list of tasks: the search form, one page of tasks (newest first), and the link to the next page. */
+/** The list of tasks: the search form, the bulk actions, one page of tasks (newest first), and the link to the next page. */
 final class TaskListView {
 
     private TaskListView() {
     }
 
-    static String render(String root, ListFilter filter, TaskPage page, boolean firstPage, String notice) {
+    /** The list; {@code mayAct}: with the links to the bulk actions on its filter. */
+    static String render(String root, ListFilter filter, TaskPage page, boolean firstPage, String notice, boolean mayAct) {
         var html = new StringBuilder(notice == null ? "" : notice);
         html.append(form(root, filter));
-        if (page.tasks().isEmpty()) {
+        if (mayAct) {
+            html.append(BulkView.links(root, filter));
+        }
+        if (page.tasks().isEmpty() && page.next() != null) {
+            html.append("<p class=\"empty\">No match among the next ").append(String.format(Locale.ROOT, "%,d", TaskQuery.TEXT_SCAN))
+                    .append(" tasks of each state: text is searched that many at a time. Go on with the next page.</p>");
+        } else if (page.tasks().isEmpty()) {
             html.append("<p class=\"empty\">No tasks match.</p>");
         } else {
             html.append("<table class=\"tasks\"><thead><tr><th>Task</th><th>Name</th><th>Queue</th><th>State</th>")
@@ -56,6 +65,8 @@ final class TaskListView {
         field(html, "Queue", "queue", filter.queue(), "text", "default");
         field(html, "Created from", "from", filter.from(), "datetime-local", "");
         field(html, "Created before", "before", filter.before(), "datetime-local", "");
+        field(html, "Error text", "error", filter.error(), "search", "connection refused");
+        field(html, "Argument text", "args", filter.args(), "search", "ada@example.com");
         return html.append("<button type=\"submit\">Search</button></form>").toString();
     }
 

@@ -13,7 +13,7 @@ import dev.coda.durable.TaskStatus;
 import java.util.List;
 import java.util.Map;
 
-/** One task's page: everything its {@link TaskStatus} holds (its attempts as a table), and the retry and cancel buttons its state allows. */
+/** One task's page: everything its {@link TaskStatus} holds (its attempts as a table), and the retry, cancel and delete buttons its state allows. */
 final class TaskView {
 
     // exact numbers: a big integer or a long decimal in the arguments is shown as stored
@@ -33,6 +33,9 @@ final class TaskView {
             }
             if (cancellable(task.state())) {
                 html.append(action(root, task.id(), "cancel", "Cancel", csrfToken));
+            }
+            if (task.state() != DurableState.RUNNING) {
+                html.append(action(root, task.id(), "delete", "Delete", csrfToken));
             }
         }
         html.append("</div><dl class=\"fields\">");

@@ -5,7 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.coda.durable.DurableState;
+import dev.coda.durable.DurableTasks;
+import dev.coda.durable.RetryPolicy;
 import dev.coda.durable.TaskStatus;
+import dev.coda.tasks.TaskCall;
 import dev.coda.testing.TestClient;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -15,6 +18,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.UUID;
 import java.util.logging.Level;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -38,8 +42,9 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
  * The dashboard in a real headless Chromium (Debian's {@code chromium} and {@code chromium-driver}, as the examples'
- * {@code DocsBrowserTest}): the overview follows new tasks live, a failed task is found, opened, retried and runs again,
- * read-only mode hides the actions and the server refuses them, and a {@code <script>} in a task stays text. The browser
+ * {@code DocsBrowserTest}): the overview follows new tasks live, a failed task is found (by its name, or by its error's
+ * text with a real worker, whose cause goes away), opened, retried and runs again, a bulk retry shows its dry run's count
+ * first, read-only mode hides the actions and the server refuses them, and a {@code <script>} in a task stays text. The browser
  * resolves no host but the app's, and every request it makes goes to the app. Screenshots go to
  * {@code target/screenshots/}. Skipped with a message when the browser is missing, except under {@code CI=true}.
  */
@@ -169,12 +174,78 @@ class DashboardBrowserTest {
     }
 
     @Test
+    void aFailedTaskIsFoundByItsErrorTextOpenedRetriedAndSucceedsOnceItsCauseHasGone() {
+        var address = "ada-" + UUID.randomUUID() + "@example.com";
+        Mailer.UNREACHABLE.add(address);
+        var durable = DurableTasks.on(tasks.engine).task(Mailer::send).retry(RetryPolicy.none()).build();
+        var worker = durable.worker().pollInterval(Duration.ofMillis(50)).start();
+        try {
+            tasks.failed("Reports.render", "reports", "[2026]", "java.lang.IllegalStateException: no data");
+            var id = durable.enqueue(TaskCall.of(Mailer::send, address));
+            waiting().withMessage("the task did not fail").until(d -> tasks.engine.status(id).orElseThrow().state() == DurableState.FAILED);
+            serve(TaskDashboard.builder(tasks.engine));
+
+            browser.get(url("/dashboard/tasks"));
+            browser.findElement(By.name("error")).sendKeys("REFUSED THE CONNECTION");
+            browser.findElement(By.cssSelector("form.search button")).click();
+            waiting().until(ExpectedConditions.urlContains("error=REFUSED"));
+            var found = browser.findElements(By.cssSelector("a.id"));
+            assertThat(found).extracting(e -> e.getText()).containsExactly(id);
+            screenshot("search");
+
+            found.getFirst().click();
+            waiting().until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector("pre.error"), "smtp.internal:25 refused"));
+            Mailer.UNREACHABLE.remove(address);                                    // the mail server is back
+            browser.findElement(By.cssSelector("button.retry")).click();
+            waiting().until(ExpectedConditions.alertIsPresent()).accept();
+            waiting().until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector(".notice.ok"), "Retried"));
+
+            waiting().withMessage("the worker did not run the task again").until(d -> {
+                d.navigate().refresh();
+                return d.findElement(By.cssSelector(".task-head .badge")).getText().equals("succeeded");
+            });
+            assertThat(tasks.engine.status(id).orElseThrow().attempts()).as("one attempt since the retry").isEqualTo(1);
+            assertNoOtherHost();
+        } finally {
+            worker.stop(Duration.ofSeconds(5));
+            Mailer.UNREACHABLE.remove(address);
+        }
+    }
+
+    @Test
+    void aBulkRetryShowsItsDryRunCountAndRetriesOnConfirmation() {
+        var refused = new ArrayList<String>();
+        for (int i = 0; i < 3; i++) {
+            refused.add(tasks.failed("Mailer.send", "mail", "[\"user" + i + "@example.com\"]", "java.io.IOException: connection refused"));
+        }
+        var other = tasks.failed("Mailer.send", "mail", "[\"x@example.com\"]", "java.lang.IllegalArgumentException: bad address");
+        serve(TaskDashboard.builder(tasks.engine));
+
+        browser.get(url("/dashboard/tasks?state=failed&error=refused"));
+        assertThat(browser.findElements(By.cssSelector("a.id"))).hasSize(3);
+        browser.findElement(By.cssSelector("nav.bulk a.bulk-retry")).click();
+        waiting().until(ExpectedConditions.textToBe(By.cssSelector("p.dry-run"), "This will retry 3 tasks."));
+        assertThat(browser.findElement(By.cssSelector("form.confirm button")).getText()).isEqualTo("Retry 3 tasks");
+        assertThat(refused).allSatisfy(id -> assertThat(tasks.engine.status(id).orElseThrow().state()).isEqualTo(DurableState.FAILED));
+        screenshot("bulk");
+
+        browser.findElement(By.cssSelector("form.confirm button")).click();
+        waiting().until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector(".notice.ok"), "Retried 3 tasks."));
+        assertThat(refused).allSatisfy(id -> assertThat(tasks.engine.status(id).orElseThrow().state()).isEqualTo(DurableState.QUEUED));
+        assertThat(tasks.engine.status(other).orElseThrow().state()).isEqualTo(DurableState.FAILED);
+        assertNoOtherHost();
+    }
+
+    @Test
     void aReadOnlyDashboardShowsNoActionAndRefusesOneSentAnyway() {
         var failed = tasks.failed("Mailer.send", "mail", "[]", "boom");
         serve(TaskDashboard.builder(tasks.engine).readOnly(true));
 
+        browser.get(url("/dashboard/tasks?state=failed"));
+        assertThat(browser.findElements(By.cssSelector("a.id"))).hasSize(1);
+        assertThat(browser.findElements(By.cssSelector("nav.bulk, a[href*='/tasks/bulk']"))).as("no bulk action").isEmpty();
         browser.get(url("/dashboard/tasks/" + failed));
-        assertThat(browser.findElements(By.cssSelector("form.action, button.retry, button.cancel"))).isEmpty();
+        assertThat(browser.findElements(By.cssSelector("form.action, button.retry, button.cancel, button.delete"))).isEmpty();
         // what a visitor could still send: a form of their own, posted from the page
         browser.executeScript("""
                 const form = document.createElement("form");

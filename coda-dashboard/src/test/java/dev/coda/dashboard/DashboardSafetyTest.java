@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.coda.HttpException;
 import dev.coda.durable.DurableState;
-import dev.coda.durable.TaskStatus;
 import dev.coda.durable.TaskEngine;
 import dev.coda.testing.TestClient;
 import java.nio.file.Path;
@@ -42,11 +41,11 @@ class DashboardSafetyTest {
     }
 
     private TestClient client(TaskDashboard.Builder dashboard) {
-        return TestClient.of(Pages.mounted(dashboard.build()));
+        return Pages.client(dashboard);
     }
 
     private DurableState state(String id) {
-        return tasks.engine.status(id).map(TaskStatus::state).orElseThrow();
+        return tasks.state(id);
     }
 
     @Test

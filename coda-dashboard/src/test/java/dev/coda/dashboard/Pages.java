@@ -3,6 +3,8 @@ package dev.coda.dashboard;
 import dev.coda.Coda;
 import dev.coda.testing.TestClient;
 import dev.coda.testing.TestResponse;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.regex.Pattern;
 
 /** What the tests read from the dashboard's pages: an app that mounts it, its CSRF cookie and hidden field, its links. */
@@ -10,6 +12,7 @@ final class Pages {
 
     private static final Pattern FIELD = Pattern.compile("name=\"csrf\" value=\"([^\"]+)\"");
     private static final Pattern COOKIE = Pattern.compile(Csrf.COOKIE + "=([^;]+)");
+    private static final Pattern HIDDEN = Pattern.compile("<input type=\"hidden\" name=\"([^\"]+)\" value=\"([^\"]*)\">");
     private static final Pattern NEXT = Pattern.compile("<a rel=\"next\" href=\"([^\"]+)\"");
 
     private Pages() {
@@ -23,6 +26,11 @@ final class Pages {
                 return "hello";
             }
         }).mount("/dashboard", dashboard.app()).build();
+    }
+
+    /** A client of an app with {@code dashboard} mounted under {@code /dashboard}. */
+    static TestClient client(TaskDashboard.Builder dashboard) {
+        return TestClient.of(mounted(dashboard.build()));
     }
 
     static String csrfField(TestResponse page) {
@@ -50,6 +58,27 @@ final class Pages {
     static String next(TestResponse page) {
         var m = NEXT.matcher(page.text());
         return m.find() ? m.group(1).replace("&amp;", "&") : null;
+    }
+
+    /** The hidden fields of the page's forms, as a browser sends them (unescaped). */
+    static Map<String, String> hiddenFields(TestResponse page) {
+        var fields = new LinkedHashMap<String, String>();
+        var m = HIDDEN.matcher(page.text());
+        while (m.find()) {
+            fields.put(m.group(1), m.group(2).replace("&quot;", "\"").replace("&#39;", "'").replace("&lt;", "<").replace("&gt;", ">")
+                    .replace("&amp;", "&"));
+        }
+        return fields;
+    }
+
+    /** Posts a form's fields with the page's cookie as a browser would. */
+    static TestResponse submit(TestClient client, String path, String cookie, Map<String, String> fields) {
+        var request = client.request("POST", path);
+        if (cookie != null) {
+            request.header("Cookie", Csrf.COOKIE + "=" + cookie);
+        }
+        fields.forEach(request::form);
+        return request.send();
     }
 
     /** Posts an action with a cookie and a form token as a browser would. */

@@ -74,6 +74,11 @@ class ScaleMeasurement {
                 time(client, "/dashboard/tasks?state=queued");
                 time(client, "/dashboard/tasks?state=succeeded");
                 time(client, "/dashboard/tasks?queue=default");
+                time(client, "/dashboard/tasks?state=failed&error=BOOM");
+                time(client, "/dashboard/tasks?state=succeeded&args=no+such+text");
+                time(client, "/dashboard/tasks?state=succeeded&args=%5B4");
+                time(client, "/dashboard/tasks?args=no+such+text");
+                time(client, "/dashboard/tasks/bulk?action=retry&state=failed");
                 String path = "/dashboard/tasks?state=succeeded";
                 int page = 1;
                 for (String next = path; page < 200 && next != null; page++) {

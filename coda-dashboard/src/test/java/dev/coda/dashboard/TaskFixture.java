@@ -1,8 +1,10 @@
 package dev.coda.dashboard;
 
+import dev.coda.durable.DurableState;
 import dev.coda.durable.TaskEngine;
 import dev.coda.durable.TaskEngine.Completion;
 import dev.coda.durable.TaskEngine.NewTask;
+import dev.coda.durable.TaskStatus;
 import dev.coda.durable.spi.WorkerInfo;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -63,6 +65,11 @@ final class TaskFixture implements AutoCloseable {
     /** Runs a queued task to success as a worker would. */
     void succeed(String id, String queue, String resultJson) {
         finish(id, queue, claimed -> new Completion.Succeeded(claimed, resultJson));
+    }
+
+    /** The task's state now. */
+    DurableState state(String id) {
+        return engine.status(id).map(TaskStatus::state).orElseThrow();
     }
 
     private String store(NewTask task) {

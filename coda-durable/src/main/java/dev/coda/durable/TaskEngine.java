@@ -1,5 +1,6 @@
 package dev.coda.durable;
 
+import dev.coda.durable.spi.TaskAdmin;
 import dev.coda.durable.spi.TaskSearch;
 import dev.coda.durable.spi.TransactionalStore;
 import dev.coda.durable.spi.WorkerRegistry;
@@ -34,14 +35,15 @@ import javax.sql.DataSource;
  * workers retry later.
  *
  * <p>The engine SPI: this interface (store, claim with a lease, extend, complete, release, recover) with
- * {@link TaskSearch} (search, counts, purge) and {@link WorkerRegistry}, which every engine implements, and optional
+ * {@link TaskSearch} (search, counts, purge), {@link TaskAdmin} (retry, cancel, delete, bulk actions) and
+ * {@link WorkerRegistry}, which every engine implements, and optional
  * capabilities asked for with {@link #capability} (e.g. {@link TransactionalStore} on a JDBC database). The
  * conformance suite in the test-jar ({@code dev.coda.durable.EngineConformance}) says what an engine must do.
  *
  * @apiNote Applications use {@link DurableTasks} and {@link Worker}; the claim-side methods here are the
  *     engine SPI they are built on, public so that other engines (Redis, RabbitMQ) can implement it.
  */
-public interface TaskEngine extends TaskSearch, WorkerRegistry, AutoCloseable {
+public interface TaskEngine extends TaskSearch, TaskAdmin, WorkerRegistry, AutoCloseable {
 
     /** An engine on a SQLite file (created if missing), in WAL mode. */
     static TaskEngine sqlite(Path file) {
@@ -189,10 +191,16 @@ public interface TaskEngine extends TaskSearch, WorkerRegistry, AutoCloseable {
     /** The status of a task. */
     Optional<TaskStatus> status(String id);
 
-    /** Moves a failed (or cancelled) task back to the queue, with a fresh attempt count; returns whether it did. */
-    boolean retry(String id);
+    /**
+     * Moves a failed (or cancelled) task back to the queue, with a fresh attempt count; returns whether it did
+     * ({@link #retryTask} says why not).
+     */
+    default boolean retry(String id) {
+        return retryTask(id) == RetryOutcome.RETRIED;
+    }
 
     /** Cancels a queued or scheduled task; returns whether it did. */
+    @Override
     boolean cancel(String id);
 
     /**

@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.tuple;
 import dev.coda.durable.TaskEngine.ClaimedTask;
 import dev.coda.durable.TaskEngine.Completion;
 import dev.coda.durable.TaskEngine.NewTask;
+import dev.coda.durable.spi.TaskAdmin;
 import dev.coda.durable.spi.TaskPage;
 import dev.coda.durable.spi.TaskQuery;
 import dev.coda.durable.spi.TaskSummary;
@@ -37,7 +38,8 @@ import org.junit.jupiter.api.Test;
 /**
  * What every task engine must do, whatever stores its tasks (a JDBC database, Redis Streams, RabbitMQ): ordering,
  * leases and recovery, retries, unique keys, delays, priorities, timeouts, poison messages, unknown names, search and
- * paging, counts, purge, the registry of workers, and the transactional capability where the engine has it. An engine
+ * paging (with text in errors and arguments), the administrator's actions (retry, delete, bulk actions with a dry run),
+ * counts, purge, the registry of workers, and the transactional capability where the engine has it. An engine
  * passes it by extending this class with a fresh store per test; it ships in coda-durable's test-jar.
  *
  * <pre>{@code
@@ -693,6 +695,141 @@ public abstract class EngineConformance {
         assertThatThrownBy(() -> engine.purge(Set.of(DurableState.QUEUED), soon)).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("final state");
         assertThat(ids(search(TaskQuery.newest(10)))).containsExactly(ids.get(3));
+    }
+
+    // ---------------------------------------------------------------- text search, and the administrator's actions
+
+    /** Stores a task, claims it alone and records it as failed with {@code error}. */
+    private String failed(String queue, String args, String error) {
+        var id = engine.enqueue(List.of(new NewTask("Jobs.fails", args, queue, 0, null, null, 3))).get(0);
+        assertThat(engine.claim("admin-test", List.of(queue), 1, LONG)).extracting(ClaimedTask::id).containsExactly(id);
+        engine.complete("admin-test", List.of(new Completion.Failed(id, error)));
+        return id;
+    }
+
+    @Test
+    void searchFindsTextInTheLastErrorOrTheArgumentsInAnyCase() {
+        var timedOut = failed("mail", "[\"Alice@Example.com\"]", "java.net.SocketTimeoutException: Read timed out\n\tat Net.read(Net.java:1)");
+        var refused = failed("mail", "[\"bob@example.com\"]", "java.net.ConnectException: Connection refused");
+        var waiting = engine.enqueue(List.of(new NewTask("Mail.send", "[\"alice@example.com\", \"100%_off\"]", "mail", 0, null, null, 3))).get(0);
+
+        assertThat(ids(search(TaskQuery.newest(50).errorContaining("READ TIMED")))).containsExactly(timedOut);
+        assertThat(ids(search(TaskQuery.newest(50).errorContaining("Net.java")))).as("the whole error, not only its first line")
+                .containsExactly(timedOut);
+        assertThat(ids(search(TaskQuery.newest(50).errorContaining("java.net.")))).containsExactly(refused, timedOut);
+        assertThat(ids(search(TaskQuery.newest(50).argumentsContaining("alice@EXAMPLE")))).containsExactly(waiting, timedOut);
+        assertThat(ids(search(TaskQuery.newest(50).argumentsContaining("alice").inStates(DurableState.FAILED)))).containsExactly(timedOut);
+        assertThat(ids(search(TaskQuery.newest(50).argumentsContaining("alice").errorContaining("refused")))).isEmpty();
+        assertThat(ids(search(TaskQuery.newest(50).argumentsContaining("0%_o")))).as("% and _ are text, not wildcards")
+                .containsExactly(waiting);
+        assertThat(ids(search(TaskQuery.newest(50).argumentsContaining("%")))).containsExactly(waiting);
+        assertThat(ids(search(TaskQuery.newest(50).errorContaining("_")))).isEmpty();
+
+        var first = search(TaskQuery.newest(1).errorContaining("java.net"));
+        assertThat(ids(first)).containsExactly(refused);
+        assertThat(ids(search(first.query().after(first.next())))).as("text searches page by cursor too").containsExactly(timedOut);
+    }
+
+    @Test
+    void aTextSearchExaminesABoundedNumberOfTasksAPageAndGoesOnFromWhereItStopped() {
+        var needle = engine.enqueue(List.of(task("Jobs.old", "[\"needle\"]"))).get(0);
+        var hay = new ArrayList<NewTask>();
+        for (int i = 0; i < TaskQuery.TEXT_SCAN + 10; i++) {
+            hay.add(task("Jobs.hay", "[" + i + "]"));
+        }
+        for (int from = 0; from < hay.size(); from += 1000) {
+            engine.enqueue(hay.subList(from, Math.min(hay.size(), from + 1000)));
+        }
+
+        var first = search(TaskQuery.newest(50).argumentsContaining("needle"));
+        assertThat(first.tasks()).as("the first page examined its bound of newer tasks").isEmpty();
+        assertThat(first.next()).as("and says where to go on").isNotNull();
+        var second = search(first.query().after(first.next()));
+        assertThat(ids(second)).containsExactly(needle);
+        assertThat(second.next()).isNull();
+        assertThat(engine.dryRun(TaskAdmin.BulkAction.DELETE, TaskQuery.newest(50).argumentsContaining("NEEDLE"))).isEqualTo(1);
+    }
+
+    @Test
+    void retrySaysWhetherItRetriedAndWhyNot() {
+        var failedOne = failed("default", "[1]", "boom");
+        assertThat(engine.retryTask(failedOne)).isEqualTo(TaskAdmin.RetryOutcome.RETRIED);
+        assertThat(engine.status(failedOne).orElseThrow().state()).isEqualTo(DurableState.QUEUED);
+        assertThat(engine.retryTask(failedOne)).as("queued: not retryable").isEqualTo(TaskAdmin.RetryOutcome.NOT_RETRYABLE);
+        assertThat(engine.retryTask("no-such-task")).isEqualTo(TaskAdmin.RetryOutcome.NOT_RETRYABLE);
+
+        var keyed = engine.enqueue(List.of(new NewTask("Jobs.keyed", "[]", "keyed", 0, null, "report-7", 3))).get(0);
+        engine.claim("w", List.of("keyed"), 1, LONG);
+        engine.complete("w", List.of(new Completion.Failed(keyed, "boom")));
+        var successor = engine.enqueue(List.of(new NewTask("Jobs.keyed", "[]", "keyed", 0, null, "report-7", 3))).get(0);
+        assertThat(successor).as("the failed task let go of its key").isNotEqualTo(keyed);
+        assertThat(engine.retryTask(keyed)).isEqualTo(TaskAdmin.RetryOutcome.UNIQUE_KEY_CONFLICT);
+        assertThat(engine.retry(keyed)).isFalse();
+        assertThat(engine.status(keyed).orElseThrow().state()).as("left as it was").isEqualTo(DurableState.FAILED);
+
+        engine.cancel(successor);
+        assertThat(engine.retryTask(keyed)).as("once the key is free").isEqualTo(TaskAdmin.RetryOutcome.RETRIED);
+    }
+
+    @Test
+    void deleteRemovesATaskThatIsNotRunningWithItsCountAndUniqueKey() {
+        var failedOne = failed("default", "[]", "boom");
+        var queued = engine.enqueue(List.of(new NewTask("Jobs.keyed", "[]", "default", 0, null, "only-one", 3))).get(0);
+        var scheduled = engine.enqueue(List.of(new NewTask("Jobs.later", "[]", "default", 0, Instant.now().plus(Duration.ofHours(1)), null, 3))).get(0);
+        var running = engine.enqueue(List.of(task("Jobs.running", "[]"))).get(0);
+        assertThat(claim("w", 2, LONG)).extracting(ClaimedTask::id).contains(running);
+        engine.release("w", List.of(queued));
+        assertThat(engine.status(queued).orElseThrow().state()).isEqualTo(DurableState.QUEUED);
+
+        assertThat(engine.delete(queued)).isTrue();
+        assertThat(engine.delete(scheduled)).isTrue();
+        assertThat(engine.delete(failedOne)).isTrue();
+        assertThat(engine.delete(running)).as("a running task is not deleted").isFalse();
+        assertThat(engine.delete(queued)).as("twice").isFalse();
+        assertThat(engine.delete("no-such-task")).isFalse();
+
+        assertThat(engine.status(queued)).isEmpty();
+        assertThat(engine.status(failedOne)).isEmpty();
+        assertThat(engine.counts().get("default")).containsEntry(DurableState.QUEUED, 0L).containsEntry(DurableState.SCHEDULED, 0L)
+                .containsEntry(DurableState.FAILED, 0L).containsEntry(DurableState.RUNNING, 1L);
+        assertThat(ids(search(TaskQuery.newest(10)))).containsExactly(running);
+        assertThat(claim("w2", 10, LONG)).as("a deleted task is never handed out").isEmpty();
+        assertThat(engine.enqueue(List.of(new NewTask("Jobs.keyed", "[]", "default", 0, null, "only-one", 3))).get(0))
+                .as("its unique key is free").isNotEqualTo(queued);
+    }
+
+    @Test
+    void bulkActionsCountFirstThenActOnEveryTaskOfTheFilterInTheStatesTheyAccept() {
+        var boom = new ArrayList<String>();
+        for (int i = 0; i < 5; i++) {
+            boom.add(failed("bulk", "[" + i + "]", "IllegalStateException: boom " + i));
+        }
+        var other = failed("bulk", "[9]", "IllegalArgumentException: bad input");
+        var keyed = engine.enqueue(List.of(new NewTask("Jobs.keyed", "[]", "bulk", 0, null, "k", 3))).get(0);
+        engine.claim("w", List.of("bulk"), 1, LONG);
+        engine.complete("w", List.of(new Completion.Failed(keyed, "boom, keyed")));
+        engine.enqueue(List.of(new NewTask("Jobs.keyed", "[]", "bulk", 0, null, "k", 3)));
+        var queued = engine.enqueue(List.of(in("bulk", "Jobs.q"), in("bulk", "Jobs.q"), in("elsewhere", "Jobs.q")));
+
+        var booms = TaskQuery.newest(10).inQueue("bulk").errorContaining("BOOM");
+        assertThat(engine.dryRun(TaskAdmin.BulkAction.RETRY, booms)).isEqualTo(6);
+        assertThat(engine.dryRun(TaskAdmin.BulkAction.CANCEL, booms)).as("no failed task is cancellable").isZero();
+        var retried = engine.bulk(TaskAdmin.BulkAction.RETRY, booms);
+        assertThat(retried).isEqualTo(new TaskAdmin.BulkResult(TaskAdmin.BulkAction.RETRY, 5, 0, 1));
+        assertThat(boom).allSatisfy(id -> assertThat(engine.status(id).orElseThrow().state()).isEqualTo(DurableState.QUEUED));
+        assertThat(engine.status(other).orElseThrow().state()).isEqualTo(DurableState.FAILED);
+        assertThat(engine.status(keyed).orElseThrow().state()).isEqualTo(DurableState.FAILED);
+        assertThat(engine.dryRun(TaskAdmin.BulkAction.RETRY, booms)).as("only the conflict is left").isEqualTo(1);
+
+        var inBulk = TaskQuery.newest(3).inQueue("bulk");
+        assertThat(engine.dryRun(TaskAdmin.BulkAction.CANCEL, inBulk)).as("every page of the filter").isEqualTo(5 + 2 + 1);
+        assertThat(engine.bulk(TaskAdmin.BulkAction.CANCEL, inBulk).done()).isEqualTo(8);
+        assertThat(engine.status(queued.get(2)).orElseThrow().state()).as("another queue").isEqualTo(DurableState.QUEUED);
+        assertThat(engine.bulk(TaskAdmin.BulkAction.DELETE, inBulk.inStates(DurableState.CANCELLED)).done()).isEqualTo(8);
+        assertThat(engine.counts().get("bulk")).containsEntry(DurableState.CANCELLED, 0L).containsEntry(DurableState.FAILED, 2L);
+        assertThat(engine.dryRun(TaskAdmin.BulkAction.DELETE, TaskQuery.newest(10).inQueue("bulk").inStates(DurableState.RUNNING)))
+                .as("running tasks are never deleted").isZero();
+        assertThat(ids(search(TaskQuery.newest(50).inQueue("bulk")))).containsExactlyInAnyOrder(other, keyed);
     }
 
     // ---------------------------------------------------------------- workers

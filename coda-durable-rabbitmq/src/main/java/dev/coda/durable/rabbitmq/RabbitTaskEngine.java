@@ -6,6 +6,7 @@ import dev.coda.durable.DurableState;
 import dev.coda.durable.TaskEngine;
 import dev.coda.durable.TaskEngineException;
 import dev.coda.durable.TaskStatus;
+import dev.coda.durable.spi.TaskAdmin.RetryOutcome;
 import dev.coda.durable.spi.TaskPage;
 import dev.coda.durable.spi.TaskQuery;
 import dev.coda.durable.spi.TaskStore;
@@ -216,16 +217,25 @@ public final class RabbitTaskEngine implements TaskEngine {
         return storeEngine.status(id);
     }
 
+    /** {@inheritDoc} A retried task gets a new message (an old one still queued finds it started, or is dropped). */
     @Override
-    public boolean retry(String id) {
-        var ready = store.retry(id);
-        ready.ifPresent(r -> publishOrCancel(List.of(new Message(r.id(), r.queue(), r.priority(), r.runAt()))));
-        return ready.isPresent();
+    public RetryOutcome retryTask(String id) {
+        var retried = store.retry(id);
+        var r = retried.ready();
+        if (r != null) {
+            publishOrCancel(List.of(new Message(r.id(), r.queue(), r.priority(), r.runAt())));
+        }
+        return retried.outcome();
     }
 
     @Override
     public boolean cancel(String id) {
         return storeEngine.cancel(id); // its message, when a claimer gets it, finds the task cancelled and is dropped
+    }
+
+    @Override
+    public boolean delete(String id) {
+        return storeEngine.delete(id); // its message, when a claimer gets it, finds no task (gone) and is dropped
     }
 
     // ---------------------------------------------------------------- claims

@@ -3,6 +3,7 @@ package dev.coda.durable.redis;
 import dev.coda.durable.DurableState;
 import dev.coda.durable.TaskEngine;
 import dev.coda.durable.TaskStatus;
+import dev.coda.durable.spi.TaskAdmin.RetryOutcome;
 import dev.coda.durable.spi.TaskPage;
 import dev.coda.durable.spi.TaskQuery;
 import dev.coda.durable.spi.WorkerInfo;
@@ -73,8 +74,13 @@ final class RedisEngine implements TaskEngine {
     }
 
     @Override
-    public boolean retry(String id) {
+    public RetryOutcome retryTask(String id) {
         return states.retry(id);
+    }
+
+    @Override
+    public boolean delete(String id) {
+        return states.delete(id);
     }
 
     @Override

@@ -5,6 +5,7 @@ import dev.coda.durable.TaskStatus;
 import dev.coda.durable.internal.AttemptLog;
 import dev.coda.durable.internal.ContextColumn;
 import dev.coda.durable.redis.Scripts.Script;
+import dev.coda.durable.spi.TaskAdmin.RetryOutcome;
 import io.lettuce.core.ScriptOutputType;
 import java.time.Duration;
 import java.time.Instant;
@@ -16,7 +17,7 @@ import java.util.TreeMap;
 import java.util.concurrent.CompletionStage;
 
 /**
- * A task's state as an application reads and changes it: status, counts, retry and cancel. The stored states are
+ * A task's state as an application reads and changes it: status, counts, retry, cancel and delete. The stored states are
  * {@code queued, running, succeeded, failed, cancelled}; a queued task whose run time is still to come is
  * {@link DurableState#SCHEDULED}.
  *
@@ -105,25 +106,41 @@ final class TaskStates {
         return out;
     }
 
-    boolean retry(String id) {
-        boolean done = run(Script.REQUEUE, id, "retry task " + id);
-        if (done) {
+    RetryOutcome retry(String id) {
+        var what = "retry task " + id;
+        var outcome = switch ((int) run(Script.REQUEUE, id, what)) {
+            case 1 -> RetryOutcome.RETRIED;
+            case 2 -> RetryOutcome.UNIQUE_KEY_CONFLICT;
+            default -> RetryOutcome.NOT_RETRYABLE;
+        };
+        if (outcome == RetryOutcome.RETRIED) {
             enqueue.stored();
         }
-        return done;
+        return outcome;
     }
 
     boolean cancel(String id) {
-        return run(Script.CANCEL, id, "cancel task " + id);
+        return run(Script.CANCEL, id, "cancel task " + id) == 1;
     }
 
-    private boolean run(Script script, String id, String what) {
+    /** {@code delete.lua}, then the task's entry in the directory of ids. */
+    boolean delete(String id) {
+        var what = "delete task " + id;
+        if (run(Script.DELETE, id, what) != 1) {
+            return false;
+        }
+        link.await(link.commands().hdel(keys.ids(), id), what);
+        return true;
+    }
+
+    /** Runs a script of one task on its queue's keys; 0 when the task is unknown. */
+    private long run(Script script, String id, String what) {
         var queue = directory.queueOf(id, what);
         if (queue.isEmpty()) {
-            return false;
+            return 0;
         }
         Long done = link.await(Scripts.run(script, link.commands(), ScriptOutputType.INTEGER, new String[] {keys.queue(queue.get())},
                 id), what);
-        return done == 1;
+        return done;
     }
 }

@@ -1,5 +1,5 @@
 -- Moves a failed or cancelled task back to its stream with a fresh attempt count, unless another live task holds its
--- unique key. ARGV: id. Returns 1 if it did.
+-- unique key. ARGV: id. Returns 1 if it did, 0 if the task is not failed or cancelled, 2 if a live task holds the key.
 local base, id = KEYS[1], ARGV[1]
 local h = task_key(base, id)
 local f = redis.call('HMGET', h, 'state', 'unique', 'created')
@@ -10,7 +10,7 @@ if f[2] then
   local u = base .. ':unique:' .. f[2]
   local holder = redis.call('GET', u)
   if holder and holder ~= id then
-    return 0
+    return 2
   end
   redis.call('SET', u, id)
 end

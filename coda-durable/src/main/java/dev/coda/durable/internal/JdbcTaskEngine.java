@@ -5,6 +5,7 @@ import dev.coda.durable.DurableTasks;
 import dev.coda.durable.TaskEngine;
 import dev.coda.durable.TaskEngineException;
 import dev.coda.durable.TaskStatus;
+import dev.coda.durable.spi.TaskAdmin.RetryOutcome;
 import dev.coda.durable.spi.TaskPage;
 import dev.coda.durable.spi.TaskQuery;
 import dev.coda.durable.spi.TaskStore;
@@ -305,18 +306,27 @@ public abstract sealed class JdbcTaskEngine implements TaskEngine, Transactional
     }
 
     @Override
-    public boolean retry(String id) {
+    public RetryOutcome retryTask(String id) {
         try {
-            boolean done = transaction(Wait.REQUEST, connection -> tasks.requeue(connection, id));
-            if (done) {
+            var outcome = transaction(Wait.REQUEST, connection -> tasks.requeue(connection, id));
+            if (outcome == RetryOutcome.RETRIED) {
                 requeued();
             }
-            return done;
+            return outcome;
         } catch (SQLException e) {
             if (isUniqueViolation(e)) {
-                return false;
+                return RetryOutcome.UNIQUE_KEY_CONFLICT;
             }
             throw failure("retry task " + id, e);
+        }
+    }
+
+    @Override
+    public boolean delete(String id) {
+        try {
+            return transaction(Wait.REQUEST, connection -> tasks.delete(connection, id));
+        } catch (SQLException e) {
+            throw failure("delete task " + id, e);
         }
     }
 

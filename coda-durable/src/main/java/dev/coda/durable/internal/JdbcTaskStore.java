@@ -2,6 +2,7 @@ package dev.coda.durable.internal;
 
 import dev.coda.durable.TaskEngine.Completion;
 import dev.coda.durable.TaskEngine.NewTask;
+import dev.coda.durable.spi.TaskAdmin.RetryOutcome;
 import dev.coda.durable.spi.TaskStore;
 import dev.coda.tasks.internal.TaskIds;
 import java.sql.SQLException;
@@ -11,7 +12,6 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -177,13 +177,15 @@ final class JdbcTaskStore implements TaskStore {
     }
 
     @Override
-    public Optional<Ready> retry(String id) {
+    public Retried retry(String id) {
         try {
-            return engine.transaction(JdbcTaskEngine.Wait.REQUEST, connection -> tasks.requeue(connection, id)
-                    ? dispatch.mark(connection, List.of(id)).stream().findFirst() : Optional.<Ready>empty());
+            return engine.transaction(JdbcTaskEngine.Wait.REQUEST, connection -> {
+                var outcome = tasks.requeue(connection, id);
+                return new Retried(outcome, outcome == RetryOutcome.RETRIED ? dispatch.mark(connection, List.of(id)).getFirst() : null);
+            });
         } catch (SQLException e) {
             if (engine.isUniqueViolation(e)) {
-                return Optional.empty();
+                return new Retried(RetryOutcome.UNIQUE_KEY_CONFLICT, null);
             }
             throw engine.failure("retry task " + id, e);
         }

@@ -17,6 +17,7 @@ import java.util.stream.Collectors;
  * FAILED    -> QUEUED (retried by an administrator)
  * CANCELLED -> QUEUED (retried by an administrator)
  * SUCCEEDED -> nothing (purged in the end, as CANCELLED)
+ * any state but RUNNING -> deleted by an administrator
  * }</pre>
  *
  * <p>Example: {@code "WHERE state = " + StoredState.QUEUED.literal()} is {@code WHERE state = 'queued'}.
@@ -52,6 +53,11 @@ enum StoredState {
             case FAILED, CANCELLED -> next == QUEUED;
             case SUCCEEDED -> false;
         };
+    }
+
+    /** Whether tasks stay in this state for good (counted by counters, not indexes): succeeded, failed, cancelled. */
+    boolean isFinal() {
+        return !live().contains(this);
     }
 
     /** The states of a task that holds its unique key ({@code 'queued', 'running'}): it may not be stored twice. */

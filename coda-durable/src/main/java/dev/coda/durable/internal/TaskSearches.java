@@ -15,7 +15,9 @@ import java.util.Comparator;
 import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -31,6 +33,10 @@ import java.util.Set;
  * <pre>{@code
  * TaskPage page = searches.search(connection, TaskQuery.newest(50).inStates(DurableState.FAILED));
  * }</pre>
+ *
+ * <p>A text filter (error, arguments: {@code lower(x) LIKE}) is checked on a bounded walk, the first
+ * {@link TaskQuery#TEXT_SCAN} rows of a state, a subquery; a walk that found less than a page there reports its frontier,
+ * where the page ends ({@link PageMerge}).
  *
  * <p>The cursor is the last row's {@code (created_at, id)}, encoded: a page after it holds only older rows, so tasks
  * stored meanwhile never shift the pages that follow.
@@ -69,6 +75,48 @@ final class TaskSearches extends SqlTemplates {
      * by id bounds the ids by the creation times too ({@link #firstIdOf}), so that it starts and stops where they do.
      */
     String searchTemplate(StoredState state, Boolean later, TaskQuery query, boolean keyset) {
+        var walk = "SELECT " + SUMMARY + (query.hasText() ? ", args" : "") + " FROM {tasks} WHERE " + where(state, later, query, keyset)
+                + order(state);
+        if (!query.hasText()) {
+            return walk + " LIMIT :limit";
+        }
+        return "SELECT " + SUMMARY + " FROM (" + walk + " LIMIT " + TaskQuery.TEXT_SCAN + ") AS c WHERE " + textFilter(query)
+                + order(state) + " LIMIT :limit";
+    }
+
+    private static final String SUMMARY = "id, name, queue, state, attempts, max_attempts, created_at, run_at, finished_at, last_error";
+
+    private String order(StoredState state) {
+        return byId(state) ? " ORDER BY id DESC" : " ORDER BY created_at DESC, id DESC";
+    }
+
+    /** A text filter, checked on the candidates of a bounded walk: {@code lower(x) LIKE '%text%'}, the text bound lowercased. */
+    private static String textFilter(TaskQuery query) {
+        var where = new ArrayList<String>();
+        if (query.errorText() != null) {
+            where.add("lower(last_error) LIKE :error_text ESCAPE '\\'");
+        }
+        if (query.argumentText() != null) {
+            where.add("lower(args) LIKE :argument_text ESCAPE '\\'");
+        }
+        return String.join(" AND ", where);
+    }
+
+    /**
+     * The frontier of a text search's walk: its last candidate, the {@link TaskQuery#TEXT_SCAN}th ({@code none}: fewer).
+     * The same bounded walk as the search's: SQLite scans the whole table for a bare {@code OFFSET} of that size.
+     */
+    String frontierTemplate(StoredState state, Boolean later, TaskQuery query, boolean keyset) {
+        return "SELECT id, created_at FROM (SELECT " + SUMMARY + " FROM {tasks} WHERE " + where(state, later, query, keyset) + order(state)
+                + " LIMIT " + TaskQuery.TEXT_SCAN + ") AS c" + order(state) + " LIMIT 1 OFFSET " + (TaskQuery.TEXT_SCAN - 1);
+    }
+
+    /** {@code %text%} for LIKE, lowercased, its wildcards escaped. */
+    static String likePattern(String text) {
+        return "%" + text.toLowerCase(Locale.ROOT).replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%";
+    }
+
+    private String where(StoredState state, Boolean later, TaskQuery query, boolean keyset) {
         var where = new StringBuilder(stateIs(state));
         boolean byId = byId(state);
         if (later != null) {
@@ -89,8 +137,7 @@ final class TaskSearches extends SqlTemplates {
         if (keyset) {
             where.append(byId ? " AND id < :after_id" : " AND (created_at, id) < (:after_created, :after_id)");
         }
-        return "SELECT id, name, queue, state, attempts, max_attempts, created_at, run_at, finished_at, last_error FROM {tasks}"
-                + " WHERE " + where + (byId ? " ORDER BY id DESC" : " ORDER BY created_at DESC, id DESC") + " LIMIT :limit";
+        return where.toString();
     }
 
     /**
@@ -104,6 +151,8 @@ final class TaskSearches extends SqlTemplates {
     }
 
     private record Cursor(Instant created, String id) {
+
+        static final Comparator<Cursor> NEWEST_FIRST = Comparator.comparing(Cursor::created).thenComparing(Cursor::id).reversed();
 
         String encode() {
             var text = created.getEpochSecond() + "." + created.getNano() + "/" + id;
@@ -123,11 +172,15 @@ final class TaskSearches extends SqlTemplates {
         }
     }
 
-    /** One page: a walk per stored state, {@code limit + 1} rows each, merged newest first. */
+    /**
+     * One page: a walk per stored state, {@code limit + 1} rows each, merged newest first. With a text filter each walk
+     * examines {@link TaskQuery#TEXT_SCAN} rows at most; a walk cut short gives its frontier ({@link PageMerge}).
+     */
     TaskPage search(Connection connection, TaskQuery query) throws SQLException {
         var cursor = query.after() == null ? null : Cursor.decode(query.after());
         var states = query.statesOrAll();
         var rows = new ArrayList<TaskSummary>();
+        var frontiers = new ArrayList<Cursor>();
         for (var stored : StoredState.values()) {
             Boolean later = null;
             if (stored == StoredState.QUEUED) {
@@ -140,49 +193,80 @@ final class TaskSearches extends SqlTemplates {
             } else if (!states.contains(stored.toPublic(false))) {
                 continue;
             }
-            boolean byId = byId(stored);
-            try (var statement = sql(searchTemplate(stored, later, query, cursor != null)).prepare(connection)) {
-                if (query.queue() != null) {
-                    statement.string("queue", query.queue());
-                }
-                if (query.name() != null) {
-                    statement.string("name", query.name());
-                }
-                if (query.createdFrom() != null) {
-                    statement.time("created_from", query.createdFrom());
-                    if (byId) {
-                        statement.string("created_from_id", firstIdOf(query.createdFrom()));
-                    }
-                }
-                if (query.createdBefore() != null) {
-                    statement.time("created_before", query.createdBefore());
-                    if (byId) {
-                        statement.string("created_before_id", firstIdOf(query.createdBefore()));
-                    }
-                }
-                if (cursor != null) {
-                    if (!byId) {
-                        statement.time("after_created", cursor.created());
-                    }
-                    statement.string("after_id", cursor.id());
-                }
-                statement.integer("limit", query.limit() + 1);
-                var now = Instant.now();
-                try (var result = statement.query()) {
-                    while (result.next()) {
-                        var runAt = dialect.readTime(result, "run_at");
-                        rows.add(new TaskSummary(result.getString("id"), result.getString("name"), result.getString("queue"),
-                                StoredState.parse(result.getString("state")).toPublic(runAt, now), result.getInt("attempts"),
-                                result.getInt("max_attempts"), dialect.readTime(result, "created_at"), runAt,
-                                dialect.readTime(result, "finished_at"), TaskSummary.summarize(result.getString("last_error"))));
-                    }
+            var found = walk(connection, stored, later, query, cursor);
+            rows.addAll(found);
+            if (query.hasText() && found.size() <= query.limit()) {
+                frontier(connection, stored, later, query, cursor).ifPresent(frontiers::add);
+            }
+        }
+        var merged = PageMerge.merge(rows, row -> new Cursor(row.createdAt(), row.id()), frontiers, Cursor.NEWEST_FIRST, query.limit());
+        return new TaskPage(query, merged.page(), merged.next() == null ? null : merged.next().encode());
+    }
+
+    private List<TaskSummary> walk(Connection connection, StoredState stored, Boolean later, TaskQuery query, Cursor cursor)
+            throws SQLException {
+        var rows = new ArrayList<TaskSummary>();
+        try (var statement = sql(searchTemplate(stored, later, query, cursor != null)).prepare(connection)) {
+            bind(statement, stored, query, cursor);
+            if (query.errorText() != null) {
+                statement.string("error_text", likePattern(query.errorText()));
+            }
+            if (query.argumentText() != null) {
+                statement.string("argument_text", likePattern(query.argumentText()));
+            }
+            statement.integer("limit", query.limit() + 1);
+            var now = Instant.now();
+            try (var result = statement.query()) {
+                while (result.next()) {
+                    var runAt = dialect.readTime(result, "run_at");
+                    rows.add(new TaskSummary(result.getString("id"), result.getString("name"), result.getString("queue"),
+                            StoredState.parse(result.getString("state")).toPublic(runAt, now), result.getInt("attempts"),
+                            result.getInt("max_attempts"), dialect.readTime(result, "created_at"), runAt,
+                            dialect.readTime(result, "finished_at"), TaskSummary.summarize(result.getString("last_error"))));
                 }
             }
         }
-        rows.sort(Comparator.comparing(TaskSummary::createdAt).thenComparing(TaskSummary::id).reversed());
-        var page = List.copyOf(rows.subList(0, Math.min(query.limit(), rows.size())));
-        var next = rows.size() > query.limit() ? new Cursor(page.getLast().createdAt(), page.getLast().id()).encode() : null;
-        return new TaskPage(query, page, next);
+        return rows;
+    }
+
+    private Optional<Cursor> frontier(Connection connection, StoredState stored, Boolean later, TaskQuery query, Cursor cursor)
+            throws SQLException {
+        try (var statement = sql(frontierTemplate(stored, later, query, cursor != null)).prepare(connection)) {
+            bind(statement, stored, query, cursor);
+            try (var result = statement.query()) {
+                return result.next() ? Optional.of(new Cursor(dialect.readTime(result, "created_at"), result.getString("id")))
+                        : Optional.empty();
+            }
+        }
+    }
+
+    /** Binds the filters of {@link #where}. */
+    private void bind(Sql.Statement statement, StoredState stored, TaskQuery query, Cursor cursor) throws SQLException {
+        boolean byId = byId(stored);
+        if (query.queue() != null) {
+            statement.string("queue", query.queue());
+        }
+        if (query.name() != null) {
+            statement.string("name", query.name());
+        }
+        if (query.createdFrom() != null) {
+            statement.time("created_from", query.createdFrom());
+            if (byId) {
+                statement.string("created_from_id", firstIdOf(query.createdFrom()));
+            }
+        }
+        if (query.createdBefore() != null) {
+            statement.time("created_before", query.createdBefore());
+            if (byId) {
+                statement.string("created_before_id", firstIdOf(query.createdBefore()));
+            }
+        }
+        if (cursor != null) {
+            if (!byId) {
+                statement.time("after_created", cursor.created());
+            }
+            statement.string("after_id", cursor.id());
+        }
     }
 
     /**

@@ -6,6 +6,7 @@ import dev.coda.durable.TaskEngine.ClaimedTask;
 import dev.coda.durable.TaskEngine.Completion;
 import dev.coda.durable.TaskEngine.NewTask;
 import dev.coda.durable.TaskStatus;
+import dev.coda.durable.spi.TaskAdmin.RetryOutcome;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -412,29 +413,53 @@ final class TaskTable extends SqlTemplates {
 
     private final Sql finalState = sql("SELECT queue, state FROM {tasks} WHERE id = :id AND state IN ({failed}, {cancelled})");
 
-    /** Moves a failed or cancelled task back to the queue and out of its state's counter; runs in the caller's transaction. */
-    boolean requeue(Connection connection, String id) throws SQLException {
-        String queue;
-        StoredState was;
-        try (var statement = finalState.prepare(connection)) {
-            statement.string("id", id);
-            try (var rows = statement.query()) {
-                if (!rows.next()) {
-                    return false;
-                }
-                queue = rows.getString("queue");
-                was = StoredState.parse(rows.getString("state"));
-            }
+    /**
+     * Moves a failed or cancelled task back to the queue and out of its state's counter, unless a live task holds its
+     * unique key; runs in the caller's transaction.
+     */
+    RetryOutcome requeue(Connection connection, String id) throws SQLException {
+        var was = queueAndState(finalState, connection, id);
+        if (was.isEmpty()) {
+            return RetryOutcome.NOT_RETRYABLE;
         }
         try (var statement = requeue.prepare(connection)) {
             statement.string("id", id);
-            statement.string("was", was.stored());
+            statement.string("was", was.get().state().stored());
             if (statement.update() != 1) {
-                return false;
+                return RetryOutcome.UNIQUE_KEY_CONFLICT; // the row was read in this transaction: only the key's holder stops it
             }
         }
-        counters.add(connection, was, 0, queue, -1);
+        counters.add(connection, was.get().state(), 0, was.get().queue(), -1);
+        return RetryOutcome.RETRIED;
+    }
+
+    private final Sql delete = sql("DELETE FROM {tasks} WHERE id = :id AND state <> {running} RETURNING queue, state");
+
+    /** Deletes a task that is not running, counting a final one out of its counter; runs in the caller's transaction. */
+    boolean delete(Connection connection, String id) throws SQLException {
+        var was = queueAndState(delete, connection, id);
+        if (was.isEmpty()) {
+            return false;
+        }
+        if (was.get().state().isFinal()) {
+            counters.add(connection, was.get().state(), 0, was.get().queue(), -1);
+        }
         return true;
+    }
+
+    /** A task's queue and stored state. */
+    private record QueueState(String queue, StoredState state) {
+    }
+
+    /** Runs a statement of one task ({@code :id}) that answers its {@code queue, state}; empty if it found none. */
+    private static Optional<QueueState> queueAndState(Sql sql, Connection connection, String id) throws SQLException {
+        try (var statement = sql.prepare(connection)) {
+            statement.string("id", id);
+            try (var rows = statement.query()) {
+                return rows.next() ? Optional.of(new QueueState(rows.getString("queue"), StoredState.parse(rows.getString("state"))))
+                        : Optional.empty();
+            }
+        }
     }
 
     private final Sql cancel = sql("UPDATE {tasks} SET state = {cancelled}, finished_at = {now}, lease_owner = NULL,"

@@ -7,7 +7,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
-import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -97,6 +96,10 @@ public interface TaskStore {
     /** Gives claimed tasks back without counting the attempt; returns the ids released (those {@code workerId} held). */
     Set<String> release(String workerId, Collection<String> ids);
 
-    /** Moves a failed or cancelled task back to the queue, marked for dispatch; empty if it did not. */
-    Optional<Ready> retry(String id);
+    /** What {@link #retry} did, and the task to publish when it retried it ({@code null} otherwise). */
+    record Retried(TaskAdmin.RetryOutcome outcome, Ready ready) {
+    }
+
+    /** Moves a failed or cancelled task back to the queue, marked for dispatch, unless a live task holds its unique key. */
+    Retried retry(String id);
 }

@@ -64,7 +64,8 @@ class SearchPlanTest {
         var explain = searches.sql((kind == EngineKind.SQLITE ? "EXPLAIN QUERY PLAN " : "EXPLAIN ") + template);
         var lines = new ArrayList<String>();
         try (var statement = explain.prepare(connection)) {
-            for (var name : List.of("queue", "name", "state", "after_id", "created_from_id", "created_before_id", "finished_before_id")) {
+            for (var name : List.of("queue", "name", "state", "after_id", "created_from_id", "created_before_id", "finished_before_id", "error_text",
+                    "argument_text")) {
                 if (template.contains(":" + name)) {
                     statement.string(name, "x");
                 }
@@ -114,6 +115,22 @@ class SearchPlanTest {
                 assertIndexed(plan(searches.searchTemplate(StoredState.RUNNING, null, query, keyset)), "coda_tasks_leases");
             }
         }
+    }
+
+    @Test
+    void aTextSearchWalksTheSameIndexesItsBoundedCandidatesAndItsFrontierToo() throws Exception {
+        var text = TaskQuery.newest(50).inQueue("mail").errorContaining("timed out").argumentsContaining("alice");
+        for (boolean keyset : List.of(false, true)) {
+            for (var state : List.of(StoredState.SUCCEEDED, StoredState.FAILED, StoredState.CANCELLED)) {
+                assertIndexed(plan(searches.searchTemplate(state, null, text, keyset)), finishedIndex(state));
+                assertIndexed(plan(searches.frontierTemplate(state, null, text, keyset)), finishedIndex(state));
+            }
+            assertIndexed(plan(searches.searchTemplate(StoredState.QUEUED, null, text, keyset)), "coda_tasks_ready");
+            assertIndexed(plan(searches.frontierTemplate(StoredState.QUEUED, null, text, keyset)), "coda_tasks_ready");
+            assertIndexed(plan(searches.searchTemplate(StoredState.RUNNING, null, text, keyset)), "coda_tasks_leases");
+        }
+        assertThat(searches.searchTemplate(StoredState.FAILED, null, text, false)).as("the candidates are bounded")
+                .contains("LIMIT " + TaskQuery.TEXT_SCAN);
     }
 
     @Test

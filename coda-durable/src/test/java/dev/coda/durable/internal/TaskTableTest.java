@@ -9,6 +9,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.coda.durable.TaskEngine.Completion;
 import dev.coda.durable.TaskEngine.NewTask;
+import dev.coda.durable.spi.TaskAdmin.RetryOutcome;
 import dev.coda.tasks.internal.TaskIds;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -88,9 +89,9 @@ class TaskTableTest {
         table.retryOrFail(connection, "w1", List.of(new Completion.Failed(B, "boom")));
         assertThat(states()).containsEntry(A, SUCCEEDED).containsEntry(B, FAILED);
 
-        assertThat(table.requeue(connection, A)).as("succeeded -> queued is not a move").isFalse();
-        assertThat(table.requeue(connection, B)).isTrue();
-        assertThat(table.requeue(connection, C)).isTrue();
+        assertThat(table.requeue(connection, A)).as("succeeded -> queued is not a move").isEqualTo(RetryOutcome.NOT_RETRYABLE);
+        assertThat(table.requeue(connection, B)).isEqualTo(RetryOutcome.RETRIED);
+        assertThat(table.requeue(connection, C)).isEqualTo(RetryOutcome.RETRIED);
         assertThat(states()).containsEntry(A, SUCCEEDED).containsEntry(B, QUEUED).containsEntry(C, QUEUED);
 
         assertThat(table.claim(connection, "w1", "default", 5, LEASE, null)).hasSize(2);
