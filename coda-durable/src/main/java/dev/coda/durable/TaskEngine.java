@@ -110,9 +110,17 @@ public interface TaskEngine extends TaskSearch, WorkerRegistry, AutoCloseable {
      * @param lostBy when the claim recovers a task whose previous lease expired (its worker died or hung), that
      *     worker's id; {@code null} for an ordinary claim
      * @param timeout the timeout stored with the task ({@link NewTask#timeout}), or {@code null}
+     * @param readyAt when the task became due (stored, or its run time or retry time if later), for the queue wait in
+     *     the stats roll-up; {@code null} when the engine does not say, and for a recovery
      */
     record ClaimedTask(String id, String name, String queue, String argumentsJson, int attempt, int maxAttempts,
-                       String lostBy, Duration timeout) {
+                       String lostBy, Duration timeout, Instant readyAt) {
+
+        /** A claim whose due time the engine does not say. */
+        public ClaimedTask(String id, String name, String queue, String argumentsJson, int attempt, int maxAttempts,
+                           String lostBy, Duration timeout) {
+            this(id, name, queue, argumentsJson, attempt, maxAttempts, lostBy, timeout, null);
+        }
 
         /** A claim of a task without a timeout of its own. */
         public ClaimedTask(String id, String name, String queue, String argumentsJson, int attempt, int maxAttempts,

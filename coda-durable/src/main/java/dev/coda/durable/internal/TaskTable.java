@@ -131,7 +131,7 @@ final class TaskTable extends SqlTemplates {
                 + " lease_until = " + dialect.nowPlusMillis(":lease_ms") + ", started_at = {now}"
                 + " WHERE " + dialect.idIn("SELECT id FROM {tasks} WHERE state = {queued} AND queue = :queue AND " + due
                 + " ORDER BY priority DESC, run_at, id LIMIT :limit{lock}")
-                + " RETURNING id, name, queue, args, attempts, max_attempts, timeout_ms");
+                + " RETURNING id, name, queue, args, attempts, max_attempts, timeout_ms, run_at");
     }
 
     /**
@@ -153,7 +153,7 @@ final class TaskTable extends SqlTemplates {
                 while (rows.next()) {
                     out.add(new ClaimedTask(rows.getString("id"), rows.getString("name"), rows.getString("queue"),
                             rows.getString("args"), rows.getInt("attempts"), rows.getInt("max_attempts"), null,
-                            readTimeout(rows)));
+                            readTimeout(rows), dialect.readTime(rows, "run_at")));
                 }
             }
             return out;

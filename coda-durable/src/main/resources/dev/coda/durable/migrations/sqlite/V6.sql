@@ -1,0 +1,1 @@
+-- reserved for the task context (another branch); nothing here
