@@ -4,7 +4,9 @@ import dev.coda.Coda;
 import dev.coda.HttpException;
 import dev.coda.StaticFiles;
 import dev.coda.durable.TaskEngine;
+import dev.coda.durable.spi.TaskStats;
 import java.time.Duration;
+import java.time.InstantSource;
 import java.util.Objects;
 
 /**
@@ -44,7 +46,8 @@ public final class TaskDashboard {
      */
     public Coda app() {
         var csrf = Csrf.withRandomKey();
-        var live = new LiveCounts(settings.engine, settings.liveInterval);
+        var live = new LiveCounts(settings.engine, settings.engine.capability(TaskStats.class), InstantSource.system(),
+                settings.liveInterval, System::nanoTime);
         return Coda.app()
                 .openapiUrl(null).docsUrl(null).redocUrl(null)
                 .middleware(new SecurityHeaders())
