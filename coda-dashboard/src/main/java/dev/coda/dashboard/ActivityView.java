@@ -111,10 +111,17 @@ final class ActivityView {
         return svg.append("</svg>").toString();
     }
 
-    /** Failed / finished a minute, from 0 to 100 %; minutes where nothing finished leave a gap. */
+    /** Failed / finished a minute, up to the worst minute's rate (10 % at least); minutes where nothing finished leave a gap. */
     private static String failureRate(Instant from, long[] succeeded, long[] failed) {
+        long worst = 0;
+        for (int i = 0; i < MINUTES; i++) {
+            if (succeeded[i] + failed[i] > 0) {
+                worst = Math.max(worst, (long) Math.ceil(100.0 * failed[i] / (succeeded[i] + failed[i])));
+            }
+        }
+        long top = Math.max(10, niceCeiling(worst));
         var svg = open("failure-rate", "Failure rate a minute, last hour");
-        axes(svg, "100 %", from);
+        axes(svg, top + " %", from);
         var path = new StringBuilder();
         boolean drawing = false;
         for (int i = 0; i < MINUTES; i++) {
@@ -124,7 +131,7 @@ final class ActivityView {
                 continue;
             }
             double x = i * SLOT + SLOT / 2;
-            double y = HEIGHT - HEIGHT * (double) failed[i] / finished;
+            double y = HEIGHT - HEIGHT * (100.0 * failed[i] / finished) / top;
             path.append(drawing ? " L" : " M").append(fmt(x)).append(' ').append(fmt(y));
             drawing = true;
             svg.append("<circle class=\"rate\" cx=\"").append(fmt(x)).append("\" cy=\"").append(fmt(y)).append("\" r=\"2\"><title>")
@@ -138,7 +145,7 @@ final class ActivityView {
     }
 
     private static StringBuilder open(String kind, String label) {
-        return new StringBuilder("<svg class=\"chart ").append(kind).append("\" viewBox=\"-30 -8 ").append(WIDTH + 40).append(' ')
+        return new StringBuilder("<svg class=\"chart ").append(kind).append("\" viewBox=\"-40 -8 ").append(WIDTH + 50).append(' ')
                 .append(HEIGHT + 24).append("\" role=\"img\" aria-label=\"").append(label).append("\">");
     }
 
