@@ -11,8 +11,8 @@ import java.util.Objects;
 
 /**
  * The dashboard of a durable task engine, as a Coda app to mount under a prefix of yours (or to run on its own): counts
- * per queue and state, updated live; lists per state with keyset paging and search; a task's page with its arguments,
- * attempts, error and result; the workers; retry and cancel, with CSRF protection, a read-only mode and an
+ * per queue and state and the last hour's throughput, failure rate, wait and run time, updated live; lists per state
+ * with keyset paging and search; a task's page with its arguments, attempts, error and result; the workers; retry and cancel, with CSRF protection, a read-only mode and an
  * {@link Authorizer} deciding who may look and who may act. Pages are HTML rendered on the server; the one script and
  * style sheet come from this jar, under a Content Security Policy that allows nothing else.
  *
