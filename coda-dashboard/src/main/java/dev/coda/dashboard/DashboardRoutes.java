@@ -35,7 +35,8 @@ final class DashboardRoutes {
     public Response overview(Request request, @Depends Access access) {
         var root = request.rootPath();
         var main = "<section id=\"counts\" class=\"live\" data-feed=\"" + Html.esc(root + "/live") + "\">"
-                + CountsView.render(root, live.counts()) + "</section>";
+                + CountsView.render(root, live.counts()) + "</section>"
+                + "<h2>Last hour</h2><section id=\"activity\">" + ActivityView.render(root, live.activity()) + "</section>";
         return page(request, Layout.Section.OVERVIEW, "Overview", main);
     }
 

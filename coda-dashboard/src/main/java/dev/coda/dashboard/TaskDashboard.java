@@ -4,13 +4,15 @@ import dev.coda.Coda;
 import dev.coda.HttpException;
 import dev.coda.StaticFiles;
 import dev.coda.durable.TaskEngine;
+import dev.coda.durable.spi.TaskStats;
 import java.time.Duration;
+import java.time.InstantSource;
 import java.util.Objects;
 
 /**
  * The dashboard of a durable task engine, as a Coda app to mount under a prefix of yours (or to run on its own): counts
- * per queue and state, updated live; lists per state with keyset paging and search; a task's page with its arguments,
- * attempts, error and result; the workers; retry and cancel, with CSRF protection, a read-only mode and an
+ * per queue and state and the last hour's throughput, failure rate, wait and run time, updated live; lists per state
+ * with keyset paging and search; a task's page with its arguments, attempts, error and result; the workers; retry and cancel, with CSRF protection, a read-only mode and an
  * {@link Authorizer} deciding who may look and who may act. Pages are HTML rendered on the server; the one script and
  * style sheet come from this jar, under a Content Security Policy that allows nothing else.
  *
@@ -44,7 +46,8 @@ public final class TaskDashboard {
      */
     public Coda app() {
         var csrf = Csrf.withRandomKey();
-        var live = new LiveCounts(settings.engine, settings.liveInterval);
+        var live = new LiveCounts(settings.engine, settings.engine.capability(TaskStats.class), InstantSource.system(),
+                settings.liveInterval, System::nanoTime);
         return Coda.app()
                 .openapiUrl(null).docsUrl(null).redocUrl(null)
                 .middleware(new SecurityHeaders())

@@ -7,6 +7,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.coda.durable.DurableState;
 import dev.coda.durable.DurableTasks;
 import dev.coda.durable.RetryPolicy;
+import dev.coda.durable.spi.DurationHistogram;
+import dev.coda.durable.spi.TaskStats;
 import dev.coda.durable.TaskStatus;
 import dev.coda.tasks.TaskCall;
 import dev.coda.testing.TestClient;
@@ -17,6 +19,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.HashMap;
+import java.util.SplittableRandom;
 import java.util.ArrayList;
 import java.util.UUID;
 import java.util.logging.Level;
@@ -29,6 +35,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
+import org.openqa.selenium.Dimension;
 import org.openqa.selenium.NoAlertPresentException;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.chrome.ChromeDriver;
@@ -42,7 +49,7 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
  * The dashboard in a real headless Chromium (Debian's {@code chromium} and {@code chromium-driver}, as the examples'
- * {@code DocsBrowserTest}): the overview follows new tasks live, a failed task is found (by its name, or by its error's
+ * {@code DocsBrowserTest}): the overview follows new tasks live, its last hour's chart follows what a worker runs, a failed task is found (by its name, or by its error's
  * text with a real worker, whose cause goes away), opened, retried and runs again, a bulk retry shows its dry run's count
  * first, read-only mode hides the actions and the server refuses them, and a {@code <script>} in a task stays text. The browser
  * resolves no host but the app's, and every request it makes goes to the app. Screenshots go to
@@ -144,6 +151,32 @@ class DashboardBrowserTest {
     }
 
     @Test
+    void theLastHoursChartIsDrawnAndFollowsTasksAWorkerFinishesWithoutReloading() {
+        serve(TaskDashboard.builder(tasks.engine));
+        browser.get(url("/dashboard/"));
+        waiting().until(ExpectedConditions.textToBe(By.cssSelector("#activity [data-sum=succeeded]"), "0"));
+        assertThat(browser.findElements(By.cssSelector("#activity svg.chart.throughput"))).as("the frame is drawn").hasSize(1);
+        assertThat(browser.findElements(By.cssSelector("#activity svg.throughput rect"))).as("no bar yet").isEmpty();
+        browser.executeScript("window.sameDocument = true");
+
+        var durable = DurableTasks.on(tasks.engine).task(DashboardActivityTest.Work::steady).build();
+        try (var worker = durable.worker().statsInterval(Duration.ofMillis(100)).pollInterval(Duration.ofMillis(20)).start()) {
+            for (int i = 0; i < 3; i++) {
+                durable.enqueue(TaskCall.of(DashboardActivityTest.Work::steady, i));
+            }
+            waiting().withMessage("the chart did not count the 3 tasks the worker ran").until(
+                    ExpectedConditions.textToBe(By.cssSelector("#activity [data-sum=succeeded]"), "3"));
+        }
+        assertThat(browser.executeScript("return window.sameDocument")).as("updated in place, not reloaded").isEqualTo(true);
+        var bars = browser.findElements(By.cssSelector("#activity svg.throughput rect.succeeded"));
+        assertThat(bars).as("a bar for the minute (or two) they finished in").hasSizeBetween(1, 2);
+        assertThat(bars.getFirst().getRect().getHeight()).as("drawn with a height").isPositive();
+        assertThat(browser.findElement(By.cssSelector("#activity tr[data-task$=steady] td[data-col=succeeded]")).getText()).isEqualTo("3");
+        assertThat(browser.findElement(By.cssSelector("#activity tr[data-task$=steady] td[data-col=run-p50]")).getText()).endsWith(" ms");
+        assertNoOtherHost();
+    }
+
+    @Test
     void aFailedTaskIsFoundBySearchOpenedRetriedAndRunsAgain() {
         tasks.succeeded("Mailer.send", "mail", "[\"ok@example.com\"]", "null");
         tasks.failed("Reports.render", "default", "[2026]", "java.lang.IllegalStateException: no data");
@@ -160,7 +193,7 @@ class DashboardBrowserTest {
         assertThat(found).extracting(e -> e.getText()).containsExactly(failed);
 
         found.getFirst().click();
-        waiting().until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector("pre.error"), "connection refused"));
+        waiting().until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector("section.block > pre.error"), "connection refused"));
         browser.findElement(By.cssSelector("button.retry")).click();
         waiting().until(ExpectedConditions.alertIsPresent()).accept();       // "Retry this task?"
         waiting().until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector(".notice.ok"), "Retried"));
@@ -194,7 +227,7 @@ class DashboardBrowserTest {
             screenshot("search");
 
             found.getFirst().click();
-            waiting().until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector("pre.error"), "smtp.internal:25 refused"));
+            waiting().until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector("section.block > pre.error"), "smtp.internal:25 refused"));
             Mailer.UNREACHABLE.remove(address);                                    // the mail server is back
             browser.findElement(By.cssSelector("button.retry")).click();
             waiting().until(ExpectedConditions.alertIsPresent()).accept();
@@ -272,7 +305,7 @@ class DashboardBrowserTest {
             assertThat(browser.findElements(By.tagName("img"))).as(path + ": no injected element").isEmpty();
             assertThat(browser.findElements(By.tagName("script"))).as(path + ": only the dashboard's script").hasSize(1);
         }
-        assertThat(browser.findElement(By.cssSelector("pre.error")).getText()).isEqualTo("java.lang.RuntimeException: " + PAYLOAD);
+        assertThat(browser.findElement(By.cssSelector("section.block > pre.error")).getText()).isEqualTo("java.lang.RuntimeException: " + PAYLOAD);
         assertThat(browser.findElement(By.cssSelector("pre.arguments")).getText()).contains(PAYLOAD.replace("\"", "\\\""));
         assertThat(browser.findElement(By.cssSelector(".task-head .name")).getText()).isEqualTo(PAYLOAD);
         screenshot("xss");
@@ -298,11 +331,15 @@ class DashboardBrowserTest {
                         + "\tat dev.coda.durable.internal.TaskExecution.run(TaskExecution.java:88)\n\tat java.base/java.lang.Thread.run(Thread.java:1583)");
         var cancelled = tasks.queued("Reports.render", "reports", "[2025, 1]");
         tasks.engine.cancel(cancelled);
+        anHourOfStats();
         serve(TaskDashboard.builder(tasks.engine));
 
         browser.get(url("/dashboard/"));
         waiting().until(ExpectedConditions.textToBe(By.cssSelector("[data-total=failed]"), "2"));
+        waiting().until(ExpectedConditions.numberOfElementsToBeMoreThan(By.cssSelector("#activity svg.throughput rect"), 50));
+        browser.manage().window().setSize(new Dimension(1280, 1080));
         screenshot("overview");
+        browser.manage().window().setSize(new Dimension(1280, 900));
         browser.get(url("/dashboard/tasks"));
         waiting().until(ExpectedConditions.numberOfElementsToBe(By.cssSelector("a.id"), 27));
         screenshot("list");
@@ -313,6 +350,34 @@ class DashboardBrowserTest {
         waiting().until(ExpectedConditions.numberOfElementsToBe(By.cssSelector("table.workers tbody tr"), 2));
         screenshot("workers");
         assertNoOtherHost();
+    }
+
+    /** A busy hour in the stats roll-up, as workers would have added it: steady mail, a burst of failing file jobs. */
+    private void anHourOfStats() {
+        var random = new SplittableRandom(16);
+        var now = Instant.now().truncatedTo(ChronoUnit.MINUTES);
+        var entries = new ArrayList<TaskStats.Entry>();
+        for (int ago = 59; ago >= 0; ago--) {
+            var minute = now.minus(Duration.ofMinutes(ago));
+            long mails = 20 + random.nextInt(15);
+            entries.add(new TaskStats.Entry(minute, "mail", "Mailer.send", mails, random.nextInt(10) == 0 ? 1 : 0, random.nextInt(3),
+                    spread(random, mails, 2_000, 40_000), spread(random, mails, 30_000, 400_000)));
+            long files = 5 + random.nextInt(6);
+            long failedFiles = ago >= 20 && ago < 28 ? 3 + random.nextInt(4) : 0;
+            entries.add(new TaskStats.Entry(minute, "default", "FileJobs.process", files, failedFiles, failedFiles,
+                    spread(random, files + failedFiles, 5_000, 2_000_000), spread(random, files + failedFiles, 200_000, 3_000_000)));
+        }
+        tasks.engine.capability(TaskStats.class).orElseThrow().record(entries, now.minus(TaskStats.DEFAULT_RETENTION));
+    }
+
+    /** {@code n} durations from {@code low} to {@code high} µs, most near the low end. */
+    private static DurationHistogram spread(SplittableRandom random, long n, long low, long high) {
+        var buckets = new HashMap<Integer, Long>();
+        for (long i = 0; i < n; i++) {
+            double skew = Math.pow(random.nextDouble(), 3);
+            buckets.merge(DurationHistogram.bucketOf((long) (low + skew * (high - low))), 1L, Long::sum);
+        }
+        return DurationHistogram.of(buckets);
     }
 
     private void assertNoAlert(String path) {

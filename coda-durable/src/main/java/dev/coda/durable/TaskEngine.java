@@ -129,18 +129,20 @@ public interface TaskEngine extends TaskSearch, TaskAdmin, WorkerRegistry, AutoC
      *     worker's id; {@code null} for an ordinary claim
      * @param timeout the timeout stored with the task ({@link NewTask#timeout}), or {@code null}
      * @param context the context stored with the task ({@link NewTask#context}), empty if none
+     * @param readyAt when the task became due (stored, or its run time or retry time if later), for the queue wait in
+     *     the stats roll-up; {@code null} when the engine does not say, and for a recovery
      */
     record ClaimedTask(String id, String name, String queue, String argumentsJson, int attempt, int maxAttempts,
-                       String lostBy, Duration timeout, Map<String, String> context) {
+                       String lostBy, Duration timeout, Map<String, String> context, Instant readyAt) {
 
         public ClaimedTask {
             context = context == null ? Map.of() : Map.copyOf(context);
         }
 
-        /** A claim of a task stored without context. */
+        /** A claim of a task stored without context, whose due time the engine does not say. */
         public ClaimedTask(String id, String name, String queue, String argumentsJson, int attempt, int maxAttempts,
                            String lostBy, Duration timeout) {
-            this(id, name, queue, argumentsJson, attempt, maxAttempts, lostBy, timeout, null);
+            this(id, name, queue, argumentsJson, attempt, maxAttempts, lostBy, timeout, null, null);
         }
 
         /** A claim of a task without a timeout of its own. */

@@ -6,11 +6,13 @@ import dev.coda.durable.internal.LeaseKeeper;
 import dev.coda.durable.internal.ManualCycle;
 import dev.coda.durable.internal.Outcomes;
 import dev.coda.durable.internal.QueuePoller;
+import dev.coda.durable.internal.StatsRecorder;
 import dev.coda.durable.internal.TaskExecution;
 import dev.coda.durable.internal.TaskReceivers;
 import dev.coda.tasks.ContextPropagator;
 import dev.coda.tasks.TaskErrorHandler;
 import dev.coda.durable.internal.WorkerMetrics;
+import dev.coda.durable.spi.TaskStats;
 import dev.coda.durable.spi.WorkerInfo;
 import dev.coda.durable.testing.ManualWorker;
 import dev.coda.tasks.internal.TaskThreads;
@@ -71,7 +73,8 @@ import org.slf4j.LoggerFactory;
  * <li>the claimed tasks that have not started are given back at once (their attempt does not count);
  * <li>the running tasks finish until the deadline ({@code timeout} after the call);
  * <li>those still running then are interrupted and given back, and the outcomes already known get 5 s more;
- * <li>the recorder commits what has come and stops (10 s at most);
+ * <li>the recorder commits what has come and stops (10 s at most), and the stats counted since their last flush are added
+ *     to the engine's roll-up;
  * <li>the lease keeper stops (5 s at most; it heartbeats until here, while tasks drain) and removes the worker from
  *     the engine's registry of workers, where it registered on start; the timeout timer and the task threads are
  *     shut down;
@@ -109,6 +112,7 @@ public final class Worker implements AutoCloseable {
     private final HeldTasks held;
     private final CompletionRecorder recorder;
     private final LeaseKeeper leaseKeeper;
+    private final StatsRecorder stats;
     /**
      * Platform threads at a lower priority: a task blocked in file I/O or busy on the CPU never holds a request
      * handler's carrier, and busy tasks yield the CPU to requests and to this worker's heartbeats.
@@ -132,6 +136,8 @@ public final class Worker implements AutoCloseable {
         this.shutdownTimeout = b.shutdownTimeout;
         var clock = b.clock;
         var metrics = new WorkerMetrics(b.registry != null ? b.registry : tasks.registry(), name -> tasks.task(name) != null);
+        this.stats = new StatsRecorder(engine.capability(TaskStats.class), name -> tasks.task(name) != null, clock, b.statsInterval,
+                b.statsRetention);
         this.held = new HeldTasks(engine, id);
         this.recorder = new CompletionRecorder(engine, id, held, clock);
         var concurrency = b.concurrency.isEmpty() ? Map.of("default", 8) : b.concurrency;
@@ -146,7 +152,7 @@ public final class Worker implements AutoCloseable {
         };
         var methods = TaskReceivers.bind(tasks.names(), tasks::task, b.services);
         var setup = new TaskExecution.Setup(id, methods::get, tasks::names, timeouts,
-                metrics, new Outcomes(tasks.retryPolicy(), tasks.objectMapper(), metrics, clock), recorder, taskThreads, timer,
+                metrics, new Outcomes(tasks.retryPolicy(), tasks.objectMapper(), metrics, clock, stats), recorder, taskThreads, timer,
                 b.errorHandler, List.copyOf(b.propagators));
         var settings = new QueuePoller.Settings(engine, lease, b.pollInterval, b.batchSize);
         concurrency.forEach((queue, n) -> pollers.add(new QueuePoller(queue, n, b.prefetch, settings, setup, held, clock)));
@@ -213,6 +219,7 @@ public final class Worker implements AutoCloseable {
         }
         recorder.start("coda-durable-commit-" + id);
         leaseKeeper.start("coda-durable-heartbeat-" + id);
+        stats.start("coda-durable-stats-" + id);
         for (var poller : claiming ? pollers : List.<QueuePoller>of()) {
             poller.start("coda-durable-claim-" + poller.queue() + "-" + id);
         }
@@ -265,6 +272,7 @@ public final class Worker implements AutoCloseable {
             held.awaitEmpty(System.nanoTime() + TimeUnit.SECONDS.toNanos(5)); // outcomes already known are recorded
         }
         recorder.stop(Duration.ofSeconds(10));
+        stats.stop();
         leaseKeeper.stop(Duration.ofSeconds(5));
         timer.shutdownNow();
         taskThreads.close();
@@ -302,6 +310,8 @@ public final class Worker implements AutoCloseable {
         private final List<Object> services = new ArrayList<>();
         private TaskErrorHandler errorHandler;
         private final List<ContextPropagator> propagators = new ArrayList<>();
+        private Duration statsInterval = Duration.ofSeconds(5);
+        private Duration statsRetention = TaskStats.DEFAULT_RETENTION;
 
         Builder(DurableTasks tasks) {
             this.tasks = tasks;
@@ -428,6 +438,21 @@ public final class Worker implements AutoCloseable {
          */
         public Builder contextPropagator(ContextPropagator propagator) {
             this.propagators.add(Objects.requireNonNull(propagator, "propagator"));
+            return this;
+        }
+
+        /**
+         * How often it adds what it counted (outcomes, queue wait, run time per minute, queue and task name) to the
+         * engine's {@link TaskStats} roll-up (default 5 s); it also does when it stops.
+         */
+        public Builder statsInterval(Duration value) {
+            this.statsInterval = positive(value, "statsInterval");
+            return this;
+        }
+
+        /** How long the engine keeps the minutes of the stats roll-up (default 7 days); older ones are dropped as it adds. */
+        public Builder statsRetention(Duration value) {
+            this.statsRetention = positive(value, "statsRetention");
             return this;
         }
 

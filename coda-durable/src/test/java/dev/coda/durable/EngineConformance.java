@@ -10,6 +10,8 @@ import dev.coda.durable.TaskEngine.NewTask;
 import dev.coda.durable.spi.TaskAdmin;
 import dev.coda.durable.spi.TaskPage;
 import dev.coda.durable.spi.TaskQuery;
+import dev.coda.durable.spi.DurationHistogram;
+import dev.coda.durable.spi.TaskStats;
 import dev.coda.durable.spi.TaskSummary;
 import dev.coda.durable.spi.TransactionalStore;
 import dev.coda.durable.spi.WorkerInfo;
@@ -39,7 +41,7 @@ import org.junit.jupiter.api.Test;
  * What every task engine must do, whatever stores its tasks (a JDBC database, Redis Streams, RabbitMQ): ordering,
  * leases and recovery, retries, unique keys, delays, priorities, timeouts, poison messages, unknown names, search and
  * paging (with text in errors and arguments), the administrator's actions (retry, delete, bulk actions with a dry run),
- * counts, purge, the registry of workers, and the transactional capability where the engine has it. An engine
+ * counts, purge, the registry of workers, the stats roll-up, and the transactional capability where the engine has it. An engine
  * passes it by extending this class with a fresh store per test; it ships in coda-durable's test-jar.
  *
  * <pre>{@code
@@ -870,6 +872,83 @@ public abstract class EngineConformance {
         });
         worker.stop(Duration.ofSeconds(5));
         assertThat(engine.workers()).isEmpty();
+    }
+
+    // ---------------------------------------------------------------- the stats roll-up
+
+    private static final Instant MINUTE = Instant.parse("2026-12-04T12:00:00Z");
+
+    private static DurationHistogram times(long count, Duration each) {
+        return DurationHistogram.of(Map.of(DurationHistogram.bucketOf(each), count));
+    }
+
+    private static TaskStats.Entry entry(Instant minute, String queue, String name, long succeeded, DurationHistogram runs) {
+        return new TaskStats.Entry(minute, queue, name, succeeded, 1, 2, times(succeeded, Duration.ofMillis(3)), runs);
+    }
+
+    @Test
+    void statsOfTwoWorkersAddUpSurviveReopeningAndGivePercentilesOfTheMergedHistograms() {
+        var stats = engine.capability(TaskStats.class).orElseThrow();
+        // one worker saw 94 fast runs, another 6 slow ones, in the same minute
+        stats.record(List.of(entry(MINUTE, "default", "Jobs.a", 94, times(94, Duration.ofMillis(1))),
+                entry(MINUTE, "mail", "Jobs.a", 1, times(1, Duration.ofMillis(1)))), MINUTE.minus(Duration.ofDays(1)));
+        try (var other = anotherEngine()) {
+            other.capability(TaskStats.class).orElseThrow()
+                    .record(List.of(entry(MINUTE, "default", "Jobs.a", 6, times(6, Duration.ofMillis(100)))), MINUTE.minus(Duration.ofDays(1)));
+        }
+        opened.remove(engine);
+        engine.close();
+        engine = second(); // reopened, as after a restart
+
+        var read = engine.capability(TaskStats.class).orElseThrow().read(MINUTE, MINUTE.plusSeconds(60), "default", "Jobs.a");
+        assertThat(read).singleElement().satisfies(e -> {
+            assertThat(e.minute()).isEqualTo(MINUTE);
+            assertThat(List.of(e.succeeded(), e.failed(), e.retried())).containsExactly(100L, 2L, 4L);
+            assertThat(e.waits().count()).isEqualTo(100);
+            assertThat(e.runs().count()).isEqualTo(100);
+            // from the merged buckets: rank 50 is a fast run, rank 95 a slow one (each within the buckets' 6.25 %)
+            assertThat(e.runs().percentile(0.50).orElseThrow().toNanos()).isBetween(937_500L, 1_062_500L);
+            assertThat(e.runs().percentile(0.95).orElseThrow().toNanos()).isBetween(93_750_000L, 106_250_000L);
+        });
+        assertThat(engine.capability(TaskStats.class).orElseThrow().read(MINUTE, MINUTE.plusSeconds(60), null, null))
+                .extracting(TaskStats.Entry::queue, TaskStats.Entry::succeeded).containsExactly(tuple("default", 100L), tuple("mail", 1L));
+    }
+
+    @Test
+    void statsAreReadByMinuteWindowAndOlderMinutesAreDroppedPastTheRetention() {
+        var stats = engine.capability(TaskStats.class).orElseThrow();
+        var old = MINUTE.minus(Duration.ofDays(8));
+        stats.record(List.of(entry(old, "default", "Jobs.a", 1, times(1, Duration.ofMillis(1)))), old);
+        stats.record(List.of(entry(MINUTE, "default", "Jobs.a", 2, times(2, Duration.ofMillis(1))),
+                entry(MINUTE.plusSeconds(60), "default", "Jobs.b", 3, times(3, Duration.ofMillis(1)))), old);
+        assertThat(stats.read(old, MINUTE.plusSeconds(120), null, null)).extracting(TaskStats.Entry::succeeded).containsExactly(1L, 2L, 3L);
+        assertThat(stats.read(MINUTE.plusSeconds(1), MINUTE.plusSeconds(120), null, null)).as("minutes that start in the window")
+                .extracting(TaskStats.Entry::name).containsExactly("Jobs.b");
+        assertThat(stats.read(old, MINUTE.plusSeconds(120), null, "Jobs.b")).extracting(TaskStats.Entry::succeeded).containsExactly(3L);
+
+        stats.record(List.of(), MINUTE.minus(Duration.ofDays(7)));
+        assertThat(stats.read(old, MINUTE.plusSeconds(120), null, null)).extracting(TaskStats.Entry::succeeded).containsExactly(2L, 3L);
+    }
+
+    @Test
+    void aWorkerAddsItsOutcomesWaitsAndRunTimesToTheStatsWhenItStops() {
+        var durable = DurableTasks.on(engine).task(Jobs::note).task(Jobs::alwaysFail)
+                .retry(new RetryPolicy(2, Duration.ofMillis(10), 1.0, Duration.ofMillis(10), 0.0)).build();
+        var before = Instant.now().minus(Duration.ofMinutes(1));
+        var succeeded = durable.enqueue(TaskCall.of(Jobs::note, key, 1));
+        var failed = durable.enqueue(TaskCall.of(Jobs::alwaysFail, key));
+        var worker = start(durable.worker().statsInterval(Duration.ofHours(1)));
+        awaitState(succeeded, DurableState.SUCCEEDED);
+        awaitState(failed, DurableState.FAILED);
+        worker.stop(Duration.ofSeconds(5));
+
+        var entries = engine.capability(TaskStats.class).orElseThrow().read(before, Instant.now().plus(Duration.ofMinutes(2)), "default", null);
+        var total = entries.stream().reduce(TaskStats.Entry::plus).orElseThrow();
+        assertThat(List.of(total.succeeded(), total.failed(), total.retried())).containsExactly(1L, 1L, 1L);
+        assertThat(total.waits().count()).as("three attempts waited").isEqualTo(3);
+        assertThat(total.runs().count()).as("and ran").isEqualTo(3);
+        assertThat(entries).extracting(TaskStats.Entry::name).allMatch(name -> name.equals(engine.status(succeeded).orElseThrow().name())
+                || name.equals(engine.status(failed).orElseThrow().name()));
     }
 
     // ---------------------------------------------------------------- the transactional capability

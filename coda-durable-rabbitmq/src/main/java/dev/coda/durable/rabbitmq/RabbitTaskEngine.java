@@ -9,6 +9,7 @@ import dev.coda.durable.TaskStatus;
 import dev.coda.durable.spi.TaskAdmin.RetryOutcome;
 import dev.coda.durable.spi.TaskPage;
 import dev.coda.durable.spi.TaskQuery;
+import dev.coda.durable.spi.TaskStats;
 import dev.coda.durable.spi.TaskStore;
 import dev.coda.durable.spi.WorkerInfo;
 import java.io.IOException;
@@ -334,6 +335,12 @@ public final class RabbitTaskEngine implements TaskEngine {
     }
 
     /** Closes the connection (the broker returns unacknowledged messages to their queues) and the store. */
+    /** {@inheritDoc} Also {@link TaskStats}, kept by the store beside the broker. */
+    @Override
+    public <C> Optional<C> capability(Class<C> type) {
+        return type == TaskStats.class ? storeEngine.capability(type) : TaskEngine.super.capability(type);
+    }
+
     @Override
     public void close() {
         sweeper.close();

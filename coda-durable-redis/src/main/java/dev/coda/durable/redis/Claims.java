@@ -59,7 +59,7 @@ final class Claims {
                 out.add(new ClaimedTask(row.get(0), row.get(1), queue, row.get(2), Integer.parseInt(row.get(3)),
                         Integer.parseInt(row.get(4)), row.get(5).isEmpty() ? null : row.get(5),
                         row.get(6).isEmpty() ? null : Duration.ofMillis(Long.parseLong(row.get(6))),
-                        ContextColumn.parse(row.get(7))));
+                        ContextColumn.parse(row.get(7)), row.get(8).isEmpty() ? null : Micros.toInstant(row.get(8))));
             }
         }
         return out;

@@ -20,6 +20,8 @@ package dev.coda.durable.redis;
  * coda:{coda}:ids                hash: task id -> queue
  * coda:{coda}:workers, :started, :beats   hashes: the registry of workers
  * coda:{coda}:wake               pub/sub channel: tasks were stored
+ * coda:{coda}:stats:<minute>     hash: the stats roll-up of one minute (epoch minutes), a field a counter or bucket
+ * coda:{coda}:stats:minutes      sorted set: the minutes that have a hash
  * }</pre>
  */
 record Keys(String prefix) {
@@ -60,6 +62,11 @@ record Keys(String prefix) {
 
     String beats() {
         return global("beats");
+    }
+
+    /** The base of the stats roll-up's keys. */
+    String stats() {
+        return global("stats");
     }
 
     String wake() {

@@ -6,6 +6,7 @@ import dev.coda.durable.TaskStatus;
 import dev.coda.durable.spi.TaskAdmin.RetryOutcome;
 import dev.coda.durable.spi.TaskPage;
 import dev.coda.durable.spi.TaskQuery;
+import dev.coda.durable.spi.TaskStats;
 import dev.coda.durable.spi.WorkerInfo;
 import java.time.Duration;
 import java.time.Instant;
@@ -36,6 +37,7 @@ final class RedisEngine implements TaskEngine {
     private final TaskStates states;
     private final Searches searches;
     private final Workers workers;
+    private final Stats stats;
 
     private RedisEngine(RedisLink link, Keys keys) {
         this.link = link;
@@ -47,6 +49,7 @@ final class RedisEngine implements TaskEngine {
         this.states = new TaskStates(link, keys, directory, enqueue);
         this.searches = new Searches(link, keys);
         this.workers = new Workers(link, keys);
+        this.stats = new Stats(link, keys);
     }
 
     /** Connects, and listens on the prefix's wake-up channel. */
@@ -159,6 +162,12 @@ final class RedisEngine implements TaskEngine {
     @Override
     public List<WorkerInfo> workers() {
         return workers.workers();
+    }
+
+    /** {@inheritDoc} Also {@link TaskStats}: the stats roll-up in hashes a minute. */
+    @Override
+    public <C> Optional<C> capability(Class<C> type) {
+        return type == TaskStats.class ? Optional.of(type.cast(stats)) : TaskEngine.super.capability(type);
     }
 
     @Override

@@ -26,7 +26,7 @@ final class Scripts {
 
     /** One script: its file's name. */
     enum Script {
-        ENQUEUE, CLAIM, EXTEND, COMPLETE, RELEASE, CANCEL, REQUEUE, DELETE, COUNTS, PURGE, REGISTER, HEARTBEAT;
+        ENQUEUE, CLAIM, EXTEND, COMPLETE, RELEASE, CANCEL, REQUEUE, DELETE, COUNTS, PURGE, REGISTER, HEARTBEAT, STATS;
 
         private final String text = load("common.lua") + "\n" + load(name().toLowerCase() + ".lua");
         private final String sha = sha1(text);

@@ -1,5 +1,6 @@
 -- Claims up to max tasks for a worker. ARGV: worker, max, lease (us), due_by (us, 0 for none).
--- Returns {id, name, args, attempt, max attempts, lost by ('' if not recovered), timeout ms (''), context ('')} a task:
+-- Returns {id, name, args, attempt, max attempts, lost by ('' if not recovered), timeout ms (''), context (''),
+-- due (us, '' if recovered)} a task:
 -- first running tasks whose lease deadline passed (taken over with XCLAIM), then due delayed tasks moved to their
 -- streams, then new entries of the streams, highest priority first.
 local base, worker, max, lease = KEYS[1], ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[3])
@@ -9,8 +10,8 @@ local leases = base .. ':leases'
 local out = {}
 
 local function hand_out(h, id, attempt, lost_by)
-  local f = redis.call('HMGET', h, 'name', 'args', 'max', 'timeout', 'context')
-  out[#out + 1] = {id, f[1], f[2], tostring(attempt), f[3], lost_by or '', f[4] or '', f[5] or ''}
+  local f = redis.call('HMGET', h, 'name', 'args', 'max', 'timeout', 'context', 'run_at')
+  out[#out + 1] = {id, f[1], f[2], tostring(attempt), f[3], lost_by or '', f[4] or '', f[5] or '', lost_by and '' or (f[6] or '')}
 end
 
 for _, id in ipairs(redis.call('ZRANGEBYSCORE', leases, '-inf', '(' .. fmt(now), 'LIMIT', 0, max)) do

@@ -82,7 +82,7 @@ final class DispatchTable extends SqlTemplates {
         }
     }
 
-    private static final String RETURNED = " RETURNING id, name, queue, args, attempts, max_attempts, timeout_ms, context";
+    private static final String RETURNED = " RETURNING id, name, queue, args, attempts, max_attempts, timeout_ms, context, run_at";
     private final Sql startQueued = sql("UPDATE {tasks} SET state = {running}, attempts = attempts + 1, lease_owner = :lease_owner,"
             + " lease_until = " + dialect.nowPlusMillis(":lease_ms") + ", started_at = {now}, " + AttemptLog.CLAIM_SET
             + " WHERE id = :id AND state = {queued}"
@@ -148,11 +148,12 @@ final class DispatchTable extends SqlTemplates {
         };
     }
 
-    private static ClaimedTask claimed(ResultSet rows, int attempt, String lostBy) throws SQLException {
+    private ClaimedTask claimed(ResultSet rows, int attempt, String lostBy) throws SQLException {
         long millis = rows.getLong("timeout_ms");
         var timeout = rows.wasNull() ? null : Duration.ofMillis(millis);
         return new ClaimedTask(rows.getString("id"), rows.getString("name"), rows.getString("queue"), rows.getString("args"),
-                attempt, rows.getInt("max_attempts"), lostBy, timeout, ContextColumn.read(rows));
+                attempt, rows.getInt("max_attempts"), lostBy, timeout, ContextColumn.read(rows),
+                lostBy == null ? dialect.readTime(rows, "run_at") : null);
     }
 
     private final Sql held = sql("SELECT id FROM {tasks} WHERE id " + dialect.in(":ids") + " AND lease_owner = :lease_owner"

@@ -8,6 +8,7 @@ import dev.coda.durable.TaskStatus;
 import dev.coda.durable.spi.TaskAdmin.RetryOutcome;
 import dev.coda.durable.spi.TaskPage;
 import dev.coda.durable.spi.TaskQuery;
+import dev.coda.durable.spi.TaskStats;
 import dev.coda.durable.spi.TaskStore;
 import dev.coda.durable.spi.TransactionalStore;
 import dev.coda.durable.spi.WorkerInfo;
@@ -58,7 +59,7 @@ import org.slf4j.LoggerFactory;
  * applications ({@link Wait#REQUEST}: enqueue, status, administration) wait at most {@link #REQUEST_TIMEOUT} for the
  * database; workers' calls ({@link Wait#BACKGROUND}) may wait longer, since nobody waits for their answer.
  */
-public abstract sealed class JdbcTaskEngine implements TaskEngine, TransactionalStore permits SqliteTaskEngine, PostgresTaskEngine {
+public abstract sealed class JdbcTaskEngine implements TaskEngine, TransactionalStore, TaskStats permits SqliteTaskEngine, PostgresTaskEngine {
 
     static final Logger LOG = LoggerFactory.getLogger("dev.coda.durable");
 
@@ -92,6 +93,9 @@ public abstract sealed class JdbcTaskEngine implements TaskEngine, Transactional
     private final TaskSearches searches;
     private final WorkerTable workers;
     private final JdbcTaskStore store;
+    private final StatsTable stats;
+    /** The epoch minute before which the stats roll-up was last dropped: a drop runs once a minute at most. */
+    private volatile long statsKeptFrom = Long.MIN_VALUE;
 
     JdbcTaskEngine(Dialect dialect, String table) {
         this.dialect = dialect;
@@ -99,12 +103,40 @@ public abstract sealed class JdbcTaskEngine implements TaskEngine, Transactional
         this.searches = new TaskSearches(dialect, table);
         this.workers = new WorkerTable(dialect, table);
         this.store = new JdbcTaskStore(this, tasks, new DispatchTable(dialect, table));
+        this.stats = new StatsTable(dialect, table);
     }
 
     /** {@inheritDoc} Also {@link TaskStore}: this database as the store of a broker's engine. */
     @Override
     public <C> Optional<C> capability(Class<C> type) {
         return type == TaskStore.class ? Optional.of(type.cast(store)) : TaskEngine.super.capability(type);
+    }
+
+    @Override
+    public void record(List<TaskStats.Entry> entries, Instant keepFrom) {
+        var cells = StatsCells.of(entries);
+        long keep = StatsCells.minuteOf(keepFrom);
+        try {
+            transaction(connection -> {
+                stats.add(connection, cells);
+                if (keep > statsKeptFrom) {
+                    stats.dropBefore(connection, keep);
+                }
+                return null;
+            });
+            statsKeptFrom = Math.max(statsKeptFrom, keep);
+        } catch (SQLException e) {
+            throw failure("record " + entries.size() + " task stats entries", e);
+        }
+    }
+
+    @Override
+    public List<TaskStats.Entry> read(Instant from, Instant to, String queue, String name) {
+        try {
+            return read(Wait.REQUEST, connection -> stats.read(connection, from, to, queue, name));
+        } catch (SQLException e) {
+            throw failure("read task stats", e);
+        }
     }
 
     // ---------------------------------------------------------------- connections (the subclass's)

@@ -14,14 +14,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Decides what becomes of an attempt and says so in the logs and metrics: a success with its JSON result,
+ * Decides what becomes of an attempt and says so in the logs, metrics and stats roll-up ({@link StatsRecorder}): a success with its JSON result,
  * a failure of the task's code retried while attempts remain (the {@link RetryPolicy} gives the delay) or
  * failed for good, and tasks that cannot run at all (unknown name, arguments that do not bind, a worker
  * lost on the last attempt) failed at once with a reason tag. It also remembers the earliest retry it
  * scheduled, so that a queue's claim loop can wake for it before its poll interval ends.
  *
  * <pre>{@code
- * var outcomes = new Outcomes(RetryPolicy.DEFAULT, mapper, metrics, InstantSource.system());
+ * var outcomes = new Outcomes(RetryPolicy.DEFAULT, mapper, metrics, InstantSource.system(), stats);
  * Completion next = outcomes.failed(task, meters, exception, nanos, "error");   // Retry or Failed
  * }</pre>
  */
@@ -34,13 +34,20 @@ public final class Outcomes {
     private final ObjectMapper mapper;
     private final WorkerMetrics metrics;
     private final InstantSource clock;
+    private final StatsRecorder stats;
     private final AtomicLong nextRetryMillis = new AtomicLong(Long.MAX_VALUE);
 
-    public Outcomes(RetryPolicy retryPolicy, ObjectMapper mapper, WorkerMetrics metrics, InstantSource clock) {
+    public Outcomes(RetryPolicy retryPolicy, ObjectMapper mapper, WorkerMetrics metrics, InstantSource clock, StatsRecorder stats) {
         this.retryPolicy = retryPolicy;
         this.mapper = mapper;
         this.metrics = metrics;
         this.clock = clock;
+        this.stats = stats;
+    }
+
+    /** An attempt starts (its method is about to run): its queue wait goes to the stats. */
+    void started(ClaimedTask task) {
+        stats.started(task);
     }
 
     /** It returned {@code value} after {@code nanos}: succeeded, with the value as JSON if it can be written. */
@@ -57,6 +64,7 @@ public final class Outcomes {
         var m = meters != null ? meters : metrics.of(task);
         m.succeeded.increment();
         m.succeededDuration.record(nanos, TimeUnit.NANOSECONDS);
+        stats.succeeded(task, nanos);
         if (LOG.isDebugEnabled()) {
             LOG.debug("Durable task {} ({}) succeeded in {} ms", task.name(), task.id(), TimeUnit.NANOSECONDS.toMillis(nanos));
         }
@@ -73,12 +81,14 @@ public final class Outcomes {
             var retryAt = clock.instant().plus(delay);
             nextRetryMillis.accumulateAndGet(retryAt.toEpochMilli(), Math::min);
             m.retried.increment();
+            stats.retried(task, nanos);
             LOG.warn("Durable task {} ({}) failed on attempt {} of {}; retrying in {} ms: {}", task.name(), task.id(), task.attempt(),
                     task.maxAttempts(), delay.toMillis(), failure.toString());
             return new Completion.Retry(task.id(), error, retryAt);
         }
         m.duration("failed").record(nanos, TimeUnit.NANOSECONDS);
         m.failed(reason);
+        stats.failed(task, nanos);
         LOG.error("Durable task {} ({}) failed for good after {} attempt(s)", task.name(), task.id(), task.attempt(), failure);
         return new Completion.Failed(task.id(), error);
     }
@@ -86,6 +96,7 @@ public final class Outcomes {
     /** A task that cannot run at all ({@code reason}: unknown_task, bad_arguments): the failed set at once. */
     Completion cannotRun(ClaimedTask task, String reason, String error) {
         metrics.of(task).failed(reason);
+        stats.failed(task, -1);
         LOG.error("Durable task {} ({}) failed for good: {}", task.name(), task.id(), error);
         return new Completion.Failed(task.id(), error);
     }
@@ -95,6 +106,7 @@ public final class Outcomes {
         var error = "worker lost: the lease of worker " + task.lostBy() + " expired during the last allowed attempt ("
                 + task.maxAttempts() + " of " + task.maxAttempts() + "); the task may have been partly run";
         metrics.of(task).failed("worker_lost");
+        stats.failed(task, -1);
         LOG.error("Durable task {} ({}) failed for good: {}", task.name(), task.id(), error);
         return new Completion.Failed(task.id(), error);
     }

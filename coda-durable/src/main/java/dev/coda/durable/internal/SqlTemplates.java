@@ -2,7 +2,8 @@ package dev.coda.durable.internal;
 
 /**
  * Turns SQL templates into {@link Sql} for one dialect and table: {@code {tasks}} is the table, {@code {counts}} and
- * {@code {workers}} the tables of counters and workers next to it (same schema), {@code {now}} the
+ * {@code {workers}} and {@code {stats}} the tables of counters, workers and
+ * the stats roll-up next to it (same schema), {@code {now}} the
  * database's clock, {@code {lock}} the claim's row-locking clause, {@code {queued}} and every other
  * {@link StoredState} its literal, {@code {live}} the states that hold a unique key.
  *
@@ -24,7 +25,8 @@ abstract class SqlTemplates {
     final Sql sql(String template) {
         var schema = table.substring(0, table.length() - "coda_tasks".length());
         var text = template.replace("{tasks}", table).replace("{counts}", schema + "coda_task_counts")
-                .replace("{workers}", schema + "coda_workers").replace("{now}", dialect.now()).replace("{lock}", dialect.lockClause())
+                .replace("{workers}", schema + "coda_workers")
+                .replace("{stats}", schema + "coda_task_stats").replace("{now}", dialect.now()).replace("{lock}", dialect.lockClause())
                 .replace("{live}", StoredState.literals(StoredState.live()));
         for (var state : StoredState.values()) {
             text = text.replace("{" + state.stored() + "}", state.literal());

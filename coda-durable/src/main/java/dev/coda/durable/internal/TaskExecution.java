@@ -158,6 +158,7 @@ public final class TaskExecution {
             var m = setup.metrics().of(task);
             meters = m;
             m.started.increment();
+            setup.outcomes().started(task);
             if (LOG.isDebugEnabled()) {
                 LOG.debug("Started durable task {} ({}), attempt {} of {}", task.name(), task.id(), task.attempt(), task.maxAttempts());
             }

@@ -133,7 +133,7 @@ final class TaskTable extends SqlTemplates {
                 + " lease_until = " + dialect.nowPlusMillis(":lease_ms") + ", started_at = {now}, " + AttemptLog.CLAIM_SET
                 + " WHERE " + dialect.idIn("SELECT id FROM {tasks} WHERE state = {queued} AND queue = :queue AND " + due
                 + " ORDER BY priority DESC, run_at, id LIMIT :limit{lock}")
-                + " RETURNING id, name, queue, args, attempts, max_attempts, timeout_ms, context");
+                + " RETURNING id, name, queue, args, attempts, max_attempts, timeout_ms, context, run_at");
     }
 
     /**
@@ -155,7 +155,7 @@ final class TaskTable extends SqlTemplates {
                 while (rows.next()) {
                     out.add(new ClaimedTask(rows.getString("id"), rows.getString("name"), rows.getString("queue"),
                             rows.getString("args"), rows.getInt("attempts"), rows.getInt("max_attempts"), null,
-                            readTimeout(rows), ContextColumn.read(rows)));
+                            readTimeout(rows), ContextColumn.read(rows), dialect.readTime(rows, "run_at")));
                 }
             }
             return out;
@@ -196,7 +196,7 @@ final class TaskTable extends SqlTemplates {
                     var was = lost.get(rows.getString("id"));
                     out.add(new ClaimedTask(rows.getString("id"), rows.getString("name"), rows.getString("queue"),
                             rows.getString("args"), was.attempts() + 1, rows.getInt("max_attempts"),
-                            was.owner() == null ? "?" : was.owner(), readTimeout(rows), ContextColumn.read(rows)));
+                            was.owner() == null ? "?" : was.owner(), readTimeout(rows), ContextColumn.read(rows), null));
                 }
             }
         }
