@@ -36,28 +36,25 @@ class CsrfKeyTest {
     @Test
     void twoDashboardsWithTheSameKeyAcceptEachOthersForms() {
         var id = tasks.failed("Jobs.flaky", "default", "[]", "boom");
-        try (var one = client(TaskDashboard.builder(tasks.engine).csrfKey(SHARED));
-             var other = client(TaskDashboard.builder(tasks.engine).csrfKey(SHARED))) {
-            var page = one.get("/dashboard/tasks/" + id);
 
-            var retried = Pages.post(other, "/dashboard/tasks/" + id + "/retry", Pages.csrfCookie(page), Pages.csrfField(page));
-
-            assertThat(retried.status()).isEqualTo(303);
-            assertThat(tasks.engine.status(id).map(TaskStatus::state)).hasValue(DurableState.QUEUED);
-        }
+        assertThat(retryOnTheOther(id, TaskDashboard.builder(tasks.engine).csrfKey(SHARED),
+                TaskDashboard.builder(tasks.engine).csrfKey(SHARED))).isEqualTo(303);
+        assertThat(tasks.engine.status(id).map(TaskStatus::state)).hasValue(DurableState.QUEUED);
     }
 
     @Test
     void dashboardsWithoutAKeyEachSignWithTheirOwnAndRefuseTheOthersForms() {
         var id = tasks.failed("Jobs.flaky", "default", "[]", "boom");
-        try (var one = client(TaskDashboard.builder(tasks.engine));
-             var other = client(TaskDashboard.builder(tasks.engine))) {
-            var page = one.get("/dashboard/tasks/" + id);
 
-            var refused = Pages.post(other, "/dashboard/tasks/" + id + "/retry", Pages.csrfCookie(page), Pages.csrfField(page));
+        assertThat(retryOnTheOther(id, TaskDashboard.builder(tasks.engine), TaskDashboard.builder(tasks.engine))).isEqualTo(403);
+        assertThat(tasks.engine.status(id).map(TaskStatus::state)).hasValue(DurableState.FAILED);
+    }
 
-            assertThat(refused.status()).isEqualTo(403);
-            assertThat(tasks.engine.status(id).map(TaskStatus::state)).hasValue(DurableState.FAILED);
+    /** Opens the task's page on {@code one}, posts its retry form to {@code other}; returns the status. */
+    private static int retryOnTheOther(String id, TaskDashboard.Builder one, TaskDashboard.Builder other) {
+        try (var first = client(one); var second = client(other)) {
+            var page = first.get("/dashboard/tasks/" + id);
+            return Pages.post(second, "/dashboard/tasks/" + id + "/retry", Pages.csrfCookie(page), Pages.csrfField(page)).status();
         }
     }
 
