@@ -21,8 +21,9 @@ import org.junit.jupiter.api.io.TempDir;
  * largest of 7 requests: a measurement, not a check, run only when asked (its name is not a test's, and it skips without
  * the size). On SQLite the tasks are stored through the engine (half succeeded, half queued, a thousand failed); on
  * PostgreSQL they are written straight into the engine's table in its own format by one {@code INSERT ... SELECT} over
- * {@code generate_series} ({@link #fill}: 96.5% succeeded, 2% failed, 1% queued, 0.5% cancelled, over three queues and
- * four names), the final states' counters adjusted as the engine does, then {@code VACUUM ANALYZE}.
+ * {@code generate_series} ({@link #fill}: 2% failed, 1% queued ({@code -Ddashboard.queuedPercent}), 0.5% cancelled, the
+ * rest succeeded, over three queues and four names), the final states' counters adjusted as the engine does, then
+ * {@code VACUUM ANALYZE}.
  *
  * <pre>{@code
  * mvn -pl coda-dashboard -am test -Dtest=ScaleMeasurement -Ddashboard.scale=1000000 [-Ddashboard.engine=postgres] \
@@ -43,7 +44,7 @@ class ScaleMeasurement {
         try (var engine = kind.equals("postgres") ? schemas.engine() : TaskEngine.sqlite(folder.resolve("t.db"))) {
             long t0 = System.nanoTime();
             if (kind.equals("postgres")) {
-                fill(schemas.schema(), n);
+                fill(schemas.schema(), n, Integer.getInteger("dashboard.queuedPercent", 1));
             } else {
                 storeThroughTheEngine(engine, n);
             }
@@ -116,7 +117,7 @@ class ScaleMeasurement {
      * {@code n} ms, with UUIDv7 ids of their creation time as the engine makes them; the counters of the final states
      * adjusted as the engine's statements do (it counts the live states through its indexes).
      */
-    private static void fill(String schema, int n) throws SQLException {
+    private static void fill(String schema, int n, int queuedPercent) throws SQLException {
         var insert = """
                 INSERT INTO %1$s.coda_tasks (id, name, queue, priority, args, state, attempts, max_attempts, run_at,
                                              created_at, started_at, finished_at, last_error, result)
@@ -133,11 +134,11 @@ class ScaleMeasurement {
                             WHEN s = 'cancelled' THEN 'cancelled from the dashboard' END,
                        CASE WHEN s = 'succeeded' THEN '{"bytes":' || i || ',"lines":1}' END
                 FROM (SELECT i, t, md5(i::text) AS r, lpad(to_hex((extract(epoch FROM t) * 1000)::bigint), 12, '0') AS h,
-                             CASE WHEN i %% 100 < 2 THEN 'failed' WHEN i %% 100 = 2 THEN 'queued'
-                                  WHEN i %% 200 = 3 THEN 'cancelled' ELSE 'succeeded' END AS s
+                             CASE WHEN i %% 100 < 2 THEN 'failed' WHEN i %% 100 < 2 + %3$d THEN 'queued'
+                                  WHEN i %% 200 = 199 THEN 'cancelled' ELSE 'succeeded' END AS s
                       FROM (SELECT i, date_trunc('milliseconds', now()) - (%2$d - i) * interval '1 ms' AS t
                             FROM generate_series(1, %2$d) AS i) AS times) AS rows
-                """.formatted(schema, n);
+                """.formatted(schema, n, queuedPercent);
         var counts = ("INSERT INTO %1$s.coda_task_counts AS c (queue, state, shard, tasks)"
                 + " SELECT queue, state, 0, count(*) FROM %1$s.coda_tasks WHERE state IN ('succeeded', 'failed', 'cancelled')"
                 + " GROUP BY queue, state ON CONFLICT (queue, state, shard) DO UPDATE SET tasks = c.tasks + excluded.tasks")

@@ -137,8 +137,8 @@ final class FilesCluster implements AutoCloseable {
     void awaitWorker(Proc worker) throws IOException, InterruptedException {
         await(worker.name() + " started").atMost(STARTUP).pollInterval(Duration.ofMillis(100))
                 .failFast(worker.name() + " exited", () -> !worker.isAlive())
-                .until(() -> worker.output().contains("Worker ") && worker.output().contains(" started: "));
-        assertThat(worker.output()).contains("Coda is listening on http://127.0.0.1:" + worker.port());
+                .until(() -> worker.output().contains("Worker ") && worker.output().contains(" started: ")
+                        && worker.output().contains("Coda is listening on http://127.0.0.1:" + worker.port()));
         var base = URI.create("http://127.0.0.1:" + worker.port());
         assertThat(send(HttpRequest.newBuilder(base.resolve("/dashboard/"))).statusCode()).as("the worker's dashboard").isEqualTo(200);
         assertThat(post(base, new byte[] {1}).statusCode()).as("POST /files on the worker").isEqualTo(404);
