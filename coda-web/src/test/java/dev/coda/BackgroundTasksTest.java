@@ -577,7 +577,7 @@ class BackgroundTasksTest {
                 .counter().count()).isEqualTo(3.0);
         assertThat(registry.get("coda.tasks.completed").tag("task", "Notifications.explode").tag("outcome", "failed")
                 .counter().count()).isEqualTo(3.0);
-        assertThat(registry.get("coda.tasks.duration").tag("task", "Notifications.send").tag("outcome", "succeeded")
+        assertThat(registry.get("coda.tasks.runs").tag("task", "Notifications.send").tag("outcome", "succeeded")
                 .timer().count()).isEqualTo(3);
     }
 

@@ -7,9 +7,12 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.coda.durable.DurableState;
+import dev.coda.durable.TaskAttempt;
 import dev.coda.durable.TaskStatus;
+import java.util.List;
+import java.util.Map;
 
-/** One task's page: everything its {@link TaskStatus} holds, and the retry and cancel buttons its state allows. */
+/** One task's page: everything its {@link TaskStatus} holds (its attempts as a table), and the retry and cancel buttons its state allows. */
 final class TaskView {
 
     // exact numbers: a big integer or a long decimal in the arguments is shown as stored
@@ -35,6 +38,7 @@ final class TaskView {
         field(html, "Id", "<code>" + esc(task.id()) + "</code>");
         field(html, "Queue", "<a href=\"" + esc(root + "/tasks?queue=" + Html.query(task.queue())) + "\">" + esc(task.queue()) + "</a>");
         field(html, "Attempts", task.attempts() + " of " + task.maxAttempts());
+        field(html, "Worker", task.worker() == null ? "none yet" : workerLink(root, task.worker()));
         field(html, "Created", Html.time(task.createdAt()));
         field(html, "Runs at", Html.time(task.runAt()));
         field(html, "Last started", Html.time(task.startedAt()));
@@ -42,6 +46,7 @@ final class TaskView {
         field(html, "Timeout", task.timeout() == null ? "the task's or the worker's" : esc(task.timeout()));
         html.append("</dl>");
         block(html, "Arguments", "arguments", pretty(task.arguments()));
+        attempts(html, root, task.history());
         if (task.result() != null) {
             block(html, "Result", "result", pretty(task.result()));
         }
@@ -49,6 +54,41 @@ final class TaskView {
             block(html, "Last error", "error", task.lastError());
         }
         return html.toString();
+    }
+
+    /** The attempt table, oldest first; an attempt's error (with its stack trace) opens under its row. */
+    private static void attempts(StringBuilder html, String root, List<TaskAttempt> history) {
+        if (history.isEmpty()) {
+            return;
+        }
+        html.append("<section class=\"block\"><h2>Attempts</h2><table class=\"attempts\"><thead><tr><th class=\"num\">#</th>")
+                .append("<th>Worker</th><th>Started</th><th>Finished</th><th class=\"num\">Duration</th><th>Outcome</th><th>Error</th>")
+                .append("</tr></thead><tbody>");
+        for (var attempt : history) {
+            var duration = attempt.duration();
+            html.append("<tr><td class=\"num\">").append(attempt.number()).append("</td><td>")
+                    .append(attempt.worker() == null ? "" : workerLink(root, attempt.worker())).append("</td><td>")
+                    .append(Html.time(attempt.startedAt())).append("</td><td>").append(Html.time(attempt.finishedAt()))
+                    .append("</td><td class=\"num\">").append(duration == null ? "" : esc(duration.toMillis() + " ms"))
+                    .append("</td><td><span class=\"badge ").append(OUTCOME_CLASS.get(attempt.outcome())).append("\">")
+                    .append(esc(attempt.outcome().label())).append("</span></td><td class=\"error\">");
+            if (attempt.error() != null) {
+                var firstLine = attempt.error().lines().findFirst().orElse("");
+                html.append("<details><summary>").append(esc(firstLine)).append("</summary><pre class=\"error\">")
+                        .append(esc(attempt.error())).append("</pre></details>");
+            }
+            html.append("</td></tr>");
+        }
+        html.append("</tbody></table></section>");
+    }
+
+    private static final Map<TaskAttempt.Outcome, String> OUTCOME_CLASS = Map.of(TaskAttempt.Outcome.RUNNING, "running",
+            TaskAttempt.Outcome.SUCCEEDED, "succeeded", TaskAttempt.Outcome.RETRIED, "scheduled", TaskAttempt.Outcome.FAILED, "failed",
+            TaskAttempt.Outcome.LOST, "cancelled");
+
+    /** A worker's id, linking to its row on the workers page. */
+    private static String workerLink(String root, String worker) {
+        return "<a href=\"" + esc(root + "/workers#" + WorkersView.anchor(worker)) + "\"><code>" + esc(worker) + "</code></a>";
     }
 
     static boolean retryable(DurableState state) {

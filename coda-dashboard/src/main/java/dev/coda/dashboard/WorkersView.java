@@ -24,7 +24,7 @@ final class WorkersView {
                 .append("<th>Queues</th><th class=\"num\">Concurrency</th><th>Started</th><th>Last heartbeat</th><th>Health</th></tr></thead><tbody>");
         for (var worker : workers) {
             boolean stale = worker.staleAt(now, SILENCE);
-            html.append("<tr><td><code>").append(esc(worker.id())).append("</code></td><td>").append(esc(worker.host()))
+            html.append("<tr id=\"").append(esc(anchor(worker.id()))).append("\"><td><code>").append(esc(worker.id())).append("</code></td><td>").append(esc(worker.host()))
                     .append("</td><td class=\"num\">").append(worker.pid()).append("</td><td>").append(esc(String.join(", ", worker.queues())))
                     .append("</td><td class=\"num\">").append(worker.concurrency()).append("</td><td>").append(Html.time(worker.startedAt()))
                     .append("</td><td>").append(Html.time(worker.lastHeartbeat())).append("</td><td>")
@@ -32,5 +32,10 @@ final class WorkersView {
                     .append("</td></tr>");
         }
         return html.append("</tbody></table>").toString();
+    }
+
+    /** The id of a worker's row, which the task page links to: {@code worker-} and the worker's id. */
+    static String anchor(String workerId) {
+        return "worker-" + workerId;
     }
 }

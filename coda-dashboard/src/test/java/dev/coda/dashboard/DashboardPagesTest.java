@@ -153,6 +153,34 @@ class DashboardPagesTest {
     }
 
     @Test
+    void aTasksPageListsItsAttemptsWithTheirWorkersOutcomesAndStackTracesAsText() {
+        var id = tasks.queued("Mailer.send", "mail", "[]");
+        var first = "build-01:77:a";
+        tasks.engine.claim(first, List.of("mail"), 1, Duration.ofMinutes(5));
+        tasks.engine.complete(first, List.of(new TaskEngine.Completion.Retry(id,
+                "java.io.IOException: <script>alert('x')</script>\n\tat Mailer.send(Mailer.java:12)", Instant.now().minusSeconds(60))));
+        tasks.fail(id, "mail", "java.lang.IllegalStateException: second\n\tat Mailer.send(Mailer.java:20)");
+
+        var html = client.get("/dashboard/tasks/" + id).text();
+
+        assertThat(html).contains("<dt>Worker</dt><dd><a href=\"/dashboard/workers#worker-" + TaskFixture.WORKER + "\"><code>"
+                + TaskFixture.WORKER + "</code></a></dd>");
+        var table = html.substring(html.indexOf("<h2>Attempts</h2>"), html.indexOf("</table>", html.indexOf("<h2>Attempts</h2>")));
+        var rows = table.split("<tr>");
+        assertThat(rows).hasSize(4); // before the header, the header, two attempts
+        assertThat(rows[2]).contains("<td class=\"num\">1</td>", "href=\"/dashboard/workers#worker-" + first + "\"",
+                        ">retried</span>", " ms</td>")
+                .contains("<details><summary>java.io.IOException: &lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;</summary>"
+                        + "<pre class=\"error\">java.io.IOException: &lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;\n\tat Mailer.send(Mailer.java:12)</pre></details>");
+        assertThat(rows[3]).contains("<td class=\"num\">2</td>", TaskFixture.WORKER, ">failed</span>",
+                "<summary>java.lang.IllegalStateException: second</summary>", "\tat Mailer.send(Mailer.java:20)</pre>");
+        assertThat(html).as("an error is text, never markup").doesNotContain("<script>alert");
+        assertThat(client.get("/dashboard/workers").text()).as("the link's target").contains("<tr id=\"worker-" + TaskFixture.WORKER + "\">");
+        assertThat(client.get("/dashboard/tasks/" + tasks.queued("Mailer.send", "mail", "[]")).text())
+                .as("a task never run").contains("<dt>Worker</dt><dd>none yet</dd>").doesNotContain("<h2>Attempts</h2>");
+    }
+
+    @Test
     void theWorkersPageListsTheRegisteredWorkers() {
         var html = client.get("/dashboard/workers").text();
 

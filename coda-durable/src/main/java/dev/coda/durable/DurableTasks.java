@@ -11,6 +11,7 @@ import dev.coda.tasks.TaskCall;
 import dev.coda.tasks.TaskFunction;
 import dev.coda.tasks.TasksUnavailableException;
 import io.micrometer.core.instrument.Counter;
+import dev.coda.tasks.TaskMeters;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 import java.io.Serializable;
@@ -337,9 +338,8 @@ public final class DurableTasks implements DurableHandoff, AutoCloseable {
         boolean debug = LOG.isDebugEnabled();
         for (int i = 0; i < tasks.size(); i++) {
             var task = tasks.get(i);
-            enqueued.computeIfAbsent(task.name() + '\0' + task.queue(), k -> Counter.builder("coda.durable.enqueued")
-                    .description("Durable tasks stored").tag("task", task.name()).tag("queue", task.queue()).register(registry))
-                    .increment();
+            enqueued.computeIfAbsent(task.name() + '\0' + task.queue(), k -> TaskMeters.counter(registry, TaskMeters.ENQUEUED,
+                    TaskMeters.Kind.DURABLE, task.name(), task.queue())).increment();
             if (debug) {
                 try (var a = MDC.putCloseable("task.id", ids.get(i)); var b = MDC.putCloseable("task.name", task.name())) {
                     LOG.debug("Stored durable task {} ({}) on queue {}{}", task.name(), ids.get(i), task.queue(),
@@ -636,7 +636,7 @@ public final class DurableTasks implements DurableHandoff, AutoCloseable {
             return this;
         }
 
-        /** Publishes {@code coda.durable.enqueued} to this registry (workers take their own). */
+        /** Publishes {@code coda.tasks.enqueued} (kind {@code durable}) to this registry (workers take their own). */
         public Builder meterRegistry(MeterRegistry meterRegistry) {
             this.registry = Objects.requireNonNull(meterRegistry, "meterRegistry");
             return this;

@@ -57,9 +57,9 @@ import org.slf4j.LoggerFactory;
  * stack trace. A task's return value (or its {@code CompletionStage}'s) is stored as JSON.
  *
  * <p>Logs (logger {@code dev.coda.durable}, with {@code task.id}, {@code task.name} and {@code task.attempt}
- * in the MDC): start and success at DEBUG, retries and recoveries at WARN, failures at ERROR. Metrics:
- * {@code coda.durable.started}, {@code succeeded}, {@code failed} (tag {@code reason}), {@code retried},
- * {@code recovered} and the timer {@code coda.durable.duration}, tagged with {@code task} and {@code queue}.
+ * in the MDC): start and success at DEBUG, retries and recoveries at WARN, failures at ERROR. Metrics: the
+ * {@code coda.tasks.*} meters of {@link dev.coda.tasks.TaskMeters} ({@code runs}, {@code completed}, {@code failures},
+ * {@code started}, {@code retries}, {@code recoveries}), tagged {@code kind=durable}, {@code task} and {@code queue}.
  *
  * <p>This class is the facade: one {@code QueuePoller} per queue claims, a {@code TaskExecution} runs each
  * claimed task, {@code Outcomes} decides what becomes of it, the {@code CompletionRecorder} commits it,
@@ -381,7 +381,7 @@ public final class Worker implements AutoCloseable {
             return this;
         }
 
-        /** Publishes {@code coda.durable.*} metrics here (default: the registry of the {@link DurableTasks}, if any). */
+        /** Publishes the {@code coda.tasks.*} meters (kind {@code durable}) here (default: the registry of the {@link DurableTasks}, if any). */
         public Builder meterRegistry(MeterRegistry meterRegistry) {
             this.registry = Objects.requireNonNull(meterRegistry, "meterRegistry");
             return this;

@@ -205,7 +205,7 @@ public final class DurableBenchmark {
     }
 
     private static double succeeded(SimpleMeterRegistry registry) {
-        return registry.find("coda.durable.succeeded").counters().stream().mapToDouble(c -> c.count()).sum();
+        return registry.find("coda.tasks.completed").tag("outcome", "succeeded").counters().stream().mapToDouble(c -> c.count()).sum();
     }
 
     private static void report(String what, long n, long startNanos) {

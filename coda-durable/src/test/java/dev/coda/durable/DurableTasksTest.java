@@ -152,7 +152,7 @@ class DurableTasksTest {
         var stored = durable.status(id).orElseThrow().arguments();
         assertThat(new ObjectMapper().readTree(stored)).isEqualTo(new ObjectMapper().readTree(
                 "[\"" + key + "\",{\"id\":7,\"customer\":\"Ada\",\"placedAt\":\"2024-05-01T10:15:30Z\",\"items\":[\"a\",\"b\"],\"note\":\"gift\"}]"));
-        assertThat(registry.get("coda.durable.enqueued").tag("task", "Jobs.echo").tag("queue", "default").counter().count()).isEqualTo(1);
+        assertThat(registry.get("coda.tasks.enqueued").tag("kind", "durable").tag("task", "Jobs.echo").tag("queue", "default").counter().count()).isEqualTo(1);
     }
 
     @Test

@@ -114,6 +114,14 @@ public abstract class EngineConformance {
         return worker;
     }
 
+    /** Claims the one ready task as worker "dead" with a short lease, then awaits its recovery by worker "alive". */
+    private ClaimedTask reclaimedFromADeadWorker(Duration lease) {
+        claim("dead", 1, lease);
+        var reclaimed = new ArrayList<ClaimedTask>();
+        await().until(() -> reclaimed.addAll(claim("alive", 1, LONG)));
+        return reclaimed.get(0);
+    }
+
     private TaskStatus awaitState(String id, DurableState state) {
         await().until(() -> engine.status(id).orElseThrow().state() == state);
         return engine.status(id).orElseThrow();
@@ -276,15 +284,105 @@ public abstract class EngineConformance {
     @Test
     void aTaskLostDuringItsLastAttemptIsHandedOutExhausted() {
         var id = engine.enqueue(List.of(new NewTask("Jobs.x", "[]", "default", 0, null, null, 1))).get(0);
-        claim("dead", 1, Duration.ofMillis(200));
-        var reclaimed = new ArrayList<ClaimedTask>();
-        await().until(() -> reclaimed.addAll(claim("alive", 1, LONG)));
-        var task = reclaimed.get(0);
+        var task = reclaimedFromADeadWorker(Duration.ofMillis(200));
         assertThat(task.id()).isEqualTo(id);
         assertThat(task.exhausted()).isTrue();
         assertThat(task.attempt()).isEqualTo(2);
         assertThat(task.lostBy()).isEqualTo("dead");
         assertThat(engine.status(id).orElseThrow().attempts()).as("it was started once").isEqualTo(1);
+    }
+
+    // ---------------------------------------------------------------- attempt history
+
+    @Test
+    void theHistoryListsEachAttemptWithItsWorkerTimesOutcomeAndErrorAndAnAdministratorsRetryKeepsIt() {
+        var id = engine.enqueue(List.of(task("Jobs.x", "[]"))).get(0);
+        assertThat(engine.status(id).orElseThrow()).satisfies(s -> {
+            assertThat(s.history()).as("never run").isEmpty();
+            assertThat(s.worker()).isNull();
+        });
+        claim("w1", 1, LONG);
+        engine.complete("w1", List.of(new Completion.Retry(id, "java.lang.IllegalStateException: first\n\tat X.y(X.java:1)",
+                Instant.now().minus(Duration.ofHours(1)))));
+        claim("w2", 1, LONG);
+
+        var running = engine.status(id).orElseThrow();
+        assertThat(running.worker()).isEqualTo("w2");
+        assertThat(running.history()).extracting(TaskAttempt::number, TaskAttempt::worker, TaskAttempt::outcome)
+                .containsExactly(tuple(1, "w1", TaskAttempt.Outcome.RETRIED), tuple(2, "w2", TaskAttempt.Outcome.RUNNING));
+        var first = running.history().get(0);
+        assertThat(first.error()).startsWith("java.lang.IllegalStateException: first").contains("\tat X.y(X.java:1)");
+        assertThat(first.startedAt()).isNotNull();
+        assertThat(first.finishedAt()).isAfterOrEqualTo(first.startedAt());
+        assertThat(running.history().get(1).finishedAt()).as("still running").isNull();
+        assertThat(running.history().get(1).startedAt()).isAfterOrEqualTo(first.finishedAt());
+
+        engine.complete("w2", List.of(new Completion.Failed(id, "java.lang.IllegalStateException: second")));
+        var failed = engine.status(id).orElseThrow();
+        assertThat(failed.history()).extracting(TaskAttempt::number, TaskAttempt::worker, TaskAttempt::outcome, TaskAttempt::error)
+                .containsExactly(tuple(1, "w1", TaskAttempt.Outcome.RETRIED, first.error()),
+                        tuple(2, "w2", TaskAttempt.Outcome.FAILED, "java.lang.IllegalStateException: second"));
+        assertThat(failed.history().get(1).finishedAt()).isNotNull();
+
+        assertThat(engine.retry(id)).isTrue();
+        assertThat(engine.status(id).orElseThrow().history()).as("an administrator's retry keeps the history")
+                .extracting(TaskAttempt::number, TaskAttempt::outcome)
+                .containsExactly(tuple(1, TaskAttempt.Outcome.RETRIED), tuple(2, TaskAttempt.Outcome.FAILED));
+        claim("w3", 1, LONG);
+        engine.complete("w3", List.of(new Completion.Succeeded(id, null)));
+        var succeeded = engine.status(id).orElseThrow();
+        assertThat(succeeded.worker()).isEqualTo("w3");
+        assertThat(succeeded.history()).extracting(TaskAttempt::number, TaskAttempt::worker, TaskAttempt::outcome)
+                .containsExactly(tuple(1, "w1", TaskAttempt.Outcome.RETRIED), tuple(2, "w2", TaskAttempt.Outcome.FAILED),
+                        tuple(1, "w3", TaskAttempt.Outcome.SUCCEEDED));
+        assertThat(succeeded.history().get(2).error()).isNull();
+    }
+
+    @Test
+    void anAttemptWhoseLeaseExpiredEndsLostWithTheWorkerThatLostIt() {
+        var id = engine.enqueue(List.of(task("Jobs.x", "[]"))).get(0);
+        reclaimedFromADeadWorker(Duration.ofMillis(300));
+
+        var status = engine.status(id).orElseThrow();
+        assertThat(status.worker()).isEqualTo("alive");
+        assertThat(status.history()).extracting(TaskAttempt::number, TaskAttempt::worker, TaskAttempt::outcome)
+                .containsExactly(tuple(1, "dead", TaskAttempt.Outcome.LOST), tuple(2, "alive", TaskAttempt.Outcome.RUNNING));
+        assertThat(status.history().get(0).finishedAt()).isNotNull();
+
+        engine.complete("alive", List.of(new Completion.Succeeded(id, null)));
+        assertThat(engine.status(id).orElseThrow().history()).extracting(TaskAttempt::outcome)
+                .containsExactly(TaskAttempt.Outcome.LOST, TaskAttempt.Outcome.SUCCEEDED);
+    }
+
+    @Test
+    void aTaskLostDuringItsLastAttemptShowsThatAttemptLostAndNoOther() {
+        var id = engine.enqueue(List.of(new NewTask("Jobs.x", "[]", "default", 0, null, null, 1))).get(0);
+        reclaimedFromADeadWorker(Duration.ofMillis(200));
+        engine.complete("alive", List.of(new Completion.Failed(id, "worker lost: the lease of worker dead expired")));
+
+        var status = engine.status(id).orElseThrow();
+        assertThat(status.state()).isEqualTo(DurableState.FAILED);
+        assertThat(status.history()).extracting(TaskAttempt::number, TaskAttempt::worker, TaskAttempt::outcome)
+                .containsExactly(tuple(1, "dead", TaskAttempt.Outcome.LOST));
+        assertThat(status.worker()).as("the worker that ran it").isEqualTo("dead");
+    }
+
+    @Test
+    void aReleasedAttemptIsNotInTheHistoryAndEachErrorIsCutToItsBound() {
+        var id = engine.enqueue(List.of(task("Jobs.x", "[]"))).get(0);
+        claim("w1", 1, LONG);
+        engine.release("w1", List.of(id));
+        assertThat(engine.status(id).orElseThrow().history()).as("a released attempt does not count").isEmpty();
+
+        claim("w2", 1, LONG);
+        var longError = "java.lang.IllegalStateException: " + "x".repeat(3 * TaskAttempt.MAX_ERROR_CHARS);
+        engine.complete("w2", List.of(new Completion.Retry(id, longError, Instant.now().plus(Duration.ofHours(1)))));
+        var status = engine.status(id).orElseThrow();
+        assertThat(status.lastError()).as("the task keeps the whole error").isEqualTo(longError);
+        assertThat(status.history()).singleElement().satisfies(attempt -> {
+            assertThat(attempt.worker()).isEqualTo("w2");
+            assertThat(attempt.error()).hasSize(TaskAttempt.MAX_ERROR_CHARS).isEqualTo(longError.substring(0, TaskAttempt.MAX_ERROR_CHARS));
+        });
     }
 
     @Test

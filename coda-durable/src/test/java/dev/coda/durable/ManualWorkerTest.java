@@ -109,9 +109,9 @@ class ManualWorkerTest extends EngineTestBase {
         assertThat(failed.lastError()).contains("\tat dev.coda.durable.Jobs.alwaysFail(Jobs.java:");
         assertThat(failed.finishedAt()).isNotNull();
         assertThat(Jobs.attempts(key)).hasSize(3);
-        assertThat(count("coda.durable.retried", "Jobs.alwaysFail")).isEqualTo(2);
-        assertThat(count("coda.durable.started", "Jobs.alwaysFail")).isEqualTo(3);
-        assertThat(registry.find("coda.durable.failed").tag("reason", "error").counter().count()).isEqualTo(1);
+        assertThat(count("coda.tasks.retries", "Jobs.alwaysFail")).isEqualTo(2);
+        assertThat(count("coda.tasks.started", "Jobs.alwaysFail")).isEqualTo(3);
+        assertThat(registry.find("coda.tasks.failures").tag("reason", "error").counter().count()).isEqualTo(1);
 
         clock.advance(Duration.ofDays(1));
         assertThat(worker.runDue()).as("a failed task never runs again").isEmpty();
@@ -141,7 +141,7 @@ class ManualWorkerTest extends EngineTestBase {
         assertThat(failed.state()).isEqualTo(DurableState.FAILED);
         assertThat(failed.attempts()).as("not retried").isEqualTo(1);
         assertThat(failed.lastError()).startsWith("unknown task name 'Nope.nothing'").endsWith("not run");
-        assertThat(registry.find("coda.durable.failed").tag("reason", "unknown_task").counter().count()).isEqualTo(1);
+        assertThat(registry.find("coda.tasks.failures").tag("reason", "unknown_task").counter().count()).isEqualTo(1);
     }
 
     @Test

@@ -85,9 +85,9 @@ class WorkerTest extends EngineTestBase {
         assertThat(note.result()).as("a void task").isNull();
         assertThat(note.attempts()).isEqualTo(1);
         assertThat(Jobs.recorded(key)).containsExactlyInAnyOrder(order, 42);
-        await().until(() -> count("coda.durable.succeeded", "Jobs.add") == 1);
-        assertThat(count("coda.durable.started", "Jobs.add")).isEqualTo(1);
-        assertThat(registry.find("coda.durable.duration").tag("task", "Jobs.add").timer().count()).isEqualTo(1);
+        await().until(() -> count("coda.tasks.completed", "Jobs.add") == 1);
+        assertThat(count("coda.tasks.started", "Jobs.add")).isEqualTo(1);
+        assertThat(registry.find("coda.tasks.runs").tag("task", "Jobs.add").timer().count()).isEqualTo(1);
     }
 
     @Test
@@ -141,8 +141,8 @@ class WorkerTest extends EngineTestBase {
         assertThat(failed.attempts()).as("not retried").isEqualTo(1);
         assertThat(failed.lastError()).startsWith("unknown task name 'Nope.nothing': no task of that name is registered on worker")
                 .endsWith("not run");
-        await().until(() -> registry.find("coda.durable.failed").tag("reason", "unknown_task").counter() != null);
-        assertThat(registry.find("coda.durable.failed").tag("reason", "unknown_task").tag("task", "unknown").counter().count()).isEqualTo(1);
+        await().until(() -> registry.find("coda.tasks.failures").tag("reason", "unknown_task").counter() != null);
+        assertThat(registry.find("coda.tasks.failures").tag("reason", "unknown_task").tag("task", "unknown").counter().count()).isEqualTo(1);
     }
 
     @Test
@@ -167,7 +167,7 @@ class WorkerTest extends EngineTestBase {
             assertThat(durable.status(id).orElseThrow().attempts()).isEqualTo(1);
         }
         assertThat(Jobs.recorded(key)).as("never run").isEmpty();
-        await().until(() -> registry.find("coda.durable.failed").tag("reason", "bad_arguments").counters().stream()
+        await().until(() -> registry.find("coda.tasks.failures").tag("reason", "bad_arguments").counters().stream()
                 .mapToDouble(c -> c.count()).sum() == 5);
     }
 
@@ -180,7 +180,7 @@ class WorkerTest extends EngineTestBase {
         assertThat(failed.lastError()).startsWith("java.util.concurrent.TimeoutException: durable task Jobs.block timed out after 300 ms");
         await().until(() -> Jobs.recorded(key).contains("interrupted"));
         assertThat(Jobs.recorded(key)).containsExactly("start", "interrupted");
-        assertThat(registry.find("coda.durable.failed").tag("reason", "timeout").counter().count()).isEqualTo(1);
+        assertThat(registry.find("coda.tasks.failures").tag("reason", "timeout").counter().count()).isEqualTo(1);
     }
 
     private static TaskCall withTimeout(TaskCall call, Duration timeout) {
@@ -209,8 +209,8 @@ class WorkerTest extends EngineTestBase {
         assertThat(failed.lastError()).startsWith("java.util.concurrent.TimeoutException: durable task Jobs.block timed out after 300 ms");
         await().until(() -> Jobs.recorded(key).size() == 4);
         assertThat(Jobs.recorded(key)).containsExactly("start", "interrupted", "start", "interrupted");
-        assertThat(count("coda.durable.retried", "Jobs.block")).isEqualTo(1);
-        assertThat(registry.find("coda.durable.failed").tag("reason", "timeout").counter().count()).isEqualTo(1);
+        assertThat(count("coda.tasks.retries", "Jobs.block")).isEqualTo(1);
+        assertThat(registry.find("coda.tasks.failures").tag("reason", "timeout").counter().count()).isEqualTo(1);
 
         assertThat(durable.status(untimed).orElseThrow().state()).as("no timeout: still running").isEqualTo(DurableState.RUNNING);
         Jobs.gate(other).countDown();
@@ -291,7 +291,7 @@ class WorkerTest extends EngineTestBase {
         assertThat(recoveredAfter).as("not before the lease ended").isGreaterThanOrEqualTo(700);
         assertThat(status.attempts()).isEqualTo(2);
         assertThat(Jobs.recorded(key)).containsExactly(1);
-        assertThat(count("coda.durable.recovered", "Jobs.note")).isEqualTo(1);
+        assertThat(count("coda.tasks.recoveries", "Jobs.note")).isEqualTo(1);
     }
 
     @Test
@@ -304,7 +304,7 @@ class WorkerTest extends EngineTestBase {
         assertThat(failed.lastError()).startsWith("worker lost: the lease of worker dead-worker expired during the last allowed attempt (1 of 1)");
         assertThat(failed.attempts()).isEqualTo(1);
         assertThat(Jobs.recorded(key)).as("not run again").isEmpty();
-        await().until(() -> registry.find("coda.durable.failed").tag("reason", "worker_lost").counter() != null);
+        await().until(() -> registry.find("coda.tasks.failures").tag("reason", "worker_lost").counter() != null);
     }
 
     @Test
@@ -325,8 +325,8 @@ class WorkerTest extends EngineTestBase {
             assertThat(Jobs.recorded(key + i)).as("ran once").containsExactly("start", "end");
             assertThat(Jobs.MAX_RUNNING.get(key + i).get()).as("never two at once").isEqualTo(1);
         }
-        assertThat(registry.find("coda.durable.recovered").counters()).allSatisfy(c -> assertThat(c.count()).isZero());
-        assertThat(count("coda.durable.started", "Jobs.slow")).isEqualTo(3);
+        assertThat(registry.find("coda.tasks.recoveries").counters()).allSatisfy(c -> assertThat(c.count()).isZero());
+        assertThat(count("coda.tasks.started", "Jobs.slow")).isEqualTo(3);
     }
 
     @Test

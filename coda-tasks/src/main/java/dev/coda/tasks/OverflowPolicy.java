@@ -3,7 +3,7 @@ package dev.coda.tasks;
 /**
  * What the task runtime does with a request's tasks when its queue of waiting tasks is full. Either way
  * each task affected ends {@link TaskState#FAILED} with a {@link java.util.concurrent.RejectedExecutionException},
- * is logged by name, counted in the {@code coda.tasks.rejected} metric and given to the error handler:
+ * is logged by name, counted in the {@code coda.tasks.rejections} metric and given to the error handler:
  * nothing is dropped silently.
  *
  * <pre>{@code

@@ -1,29 +1,22 @@
 package dev.coda.tasks;
 
-import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.Gauge;
+import dev.coda.tasks.TaskMeters.Kind;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.Timer;
+import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 
-/** Micrometer meters of a task runtime; a no-op without a registry. */
+/** The {@link TaskMeters} of a task runtime's in-process tasks (queue {@link TaskMeters#NO_QUEUE}); a no-op without a registry. */
 final class TaskMetrics {
 
+    private static final String QUEUE = TaskMeters.NO_QUEUE;
+
     private final MeterRegistry registry;
-    private final Counter rejected;
 
     TaskMetrics(MeterRegistry registry, TaskRuntime runtime) {
         this.registry = registry;
-        if (registry == null) {
-            rejected = null;
-            return;
+        if (registry != null) {
+            TaskMeters.gauges(registry, Kind.IN_PROCESS, QUEUE, runtime, TaskRuntime::queuedTasks, TaskRuntime::runningTasks);
         }
-        Gauge.builder("coda.tasks.queued", runtime, TaskRuntime::queuedTasks)
-                .description("Background tasks waiting to run").register(registry);
-        Gauge.builder("coda.tasks.running", runtime, TaskRuntime::runningTasks)
-                .description("Background tasks running").register(registry);
-        rejected = Counter.builder("coda.tasks.rejected").description("Background tasks rejected because the queue was full")
-                .register(registry);
     }
 
     /** Whether task durations are recorded (there is a registry): otherwise the runtime does not read the clock. */
@@ -31,22 +24,35 @@ final class TaskMetrics {
         return registry != null;
     }
 
-    void rejected() {
-        if (rejected != null) {
-            rejected.increment();
+    /** Counts an in-process task refused because the runtime was full or stopping. */
+    void rejected(TaskEntry task) {
+        if (registry != null) {
+            TaskMeters.counter(registry, TaskMeters.REJECTIONS, Kind.IN_PROCESS, task.name(), QUEUE).increment();
         }
     }
 
-    /** Counts a finished task ({@code coda.tasks.completed}) and its duration ({@code coda.tasks.duration}). */
+    /** Counts a run that starts. */
+    void started(TaskEntry task) {
+        if (registry != null) {
+            TaskMeters.counter(registry, TaskMeters.STARTED, Kind.IN_PROCESS, task.name(), QUEUE).increment();
+        }
+    }
+
+    /**
+     * Counts a finished task ({@link TaskMeters#COMPLETED}), its run if it ran ({@code nanos >= 0}: {@link TaskMeters#RUNS}),
+     * and a failure's reason ({@code error} after a run, else {@code rejected}).
+     */
     void finished(TaskEntry task, TaskState outcome, long nanos) {
         if (registry == null) {
             return;
         }
-        var outcomeTag = outcome.name().toLowerCase(java.util.Locale.ROOT);
-        Counter.builder("coda.tasks.completed").tag("task", task.name()).tag("outcome", outcomeTag).register(registry).increment();
+        var outcomeTag = outcome.name().toLowerCase(Locale.ROOT);
+        TaskMeters.completed(registry, Kind.IN_PROCESS, task.name(), QUEUE, outcomeTag).increment();
         if (nanos >= 0) {
-            Timer.builder("coda.tasks.duration").tag("task", task.name()).tag("outcome", outcomeTag).register(registry)
-                    .record(nanos, TimeUnit.NANOSECONDS);
+            TaskMeters.runs(registry, Kind.IN_PROCESS, task.name(), QUEUE, outcomeTag).record(nanos, TimeUnit.NANOSECONDS);
+        }
+        if (outcome == TaskState.FAILED) {
+            TaskMeters.failures(registry, Kind.IN_PROCESS, task.name(), QUEUE, nanos >= 0 ? "error" : "rejected").increment();
         }
     }
 }

@@ -118,7 +118,7 @@ public final class TaskRuntime implements AutoCloseable {
      * does not match the outcome are cancelled now.
      *
      * <p>When they cannot all be accepted, none is: every task of the task list ends {@link TaskState#FAILED}, the
-     * refusal is counted ({@code coda.tasks.rejected}) and logged as a summary, and {@link #dispatch} will run
+     * refusal is counted ({@code coda.tasks.rejections}) and logged as a summary, and {@link #dispatch} will run
      * nothing. Under {@link OverflowPolicy#DISCARD_OLDEST} a full queue rejects its oldest waiting task lists
      * instead.
      *
@@ -200,7 +200,7 @@ public final class TaskRuntime implements AutoCloseable {
         for (var entry : taskList.entries()) {
             if (entry.finish(TaskState.FAILED, why)) {
                 if (!entry.durable) {
-                    metrics.rejected();
+                    metrics.rejected(entry);
                 }
                 finished(entry, TaskState.FAILED, -1);
                 refused.add(entry);
@@ -457,7 +457,7 @@ public final class TaskRuntime implements AutoCloseable {
             var error = new RejectedExecutionException("background task " + entry.name() + " rejected: " + why);
             if (entry.finish(TaskState.FAILED, error)) {
                 names.add(entry.name());
-                metrics.rejected();
+                metrics.rejected(entry);
                 finished(entry, TaskState.FAILED, -1);
                 rejected.add(entry);
             }
@@ -589,6 +589,7 @@ public final class TaskRuntime implements AutoCloseable {
             return true;
         }
         runningTasks.incrementAndGet();
+        metrics.started(entry);
         recorder.started(entry);
         long started = metrics.timed() ? System.nanoTime() : 0;
         final Throwable failure;

@@ -48,6 +48,25 @@ class TaskMetricsTest {
     }
 
     @Test
+    void everyMeterFollowsTheSchemeSharedWithDurableTasksKindInProcessAndNoQueue() {
+        var runtime = runtimes.start(TaskRuntime.builder().meterRegistry(registry));
+        var tasks = runtime.newTasks("POST /orders", "req-1");
+        tasks.named("ok").addTask(events::add, "ok");
+        tasks.named("bad").addTask(TestSupport::throwIt, new IllegalStateException("boom"));
+
+        done(runtime.dispatch(tasks, false));
+
+        assertThat(registry.getMeters()).as("every task meter").isNotEmpty().allSatisfy(meter -> {
+            assertThat(meter.getId().getName()).startsWith("coda.tasks.");
+            assertThat(meter.getId().getTag("kind")).isEqualTo(TaskMeters.Kind.IN_PROCESS.tag()).isEqualTo("in-process");
+            assertThat(meter.getId().getTag("queue")).isEqualTo(TaskMeters.NO_QUEUE);
+        });
+        assertThat(registry.get(TaskMeters.STARTED).tags("task", "ok").counter().count()).isEqualTo(1.0);
+        assertThat(registry.get(TaskMeters.FAILURES).tags("task", "bad", "reason", "error").counter().count()).isEqualTo(1.0);
+        assertThat(registry.get(TaskMeters.RUNS).tags("task", "ok", "outcome", "succeeded").timer().count()).isEqualTo(1);
+    }
+
+    @Test
     void theDurationOfTasksThatRanIsTimedByNameAndOutcome() {
         var runtime = runtimes.start(TaskRuntime.builder().meterRegistry(registry));
         var tasks = runtime.newTasks("POST /orders", "req-1");
@@ -58,12 +77,12 @@ class TaskMetricsTest {
 
         done(runtime.dispatch(tasks, false));
 
-        var slow = registry.get("coda.tasks.duration").tags("task", "slow", "outcome", "failed").timer();
+        var slow = registry.get("coda.tasks.runs").tags("task", "slow", "outcome", "failed").timer();
         assertThat(slow.count()).isEqualTo(1);
         assertThat(slow.totalTime(TimeUnit.MILLISECONDS)).isGreaterThanOrEqualTo(150);
-        assertThat(registry.get("coda.tasks.duration").tags("task", "ok", "outcome", "succeeded").timer().count())
+        assertThat(registry.get("coda.tasks.runs").tags("task", "ok", "outcome", "succeeded").timer().count())
                 .isEqualTo(1);
-        assertThat(registry.find("coda.tasks.duration").tags("task", "dropped").timer())
+        assertThat(registry.find("coda.tasks.runs").tags("task", "dropped").timer())
                 .as("a task that never ran has no duration").isNull();
     }
 

@@ -162,12 +162,13 @@ public final class FilesApp {
         var url = Optional.ofNullable(System.getenv("CODA_TASKS_URL")).filter(s -> !s.isBlank())
                 .orElse("jdbc:sqlite:" + Path.of("tasks.db").toAbsolutePath());
         var engine = TaskEngine.fromUrl(url);
-        var durable = DurableTasks.on(engine).task(FileJobs::process)                // run on the worker's FileJobs
+        var metrics = new PrometheusMetrics();                                      // GET /metrics
+        var durable = DurableTasks.on(engine).task(FileJobs::process).meterRegistry(metrics.registry())
                 .retry(RetryPolicy.exponential(options.maxAttempts, Duration.ofSeconds(1), Duration.ofMinutes(5)))
                 .build();
         var uploads = options.dataDir == null ? UploadStore.database(durable) : UploadStore.directory(options.dataDir);
         var jobs = new FileJobs(uploads, options.workDelay);
-        var tasks = TaskRuntime.builder().durable(durable).build();
+        var tasks = TaskRuntime.builder().durable(durable).meterRegistry(metrics.registry()).build();
         var dashboard = TaskDashboard.builder(engine).inProcess(tasks).build();    // no login: an example only
         var app = Coda.app()
                 .onShutdown(engine::close)                                           // declared first, so done last
@@ -180,7 +181,7 @@ public final class FilesApp {
             }
             app.build().run();                                                       // the dashboard and the worker
         } else {
-            app.routes(new FilesApp(durable, jobs)).build().run(args);
+            app.routes(new FilesApp(durable, jobs), metrics).build().run(args);
         }
     }
 

@@ -43,7 +43,13 @@ public final class Tutorial002 {
 
     /** The application. */
     public static Coda app() {
-        return Coda.app().routes(new Tutorial002()).build();
+        return app(new PrometheusMetrics());
+    }
+
+    /** The application, its task meters scraped at {@code GET /metrics} (not in the OpenAPI document). */
+    static Coda app(PrometheusMetrics metrics) {
+        return Coda.app().routes(new Tutorial002(), metrics).backgroundTasks(tasks -> tasks.meterRegistry(metrics.registry()))
+                .build();
     }
 
     public static void main(String[] args) {

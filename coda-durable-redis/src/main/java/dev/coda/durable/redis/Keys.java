@@ -6,7 +6,8 @@ package dev.coda.durable.redis;
  * {@code {prefix}}. The per-queue names below its base are spelled in {@code common.lua} and the scripts.
  *
  * <pre>{@code
- * coda:{default}:t:<id>          hash: a task (name, args, state, attempts, times, result, error, owner, stream entry)
+ * coda:{default}:t:<id>          hash: a task (name, args, state, attempts, times, result, error, owner, stream entry,
+ *                                worker of the last attempt, log: the attempt history as JSON)
  * coda:{default}:ready:<prio>    stream, consumer group "coda": queued tasks of one priority, due now
  * coda:{default}:levels          sorted set: the priorities whose streams may hold entries
  * coda:{default}:delayed         sorted set by run time: scheduled tasks and retries waiting for their time

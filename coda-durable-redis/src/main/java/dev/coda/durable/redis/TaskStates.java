@@ -2,6 +2,7 @@ package dev.coda.durable.redis;
 
 import dev.coda.durable.DurableState;
 import dev.coda.durable.TaskStatus;
+import dev.coda.durable.internal.AttemptLog;
 import dev.coda.durable.redis.Scripts.Script;
 import io.lettuce.core.ScriptOutputType;
 import java.time.Duration;
@@ -60,10 +61,15 @@ final class TaskStates {
         }
         var runAt = Micros.toInstant(f.get("run_at"));
         var timeout = f.get("timeout");
-        return Optional.of(new TaskStatus(id, f.get("name"), f.get("queue"), toPublic(f.get("state"), runAt, Instant.now()),
-                Integer.parseInt(f.get("attempts")), Integer.parseInt(f.get("max")), f.get("args"),
-                Micros.toInstant(f.get("created")), runAt, Micros.toInstant(f.get("started")), Micros.toInstant(f.get("finished")),
-                f.get("error"), f.get("result"), timeout == null ? null : Duration.ofMillis(Long.parseLong(timeout))));
+        var state = toPublic(f.get("state"), runAt, Instant.now());
+        int attempts = Integer.parseInt(f.get("attempts"));
+        var started = Micros.toInstant(f.get("started"));
+        var finished = Micros.toInstant(f.get("finished"));
+        var history = AttemptLog.read(f.get("log"), AttemptLog.current(f.get("worker"), attempts, started, finished, state,
+                f.get("error")));
+        return Optional.of(new TaskStatus(id, f.get("name"), f.get("queue"), state, attempts, Integer.parseInt(f.get("max")),
+                f.get("args"), Micros.toInstant(f.get("created")), runAt, started, finished, f.get("error"), f.get("result"),
+                timeout == null ? null : Duration.ofMillis(Long.parseLong(timeout)), AttemptLog.lastWorker(history), history));
     }
 
     /** One {@code counts.lua} a queue, pipelined: the counters kept by the scripts, and the scheduled ones counted. */

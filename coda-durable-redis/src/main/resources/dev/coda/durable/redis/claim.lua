@@ -15,11 +15,17 @@ end
 
 for _, id in ipairs(redis.call('ZRANGEBYSCORE', leases, '-inf', '(' .. fmt(now), 'LIMIT', 0, max)) do
   local h = task_key(base, id)
-  local was = redis.call('HMGET', h, 'state', 'owner', 'attempts', 'max', 'prio', 'sid')
+  local was = redis.call('HMGET', h, 'state', 'owner', 'attempts', 'max', 'prio', 'sid', 'started')
   if was[1] == 'running' then
     local attempts = tonumber(was[3])
+    log_attempt(h, attempts, was[2], was[7], now, 'lost', nil)
     -- the last allowed attempt is not counted again: the claimer records it as failed ("worker lost")
     redis.call('HSET', h, 'owner', worker, 'started', fmt(now), 'attempts', tostring(math.min(attempts + 1, tonumber(was[4]))))
+    if attempts < tonumber(was[4]) then
+      redis.call('HSET', h, 'worker', worker)
+    else
+      redis.call('HDEL', h, 'worker')
+    end
     redis.call('ZADD', leases, fmt(now + lease), id)
     if was[6] then
       redis.call('XCLAIM', base .. ':ready:' .. was[5], GROUP, worker, 0, was[6], 'JUSTID')
@@ -49,7 +55,7 @@ for _, prio in ipairs(redis.call('ZREVRANGE', base .. ':levels', 0, -1)) do
       local f = redis.call('HMGET', h, 'state', 'attempts', 'created', 'sid')
       if f[1] == 'queued' and f[4] == sid then
         local attempt = tonumber(f[2]) + 1
-        redis.call('HSET', h, 'state', 'running', 'attempts', tostring(attempt), 'owner', worker, 'started', fmt(now))
+        redis.call('HSET', h, 'state', 'running', 'attempts', tostring(attempt), 'owner', worker, 'worker', worker, 'started', fmt(now))
         redis.call('ZADD', leases, fmt(now + lease), id)
         move(base, id, 'queued', 'running', f[3])
         hand_out(h, id, attempt, nil)

@@ -63,6 +63,27 @@ local function ack(base, h)
   end
 end
 
+-- appends an attempt that ended without ending the task (retried, lost, or failed before an administrator's retry) to
+-- the task's history, a JSON array in the field 'log' (the format of coda-durable's AttemptLog), keeping the last
+-- MAX_KEPT with errors cut to MAX_ERROR_CHARS (TaskAttempt's bounds); times in microseconds are written as milliseconds
+local function log_attempt(h, n, worker, started, finished, outcome, err)
+  local text = redis.call('HGET', h, 'log')
+  local log = text and cjson.decode(text) or {}
+  if #log >= 50 then
+    table.remove(log, 1)
+  end
+  local entry = {n = tonumber(n), worker = worker or '?', outcome = outcome,
+    finished = fmt(math.floor(tonumber(finished) / 1000))}
+  if started then
+    entry.started = fmt(math.floor(tonumber(started) / 1000))
+  end
+  if err then
+    entry.error = string.sub(err, 1, 4000)
+  end
+  log[#log + 1] = entry
+  redis.call('HSET', h, 'log', cjson.encode(log))
+end
+
 -- records a final state: its finish time, its index for purge, its counter; frees its unique key
 local function finish(base, h, id, from, to, created, now)
   redis.call('HSET', h, 'state', to, 'finished', fmt(now))

@@ -7,7 +7,7 @@ local recorded = 0
 for i = 2, #ARGV, 4 do
   local kind, id, text, at = ARGV[i], ARGV[i + 1], ARGV[i + 2], ARGV[i + 3]
   local h = task_key(base, id)
-  local f = redis.call('HMGET', h, 'state', 'owner', 'created')
+  local f = redis.call('HMGET', h, 'state', 'owner', 'created', 'attempts', 'started')
   if f[1] == 'running' and f[2] == worker then
     ack(base, h)
     redis.call('ZREM', base .. ':leases', id)
@@ -20,8 +20,9 @@ for i = 2, #ARGV, 4 do
       redis.call('HSET', h, 'error', text)
       finish(base, h, id, 'running', 'failed', f[3], now)
     else
+      log_attempt(h, f[4], worker, f[5], now, 'retried', text)
       redis.call('HSET', h, 'state', 'queued', 'error', text, 'run_at', at)
-      redis.call('HDEL', h, 'owner')
+      redis.call('HDEL', h, 'owner', 'worker')
       move(base, id, 'running', 'queued', f[3])
       redis.call('ZADD', base .. ':delayed', at, id)
     end

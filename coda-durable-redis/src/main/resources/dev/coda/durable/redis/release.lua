@@ -9,7 +9,7 @@ for i = 2, #ARGV do
     ack(base, h)
     redis.call('ZREM', base .. ':leases', id)
     redis.call('HSET', h, 'state', 'queued', 'attempts', tostring(tonumber(f[4]) - 1))
-    redis.call('HDEL', h, 'owner', 'started')
+    redis.call('HDEL', h, 'owner', 'worker', 'started')
     move(base, id, 'running', 'queued', f[3])
     make_ready(base, h, id)
     released = released + 1

@@ -84,12 +84,14 @@ final class DispatchTable extends SqlTemplates {
 
     private static final String RETURNED = " RETURNING id, name, queue, args, attempts, max_attempts, timeout_ms";
     private final Sql startQueued = sql("UPDATE {tasks} SET state = {running}, attempts = attempts + 1, lease_owner = :lease_owner,"
-            + " lease_until = " + dialect.nowPlusMillis(":lease_ms") + ", started_at = {now} WHERE id = :id AND state = {queued}"
+            + " lease_until = " + dialect.nowPlusMillis(":lease_ms") + ", started_at = {now}, " + AttemptLog.CLAIM_SET
+            + " WHERE id = :id AND state = {queued}"
             + " AND run_at <= {now}" + RETURNED);
     /** As {@link TaskTable}'s recovery: the last allowed attempt is not counted again (the claimer records "worker lost"). */
     private final Sql recover = sql("UPDATE {tasks} SET lease_owner = :lease_owner, lease_until = " + dialect.nowPlusMillis(":lease_ms")
-            + ", started_at = {now}, attempts = CASE WHEN attempts < max_attempts THEN attempts + 1 ELSE attempts END"
-            + " WHERE id = :id AND state = {running} AND lease_until < {now} AND lease_owner = :was" + RETURNED);
+            + ", started_at = {now}, attempts = CASE WHEN attempts < max_attempts THEN attempts + 1 ELSE attempts END, "
+            + AttemptLog.recoverSet(dialect) + " WHERE id = :id AND state = {running} AND lease_until < {now} AND lease_owner = :was"
+            + RETURNED);
     private final Sql look = sql("SELECT state, queue, priority, run_at, lease_owner, lease_until, attempts FROM {tasks} WHERE id = :id");
 
     /** Starts an attempt of one task, or says why not; runs in the caller's transaction. */

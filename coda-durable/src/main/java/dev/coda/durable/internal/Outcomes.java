@@ -66,9 +66,9 @@ public final class Outcomes {
     /** A failure of the task's code (or its timeout, {@code reason}): retried while attempts remain. */
     Completion failed(ClaimedTask task, TaskMeters meters, Throwable failure, long nanos, String reason) {
         var m = meters != null ? meters : metrics.of(task);
-        m.duration("failed").record(nanos, TimeUnit.NANOSECONDS);
         var error = stackTrace(failure);
         if (task.attempt() < task.maxAttempts()) {
+            m.duration("retried").record(nanos, TimeUnit.NANOSECONDS);
             var delay = retryPolicy.delayAfter(task.attempt());
             var retryAt = clock.instant().plus(delay);
             nextRetryMillis.accumulateAndGet(retryAt.toEpochMilli(), Math::min);
@@ -77,14 +77,15 @@ public final class Outcomes {
                     task.maxAttempts(), delay.toMillis(), failure.toString());
             return new Completion.Retry(task.id(), error, retryAt);
         }
-        m.failed(reason).increment();
+        m.duration("failed").record(nanos, TimeUnit.NANOSECONDS);
+        m.failed(reason);
         LOG.error("Durable task {} ({}) failed for good after {} attempt(s)", task.name(), task.id(), task.attempt(), failure);
         return new Completion.Failed(task.id(), error);
     }
 
     /** A task that cannot run at all ({@code reason}: unknown_task, bad_arguments): the failed set at once. */
     Completion cannotRun(ClaimedTask task, String reason, String error) {
-        metrics.of(task).failed(reason).increment();
+        metrics.of(task).failed(reason);
         LOG.error("Durable task {} ({}) failed for good: {}", task.name(), task.id(), error);
         return new Completion.Failed(task.id(), error);
     }
@@ -93,7 +94,7 @@ public final class Outcomes {
     Completion workerLost(ClaimedTask task) {
         var error = "worker lost: the lease of worker " + task.lostBy() + " expired during the last allowed attempt ("
                 + task.maxAttempts() + " of " + task.maxAttempts() + "); the task may have been partly run";
-        metrics.of(task).failed("worker_lost").increment();
+        metrics.of(task).failed("worker_lost");
         LOG.error("Durable task {} ({}) failed for good: {}", task.name(), task.id(), error);
         return new Completion.Failed(task.id(), error);
     }

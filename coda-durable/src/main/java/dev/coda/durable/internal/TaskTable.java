@@ -128,7 +128,7 @@ final class TaskTable extends SqlTemplates {
 
     private Sql claimDue(String due) {
         return sql("UPDATE {tasks} SET state = {running}, attempts = attempts + 1, lease_owner = :lease_owner,"
-                + " lease_until = " + dialect.nowPlusMillis(":lease_ms") + ", started_at = {now}"
+                + " lease_until = " + dialect.nowPlusMillis(":lease_ms") + ", started_at = {now}, " + AttemptLog.CLAIM_SET
                 + " WHERE " + dialect.idIn("SELECT id FROM {tasks} WHERE state = {queued} AND queue = :queue AND " + due
                 + " ORDER BY priority DESC, run_at, id LIMIT :limit{lock}")
                 + " RETURNING id, name, queue, args, attempts, max_attempts, timeout_ms");
@@ -164,8 +164,8 @@ final class TaskTable extends SqlTemplates {
             + " AND queue = :queue ORDER BY lease_until LIMIT :limit{lock}");
     /** The last allowed attempt is not counted again: the claimer records it as failed ("worker lost"). */
     private final Sql recover = sql("UPDATE {tasks} SET lease_owner = :lease_owner, lease_until = " + dialect.nowPlusMillis(":lease_ms")
-            + ", started_at = {now}, attempts = CASE WHEN attempts < max_attempts THEN attempts + 1 ELSE attempts END"
-            + " WHERE id " + dialect.in(":ids") + " AND state = {running} RETURNING id, name, queue, args, max_attempts, timeout_ms");
+            + ", started_at = {now}, attempts = CASE WHEN attempts < max_attempts THEN attempts + 1 ELSE attempts END, "
+            + AttemptLog.recoverSet(dialect) + " WHERE id " + dialect.in(":ids") + " AND state = {running} RETURNING id, name, queue, args, max_attempts, timeout_ms");
 
     /** Takes over running tasks of {@code queue} whose lease ended; runs in the caller's transaction. */
     List<ClaimedTask> recover(Connection connection, String workerId, String queue, int max, Duration lease) throws SQLException {
@@ -315,6 +315,7 @@ final class TaskTable extends SqlTemplates {
     }
 
     private final Sql retry = sql("UPDATE {tasks} SET state = {queued}, run_at = :run_at, last_error = :last_error,"
+            + " attempt_log = " + AttemptLog.append(dialect, "retried", ":last_error") + ", worker = NULL,"
             + " lease_owner = NULL, lease_until = NULL" + HELD);
     private final Sql fail = sql("UPDATE {tasks} SET state = {failed}, last_error = :last_error, finished_at = {now},"
             + " lease_owner = NULL, lease_until = NULL" + HELD + " RETURNING queue");
@@ -355,7 +356,7 @@ final class TaskTable extends SqlTemplates {
 
     /** A released task was not run: its attempt does not count. */
     private final Sql release = sql("UPDATE {tasks} SET state = {queued}, attempts = CASE WHEN attempts > 0 THEN attempts - 1"
-            + " ELSE 0 END, lease_owner = NULL, lease_until = NULL WHERE id " + dialect.in(":ids")
+            + " ELSE 0 END, worker = NULL, lease_owner = NULL, lease_until = NULL WHERE id " + dialect.in(":ids")
             + " AND lease_owner = :lease_owner AND state = {running}");
 
     int release(Connection connection, String workerId, Collection<String> ids) throws SQLException {
@@ -369,7 +370,7 @@ final class TaskTable extends SqlTemplates {
     // ---------------------------------------------------------------- administration
 
     private final Sql status = sql("SELECT id, name, queue, state, attempts, max_attempts, args, created_at, run_at, started_at,"
-            + " finished_at, last_error, result, timeout_ms FROM {tasks} WHERE id = :id");
+            + " finished_at, last_error, result, timeout_ms, worker, attempt_log FROM {tasks} WHERE id = :id");
 
     Optional<TaskStatus> status(Connection connection, String id) throws SQLException {
         try (var statement = status.prepare(connection)) {
@@ -379,11 +380,15 @@ final class TaskTable extends SqlTemplates {
                     return Optional.empty();
                 }
                 var runAt = dialect.readTime(rows, "run_at");
+                var state = StoredState.parse(rows.getString("state")).toPublic(runAt, Instant.now());
+                var startedAt = dialect.readTime(rows, "started_at");
+                var finishedAt = dialect.readTime(rows, "finished_at");
+                var history = AttemptLog.read(rows.getString("attempt_log"), AttemptLog.current(rows.getString("worker"),
+                        rows.getInt("attempts"), startedAt, finishedAt, state, rows.getString("last_error")));
                 return Optional.of(new TaskStatus(rows.getString("id"), rows.getString("name"), rows.getString("queue"),
-                        StoredState.parse(rows.getString("state")).toPublic(runAt, Instant.now()), rows.getInt("attempts"),
-                        rows.getInt("max_attempts"), rows.getString("args"), dialect.readTime(rows, "created_at"), runAt,
-                        dialect.readTime(rows, "started_at"), dialect.readTime(rows, "finished_at"), rows.getString("last_error"),
-                        rows.getString("result"), readTimeout(rows)));
+                        state, rows.getInt("attempts"), rows.getInt("max_attempts"), rows.getString("args"),
+                        dialect.readTime(rows, "created_at"), runAt, startedAt, finishedAt, rows.getString("last_error"),
+                        rows.getString("result"), readTimeout(rows), AttemptLog.lastWorker(history), history));
             }
         }
     }
@@ -393,9 +398,13 @@ final class TaskTable extends SqlTemplates {
         return counters.counts(connection);
     }
 
+    /** A failed task's final attempt goes into the log before the fresh attempt count (cancelled tasks have no worker). */
+    private final String finalAttemptToLog = "attempt_log = CASE WHEN worker IS NULL THEN attempt_log ELSE "
+            + AttemptLog.append(dialect, "attempts", "worker", "started_at", "finished_at", "failed", "last_error") + " END, worker = NULL";
+
     /** Refused while another live task holds the unique key (the unique index would refuse it too). */
     private final Sql requeue = sql("UPDATE {tasks} AS t SET state = {queued}, attempts = 0, run_at = {now}, finished_at = NULL,"
-            + " result = NULL, lease_owner = NULL, lease_until = NULL WHERE t.id = :id AND t.state = :was"
+            + " result = NULL, lease_owner = NULL, lease_until = NULL, " + finalAttemptToLog + " WHERE t.id = :id AND t.state = :was"
             + " AND (t.unique_key IS NULL OR NOT EXISTS (SELECT 1 FROM {tasks} AS o WHERE o.unique_key = t.unique_key"
             + " AND o.state IN ({live})))");
 

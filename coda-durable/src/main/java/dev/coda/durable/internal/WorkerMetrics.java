@@ -1,6 +1,7 @@
 package dev.coda.durable.internal;
 
 import dev.coda.durable.TaskEngine.ClaimedTask;
+import dev.coda.tasks.TaskMeters.Kind;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -9,7 +10,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Predicate;
 
 /**
- * A worker's {@code coda.durable.*} meters, created once per queue and task name and cached: names no
+ * A worker's task meters ({@code coda.tasks.*}, kind {@code durable}: see {@link dev.coda.tasks.TaskMeters}), created once per queue and task name and cached: names no
  * task is registered under become the one tag {@code unknown}, so a bad row cannot grow the registry.
  *
  * <pre>{@code
@@ -39,8 +40,9 @@ public final class WorkerMetrics {
         return byTask.computeIfAbsent(name, n -> new TaskMeters(registry, n, task.queue()));
     }
 
-    /** The meters of one task name on one queue. */
+    /** The meters of one task name on one queue, in the scheme of {@link dev.coda.tasks.TaskMeters} (kind {@code durable}). */
     static final class TaskMeters {
+        private static final Kind KIND = Kind.DURABLE;
         private final MeterRegistry registry;
         private final String task;
         private final String queue;
@@ -56,27 +58,22 @@ public final class WorkerMetrics {
             this.registry = registry;
             this.task = task;
             this.queue = queue;
-            started = counter("coda.durable.started", "Durable task attempts started");
-            succeeded = counter("coda.durable.succeeded", "Durable tasks that succeeded");
-            retried = counter("coda.durable.retried", "Durable task attempts that failed and will be retried");
-            recovered = counter("coda.durable.recovered", "Durable tasks taken over from a worker whose lease expired");
+            started = dev.coda.tasks.TaskMeters.counter(registry, dev.coda.tasks.TaskMeters.STARTED, KIND, task, queue);
+            succeeded = dev.coda.tasks.TaskMeters.completed(registry, KIND, task, queue, "succeeded");
+            retried = dev.coda.tasks.TaskMeters.counter(registry, dev.coda.tasks.TaskMeters.RETRIES, KIND, task, queue);
+            recovered = dev.coda.tasks.TaskMeters.counter(registry, dev.coda.tasks.TaskMeters.RECOVERIES, KIND, task, queue);
             succeededDuration = duration("succeeded");
         }
 
-        private Counter counter(String name, String description) {
-            return Counter.builder(name).description(description).tag("task", task).tag("queue", queue).register(registry);
+        /** Counts a task failed for good ({@code completed}, outcome failed) and why ({@code failures}, tag {@code reason}). */
+        void failed(String reason) {
+            dev.coda.tasks.TaskMeters.completed(registry, KIND, task, queue, "failed").increment();
+            failed.computeIfAbsent(reason, r -> dev.coda.tasks.TaskMeters.failures(registry, KIND, task, queue, r)).increment();
         }
 
-        Counter failed(String reason) {
-            return failed.computeIfAbsent(reason, r -> Counter.builder("coda.durable.failed")
-                    .description("Durable tasks that failed for good").tag("task", task).tag("queue", queue).tag("reason", r)
-                    .register(registry));
-        }
-
+        /** The {@code runs} timer of an outcome: succeeded, retried, failed. */
         Timer duration(String outcome) {
-            return durations.computeIfAbsent(outcome, o -> Timer.builder("coda.durable.duration")
-                    .description("Time durable task attempts ran").tag("task", task).tag("queue", queue).tag("outcome", o)
-                    .register(registry));
+            return durations.computeIfAbsent(outcome, o -> dev.coda.tasks.TaskMeters.runs(registry, KIND, task, queue, o));
         }
     }
 }

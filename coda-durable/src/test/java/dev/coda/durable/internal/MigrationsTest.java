@@ -38,8 +38,8 @@ class MigrationsTest {
         assertThat(fingerprint(Migrations.postgres("app", "coda_tasks_app").subList(0, 3)))
                 .isEqualTo("fbaf15fdef55cce260b9e18c374df88c25b795a81ea53a5b7960d585ce8855ea");
         assertThat(Migrations.postgres("app", "c").get(2).description()).isEqualTo("notify after commit, not from a trigger");
-        assertThat(Migrations.sqlite()).extracting(Migrations.Migration::version).containsExactly(1, 2, 3, 4, 5);
-        assertThat(Migrations.postgres("app", "c")).extracting(Migrations.Migration::version).containsExactly(1, 2, 3, 4, 5);
+        assertThat(Migrations.sqlite()).extracting(Migrations.Migration::version).containsExactly(1, 2, 3, 4, 5, 6, 7, 8);
+        assertThat(Migrations.postgres("app", "c")).extracting(Migrations.Migration::version).containsExactly(1, 2, 3, 4, 5, 6, 7, 8);
     }
 
     private static List<String> schema(Connection connection) throws Exception {

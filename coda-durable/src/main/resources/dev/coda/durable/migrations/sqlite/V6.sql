@@ -1,0 +1,1 @@
+-- reserved: the task context of another branch (V6); the merge replaces this file

@@ -1,0 +1,1 @@
+-- reserved: the stats roll-up of another branch (V7); the merge replaces this file
