@@ -15,7 +15,9 @@ import javax.crypto.spec.SecretKeySpec;
 /**
  * CSRF protection of the actions: a signed double submit. The browser holds a token in a {@code SameSite=Strict},
  * {@code HttpOnly} cookie; every form carries the same token in a hidden field; a POST passes only when both are there,
- * equal, and signed with this dashboard's key (so a token planted from a sibling subdomain is refused too).
+ * equal, and signed with this dashboard's key (so a token planted from a sibling subdomain is refused too). The key is
+ * random in each process unless one is given ({@code csrfKey}, {@code CODA_DASHBOARD_CSRF_KEY}) for processes behind one
+ * balancer.
  */
 final class Csrf {
 
@@ -28,6 +30,30 @@ final class Csrf {
 
     Csrf(byte[] key) {
         this.key = key.clone();
+    }
+
+    /** The environment variable of a key shared by several processes, when the builder sets none. */
+    static final String KEY_VARIABLE = "CODA_DASHBOARD_CSRF_KEY";
+    /** A key is a secret of at least this many characters. */
+    static final int MIN_KEY_LENGTH = 32;
+
+    /** Signs with {@code secret}, checked by {@link #checkKey}: every process given it accepts the others' tokens. */
+    static Csrf withKey(String secret) {
+        return new Csrf(checkKey(secret, "the CSRF key").getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** {@code secret} if it is long enough; {@code what} names it in the error (never the secret itself). */
+    static String checkKey(String secret, String what) {
+        if (secret == null || secret.strip().length() < MIN_KEY_LENGTH) {
+            throw new IllegalArgumentException(what + " must be a secret of at least " + MIN_KEY_LENGTH + " characters");
+        }
+        return secret.strip();
+    }
+
+    /** The key of {@link #KEY_VARIABLE} in {@code environment} if set, else a random one. */
+    static Csrf fromEnvironment(java.util.Map<String, String> environment) {
+        var secret = environment.get(KEY_VARIABLE);
+        return secret == null || secret.isBlank() ? withRandomKey() : withKey(checkKey(secret, KEY_VARIABLE));
     }
 
     /** A dashboard with a key of its own, new in each process: tokens of an earlier process are replaced. */
@@ -67,7 +93,7 @@ final class Csrf {
         return text + "." + sign(text);
     }
 
-    private boolean valid(String token) {
+    boolean valid(String token) {
         int dot = token.indexOf('.');
         return dot > 0 && MessageDigest.isEqual(sign(token.substring(0, dot)).getBytes(StandardCharsets.US_ASCII),
                 token.substring(dot + 1).getBytes(StandardCharsets.US_ASCII));

@@ -10,6 +10,7 @@ import dev.coda.Request;
 import dev.coda.Response;
 import dev.coda.durable.TaskEngine;
 import dev.coda.durable.spi.TaskQuery;
+import dev.coda.tasks.TaskRuntime;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Optional;
@@ -22,13 +23,15 @@ final class DashboardRoutes {
     private final LiveCounts live;
     private final Actions actions;
     private final int pageSize;
+    private final TaskRuntime inProcess;                 // null: none given
 
-    DashboardRoutes(TaskEngine engine, Csrf csrf, LiveCounts live, int pageSize) {
+    DashboardRoutes(TaskEngine engine, Csrf csrf, LiveCounts live, int pageSize, TaskRuntime inProcess) {
         this.engine = engine;
         this.csrf = csrf;
         this.live = live;
         this.actions = new Actions(engine);
         this.pageSize = pageSize;
+        this.inProcess = inProcess;
     }
 
     @Get("/")
@@ -135,6 +138,12 @@ final class DashboardRoutes {
     @Get("/workers")
     public Response workers(Request request, @Depends Access access) {
         return page(request, Layout.Section.WORKERS, "Workers", WorkersView.render(engine.workers(), Instant.now()));
+    }
+
+    @Get("/in-process")
+    public Response inProcess(Request request, @Depends Access access) {
+        return page(request, Layout.Section.IN_PROCESS, "In-process tasks",
+                InProcessView.render(inProcess == null ? null : inProcess.recent()));
     }
 
     @Get("/live")

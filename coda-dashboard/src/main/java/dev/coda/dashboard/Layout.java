@@ -9,7 +9,7 @@ import java.util.Locale;
 final class Layout {
 
     /** The navigation's sections. */
-    enum Section { OVERVIEW, TASKS, WORKERS }
+    enum Section { OVERVIEW, TASKS, WORKERS, IN_PROCESS }
 
     private Layout() {
     }
@@ -33,7 +33,7 @@ final class Layout {
                 <body data-root="%s">
                 <header class="top">
                 <a class="brand" href="%s/">Coda tasks</a>
-                <nav>%s%s%s</nav>
+                <nav>%s%s%s%s</nav>
                 </header>
                 <main>
                 <h1>%s</h1>
@@ -45,6 +45,7 @@ final class Layout {
                 link(root + "/", "Overview", section == Section.OVERVIEW),
                 link(root + "/tasks", "Tasks", section == Section.TASKS),
                 link(root + "/workers", "Workers", section == Section.WORKERS),
+                link(root + "/in-process", "In-process", section == Section.IN_PROCESS),
                 esc(title), main);
     }
 

@@ -5,6 +5,7 @@ import dev.coda.HttpException;
 import dev.coda.StaticFiles;
 import dev.coda.durable.TaskEngine;
 import dev.coda.durable.spi.TaskStats;
+import dev.coda.tasks.TaskRuntime;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.Objects;
@@ -28,7 +29,8 @@ public final class TaskDashboard {
     private final Settings settings;
 
     /** The builder's settings as they were at {@link Builder#build()}. */
-    private record Settings(TaskEngine engine, boolean readOnly, Authorizer authorizer, int pageSize, Duration liveInterval) {
+    private record Settings(TaskEngine engine, boolean readOnly, Authorizer authorizer, int pageSize, Duration liveInterval,
+                            TaskRuntime inProcess, String csrfKey) {
     }
 
     private TaskDashboard(Settings settings) {
@@ -45,14 +47,14 @@ public final class TaskDashboard {
      * it documents no API ({@code /openapi.json}, {@code /docs} are off). The engine stays the caller's to close.
      */
     public Coda app() {
-        var csrf = Csrf.withRandomKey();
+        var csrf = settings.csrfKey != null ? Csrf.withKey(settings.csrfKey) : Csrf.fromEnvironment(System.getenv());
         var live = new LiveCounts(settings.engine, settings.engine.capability(TaskStats.class), InstantSource.system(),
                 settings.liveInterval, System::nanoTime);
         return Coda.app()
                 .openapiUrl(null).docsUrl(null).redocUrl(null)
                 .middleware(new SecurityHeaders())
                 .dependencies(new Gate(settings.authorizer, settings.readOnly))
-                .routes(new DashboardRoutes(settings.engine, csrf, live, settings.pageSize))
+                .routes(new DashboardRoutes(settings.engine, csrf, live, settings.pageSize, settings.inProcess))
                 .staticFiles("/assets", StaticFiles.classpath("coda-dashboard"))
                 .exceptionHandler(HttpException.class, new ErrorPage())
                 .build();
@@ -77,6 +79,8 @@ public final class TaskDashboard {
         private Authorizer authorizer = Authorizer.EVERYONE;
         private int pageSize = 50;
         private Duration liveInterval = Duration.ofSeconds(1);
+        private TaskRuntime inProcess;
+        private String csrfKey;
 
         private Builder(TaskEngine engine) {
             this.engine = engine;
@@ -112,9 +116,29 @@ public final class TaskDashboard {
             return this;
         }
 
+        /**
+         * Shows the in-process tasks of {@code runtime} (this process's: running now, the last finished and failed) on the
+         * page {@code /in-process}, beside the engine's durable ones; an app's runtime is the one given to
+         * {@code Coda.Builder.tasks(runtime)}.
+         */
+        public Builder inProcess(TaskRuntime runtime) {
+            this.inProcess = Objects.requireNonNull(runtime, "runtime");
+            return this;
+        }
+
+        /**
+         * The secret signing the CSRF tokens (at least 32 characters): give every web process behind one balancer the
+         * same, so that a form served by one is accepted by another. Without it, {@code CODA_DASHBOARD_CSRF_KEY} if set,
+         * else a random key of each process (its forms fail on other processes, and after a restart).
+         */
+        public Builder csrfKey(String secret) {
+            this.csrfKey = Csrf.checkKey(secret, "csrfKey");
+            return this;
+        }
+
         /** The dashboard. */
         public TaskDashboard build() {
-            return new TaskDashboard(new Settings(engine, readOnly, authorizer, pageSize, liveInterval));
+            return new TaskDashboard(new Settings(engine, readOnly, authorizer, pageSize, liveInterval, inProcess, csrfKey));
         }
     }
 }

@@ -332,7 +332,11 @@ class DashboardBrowserTest {
         var cancelled = tasks.queued("Reports.render", "reports", "[2025, 1]");
         tasks.engine.cancel(cancelled);
         anHourOfStats();
-        serve(TaskDashboard.builder(tasks.engine));
+        var runtime = dev.coda.tasks.TaskRuntime.create();
+        var inProcess = runtime.newTasks("POST /reports", "req-7");
+        inProcess.addTask(InProcessPageTest::refuse, "the thumbnail cache is full");
+        runtime.dispatch(inProcess, false).toCompletableFuture().join();
+        serve(TaskDashboard.builder(tasks.engine).inProcess(runtime));
 
         browser.get(url("/dashboard/"));
         waiting().until(ExpectedConditions.textToBe(By.cssSelector("[data-total=failed]"), "2"));
@@ -349,6 +353,11 @@ class DashboardBrowserTest {
         browser.get(url("/dashboard/workers"));
         waiting().until(ExpectedConditions.numberOfElementsToBe(By.cssSelector("table.workers tbody tr"), 2));
         screenshot("workers");
+        browser.get(url("/dashboard/in-process"));
+        waiting().until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector("#in-process-failed td.error"),
+                "the thumbnail cache is full"));
+        screenshot("in-process");
+        runtime.close();
         assertNoOtherHost();
     }
 

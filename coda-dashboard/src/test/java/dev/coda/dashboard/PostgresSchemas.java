@@ -17,6 +17,11 @@ final class PostgresSchemas {
         return TaskEngine.postgres(TestPostgres.url(), schema);
     }
 
+    /** The schema of the last engine. */
+    String schema() {
+        return schema;
+    }
+
     /** Drops the schema of the last engine, if one was made. */
     void drop() throws SQLException {
         if (schema == null) {

@@ -61,6 +61,7 @@ public final class TaskRuntime implements AutoCloseable {
     private final List<ContextPropagator> propagators;
     private final TaskMetrics metrics;
     private final DurableHandoff handoff;
+    private final RecentTasks.Recorder recorder;
     /** Task lists refused because their tasks could not be accepted: one line at once, then a summary per interval. */
     private final SummarizedLog refusals = new SummarizedLog(LOG, Level.WARN, Duration.ofSeconds(10), InstantSource.system());
     /** Task lists whose tasks were rejected or refused because the queue was full (or the runtime stopping). */
@@ -88,6 +89,7 @@ public final class TaskRuntime implements AutoCloseable {
         this.propagators = List.copyOf(b.propagators);
         this.metrics = new TaskMetrics(b.meterRegistry, this);
         this.handoff = b.handoff;
+        this.recorder = new RecentTasks.Recorder(b.clock);
         this.threads = new TaskThreads("coda-task-", Duration.ofSeconds(60), b.niceness);
     }
 
@@ -202,7 +204,7 @@ public final class TaskRuntime implements AutoCloseable {
                 if (!entry.durable) {
                     metrics.rejected(entry);
                 }
-                metrics.finished(entry, TaskState.FAILED, -1);
+                finished(entry, TaskState.FAILED, -1);
                 refused.add(entry);
             }
         }
@@ -343,7 +345,7 @@ public final class TaskRuntime implements AutoCloseable {
     private void failUnstored(List<TaskEntry> unstored, Exception e) {
         for (var entry : unstored) {
             if (entry.finish(TaskState.FAILED, e)) {
-                metrics.finished(entry, TaskState.FAILED, -1);
+                finished(entry, TaskState.FAILED, -1);
                 notifyErrorHandler(entry, e);
             }
         }
@@ -357,7 +359,7 @@ public final class TaskRuntime implements AutoCloseable {
     private List<String> skip(TaskEntry entry, boolean unitFailed, List<String> skipped) {
         var reason = unitFailed ? "its request failed" : "it runs only when its request fails, and it succeeded";
         if (entry.finish(TaskState.CANCELLED, new CancellationException("not run: " + reason))) {
-            metrics.finished(entry, TaskState.CANCELLED, -1);
+            finished(entry, TaskState.CANCELLED, -1);
             if (unitFailed) {
                 if (skipped == null) {
                     skipped = new ArrayList<>();
@@ -371,6 +373,14 @@ public final class TaskRuntime implements AutoCloseable {
     /** Tasks waiting to run. */
     public int queuedTasks() {
         return admission.queuedTasks();
+    }
+
+    /**
+     * The in-process tasks running now, and the last {@value RecentTasks#KEPT} finished and failed ones, with their
+     * errors: a copy, read when called. Durable tasks stored for a worker are not among them.
+     */
+    public RecentTasks recent() {
+        return recorder.read();
     }
 
     /** Tasks running now. */
@@ -394,7 +404,7 @@ public final class TaskRuntime implements AutoCloseable {
     }
 
     void taskCancelledWhileQueued(TaskEntry entry) {
-        metrics.finished(entry, TaskState.CANCELLED, -1);
+        finished(entry, TaskState.CANCELLED, -1);
     }
 
     /**
@@ -450,7 +460,7 @@ public final class TaskRuntime implements AutoCloseable {
             if (entry.finish(TaskState.FAILED, error)) {
                 names.add(entry.name());
                 metrics.rejected(entry);
-                metrics.finished(entry, TaskState.FAILED, -1);
+                finished(entry, TaskState.FAILED, -1);
                 rejected.add(entry);
             }
         }
@@ -532,7 +542,7 @@ public final class TaskRuntime implements AutoCloseable {
         for (var entry : entries) {
             admission.taskStarted();
             if (entry.finish(TaskState.CANCELLED, new CancellationException("not run: an earlier task of its request failed (fail-fast)"))) {
-                metrics.finished(entry, TaskState.CANCELLED, -1);
+                finished(entry, TaskState.CANCELLED, -1);
                 LOG.warn("Background task {} of {} (request {}) not run: an earlier task failed (fail-fast)", entry.name(),
                         taskList.origin(), taskList.correlationId());
             }
@@ -582,6 +592,7 @@ public final class TaskRuntime implements AutoCloseable {
         }
         runningTasks.incrementAndGet();
         metrics.started(entry);
+        recorder.started(entry);
         long started = metrics.timed() ? System.nanoTime() : 0;
         final Throwable failure;
         try {
@@ -596,25 +607,31 @@ public final class TaskRuntime implements AutoCloseable {
         long nanos = metrics.timed() ? System.nanoTime() - started : 0;
         if (failure == null) {
             if (entry.finish(TaskState.SUCCEEDED, null)) {
-                metrics.finished(entry, TaskState.SUCCEEDED, nanos);
+                finished(entry, TaskState.SUCCEEDED, nanos);
             }
             return true;
         }
         if (entry.cancelRequested()) {
             if (entry.finish(TaskState.CANCELLED, new CancellationException("cancelled while running"))) {
-                metrics.finished(entry, TaskState.CANCELLED, nanos);
+                finished(entry, TaskState.CANCELLED, nanos);
                 LOG.info("Background task {} of {} (request {}) was cancelled while running", entry.name(),
                         taskList.origin(), taskList.correlationId());
             }
             return false;
         }
         if (entry.finish(TaskState.FAILED, failure)) {
-            metrics.finished(entry, TaskState.FAILED, nanos);
+            finished(entry, TaskState.FAILED, nanos);
             withContext(entry, () -> LOG.error("Background task {} (id {}) of {} (request {}) failed", entry.name(), entry.id(),
                     taskList.origin(), taskList.correlationId(), failure));
             notifyErrorHandler(entry, failure);
         }
         return false;
+    }
+
+    /** Counts the task's end and records it among the recent ones. */
+    private void finished(TaskEntry entry, TaskState outcome, long nanos) {
+        metrics.finished(entry, outcome, nanos);
+        recorder.ended(entry);
     }
 
     private Throwable invokeWithTimeout(TaskEntry entry) {
@@ -830,7 +847,7 @@ public final class TaskRuntime implements AutoCloseable {
                 if (!state.isTerminal() && entry.finish(TaskState.CANCELLED,
                         new CancellationException("abandoned at shutdown after " + deadline))) {
                     entries.add(entry);
-                    metrics.finished(entry, TaskState.CANCELLED, -1);
+                    finished(entry, TaskState.CANCELLED, -1);
                     if (state == TaskState.RUNNING) {
                         running++;
                     }
@@ -871,8 +888,15 @@ public final class TaskRuntime implements AutoCloseable {
         private MeterRegistry meterRegistry;
         private DurableHandoff handoff;
         private int niceness = 10;
+        private InstantSource clock = InstantSource.system();
 
         private Builder() {
+        }
+
+        /** The clock of the times {@link TaskRuntime#recent()} shows; default the system's. */
+        public Builder clock(InstantSource clock) {
+            this.clock = Objects.requireNonNull(clock, "clock");
+            return this;
         }
 
         /**

@@ -52,13 +52,21 @@ public final class FileJobs {
         return uploads;
     }
 
-    /** Processes one upload; the delay stands in for slow work. */
+    /** Processes one upload; the delay stands in for slow work. An upload starting with {@code fail} fails, every time. */
     public FileSummary process(String uploadId) throws Exception {
         var content = uploads.load(uploadId).orElseThrow(() -> new Failure("the upload is missing"));
         if (!workDelay.isZero()) {
             Thread.sleep(workDelay);
         }
+        if (startsWithFail(content)) {
+            throw new Failure("the upload starts with \"fail\": it fails on purpose, at every attempt");
+        }
         return summarise(content);
+    }
+
+    /** The example's way to make a task fail: a failure to show in the dashboard and to retry there. */
+    static boolean startsWithFail(byte[] content) {
+        return content.length >= 4 && content[0] == 'f' && content[1] == 'a' && content[2] == 'i' && content[3] == 'l';
     }
 
     static FileSummary summarise(byte[] content) throws NoSuchAlgorithmException {

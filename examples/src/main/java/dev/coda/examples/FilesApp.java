@@ -7,10 +7,14 @@ import dev.coda.Header;
 import dev.coda.HttpException;
 import dev.coda.Post;
 import dev.coda.Response;
+import dev.coda.Role;
+import dev.coda.dashboard.TaskDashboard;
 import dev.coda.durable.DurableState;
 import dev.coda.durable.DurableTasks;
+import dev.coda.durable.RetryPolicy;
 import dev.coda.durable.TaskEngine;
 import dev.coda.tasks.BackgroundTasks;
+import dev.coda.tasks.TaskRuntime;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
@@ -27,9 +31,12 @@ import org.eclipse.jetty.io.Content;
 
 /**
  * The seed's second use case: accept an upload with {@code 202 Accepted}, process it afterwards, durably.
- * {@code java -jar coda-examples.jar files [--role all|web|worker] [--work-delay DURATION] [--data-dir DIR]}.
- * The engine is SQLite ({@code tasks.db} in the working directory) unless {@code CODA_TASKS_URL} names a
- * PostgreSQL database; any number of web and worker processes share it.
+ * {@code java -jar coda-examples.jar files [--role all|web|worker] [--work-delay DURATION] [--data-dir DIR]
+ * [--max-attempts N]}. The engine is SQLite ({@code tasks.db} in the working directory) unless {@code CODA_TASKS_URL}
+ * names another; any number of web and worker processes share it. Every role serves the task dashboard at
+ * {@code /dashboard/} (actions allowed, no login: an example only); a worker serves it alone, on {@code PORT} if set, else
+ * on a free port it logs. An upload starting with the bytes {@code fail} fails each attempt (3 unless
+ * {@code --max-attempts}), then lies in the failed set.
  */
 public final class FilesApp {
 
@@ -144,33 +151,47 @@ public final class FilesApp {
     }
 
     /**
-     * Runs the example with the given options; {@code --role} is Coda's ({@link Coda#run(String...)}): the worker role
-     * runs the worker without HTTP, and SIGTERM stops HTTP, the tasks, the worker, then the engine.
+     * Runs the example with the given options; {@code --role} is Coda's ({@link Coda#run(String...)}). The web and all
+     * roles serve the API and the dashboard; the worker role runs the worker and serves the dashboard alone (on
+     * {@code PORT} if set, else on a free port, so that it does not take a web process's port on the same machine).
+     * SIGTERM stops HTTP, the tasks, the worker, then the engine.
      */
     public static void main(String[] args) {
         var options = Options.parse(args);
+        var role = Role.fromArgs(args);
         var url = Optional.ofNullable(System.getenv("CODA_TASKS_URL")).filter(s -> !s.isBlank())
                 .orElse("jdbc:sqlite:" + Path.of("tasks.db").toAbsolutePath());
         var engine = TaskEngine.fromUrl(url);
         var metrics = new PrometheusMetrics();                                      // GET /metrics
-        var durable = DurableTasks.on(engine).task(FileJobs::process).meterRegistry(metrics.registry()).build();
+        var durable = DurableTasks.on(engine).task(FileJobs::process).meterRegistry(metrics.registry())
+                .retry(RetryPolicy.exponential(options.maxAttempts, Duration.ofSeconds(1), Duration.ofMinutes(5)))
+                .build();
         var uploads = options.dataDir == null ? UploadStore.database(durable) : UploadStore.directory(options.dataDir);
         var jobs = new FileJobs(uploads, options.workDelay);
-        Coda.app()
+        var tasks = TaskRuntime.builder().durable(durable).meterRegistry(metrics.registry()).build();
+        var dashboard = TaskDashboard.builder(engine).inProcess(tasks).build();    // no login: an example only
+        var app = Coda.app()
                 .onShutdown(engine::close)                                           // declared first, so done last
-                .routes(new FilesApp(durable, jobs), metrics)
-                .backgroundTasks(tasks -> tasks.meterRegistry(metrics.registry()))
-                .durable(durable)
-                .worker(() -> durable.worker().service(jobs).concurrency("default", 8).start())
-                .run(args);
+                .tasks(tasks)
+                .mount("/dashboard", dashboard.app())
+                .worker(() -> durable.worker().service(jobs).concurrency("default", 8).start());
+        if (role == Role.WORKER) {
+            if (System.getenv("PORT") == null || System.getenv("PORT").isBlank()) {
+                app.port(0);
+            }
+            app.build().run();                                                       // the dashboard and the worker
+        } else {
+            app.routes(new FilesApp(durable, jobs), metrics).build().run(args);
+        }
     }
 
     /** Command-line options of the example, besides Coda's {@code --role}. */
-    record Options(Duration workDelay, Path dataDir) {
+    record Options(Duration workDelay, Path dataDir, int maxAttempts) {
 
         static Options parse(String[] args) {
             var delay = Duration.ZERO;
             Path dataDir = null;
+            int maxAttempts = 3;
             for (int i = 0; i < args.length; i++) {
                 var value = i + 1 < args.length ? args[i + 1] : null;
                 if (args[i].startsWith("--role=")) {
@@ -186,11 +207,15 @@ public final class FilesApp {
                         dataDir = Path.of(require(value, "--data-dir"));
                         i++;
                     }
+                    case "--max-attempts" -> {
+                        maxAttempts = attempts(require(value, "--max-attempts"));
+                        i++;
+                    }
                     default -> throw new IllegalArgumentException("unknown option " + args[i]
-                            + " (files [--role all|web|worker] [--work-delay DURATION] [--data-dir DIR])");
+                            + " (files [--role all|web|worker] [--work-delay DURATION] [--data-dir DIR] [--max-attempts N])");
                 }
             }
-            return new Options(delay, dataDir);
+            return new Options(delay, dataDir, maxAttempts);
         }
 
         private static String require(String value, String option) {
@@ -198,6 +223,18 @@ public final class FilesApp {
                 throw new IllegalArgumentException(option + " needs a value");
             }
             return value;
+        }
+
+        private static int attempts(String text) {
+            try {
+                int n = Integer.parseInt(text.strip());
+                if (n >= 1) {
+                    return n;
+                }
+            } catch (NumberFormatException e) {
+                // refused below
+            }
+            throw new IllegalArgumentException("--max-attempts needs a whole number of at least 1, not " + text);
         }
 
         /** {@code 500ms}, {@code 2s}, {@code 1m}, or ISO-8601 ({@code PT2S}). */

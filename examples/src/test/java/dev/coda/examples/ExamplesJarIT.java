@@ -110,7 +110,8 @@ class ExamplesJarIT {
     @Test
     void theJarCarriesTheClassesOfThisBuildOfEveryCodaModule() throws IOException {
         var root = Path.of(System.getProperty("basedir", ".")).toAbsolutePath().getParent();
-        var classDirs = Stream.of("coda-tasks", "coda-web", "coda-durable", "coda-durable-redis", "coda-durable-rabbitmq", "examples")
+        var classDirs = Stream.of("coda-tasks", "coda-web", "coda-durable", "coda-durable-redis", "coda-durable-rabbitmq", "coda-dashboard",
+                        "examples")
                 .map(module -> root.resolve(module).resolve("target/classes")).toList();
         var stale = new ArrayList<String>();
         int compared = 0;

@@ -59,8 +59,8 @@ final class FilesCluster implements AutoCloseable {
     /** {@code CODA_TASKS_URL} of the processes, or {@code null} for SQLite in the working directory. */
     private String tasksUrl;
 
-    /** One child process, its output in {@code <name>.log} of the working directory. */
-    record Proc(String name, Process process, Path log) {
+    /** One child process, its output in {@code <name>.log} of the working directory, serving HTTP on {@code port}. */
+    record Proc(String name, Process process, Path log, int port) {
 
         String output() {
             try {
@@ -128,7 +128,7 @@ final class FilesCluster implements AutoCloseable {
             builder.environment().put("CODA_TASKS_URL", tasksUrl);
         }
         builder.environment().putAll(environment);
-        var proc = new Proc(name, builder.start(), log);
+        var proc = new Proc(name, builder.start(), log, port);
         processes.add(proc);
         return proc;
     }
@@ -140,11 +140,15 @@ final class FilesCluster implements AutoCloseable {
         assertThat(web.output()).contains("Coda is listening on http://127.0.0.1:" + base.getPort());
     }
 
-    void awaitWorker(Proc worker) {
+    /** Waits for the worker to run, serving the dashboard alone on its port (no API: {@code /files} is not there). */
+    void awaitWorker(Proc worker) throws IOException, InterruptedException {
         await(worker.name() + " started").atMost(STARTUP).pollInterval(Duration.ofMillis(100))
                 .failFast(worker.name() + " exited", () -> !worker.isAlive())
-                .until(() -> worker.output().contains("Worker ") && worker.output().contains(" started: "));
-        assertThat(worker.output()).doesNotContain("Coda is listening");
+                .until(() -> worker.output().contains("Worker ") && worker.output().contains(" started: ")
+                        && worker.output().contains("Coda is listening on http://127.0.0.1:" + worker.port()));
+        var base = URI.create("http://127.0.0.1:" + worker.port());
+        assertThat(send(HttpRequest.newBuilder(base.resolve("/dashboard/"))).statusCode()).as("the worker's dashboard").isEqualTo(200);
+        assertThat(post(base, new byte[] {1}).statusCode()).as("POST /files on the worker").isEqualTo(404);
     }
 
     void stopGracefully(Proc proc) throws InterruptedException {
