@@ -67,17 +67,17 @@ final class Publisher {
             long now = clock.millis();
             for (var message : messages) {
                 topology.ensureQueue(message.queue());
-                var props = MessageProperties.PERSISTENT_BASIC.builder()
-                        .priority(Math.clamp(message.priority(), 0, Topology.PRIORITIES - 1));
+                var props = MessageProperties.PERSISTENT_BASIC.builder().priority(Topology.level(message.priority()));
+                var key = topology.routingKey(message.queue(), message.priority());
                 var body = message.id().getBytes(StandardCharsets.UTF_8);
                 long remaining = message.runAt() == null ? 0 : message.runAt().toEpochMilli() - now;
                 unconfirmed.put(channel.getNextPublishSeqNo(), pending);
                 if (remaining <= 0) {
-                    channel.basicPublish(topology.workExchange(), message.queue(), props.build(), body);
+                    channel.basicPublish(topology.workExchange(), key, props.build(), body);
                 } else {
                     long bucket = DelayBuckets.bucket(remaining);
                     topology.ensureDelay(bucket);
-                    channel.basicPublish(topology.delayExchange(), message.queue(),
+                    channel.basicPublish(topology.delayExchange(), key,
                             props.headers(Map.of(Topology.DELAY_HEADER, Long.toString(bucket))).build(), body);
                 }
             }

@@ -61,14 +61,14 @@ public final class RabbitTaskEngine implements TaskEngine {
     private final ConfirmedMarks marks;
     private final Doorbell doorbell = new Doorbell();
 
-    private RabbitTaskEngine(String description, Connection connection, TaskEngine storeEngine, TaskStore store, String prefix)
-            throws IOException {
+    private RabbitTaskEngine(String description, Connection connection, TaskEngine storeEngine, TaskStore store,
+            RabbitSettings settings) throws IOException {
         this.description = description;
         this.connection = connection;
         this.storeEngine = storeEngine;
         this.store = store;
         var clock = InstantSource.system();
-        var topology = new Topology(connection, prefix);
+        var topology = new Topology(connection, settings.prefix(), settings.queueType());
         topology.declareBase();
         this.publisher = new Publisher(connection, topology, clock);
         this.marks = ConfirmedMarks.start(store);
@@ -107,7 +107,7 @@ public final class RabbitTaskEngine implements TaskEngine {
             return new IllegalArgumentException(storeEngine + " cannot be the store of a RabbitMQ engine (no TaskStore capability)");
         });
         var description = "RabbitMQ " + RabbitSettings.redacted(settings.brokerUri()) + " prefix " + settings.prefix()
-                + ", store " + storeEngine;
+                + " (" + settings.queueType().name().toLowerCase() + " queues), store " + storeEngine;
         Connection connection = null;
         try {
             var factory = new ConnectionFactory();
@@ -122,7 +122,7 @@ public final class RabbitTaskEngine implements TaskEngine {
                 factory.setConnectionTimeout(5000);
             }
             connection = factory.newConnection("coda-durable " + settings.prefix());
-            return new RabbitTaskEngine(description, connection, storeEngine, store, settings.prefix());
+            return new RabbitTaskEngine(description, connection, storeEngine, store, settings);
         } catch (IOException | TimeoutException e) {
             closeQuietly(connection);
             storeEngine.close();
@@ -130,6 +130,10 @@ public final class RabbitTaskEngine implements TaskEngine {
         } catch (java.net.URISyntaxException | java.security.GeneralSecurityException e) {
             storeEngine.close();
             throw new IllegalArgumentException("malformed URL " + RabbitSettings.redacted(settings.brokerUri()) + ": " + e.getMessage(), e);
+        } catch (RuntimeException e) {
+            closeQuietly(connection); // a queue of the other type, say
+            storeEngine.close();
+            throw e;
         }
     }
 
