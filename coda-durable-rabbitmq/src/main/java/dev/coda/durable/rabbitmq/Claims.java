@@ -83,6 +83,8 @@ final class Claims {
     }
 
     private final Map<String, Consuming> consumers = new ConcurrentHashMap<>();
+    /** When a broker queue of a higher priority level was last found empty (millis of the clock). */
+    private final Map<String, Long> emptyAt = new ConcurrentHashMap<>();
     private final Runnable delivered;
     private final Object lock = new Object();
     private Channel channel;
@@ -98,6 +100,7 @@ final class Claims {
         this.store = store;
         this.marks = marks;
         this.clock = clock;
+        publisher.listen(this::published);
     }
 
     List<ClaimedTask> claim(String workerId, Collection<String> queues, int max, Duration lease)
@@ -113,9 +116,12 @@ final class Claims {
         decideAll(stale, false, workerId, lease, out);
         for (var queue : queues) {
             topology.ensureQueue(queue);
-            for (var source : topology.sources(queue)) { // quorum: one broker queue a priority level, highest first
-                if (out.size() >= max) {
-                    break;
+            var sources = topology.sources(queue); // quorum: one broker queue a priority level, highest first
+            for (int i = 0; i < sources.size() && out.size() < max; i++) {
+                var source = sources.get(i);
+                boolean lowest = i == sources.size() - 1;
+                if (!lowest && !consumers.containsKey(source) && foundEmptyLately(source)) {
+                    continue; // an idle higher level costs a basic.get a poll, not one a claim
                 }
                 claimFrom(source, queue, workerId, max, lease, out);
             }
@@ -151,6 +157,21 @@ final class Claims {
         } else if (empty) {
             stopConsuming(source);
         }
+        if (empty && got == 0) {
+            emptyAt.put(source, clock.millis());
+        } else {
+            emptyAt.remove(source);
+        }
+    }
+
+    private boolean foundEmptyLately(String source) {
+        var at = emptyAt.get(source);
+        return at != null && clock.millis() - at < Doorbell.POLL.toMillis();
+    }
+
+    /** This engine published to {@code source}: ask it at the next claim even if it was found empty lately. */
+    void published(String source) {
+        emptyAt.remove(source);
     }
 
     /** Takes up to {@code max} buffered deliveries of {@code source}, highest priority then oldest, skipping duplicates. */

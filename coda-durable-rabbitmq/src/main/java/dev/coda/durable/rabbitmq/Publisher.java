@@ -49,11 +49,18 @@ final class Publisher {
     /** Unconfirmed publications by sequence number, of the current channel. */
     private final ConcurrentSkipListMap<Long, Pending> unconfirmed = new ConcurrentSkipListMap<>();
     private Channel channel;
+    /** Told the broker queue of each message published at once (not delayed), once confirmed. */
+    private volatile java.util.function.Consumer<String> published = source -> { };
 
     Publisher(Connection connection, Topology topology, InstantSource clock) {
         this.connection = connection;
         this.topology = topology;
         this.clock = clock;
+    }
+
+    /** Has {@code listener} told the broker queue of each message published to the work exchange. */
+    void listen(java.util.function.Consumer<String> listener) {
+        published = listener;
     }
 
     /** Publishes the messages and waits for their confirms. */
@@ -62,6 +69,7 @@ final class Publisher {
             return;
         }
         var pending = new Pending(messages.size());
+        var sources = new java.util.HashSet<String>();
         synchronized (this) {
             var channel = channel();
             long now = clock.millis();
@@ -74,6 +82,7 @@ final class Publisher {
                 unconfirmed.put(channel.getNextPublishSeqNo(), pending);
                 if (remaining <= 0) {
                     channel.basicPublish(topology.workExchange(), key, props.build(), body);
+                    sources.add(topology.taskQueue(message.queue(), message.priority()));
                 } else {
                     long bucket = DelayBuckets.bucket(remaining);
                     topology.ensureDelay(bucket);
@@ -83,6 +92,7 @@ final class Publisher {
             }
         }
         await(pending);
+        sources.forEach(published); // once confirmed: routed, so a claim now finds them
     }
 
     /** Records the ids of failed tasks in the failed queue, confirmed. */
