@@ -137,7 +137,10 @@ final class Claims {
         while (!empty && out.size() < max) {
             var fetched = new ArrayList<Held>();
             buffered(source, max - out.size(), fetched);
-            while (fetched.size() < max - out.size()) {
+            // a consumed queue's deliveries are in the buffer; basic.get (on a quorum queue a Raft command each) only
+            // when the buffer is dry: the prefetch window is full, or the queue is empty
+            boolean consuming = consumers.containsKey(source);
+            while (fetched.size() < max - out.size() && !(consuming && !fetched.isEmpty())) {
                 var next = get(source, queue);
                 if (next == null) {
                     empty = true;
@@ -151,6 +154,9 @@ final class Claims {
                 }
             }
             decideAll(fetched, true, workerId, lease, out);
+            if (consuming && !fetched.isEmpty() && got == 0) {
+                break; // the buffer served this claim; the next one takes what the consumer delivers meanwhile
+            }
         }
         if (got >= BUSY) {
             consume(source, queue);

@@ -27,7 +27,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A task engine whose transport is RabbitMQ: each task is a persistent message (its id) in a durable queue of its
- * name, confirmed by the broker before {@link #enqueue} returns, and acknowledged only after its outcome is recorded;
+ * name (quorum queues, one a priority level, by default; classic priority queues with {@code queue-type=classic}), confirmed by the broker before {@link #enqueue} returns, and acknowledged only after its outcome is recorded;
  * its state (status, result, attempts, unique key, lease) lives in a {@link TaskStore}, a JDBC engine: SQLite by
  * default, PostgreSQL for workers on many machines. A task that {@code enqueue} returned (an HTTP 202) is both stored
  * and confirmed by the broker.
@@ -63,13 +63,13 @@ public final class RabbitTaskEngine implements TaskEngine {
 
     private RabbitTaskEngine(String description, Connection connection, TaskEngine storeEngine, TaskStore store,
             RabbitSettings settings) throws IOException {
-        this.description = description;
         this.connection = connection;
         this.storeEngine = storeEngine;
         this.store = store;
         var clock = InstantSource.system();
         var topology = new Topology(connection, settings.prefix(), settings.queueType());
         topology.declareBase();
+        this.description = description + ", " + topology.type().name().toLowerCase() + " queues"; // as declared, after a fallback
         this.publisher = new Publisher(connection, topology, clock);
         this.marks = ConfirmedMarks.start(store);
         this.claims = new Claims(connection, topology, publisher, store, marks, clock, doorbell::ring);
@@ -107,7 +107,7 @@ public final class RabbitTaskEngine implements TaskEngine {
             return new IllegalArgumentException(storeEngine + " cannot be the store of a RabbitMQ engine (no TaskStore capability)");
         });
         var description = "RabbitMQ " + RabbitSettings.redacted(settings.brokerUri()) + " prefix " + settings.prefix()
-                + " (" + settings.queueType().name().toLowerCase() + " queues), store " + storeEngine;
+                + ", store " + storeEngine;
         Connection connection = null;
         try {
             var factory = new ConnectionFactory();
