@@ -38,6 +38,9 @@ import java.util.concurrent.TimeoutException;
  * <p>The held messages of this engine are also how a lease that ended in this process (a hung or dead worker thread)
  * is taken over: a claim first offers the held messages whose lease passed to the store again.
  *
+ * <p>Past 400 lines because the held messages, the consumer buffers and the channel's delivery tags (for
+ * {@code multiple=true} acks) change together under one lock; split apart they would share that lock's state anyway.
+ *
  * <pre>{@code
  * var claimed = claims.claim("worker-1", List.of("default"), 10, Duration.ofSeconds(30));
  * claims.complete("worker-1", List.of(new Completion.Succeeded(claimed.get(0).id(), null)));   // recorded, then acked
