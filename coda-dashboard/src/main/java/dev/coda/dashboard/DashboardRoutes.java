@@ -8,6 +8,7 @@ import dev.coda.Post;
 import dev.coda.Query;
 import dev.coda.Request;
 import dev.coda.Response;
+import dev.coda.durable.DurableState;
 import dev.coda.durable.TaskEngine;
 import dev.coda.durable.spi.TaskQuery;
 import dev.coda.tasks.TaskRuntime;
@@ -137,7 +138,9 @@ final class DashboardRoutes {
 
     @Get("/workers")
     public Response workers(Request request, @Depends Access access) {
-        return page(request, Layout.Section.WORKERS, "Workers", WorkersView.render(engine.workers(), Instant.now()));
+        var running = engine.search(TaskQuery.newest(TaskQuery.MAX_LIMIT).inStates(DurableState.RUNNING));
+        return page(request, Layout.Section.WORKERS, "Workers",
+                WorkersView.render(request.rootPath(), engine.workers(), running, Instant.now()));
     }
 
     @Get("/in-process")

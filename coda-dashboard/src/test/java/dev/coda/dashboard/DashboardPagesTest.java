@@ -202,6 +202,19 @@ class DashboardPagesTest {
     }
 
     @Test
+    void theWorkersPageShowsTheRunningTasksEachWorkerHolds() {
+        var held = tasks.queued("Reports.<b>render</b>", "default", "[]");
+        tasks.engine.claim(TaskFixture.WORKER, List.of("default"), 1, Duration.ofMinutes(5));
+
+        var html = client.get("/dashboard/workers").text();
+
+        var row = html.substring(html.indexOf("<tr id=\"worker-" + TaskFixture.WORKER + "\">"));
+        assertThat(row.substring(0, row.indexOf("</tr>"))).contains("<span class=\"held-count\">1</span>",
+                "<a class=\"id\" href=\"/dashboard/tasks/" + held + "\" title=\"Reports.&lt;b&gt;render&lt;/b&gt;\">");
+        assertThat(html).doesNotContain("<b>render");
+    }
+
+    @Test
     void theScriptAndStyleSheetComeFromTheJar() {
         var script = client.get("/dashboard/assets/dashboard.js");
         var style = client.get("/dashboard/assets/dashboard.css");

@@ -594,6 +594,10 @@ public abstract class EngineConformance {
         assertThat(ids(search(TaskQuery.newest(50).inStates(DurableState.SCHEDULED)))).containsExactly(scheduled);
         assertThat(ids(search(TaskQuery.newest(50).inStates(DurableState.QUEUED, DurableState.SCHEDULED)))).containsExactly(scheduled, queued);
         assertThat(ids(search(TaskQuery.newest(50).inStates(DurableState.RUNNING)))).containsExactly(running);
+        assertThat(search(TaskQuery.newest(50).inStates(DurableState.RUNNING)).tasks()).singleElement()
+                .as("a running task's summary names the worker that holds it").extracting(TaskSummary::worker).isEqualTo("w");
+        assertThat(search(TaskQuery.newest(50).inStates(DurableState.QUEUED)).tasks()).singleElement()
+                .as("a task never claimed has no worker").extracting(TaskSummary::worker).isNull();
         assertThat(ids(search(TaskQuery.newest(50).inStates(DurableState.FAILED, DurableState.CANCELLED)))).containsExactly(cancelled, failed);
         assertThat(ids(search(TaskQuery.newest(50).inQueue("mail")))).containsExactly(cancelled, scheduled, queued);
         assertThat(ids(search(TaskQuery.newest(50).named("Reports.build")))).containsExactly(failed, running);

@@ -36,8 +36,8 @@ import java.util.Set;
  */
 final class Searches {
 
-    private static final String[] SUMMARY = {"name", "queue", "state", "attempts", "max", "created", "run_at", "finished", "error"};
-    private static final String[] WITH_ARGS = {"name", "queue", "state", "attempts", "max", "created", "run_at", "finished", "error", "args"};
+    private static final String[] SUMMARY = {"name", "queue", "state", "attempts", "max", "created", "run_at", "finished", "error", "worker"};
+    private static final String[] WITH_ARGS = {"name", "queue", "state", "attempts", "max", "created", "run_at", "finished", "error", "worker", "args"};
     private static final List<String> STORED = List.of("queued", "running", "succeeded", "failed", "cancelled");
     private static final int PURGE_CHUNK = 500;
 
@@ -161,7 +161,7 @@ final class Searches {
     /** Whether a task's fields (as read, {@code null} state: gone meanwhile) pass the name and text filters. */
     private static boolean matches(TaskQuery query, List<String> f) {
         return f.get(2) != null && (query.name() == null || query.name().equals(f.get(0)))
-                && query.textMatches(f.get(8), f.size() > 9 ? f.get(9) : null);
+                && query.textMatches(f.get(8), f.size() > 10 ? f.get(10) : null);
     }
 
     /** Adds the task to {@code out} if its public state is searched. */
@@ -171,7 +171,7 @@ final class Searches {
         if (states.contains(state)) {
             out.add(new Row(created, new TaskSummary(id, f.get(0), f.get(1), state, Integer.parseInt(f.get(3)),
                     Integer.parseInt(f.get(4)), Micros.toInstant(f.get(5)), runAt, Micros.toInstant(f.get(7)),
-                    TaskSummary.summarize(f.get(8)))));
+                    TaskSummary.summarize(f.get(8)), f.get(9))));
         }
     }
 

@@ -84,7 +84,7 @@ final class TaskSearches extends SqlTemplates {
                 + order(state) + " LIMIT :limit";
     }
 
-    private static final String SUMMARY = "id, name, queue, state, attempts, max_attempts, created_at, run_at, finished_at, last_error";
+    private static final String SUMMARY = "id, name, queue, state, attempts, max_attempts, created_at, run_at, finished_at, last_error, worker";
 
     private String order(StoredState state) {
         return byId(state) ? " ORDER BY id DESC" : " ORDER BY created_at DESC, id DESC";
@@ -222,7 +222,8 @@ final class TaskSearches extends SqlTemplates {
                     rows.add(new TaskSummary(result.getString("id"), result.getString("name"), result.getString("queue"),
                             StoredState.parse(result.getString("state")).toPublic(runAt, now), result.getInt("attempts"),
                             result.getInt("max_attempts"), dialect.readTime(result, "created_at"), runAt,
-                            dialect.readTime(result, "finished_at"), TaskSummary.summarize(result.getString("last_error"))));
+                            dialect.readTime(result, "finished_at"), TaskSummary.summarize(result.getString("last_error")),
+                            result.getString("worker")));
                 }
             }
         }

@@ -12,9 +12,17 @@ import java.time.Instant;
  * }</pre>
  *
  * @param error the first line of the last error (at most {@link #ERROR_LENGTH} characters), or {@code null}
+ * @param worker the worker that holds the task (running) or ran its last attempt, or {@code null} (never run, or the
+ *     engine does not say)
  */
 public record TaskSummary(String id, String name, String queue, DurableState state, int attempts, int maxAttempts,
-                          Instant createdAt, Instant runAt, Instant finishedAt, String error) {
+                          Instant createdAt, Instant runAt, Instant finishedAt, String error, String worker) {
+
+    /** A summary that does not say which worker holds or ran the task. */
+    public TaskSummary(String id, String name, String queue, DurableState state, int attempts, int maxAttempts,
+                       Instant createdAt, Instant runAt, Instant finishedAt, String error) {
+        this(id, name, queue, state, attempts, maxAttempts, createdAt, runAt, finishedAt, error, null);
+    }
 
     /** The longest error summary. */
     public static final int ERROR_LENGTH = 200;
