@@ -74,7 +74,7 @@ class EngineTest extends EngineTestBase {
             }
 
             var migrated = old.open();
-            var all = List.of(1, 2, 3, 4, 5);
+            var all = List.of(1, 2, 3, 4, 5, 6, 7, 8);
             assertThat(versions(old)).isEqualTo(all);
             assertThat(migrated.counts().get("default")).as("the counters start from the tasks already finished")
                     .containsEntry(DurableState.SUCCEEDED, 1L).containsEntry(DurableState.QUEUED, 1L);
