@@ -324,6 +324,7 @@ class DashboardBrowserTest {
         }
         tasks.scheduled("Reports.daily", "reports");
         tasks.queued("Reports.render", "reports", "[2026, 12]");
+        tasks.engine.claim(TaskFixture.WORKER, java.util.List.of("reports"), 1, Duration.ofMinutes(5)); // held: the workers page
         tasks.failed("FileJobs.process", "default", "[\"upload-9.csv\"]",
                 "java.io.UncheckedIOException: upload-9.csv: no such file\n\tat dev.example.FileJobs.process(FileJobs.java:31)");
         var failed = tasks.failed("Mailer.send", "mail", "[\"ada@example.com\", {\"template\": \"welcome\", \"retries\": 3}]",
@@ -352,6 +353,7 @@ class DashboardBrowserTest {
         screenshot("task");
         browser.get(url("/dashboard/workers"));
         waiting().until(ExpectedConditions.numberOfElementsToBe(By.cssSelector("table.workers tbody tr"), 2));
+        assertThat(browser.findElements(By.cssSelector("td.held a.id"))).as("the running task its worker holds").hasSize(1);
         screenshot("workers");
         browser.get(url("/dashboard/in-process"));
         waiting().until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector("#in-process-failed td.error"),

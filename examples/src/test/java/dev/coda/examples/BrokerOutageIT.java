@@ -233,8 +233,11 @@ class BrokerOutageIT {
         var web = processes.get(0);
         var worker = processes.get(1);
         long start = System.nanoTime();
+        // the whole backlog: DONE to recover, then at least 10 uploads a second (the worker could do 80: 8 at 100 ms)
+        long deadline = start + DONE.plusMillis(100L * accepted.size()).toNanos();
         for (var entry : Map.copyOf(accepted).entrySet()) {
-            var done = cluster.awaitSucceeded(base, entry.getKey(), worker);
+            var left = Duration.ofNanos(Math.max(deadline - System.nanoTime(), TimeUnit.SECONDS.toNanos(1)));
+            var done = cluster.awaitSucceeded(base, entry.getKey(), worker, left);
             assertThat(done.get("result").get("bytes").asLong()).as("%s", done).isEqualTo(entry.getValue().length);
         }
         System.out.printf("%s %s: all %d accepted uploads processed, the last %d ms after the clients stopped%n",

@@ -241,8 +241,13 @@ final class FilesCluster implements AutoCloseable {
 
     /** Waits until the upload is done, then checks that it succeeded. */
     JsonNode awaitSucceeded(URI base, String id, Proc worker) {
+        return awaitSucceeded(base, id, worker, DONE);
+    }
+
+    /** As {@link #awaitSucceeded(URI, String, Proc)}, waiting at most {@code atMost}. */
+    JsonNode awaitSucceeded(URI base, String id, Proc worker, Duration atMost) {
         var last = new JsonNode[1];
-        await("upload " + id + " processed").atMost(DONE).pollInterval(Duration.ofMillis(100))
+        await("upload " + id + " processed").atMost(atMost).pollInterval(Duration.ofMillis(100))
                 .failFast(worker.name() + " exited", () -> !worker.isAlive())
                 .until(() -> {
                     last[0] = status(base, id);
