@@ -2,8 +2,6 @@ package dev.coda.dashboard;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.coda.durable.DurableState;
 import dev.coda.durable.DurableTasks;
 import dev.coda.durable.RetryPolicy;
@@ -12,12 +10,9 @@ import dev.coda.durable.spi.TaskStats;
 import dev.coda.durable.TaskStatus;
 import dev.coda.tasks.TaskCall;
 import dev.coda.testing.TestClient;
-import java.io.IOException;
-import java.io.UncheckedIOException;
+import dev.coda.testsupport.HeadlessChromium;
 import java.net.URI;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -25,10 +20,8 @@ import java.util.HashMap;
 import java.util.SplittableRandom;
 import java.util.ArrayList;
 import java.util.UUID;
-import java.util.logging.Level;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -37,12 +30,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
 import org.openqa.selenium.NoAlertPresentException;
-import org.openqa.selenium.OutputType;
 import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
-import org.openqa.selenium.logging.LogType;
-import org.openqa.selenium.logging.LoggingPreferences;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
@@ -58,13 +46,10 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class DashboardBrowserTest {
 
-    private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
-    private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
     private static final Path SCREENSHOTS = Path.of("target", "screenshots");
-    private static final ObjectMapper MAPPER = new ObjectMapper();
     private static final String PAYLOAD = "<script>alert('xss')</script><img src=x onerror=\"alert(1)\">";
 
-    private ChromeDriverService service;
+    private HeadlessChromium chromium;
     private ChromeDriver browser;
     @TempDir
     Path folder;
@@ -72,39 +57,15 @@ class DashboardBrowserTest {
     private TestClient app;
 
     @BeforeAll
-    void startBrowser(@TempDir Path profile) throws IOException {
-        if (!Files.isExecutable(CHROMIUM) || !Files.isExecutable(CHROMEDRIVER)) {
-            var message = "Debian's chromium and chromium-driver are not installed (" + CHROMIUM + ", " + CHROMEDRIVER
-                    + "); .ci/run installs them: apt-get install chromium chromium-driver";
-            if ("true".equals(System.getenv("CI"))) {
-                throw new IllegalStateException(message);
-            }
-            Assumptions.abort(message);
-        }
-        Files.createDirectories(SCREENSHOTS);
-        service = new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER.toFile()).usingAnyFreePort()
-                .withLogFile(Path.of("target", "chromedriver-dashboard.log").toFile()).build();
-        var options = new ChromeOptions();
-        options.setBinary(CHROMIUM.toFile());
-        options.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                "--disable-background-networking", "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage",
-                "--window-size=1280,900", "--user-data-dir=" + profile.toAbsolutePath(),
-                // any host but the app's address fails to resolve: the pages must work with no network at all
-                "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1");
-        var logs = new LoggingPreferences();
-        logs.enable(LogType.PERFORMANCE, Level.ALL);
-        logs.enable(LogType.BROWSER, Level.ALL);
-        options.setCapability("goog:loggingPrefs", logs);
-        browser = new ChromeDriver(service, options);
+    void startBrowser(@TempDir Path profile) {
+        chromium = HeadlessChromium.start(profile, Path.of("target", "chromedriver-dashboard.log"), "1280,900");
+        browser = chromium.driver();
     }
 
     @AfterAll
     void stopBrowser() {
-        if (browser != null) {
-            browser.quit();
-        }
-        if (service != null) {
-            service.stop();
+        if (chromium != null) {
+            chromium.close();
         }
     }
 
@@ -124,8 +85,8 @@ class DashboardBrowserTest {
 
     private void serve(TaskDashboard.Builder dashboard) {
         browser.get("about:blank");                 // an earlier test's page (and its event source) gone, its requests forgotten
-        browser.manage().logs().get(LogType.PERFORMANCE);
-        browser.manage().logs().get(LogType.BROWSER);
+        chromium.requestedUrls();
+        chromium.consoleMessages();
         app = TestClient.overNetwork(Pages.mounted(dashboard.liveInterval(Duration.ofMillis(100)).build()));
     }
 
@@ -400,32 +361,21 @@ class DashboardBrowserTest {
         }
     }
 
-    /** A wait that looks every 50 ms, for 20 s at most. */
     private WebDriverWait waiting() {
-        var wait = new WebDriverWait(browser, Duration.ofSeconds(20));
-        wait.pollingEvery(Duration.ofMillis(50));
-        return wait;
+        return chromium.waiting();
     }
 
     /** Every request the browser made since the last call, from Chrome's performance log, went to the app. */
     private void assertNoOtherHost() {
         var base = app.baseUri();
-        var urls = new ArrayList<String>();
-        for (var entry : browser.manage().logs().get(LogType.PERFORMANCE)) {
-            JsonNode message = json(entry.getMessage()).path("message");
-            if (message.path("method").asText().equals("Network.requestWillBeSent")) {
-                urls.add(message.path("params").path("request").path("url").asText());
-            }
-        }
-        var network = urls.stream().filter(u -> u.matches("(?i)(https?|wss?)://.*")).toList();
+        var network = chromium.requestedUrls();
         assertThat(network).as("requests to a host").isNotEmpty();
         assertThat(network).allSatisfy(u -> {
             var uri = URI.create(u);
             assertThat(uri.getScheme() + "://" + uri.getHost() + ":" + uri.getPort()).as(u)
                     .isEqualTo("http://" + base.getHost() + ":" + base.getPort());
         });
-        var violations = browser.manage().logs().get(LogType.BROWSER).getAll().stream()
-                .map(e -> e.getMessage()).filter(m -> m.contains("Content Security Policy")).toList();
+        var violations = chromium.consoleMessages().stream().filter(m -> m.contains("Content Security Policy")).toList();
         assertThat(violations).as("what the page's policy blocked").isEmpty();
     }
 
@@ -434,19 +384,7 @@ class DashboardBrowserTest {
     }
 
     private void screenshot(String name) {
-        try {
-            Files.copy(browser.getScreenshotAs(OutputType.FILE).toPath(), SCREENSHOTS.resolve("dashboard-" + name + ".png"),
-                    StandardCopyOption.REPLACE_EXISTING);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        chromium.screenshot(SCREENSHOTS.resolve("dashboard-" + name + ".png"));
     }
 
-    private static JsonNode json(String text) {
-        try {
-            return MAPPER.readTree(text);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
 }

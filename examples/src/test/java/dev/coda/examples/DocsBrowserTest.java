@@ -2,13 +2,9 @@ package dev.coda.examples;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.coda.testing.TestClient;
-import java.io.IOException;
-import java.io.UncheckedIOException;
+import dev.coda.testsupport.HeadlessChromium;
 import java.net.URI;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -19,19 +15,13 @@ import java.util.logging.Level;
 import java.util.logging.LogRecord;
 import java.util.logging.Logger;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
-import org.openqa.selenium.OutputType;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
-import org.openqa.selenium.logging.LogType;
-import org.openqa.selenium.logging.LoggingPreferences;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
@@ -50,11 +40,7 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class DocsBrowserTest {
 
-    private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
-    private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
-    private static final Duration WAIT = Duration.ofSeconds(20);
     private static final Path SCREENSHOTS = Path.of("target", "screenshots");
-    private static final ObjectMapper MAPPER = new ObjectMapper();
 
     /** Selenium's own log of how it found the driver: Selenium Manager (which downloads) must never run. */
     private final List<String> driverLookup = new ArrayList<>();
@@ -78,38 +64,18 @@ class DocsBrowserTest {
             Logger.getLogger("org.openqa.selenium.remote.service.DriverFinder"));
 
     private TestClient app;
-    private ChromeDriverService service;
+    private HeadlessChromium chromium;
     private ChromeDriver browser;
 
     @BeforeAll
-    void start(@TempDir Path profile) throws IOException {
-        if (!Files.isExecutable(CHROMIUM) || !Files.isExecutable(CHROMEDRIVER)) {
-            var message = "Debian's chromium and chromium-driver are not installed (" + CHROMIUM + ", " + CHROMEDRIVER
-                    + "); .ci/run installs them: apt-get install chromium chromium-driver";
-            if ("true".equals(System.getenv("CI"))) {
-                throw new IllegalStateException(message);
-            }
-            Assumptions.abort(message);
-        }
+    void start(@TempDir Path profile) {
         for (var logger : driverLookupLoggers) {
             logger.setLevel(Level.ALL);
             logger.addHandler(driverLookupLog);
         }
-        Files.createDirectories(SCREENSHOTS);
         app = TestClient.overNetwork(Items.app());
-        service = new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER.toFile()).usingAnyFreePort()
-                .withLogFile(Path.of("target", "chromedriver.log").toFile()).build();
-        var options = new ChromeOptions();
-        options.setBinary(CHROMIUM.toFile());
-        options.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                "--disable-background-networking", "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage",
-                "--window-size=1280,1500", "--user-data-dir=" + profile.toAbsolutePath(),
-                // any host but the app's address fails to resolve: the pages must work with no network at all
-                "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1");
-        var logs = new LoggingPreferences();
-        logs.enable(LogType.PERFORMANCE, Level.ALL);
-        options.setCapability("goog:loggingPrefs", logs);
-        browser = new ChromeDriver(service, options);
+        chromium = HeadlessChromium.start(profile, Path.of("target", "chromedriver.log"), "1280,1500");
+        browser = chromium.driver();
         synchronized (driverLookup) {
             assertThat(driverLookup).as("how Selenium found the driver").isNotEmpty()
                     .allMatch(line -> line.startsWith("org.openqa.selenium.remote.service.DriverFinder: Skipping Selenium Manager"));
@@ -121,11 +87,8 @@ class DocsBrowserTest {
         for (var logger : driverLookupLoggers) {
             logger.removeHandler(driverLookupLog);
         }
-        if (browser != null) {
-            browser.quit();
-        }
-        if (service != null) {
-            service.stop();
+        if (chromium != null) {
+            chromium.close();
         }
         if (app != null) {
             app.close();
@@ -215,11 +178,8 @@ class DocsBrowserTest {
         assertNoOtherHost();
     }
 
-    /** A wait that looks every 50 ms (Selenium's default is 500 ms), for 20 s at most. */
     private WebDriverWait waiting() {
-        var wait = new WebDriverWait(browser, WAIT);
-        wait.pollingEvery(Duration.ofMillis(50));
-        return wait;
+        return chromium.waiting();
     }
 
     /** The opblock of one operation, by its method's class ({@code opblock-get}) and its path. */
@@ -236,15 +196,7 @@ class DocsBrowserTest {
 
     /** Every request the browser made since the last call went to the app at {@code base}. */
     private void assertNoOtherHost(URI base) {
-        var urls = new ArrayList<String>();
-        for (var entry : browser.manage().logs().get(LogType.PERFORMANCE)) {
-            JsonNode message = json(entry.getMessage()).path("message");
-            if (message.path("method").asText().equals("Network.requestWillBeSent")) {
-                urls.add(message.path("params").path("request").path("url").asText());
-            }
-        }
-        // data:, blob: and the browser's own chrome:// pages go to no host
-        var network = urls.stream().filter(u -> u.matches("(?i)(https?|wss?)://.*")).toList();
+        var network = chromium.requestedUrls();
         assertThat(network).as("requests to a host").isNotEmpty();
         assertThat(network).allSatisfy(u -> {
             var uri = URI.create(u);
@@ -262,19 +214,6 @@ class DocsBrowserTest {
     }
 
     private void screenshot(String name) {
-        try {
-            Files.copy(browser.getScreenshotAs(OutputType.FILE).toPath(), SCREENSHOTS.resolve(name + ".png"),
-                    java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    private static JsonNode json(String text) {
-        try {
-            return MAPPER.readTree(text);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        chromium.screenshot(SCREENSHOTS.resolve(name + ".png"));
     }
 }
