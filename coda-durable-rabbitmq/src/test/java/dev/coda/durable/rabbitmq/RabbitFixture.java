@@ -34,17 +34,15 @@ final class RabbitFixture implements AutoCloseable {
         return RabbitTaskEngine.open(url(), store);
     }
 
-    /** Deletes this fixture's queues (of {@link #QUEUES} at every priority level, every delay bucket, the failed queue) and exchanges. */
+    /** Deletes this fixture's queues (of {@link #QUEUES}, every delay bucket, the failed queue) and exchanges. */
     @Override
     public void close() throws Exception {
         var factory = new ConnectionFactory();
         factory.setUri(broker);
         try (var connection = factory.newConnection(); var channel = connection.createChannel()) {
-            var names = new Topology(connection, prefix, Topology.QueueType.QUORUM);
+            var names = new Topology(connection, prefix);
             for (var queue : QUEUES) {
-                for (var name : names.allTaskQueues(queue)) {
-                    channel.queueDelete(name);
-                }
+                channel.queueDelete(names.taskQueue(queue));
             }
             for (var bucket : DelayBuckets.all()) {
                 channel.queueDelete(names.delayQueue(bucket));
