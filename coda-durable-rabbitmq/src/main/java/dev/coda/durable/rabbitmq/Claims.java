@@ -38,6 +38,9 @@ import java.util.concurrent.TimeoutException;
  * <p>The held messages of this engine are also how a lease that ended in this process (a hung or dead worker thread)
  * is taken over: a claim first offers the held messages whose lease passed to the store again.
  *
+ * <p>Past 400 lines because the held messages, the consumer buffers and the channel's delivery tags (for
+ * {@code multiple=true} acks) change together under one lock; split apart they would share that lock's state anyway.
+ *
  * <pre>{@code
  * var claimed = claims.claim("worker-1", List.of("default"), 10, Duration.ofSeconds(30));
  * claims.complete("worker-1", List.of(new Completion.Succeeded(claimed.get(0).id(), null)));   // recorded, then acked
@@ -55,6 +58,12 @@ final class Claims {
             return new Held(tag, epoch, id, queue, priority, newWorker, until);
         }
     }
+
+    /** The channel's delivery tags: which are unacknowledged, and up to which every one was seen (see {@link #acked}). */
+    private final Object tagsLock = new Object();
+    private final java.util.TreeSet<Long> unacked = new java.util.TreeSet<>();
+    private final java.util.TreeSet<Long> seenAhead = new java.util.TreeSet<>();
+    private long seenUpTo;
 
     private final Connection connection;
     private final Topology topology;
@@ -77,6 +86,8 @@ final class Claims {
     }
 
     private final Map<String, Consuming> consumers = new ConcurrentHashMap<>();
+    /** When a broker queue of a higher priority level was last found empty (millis of the clock). */
+    private final Map<String, Long> emptyAt = new ConcurrentHashMap<>();
     private final Runnable delivered;
     private final Object lock = new Object();
     private Channel channel;
@@ -92,6 +103,7 @@ final class Claims {
         this.store = store;
         this.marks = marks;
         this.clock = clock;
+        publisher.listen(this::published);
     }
 
     List<ClaimedTask> claim(String workerId, Collection<String> queues, int max, Duration lease)
@@ -107,38 +119,73 @@ final class Claims {
         decideAll(stale, false, workerId, lease, out);
         for (var queue : queues) {
             topology.ensureQueue(queue);
-            boolean empty = false;
-            int got = 0;
-            while (!empty && out.size() < max) {
-                var fetched = new ArrayList<Held>();
-                buffered(queue, max - out.size(), fetched);
-                while (fetched.size() < max - out.size()) {
-                    var next = get(queue);
-                    if (next == null) {
-                        empty = true;
-                        break;
-                    }
-                    if (held.containsKey(next.id())) {
-                        ack(next); // a duplicate of a message held here: the held one stands for the task
-                    } else {
-                        fetched.add(next);
-                        got++;
-                    }
+            var sources = topology.sources(queue); // quorum: one broker queue a priority level, highest first
+            for (int i = 0; i < sources.size() && out.size() < max; i++) {
+                var source = sources.get(i);
+                boolean lowest = i == sources.size() - 1;
+                if (!lowest && !consumers.containsKey(source) && foundEmptyLately(source)) {
+                    continue; // an idle higher level costs a basic.get a poll, not one a claim
                 }
-                decideAll(fetched, true, workerId, lease, out);
-            }
-            if (got >= BUSY) {
-                consume(queue);
-            } else if (empty) {
-                stopConsuming(queue);
+                claimFrom(source, queue, workerId, max, lease, out);
             }
         }
         return out;
     }
 
-    /** Takes up to {@code max} buffered deliveries of {@code queue}, highest priority then oldest, skipping duplicates. */
-    private void buffered(String queue, int max, List<Held> into) throws IOException {
-        var buffer = buffers.get(queue);
+    /** Claims from one broker queue of {@code queue}: its consumer's buffer first, then {@code basic.get}. */
+    private void claimFrom(String source, String queue, String workerId, int max, Duration lease, List<ClaimedTask> out)
+            throws IOException, TimeoutException, InterruptedException {
+        boolean empty = false;
+        int got = 0;
+        while (!empty && out.size() < max) {
+            var fetched = new ArrayList<Held>();
+            buffered(source, max - out.size(), fetched);
+            // a consumed queue's deliveries are in the buffer; basic.get (on a quorum queue a Raft command each) only
+            // when the buffer is dry: the prefetch window is full, or the queue is empty
+            boolean consuming = consumers.containsKey(source);
+            while (fetched.size() < max - out.size() && !(consuming && !fetched.isEmpty())) {
+                var next = get(source, queue);
+                if (next == null) {
+                    empty = true;
+                    break;
+                }
+                if (held.containsKey(next.id())) {
+                    ack(next); // a duplicate of a message held here: the held one stands for the task
+                } else {
+                    fetched.add(next);
+                    got++;
+                }
+            }
+            decideAll(fetched, true, workerId, lease, out);
+            if (consuming && !fetched.isEmpty() && got == 0) {
+                break; // the buffer served this claim; the next one takes what the consumer delivers meanwhile
+            }
+        }
+        if (got >= BUSY) {
+            consume(source, queue);
+        } else if (empty) {
+            stopConsuming(source);
+        }
+        if (empty && got == 0) {
+            emptyAt.put(source, clock.millis());
+        } else {
+            emptyAt.remove(source);
+        }
+    }
+
+    private boolean foundEmptyLately(String source) {
+        var at = emptyAt.get(source);
+        return at != null && clock.millis() - at < Doorbell.POLL.toMillis();
+    }
+
+    /** This engine published to {@code source}: ask it at the next claim even if it was found empty lately. */
+    void published(String source) {
+        emptyAt.remove(source);
+    }
+
+    /** Takes up to {@code max} buffered deliveries of {@code source}, highest priority then oldest, skipping duplicates. */
+    private void buffered(String source, int max, List<Held> into) throws IOException {
+        var buffer = buffers.get(source);
         while (buffer != null && into.size() < max) {
             var next = buffer.poll();
             if (next == null) {
@@ -153,15 +200,15 @@ final class Claims {
     }
 
     /** Starts a consumer on a busy queue: its deliveries wait in a buffer instead of one {@code basic.get} each. */
-    private void consume(String queue) throws IOException {
+    private void consume(String source, String queue) throws IOException {
         synchronized (lock) {
-            if (consumers.containsKey(queue)) {
+            if (consumers.containsKey(source)) {
                 return;
             }
-            var buffer = buffers.computeIfAbsent(queue, q -> new PriorityBlockingQueue<>(64, ORDER));
+            var buffer = buffers.computeIfAbsent(source, q -> new PriorityBlockingQueue<>(64, ORDER));
             var ch = channel();
             var cancelled = new CountDownLatch(1);
-            var tag = ch.basicConsume(topology.taskQueue(queue), false, new DefaultConsumer(ch) {
+            var tag = ch.basicConsume(source, false, new DefaultConsumer(ch) {
                 @Override
                 public void handleDelivery(String consumerTag, Envelope envelope, AMQP.BasicProperties props, byte[] body) {
                     buffer.add(held(envelope.getDeliveryTag(), props, body, queue));
@@ -173,7 +220,7 @@ final class Claims {
                     cancelled.countDown(); // dispatched after every delivery before it: the buffer is complete
                 }
             });
-            consumers.put(queue, new Consuming(tag, cancelled));
+            consumers.put(source, new Consuming(tag, cancelled));
         }
     }
 
@@ -195,9 +242,9 @@ final class Claims {
     }
 
     /** Stops consuming a queue found empty (its buffered deliveries stay for the next claims). */
-    private void stopConsuming(String queue) throws IOException {
+    private void stopConsuming(String source) throws IOException {
         synchronized (lock) {
-            var consuming = consumers.remove(queue);
+            var consuming = consumers.remove(source);
             if (consuming != null && channel != null && channel.isOpen()) {
                 channel.basicCancel(consuming.tag());
                 try {
@@ -288,9 +335,7 @@ final class Claims {
             marks.confirmed(retries.stream().map(Message::id).toList());
             publisher.failed(failed);
         } finally {
-            for (var h : done) {
-                forget(h, true); // outcomes are recorded; a retry the broker did not confirm keeps its mark for the sweeper
-            }
+            acknowledge(done); // outcomes are recorded; a retry the broker did not confirm keeps its mark for the sweeper
         }
     }
 
@@ -307,15 +352,18 @@ final class Claims {
 
     /** Forgets a held message: acknowledged (done with) or returned to its queue. */
     private void forget(Held h, boolean ack) throws IOException {
+        if (ack) {
+            acknowledge(List.of(h));
+            return;
+        }
         held.remove(h.id(), h);
         synchronized (lock) {
             if (h.epoch() != epoch || channel == null || !channel.isOpen()) {
                 return; // the broker already returned it to the queue with the old channel
             }
-            if (ack) {
-                channel.basicAck(h.tag(), false);
-            } else {
-                channel.basicReject(h.tag(), true);
+            channel.basicReject(h.tag(), true);
+            synchronized (tagsLock) {
+                unacked.remove(h.tag());
             }
         }
     }
@@ -324,9 +372,86 @@ final class Claims {
         forget(h, true);
     }
 
-    private Held get(String queue) throws IOException {
+    /**
+     * Acknowledges messages done with, in as few frames as it can: one {@code multiple=true} ack for those below every
+     * tag still unacknowledged (and every tag seen so far), one ack each for the others.
+     */
+    private void acknowledge(List<Held> done) throws IOException {
+        if (done.isEmpty()) {
+            return;
+        }
+        for (var h : done) {
+            held.remove(h.id(), h);
+        }
         synchronized (lock) {
-            var response = channel().basicGet(topology.taskQueue(queue), false);
+            if (channel == null || !channel.isOpen()) {
+                return; // the broker already returned them to the queue with the old channel
+            }
+            var tags = new ArrayList<Long>(done.size());
+            for (var h : done) {
+                if (h.epoch() == epoch) {
+                    tags.add(h.tag());
+                }
+            }
+            tags.sort(null);
+            long upTo = -1;
+            var single = new ArrayList<Long>();
+            synchronized (tagsLock) {
+                tags.forEach(unacked::remove);
+                // a multiple ack covers every lower tag: only safe below the lowest one still out, and below any not yet seen
+                long bound = Math.min(unacked.isEmpty() ? Long.MAX_VALUE : unacked.first() - 1, seenUpTo);
+                for (var tag : tags) {
+                    if (tag <= bound) {
+                        upTo = tag;
+                    } else {
+                        single.add(tag);
+                    }
+                }
+            }
+            if (upTo >= 0) {
+                channel.basicAck(upTo, true);
+            }
+            for (var tag : single) {
+                channel.basicAck(tag, false);
+            }
+        }
+    }
+
+    /** Notes a delivered tag: unacknowledged, and seen (tags come 1, 2, 3... on a channel, delivered on two threads). */
+    private void seen(long tag) {
+        synchronized (tagsLock) {
+            unacked.add(tag);
+            if (tag == seenUpTo + 1) {
+                seenUpTo = tag;
+                while (!seenAhead.isEmpty() && seenAhead.first() == seenUpTo + 1) {
+                    seenUpTo = seenAhead.pollFirst();
+                }
+            } else {
+                seenAhead.add(tag);
+            }
+        }
+    }
+
+    /** A new channel, or a recovered one whose tags continue past the old ones: nothing is unacknowledged on it. */
+    private void resetTags(boolean recovered) {
+        synchronized (tagsLock) {
+            unacked.clear();
+            if (recovered) {
+                // the recovered channel's tags start past the last one the old channel received; until they join up with
+                // those seen here, acks go one by one (safe)
+                if (!seenAhead.isEmpty()) {
+                    seenUpTo = Math.max(seenUpTo, seenAhead.last());
+                }
+            } else {
+                seenUpTo = 0;
+            }
+            seenAhead.clear();
+        }
+    }
+
+    private Held get(String source, String queue) throws IOException {
+        synchronized (lock) {
+            var response = channel().basicGet(source, false);
             if (response == null) {
                 return null;
             }
@@ -335,6 +460,7 @@ final class Claims {
     }
 
     private Held held(long tag, AMQP.BasicProperties props, byte[] body, String queue) {
+        seen(tag);
         int priority = props.getPriority() == null ? 0 : props.getPriority();
         return new Held(tag, epoch, new String(body, StandardCharsets.UTF_8), queue, priority, null, clock.instant());
     }
@@ -344,6 +470,7 @@ final class Claims {
             channel = connection.createChannel();
             channel.basicQos(PREFETCH, false);
             epoch++;
+            resetTags(false);
             held.clear();
             buffers.values().forEach(PriorityBlockingQueue::clear);
             consumers.clear();
@@ -353,6 +480,7 @@ final class Claims {
                     public void handleRecovery(Recoverable recovered) {
                         synchronized (lock) {
                             epoch++; // the broker requeued every unacknowledged message of the lost channel
+                            resetTags(true);
                             held.clear();
                             buffers.values().forEach(PriorityBlockingQueue::clear);
                         }

@@ -49,11 +49,18 @@ final class Publisher {
     /** Unconfirmed publications by sequence number, of the current channel. */
     private final ConcurrentSkipListMap<Long, Pending> unconfirmed = new ConcurrentSkipListMap<>();
     private Channel channel;
+    /** Told the broker queue of each message published at once (not delayed), once confirmed. */
+    private volatile java.util.function.Consumer<String> published = source -> { };
 
     Publisher(Connection connection, Topology topology, InstantSource clock) {
         this.connection = connection;
         this.topology = topology;
         this.clock = clock;
+    }
+
+    /** Has {@code listener} told the broker queue of each message published to the work exchange. */
+    void listen(java.util.function.Consumer<String> listener) {
+        published = listener;
     }
 
     /** Publishes the messages and waits for their confirms. */
@@ -62,27 +69,30 @@ final class Publisher {
             return;
         }
         var pending = new Pending(messages.size());
+        var sources = new java.util.HashSet<String>();
         synchronized (this) {
             var channel = channel();
             long now = clock.millis();
             for (var message : messages) {
                 topology.ensureQueue(message.queue());
-                var props = MessageProperties.PERSISTENT_BASIC.builder()
-                        .priority(Math.clamp(message.priority(), 0, Topology.PRIORITIES - 1));
+                var props = MessageProperties.PERSISTENT_BASIC.builder().priority(Topology.level(message.priority()));
+                var key = topology.routingKey(message.queue(), message.priority());
                 var body = message.id().getBytes(StandardCharsets.UTF_8);
                 long remaining = message.runAt() == null ? 0 : message.runAt().toEpochMilli() - now;
                 unconfirmed.put(channel.getNextPublishSeqNo(), pending);
                 if (remaining <= 0) {
-                    channel.basicPublish(topology.workExchange(), message.queue(), props.build(), body);
+                    channel.basicPublish(topology.workExchange(), key, props.build(), body);
+                    sources.add(topology.taskQueue(message.queue(), message.priority()));
                 } else {
                     long bucket = DelayBuckets.bucket(remaining);
                     topology.ensureDelay(bucket);
-                    channel.basicPublish(topology.delayExchange(), message.queue(),
+                    channel.basicPublish(topology.delayExchange(), key,
                             props.headers(Map.of(Topology.DELAY_HEADER, Long.toString(bucket))).build(), body);
                 }
             }
         }
         await(pending);
+        sources.forEach(published); // once confirmed: routed, so a claim now finds them
     }
 
     /** Records the ids of failed tasks in the failed queue, confirmed. */

@@ -12,13 +12,14 @@ import java.util.regex.Pattern;
  * What an {@code amqp://} URL says: the broker (the URL without Coda's parameters, as the RabbitMQ client reads it),
  * the {@code prefix} of every queue and exchange (default {@code coda}), and the store: the {@code store} parameter
  * (a URL-encoded JDBC URL), else the variable {@code CODA_TASKS_STORE_URL}, else SQLite on {@code coda-tasks.db} in the
- * working directory.
+ * working directory; and the {@code queue-type}: {@code quorum} (the default; classic where the broker refuses quorum
+ * queues) or {@code classic} (priority queues).
  *
  * <pre>{@code
  * RabbitSettings.parse("amqp://guest:guest@127.0.0.1:5672/%2F?prefix=app&store=jdbc%3Apostgresql%3A%2F%2Fdb%2Fapp", System.getenv(), cwd)
  * }</pre>
  */
-record RabbitSettings(String brokerUri, String prefix, String storeUrl) {
+record RabbitSettings(String brokerUri, String prefix, String storeUrl, Topology.QueueType queueType) {
 
     static final String STORE_VARIABLE = "CODA_TASKS_STORE_URL";
     static final String DEFAULT_PREFIX = "coda";
@@ -45,11 +46,11 @@ record RabbitSettings(String brokerUri, String prefix, String storeUrl) {
                 var value = eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
                 if (CLIENT_PARAMETERS.contains(key)) {
                     passed.append(passed.isEmpty() ? "?" : "&").append(pair);
-                } else if (key.equals("prefix") || key.equals("store")) {
+                } else if (key.equals("prefix") || key.equals("store") || key.equals("queue-type")) {
                     params.put(key, value);
                 } else {
                     throw new IllegalArgumentException("unknown parameter '" + key + "' in " + redacted(url)
-                            + " (known: prefix, store, " + String.join(", ", CLIENT_PARAMETERS) + ")");
+                            + " (known: prefix, store, queue-type, " + String.join(", ", CLIENT_PARAMETERS) + ")");
                 }
             }
         }
@@ -64,7 +65,13 @@ record RabbitSettings(String brokerUri, String prefix, String storeUrl) {
         if (store == null || store.isBlank()) {
             store = "jdbc:sqlite:" + workingDirectory.resolve(DEFAULT_STORE_FILE);
         }
-        return new RabbitSettings(base + passed, prefix, store.strip());
+        var type = switch (params.getOrDefault("queue-type", "quorum")) {
+            case "quorum" -> Topology.QueueType.QUORUM;
+            case "classic" -> Topology.QueueType.CLASSIC;
+            default -> throw new IllegalArgumentException("queue-type is quorum or classic: '" + params.get("queue-type")
+                    + "' in " + redacted(url));
+        };
+        return new RabbitSettings(base + passed, prefix, store.strip(), type);
     }
 
     /** The URL without a password, for messages. */

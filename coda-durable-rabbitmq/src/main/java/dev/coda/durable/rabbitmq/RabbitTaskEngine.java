@@ -29,7 +29,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A task engine whose transport is RabbitMQ: each task is a persistent message (its id) in a durable queue of its
- * name, confirmed by the broker before {@link #enqueue} returns, and acknowledged only after its outcome is recorded;
+ * name (quorum queues, one a priority level, by default; classic priority queues with {@code queue-type=classic}), confirmed by the broker before {@link #enqueue} returns, and acknowledged only after its outcome is recorded;
  * its state (status, result, attempts, unique key, lease) lives in a {@link TaskStore}, a JDBC engine: SQLite by
  * default, PostgreSQL for workers on many machines. A task that {@code enqueue} returned (an HTTP 202) is both stored
  * and confirmed by the broker.
@@ -63,15 +63,15 @@ public final class RabbitTaskEngine implements TaskEngine {
     private final ConfirmedMarks marks;
     private final Doorbell doorbell = new Doorbell();
 
-    private RabbitTaskEngine(String description, Connection connection, TaskEngine storeEngine, TaskStore store, String prefix)
-            throws IOException {
-        this.description = description;
+    private RabbitTaskEngine(String description, Connection connection, TaskEngine storeEngine, TaskStore store,
+            RabbitSettings settings) throws IOException {
         this.connection = connection;
         this.storeEngine = storeEngine;
         this.store = store;
         var clock = InstantSource.system();
-        var topology = new Topology(connection, prefix);
+        var topology = new Topology(connection, settings.prefix(), settings.queueType());
         topology.declareBase();
+        this.description = description + ", " + topology.type().name().toLowerCase() + " queues"; // as declared, after a fallback
         this.publisher = new Publisher(connection, topology, clock);
         this.marks = ConfirmedMarks.start(store);
         this.claims = new Claims(connection, topology, publisher, store, marks, clock, doorbell::ring);
@@ -124,7 +124,7 @@ public final class RabbitTaskEngine implements TaskEngine {
                 factory.setConnectionTimeout(5000);
             }
             connection = factory.newConnection("coda-durable " + settings.prefix());
-            return new RabbitTaskEngine(description, connection, storeEngine, store, settings.prefix());
+            return new RabbitTaskEngine(description, connection, storeEngine, store, settings);
         } catch (IOException | TimeoutException e) {
             closeQuietly(connection);
             storeEngine.close();
@@ -132,6 +132,10 @@ public final class RabbitTaskEngine implements TaskEngine {
         } catch (java.net.URISyntaxException | java.security.GeneralSecurityException e) {
             storeEngine.close();
             throw new IllegalArgumentException("malformed URL " + RabbitSettings.redacted(settings.brokerUri()) + ": " + e.getMessage(), e);
+        } catch (RuntimeException e) {
+            closeQuietly(connection); // a queue of the other type, say
+            storeEngine.close();
+            throw e;
         }
     }
 

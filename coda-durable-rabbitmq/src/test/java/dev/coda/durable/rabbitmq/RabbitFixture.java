@@ -34,15 +34,17 @@ final class RabbitFixture implements AutoCloseable {
         return RabbitTaskEngine.open(url(), store);
     }
 
-    /** Deletes this fixture's queues (of {@link #QUEUES}, every delay bucket, the failed queue) and exchanges. */
+    /** Deletes this fixture's queues (of {@link #QUEUES} at every priority level, every delay bucket, the failed queue) and exchanges. */
     @Override
     public void close() throws Exception {
         var factory = new ConnectionFactory();
         factory.setUri(broker);
         try (var connection = factory.newConnection(); var channel = connection.createChannel()) {
-            var names = new Topology(connection, prefix);
+            var names = new Topology(connection, prefix, Topology.QueueType.QUORUM);
             for (var queue : QUEUES) {
-                channel.queueDelete(names.taskQueue(queue));
+                for (var name : names.allTaskQueues(queue)) {
+                    channel.queueDelete(name);
+                }
             }
             for (var bucket : DelayBuckets.all()) {
                 channel.queueDelete(names.delayQueue(bucket));

@@ -8,7 +8,7 @@ import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** The {@code amqp://} URL: the broker, the prefix, and the store from the URL, the environment or the default. */
+/** The {@code amqp://} URL: the broker, the prefix, the queue type, and the store from the URL, the environment or the default. */
 class RabbitSettingsTest {
 
     private static final Path HERE = Path.of("/srv/app");
@@ -30,6 +30,16 @@ class RabbitSettingsTest {
         assertThat(settings.storeUrl()).isEqualTo("jdbc:postgresql://db/app?user=app");
         assertThat(settings.prefix()).isEqualTo("app");
         assertThat(settings.brokerUri()).isEqualTo("amqp://h/%2F?heartbeat=5");
+    }
+
+    @Test
+    void queuesAreQuorumUnlessTheUrlSaysClassic() {
+        assertThat(RabbitSettings.parse("amqp://h/%2F", Map.of(), HERE).queueType()).isEqualTo(Topology.QueueType.QUORUM);
+        var classic = RabbitSettings.parse("amqp://h/%2F?queue-type=classic&heartbeat=5", Map.of(), HERE);
+        assertThat(classic.queueType()).isEqualTo(Topology.QueueType.CLASSIC);
+        assertThat(classic.brokerUri()).as("not passed to the client").isEqualTo("amqp://h/%2F?heartbeat=5");
+        assertThatThrownBy(() -> RabbitSettings.parse("amqp://h/%2F?queue-type=stream", Map.of(), HERE))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("queue-type is quorum or classic");
     }
 
     @Test

@@ -39,7 +39,7 @@ class SweeperTest {
                     assertThat(engine.claim("w", List.of("default"), 10, Duration.ofSeconds(30)))
                             .extracting(TaskEngine.ClaimedTask::id).containsExactly(sent);
 
-                    var topology = new Topology(connection, rabbit.prefix);
+                    var topology = new Topology(connection, rabbit.prefix, Topology.QueueType.QUORUM);
                     var now = new Sweeper(taskStore, new Publisher(connection, topology, InstantSource.system()), InstantSource.system());
                     assertThat(now.sweep()).as("within the grace period: maybe a publish in progress").isZero();
                     var later = InstantSource.fixed(Instant.now().plus(Sweeper.GRACE).plusSeconds(1));
