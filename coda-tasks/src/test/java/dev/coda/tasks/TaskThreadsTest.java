@@ -5,11 +5,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.coda.tasks.internal.Niceness;
+import dev.coda.tasks.internal.TaskThreads;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -106,6 +113,77 @@ class TaskThreadsTest {
 
         assertThat(nices).containsExactly(Math.min(19, mine + 10), mine);
         assertThat(threads.get(1)).as("the lowered thread ended after its task").isNotSameAs(threads.get(0));
+    }
+
+    /**
+     * A busy task that hands over more work once it is lowered: the new work is the first for a fresh pool's
+     * second thread, which the lowered thread must not start itself, as a thread inherits its creator's nice value.
+     */
+    @Test
+    void workHandedOverByALoweredTaskRunsAtFullPriority() throws IOException {
+        assumeTrue(Niceness.available(), "lowering a thread's priority needs Linux and JDK 22+");
+        var runtime = runtimes.start();
+        int mine = niceOfThisThread();
+        var handedOver = new AtomicReference<CompletionStage<Void>>();
+        var busy = runtime.newTasks("POST /resize", "req-1");
+        busy.addTask(() -> {
+            spinAndRecordNice(mine, 10_000L);
+            var next = runtime.newTasks("POST /mail", "req-2");
+            next.addTask(this::record);
+            handedOver.set(runtime.dispatch(next, false));     // from the lowered thread, while it still runs
+        });
+
+        done(runtime.dispatch(busy, false));
+        done(handedOver.get());
+
+        assertThat(nices).containsExactly(Math.min(19, mine + 10), mine);
+    }
+
+    /**
+     * The watchdog may decide to lower a busy job's thread just as the job ends: the job its thread takes next must
+     * not run lowered. Not deterministic (the watchdog cannot be paused without a hook in the pool): busy jobs of 2
+     * to 4 ms against looks every millisecond, each handing over a short job that its own thread is the first to see.
+     */
+    @Test
+    void theJobTakenAfterABusyOneNeverRunsLowered() throws InterruptedException, IOException {
+        assumeTrue(Niceness.available(), "lowering a thread's priority needs Linux and JDK 22+");
+        int mine = niceOfThisThread();
+        try (var pool = new TaskThreads("race-", Duration.ofSeconds(60), 10, Duration.ofMillis(1))) {
+            for (int round = 0; round < 300; round++) {
+                var ran = new CountDownLatch(1);
+                long cpuMillis = 2 + round % 3;
+                pool.execute(() -> {
+                    spinWhileNiceUnchecked(mine, cpuMillis);
+                    pool.execute(() -> recordNiceDuringShortJob(ran));
+                });
+                assertThat(ran.await(10, TimeUnit.SECONDS)).isTrue();
+            }
+        }
+
+        assertThat(nices).hasSize(300).containsOnly(mine);
+    }
+
+    private static void spinWhileNiceUnchecked(int from, long cpuMillis) {
+        try {
+            spinWhileNice(from, cpuMillis);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The highest nice value of a few looks: a thread lowered just after the job began is seen too. */
+    private void recordNiceDuringShortJob(CountDownLatch ran) {
+        try {
+            int highest = Integer.MIN_VALUE;
+            for (int i = 0; i < 5; i++) {
+                highest = Math.max(highest, niceOfThisThread());
+            }
+            nices.add(highest);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } finally {
+            ran.countDown();
+        }
     }
 
     @Test

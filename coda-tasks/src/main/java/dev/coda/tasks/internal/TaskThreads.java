@@ -32,7 +32,10 @@ import java.util.concurrent.locks.LockSupport;
  * requests. A job that keeps the CPU busy for more than two looks of the watchdog (about 20 ms by default) is
  * lowered {@code niceness} steps ({@link Niceness}: Linux, JDK 22+), so that a busy task yields the CPU to
  * requests; its thread ends after it, as an unprivileged process cannot raise a thread's priority again, and
- * new work gets a thread at full priority. Not part of Coda's API.
+ * new work gets a thread at full priority. A lowered thread never takes another job (the watchdog takes the job it
+ * measured from the thread, atomically with the thread's ending it), and never starts a thread (a new thread
+ * inherits its creator's nice value): every thread of the pool is started by the watchdog, which is never
+ * lowered. Not part of Coda's API.
  *
  * <pre>{@code
  * var threads = new TaskThreads("coda-task-", Duration.ofSeconds(60), 10);
@@ -44,6 +47,8 @@ public final class TaskThreads implements Executor, AutoCloseable {
 
     /** Polls of the queue an idle thread makes before it parks: a few microseconds. */
     private static final int SPINS = 64;
+    /** A worker's {@code running} once the watchdog has decided to lower its thread. */
+    private static final long LOWERED = -1;
 
     private final String namePrefix;
     private final long keepAliveNanos;
@@ -64,8 +69,11 @@ public final class TaskThreads implements Executor, AutoCloseable {
     private final AtomicBoolean wakePending = new AtomicBoolean();
     /** Jobs taken from the queue so far: the watchdog's measure of progress. */
     private final AtomicLong taken = new AtomicLong();
+    /** Threads counted in {@code live} that the watchdog is to start. */
+    private final AtomicInteger toStart = new AtomicInteger();
     private final Thread watchdog;
-    private volatile boolean watchdogParked;
+    /** The watchdog has ended (closed, nothing queued): a late signal starts its thread itself. */
+    private volatile boolean watchdogEnded;
     private volatile boolean closed;
 
     /**
@@ -104,9 +112,9 @@ public final class TaskThreads implements Executor, AutoCloseable {
 
     /**
      * Makes sure a thread will look at the queue: one is searching it already, one is being woken, an idle one is
-     * woken, or a new one starts while there are fewer than cores. At most one thread is being woken at a time, so
-     * a burst of work does not wake every idle thread (each wake is a system call); the woken one wakes the next
-     * if work is left when it takes its own.
+     * woken, or the watchdog starts a new one while there are fewer than cores. At most one thread is being woken
+     * at a time, so a burst of work does not wake every idle thread (each wake is a system call); the woken one
+     * wakes the next if work is left when it takes its own.
      */
     private void signal() {
         if (searching.get() > 0 || !wakePending.compareAndSet(false, true)) {
@@ -119,7 +127,12 @@ public final class TaskThreads implements Executor, AutoCloseable {
         }
         wakePending.set(false);
         if (live.get() < coreThreads) {
-            startWorker();
+            live.incrementAndGet();
+            toStart.incrementAndGet();
+            LockSupport.unpark(watchdog);
+            if (watchdogEnded) {
+                startRequested();           // only when work races close(): the watchdog has seen nothing queued
+            }
         }
     }
 
@@ -138,10 +151,15 @@ public final class TaskThreads implements Executor, AutoCloseable {
         LockSupport.unpark(watchdog);
     }
 
-    private void startWorker() {
-        if (live.getAndIncrement() == 0 && watchdogParked) {
-            LockSupport.unpark(watchdog);   // the pool has a thread again: watch for stalls
+    /** Starts the threads {@link #signal()} asked for (on the watchdog, but for a signal that races its end). */
+    private void startRequested() {
+        for (int n = toStart.getAndSet(0); n > 0; n--) {
+            startThread();
         }
+    }
+
+    /** Starts a thread already counted in {@code live}; on the watchdog, so that it starts at full priority. */
+    private void startThread() {
         var worker = new Worker();
         workers.add(worker);
         worker.thread = new Thread(worker::run, namePrefix + number.getAndIncrement());
@@ -153,13 +171,16 @@ public final class TaskThreads implements Executor, AutoCloseable {
         Thread thread;
         /** The thread's kernel id, to lower its priority; -1 when that cannot be done. */
         private volatile long tid = -1;
-        /** Jobs started, and whether one runs now: the watchdog sees a long job as the same count twice. */
-        private volatile long jobs;
-        private volatile boolean inJob;
-        /** Lowered for a busy job: the thread ends after it. */
-        private volatile boolean lowered;
+        /** Jobs started by this thread (only it reads and writes the count). */
+        private long jobs;
+        /**
+         * The number of the job running now (the watchdog sees a long job as the same number twice), 0 between jobs,
+         * {@link #LOWERED} once the watchdog has taken the running job's number to lower the thread: whether the
+         * job ends first or the thread is lowered is one atomic decision, so a lowered thread takes no other job.
+         */
+        private final AtomicLong running = new AtomicLong();
         // the watchdog's own notes (only it reads and writes them)
-        private long seenJobs = -1;
+        private long seenJob;
         private long cpuMark = -1;
 
         void run() {
@@ -168,18 +189,15 @@ public final class TaskThreads implements Executor, AutoCloseable {
             }
             try {
                 for (var job = next(); job != null; job = next()) {
-                    jobs++;                 // written by this thread alone
-                    inJob = true;
+                    running.set(++jobs);
                     try {
                         job.run();
                     } catch (Throwable t) {
                         var handler = Thread.currentThread().getUncaughtExceptionHandler();
                         handler.uncaughtException(Thread.currentThread(), t);
-                    } finally {
-                        inJob = false;
                     }
                     Thread.interrupted();   // an interrupt meant for the job must not reach the next one
-                    if (lowered) {
+                    if (running.getAndSet(0) == LOWERED) {
                         break;              // new work gets a thread at full priority
                     }
                 }
@@ -259,40 +277,55 @@ public final class TaskThreads implements Executor, AutoCloseable {
     }
 
     /**
-     * Adds threads when jobs wait while no thread takes any: every thread is blocked (a stalled disk) or busy on a
-     * long job. Looks every {@code stallAfter} while the pool has threads; parked while it has none.
+     * Starts the threads {@link #signal()} asks for, and adds threads when jobs wait while no thread takes any: every
+     * thread is blocked (a stalled disk) or busy on a long job. Looks every {@code stallAfter} while the pool has
+     * threads; parked while it has none.
      */
     private void watch() {
-        while (!closed || !queue.isEmpty()) {
-            if (live.get() == 0 && queue.isEmpty()) {
-                watchdogParked = true;
-                if (live.get() == 0 && queue.isEmpty() && !closed) {
-                    LockSupport.park(this);
+        try {
+            while (!closed || !queue.isEmpty()) {
+                startRequested();
+                if (live.get() == 0 && queue.isEmpty()) {
+                    if (!closed && toStart.get() == 0) {
+                        LockSupport.park(this);     // until a signal asks for a thread, or close()
+                    }
+                    continue;
                 }
-                watchdogParked = false;
-                continue;
+                watchPeriod();
             }
-            long before = taken.get();
-            LockSupport.parkNanos(this, stallNanos);
-            if (niceness > 0) {
-                lowerBusyJobs();
-            }
-            if (queue.isEmpty() || taken.get() != before || searching.get() > 0) {
-                continue;
-            }
-            if (!idle.isEmpty()) {
-                idle.forEach(worker -> LockSupport.unpark(worker.thread));   // work waits beside parked threads: wake them
-                continue;
-            }
-            // as many more threads as there are (or as many as wait, if fewer): a stall of many blocked jobs is
-            // answered in a few looks, a passing one (a cold start, a long job) costs few threads
-            int add = 0;
-            for (var it = queue.iterator(); it.hasNext() && add < Math.max(1, live.get()); it.next()) {
-                add++;
-            }
-            for (int i = 0; i < add; i++) {
-                startWorker();
-            }
+        } finally {
+            watchdogEnded = true;
+            startRequested();
+        }
+    }
+
+    /** Waits {@code stallAfter}, starting the threads asked for meanwhile; then lowers busy jobs, answers a stall. */
+    private void watchPeriod() {
+        long before = taken.get();
+        long end = System.nanoTime() + stallNanos;
+        for (long left = stallNanos; left > 0; left = end - System.nanoTime()) {
+            LockSupport.parkNanos(this, left);
+            startRequested();           // woken by a signal: the period goes on, so busy jobs are still measured
+        }
+        if (niceness > 0) {
+            lowerBusyJobs();
+        }
+        if (queue.isEmpty() || taken.get() != before || searching.get() > 0) {
+            return;
+        }
+        if (!idle.isEmpty()) {
+            idle.forEach(worker -> LockSupport.unpark(worker.thread));   // work waits beside parked threads: wake them
+            return;
+        }
+        // as many more threads as there are (or as many as wait, if fewer): a stall of many blocked jobs is
+        // answered in a few looks, a passing one (a cold start, a long job) costs few threads
+        int add = 0;
+        for (var it = queue.iterator(); it.hasNext() && add < Math.max(1, live.get()); it.next()) {
+            add++;
+        }
+        live.addAndGet(add);
+        for (int i = 0; i < add; i++) {
+            startThread();
         }
     }
 
@@ -302,16 +335,16 @@ public final class TaskThreads implements Executor, AutoCloseable {
      */
     private void lowerBusyJobs() {
         for (var worker : workers) {
-            long jobs = worker.jobs;
-            if (!worker.inJob || worker.lowered || worker.tid < 0 || jobs != worker.seenJobs) {
-                worker.seenJobs = worker.inJob ? jobs : -1;
+            long job = worker.running.get();
+            if (job <= 0 || worker.tid < 0 || job != worker.seenJob) {
+                worker.seenJob = job;
                 worker.cpuMark = -1;
                 continue;
             }
             long cpu = cpuTimes.getThreadCpuTime(worker.thread.threadId());
-            if (worker.cpuMark >= 0 && cpu - worker.cpuMark >= stallNanos / 2) {
-                worker.lowered = true;
-                Niceness.lower(worker.tid, niceness);
+            boolean busy = worker.cpuMark >= 0 && cpu - worker.cpuMark >= stallNanos / 2;
+            if (busy && worker.running.compareAndSet(job, LOWERED)) {
+                Niceness.lower(worker.tid, niceness);   // if the job has ended meanwhile, its thread ends: no harm
             }
             worker.cpuMark = cpu;
         }
