@@ -1,12 +1,15 @@
 package dev.coda.durable.rabbitmq;
 
 import com.rabbitmq.client.AMQP;
+import com.rabbitmq.client.ChannelContinuationTimeoutException;
+import com.rabbitmq.client.GetResponse;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.DefaultConsumer;
 import com.rabbitmq.client.Envelope;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.Recoverable;
 import com.rabbitmq.client.RecoveryListener;
+import com.rabbitmq.client.ShutdownSignalException;
 import dev.coda.durable.TaskEngine.ClaimedTask;
 import dev.coda.durable.TaskEngine.Completion;
 import dev.coda.durable.spi.TaskStore;
@@ -71,10 +74,11 @@ final class Claims {
     private final TaskStore store;
     private final ConfirmedMarks marks;
     private final InstantSource clock;
-    /** A claim that took this many messages with {@code basic.get} found a busy queue: consume it from then on. */
+    /**
+     * A claim that took this many messages with {@code basic.get} (or as many as it wanted, if fewer) found a busy
+     * queue: consume it from then on.
+     */
     static final int BUSY = 32;
-    /** The unacknowledged messages one consumer may have (buffered, running or waiting); {@code basic.get} adds more. */
-    static final int PREFETCH = 300;
     private static final Comparator<Held> ORDER = Comparator.comparingInt(Held::priority).reversed()
             .thenComparingLong(Held::tag);
 
@@ -86,8 +90,14 @@ final class Claims {
     }
 
     private final Map<String, Consuming> consumers = new ConcurrentHashMap<>();
+    /**
+     * The most tasks of a queue one claim asked for: a worker's concurrency (and prefetch). It is the prefetch of the
+     * consumers of its broker queues, so one worker is pushed no more messages than it can run.
+     */
+    private final Map<String, Integer> appetite = new ConcurrentHashMap<>();
     /** When a broker queue of a higher priority level was last found empty (millis of the clock). */
     private final Map<String, Long> emptyAt = new ConcurrentHashMap<>();
+    private final SilentQueues silent;
     private final Runnable delivered;
     private final Object lock = new Object();
     private Channel channel;
@@ -103,6 +113,7 @@ final class Claims {
         this.store = store;
         this.marks = marks;
         this.clock = clock;
+        this.silent = new SilentQueues(clock);
         publisher.listen(this::published);
     }
 
@@ -117,17 +128,28 @@ final class Claims {
             }
         }
         decideAll(stale, false, workerId, lease, out);
-        for (var queue : queues) {
-            topology.ensureQueue(queue);
-            var sources = topology.sources(queue); // quorum: one broker queue a priority level, highest first
-            for (int i = 0; i < sources.size() && out.size() < max; i++) {
-                var source = sources.get(i);
-                boolean lowest = i == sources.size() - 1;
-                if (!lowest && !consumers.containsKey(source) && foundEmptyLately(source)) {
-                    continue; // an idle higher level costs a basic.get a poll, not one a claim
+        try {
+            for (var queue : queues) {
+                appetite.merge(queue, max, Math::max);
+                topology.ensureQueue(queue);
+                var sources = topology.sources(queue); // quorum: one broker queue a priority level, highest first
+                for (int i = 0; i < sources.size() && out.size() < max; i++) {
+                    var source = sources.get(i);
+                    boolean lowest = i == sources.size() - 1;
+                    if (!lowest && !consumers.containsKey(source) && !hasBuffered(source) && foundEmptyLately(source)) {
+                        continue; // an idle higher level costs a basic.get a poll, not one a claim
+                    }
+                    if (silent.skipped(source)) {
+                        continue;
+                    }
+                    claimFrom(source, queue, workerId, max, lease, out);
                 }
-                claimFrom(source, queue, workerId, max, lease, out);
             }
+        } catch (IOException | ShutdownSignalException e) {
+            if (out.isEmpty()) {
+                throw e;
+            }
+            // the tasks started so far are the worker's in the store: run them (rather than leave them to their leases)
         }
         return out;
     }
@@ -137,6 +159,7 @@ final class Claims {
             throws IOException, TimeoutException, InterruptedException {
         boolean empty = false;
         int got = 0;
+        int before = out.size();
         while (!empty && out.size() < max) {
             var fetched = new ArrayList<Held>();
             buffered(source, max - out.size(), fetched);
@@ -161,16 +184,24 @@ final class Claims {
                 break; // the buffer served this claim; the next one takes what the consumer delivers meanwhile
             }
         }
-        if (got >= BUSY) {
+        if (got >= BUSY || !empty && got >= max && max > 1) {
             consume(source, queue);
-        } else if (empty) {
-            stopConsuming(source);
+        } else if (empty && stopConsuming(source) && out.size() < max) {
+            // deliveries in flight to the consumer when basic.get found the queue empty are in the buffer now
+            var fetched = new ArrayList<Held>();
+            buffered(source, max - out.size(), fetched);
+            decideAll(fetched, true, workerId, lease, out);
         }
-        if (empty && got == 0) {
+        if (empty && out.size() == before) {
             emptyAt.put(source, clock.millis());
         } else {
             emptyAt.remove(source);
         }
+    }
+
+    private boolean hasBuffered(String source) {
+        var buffer = buffers.get(source);
+        return buffer != null && !buffer.isEmpty();
     }
 
     private boolean foundEmptyLately(String source) {
@@ -207,6 +238,8 @@ final class Claims {
             }
             var buffer = buffers.computeIfAbsent(source, q -> new PriorityBlockingQueue<>(64, ORDER));
             var ch = channel();
+            // per consumer: each broker queue of a task queue pushes this worker at most what it can run at once
+            ch.basicQos(appetite.getOrDefault(queue, 1), false);
             var cancelled = new CountDownLatch(1);
             var tag = ch.basicConsume(source, false, new DefaultConsumer(ch) {
                 @Override
@@ -241,8 +274,11 @@ final class Claims {
         }
     }
 
-    /** Stops consuming a queue found empty (its buffered deliveries stay for the next claims). */
-    private void stopConsuming(String source) throws IOException {
+    /**
+     * Stops consuming a queue found empty, once every delivery to its consumer is in the buffer (they stay for the next
+     * claims); whether it was consumed.
+     */
+    private boolean stopConsuming(String source) throws IOException {
         synchronized (lock) {
             var consuming = consumers.remove(source);
             if (consuming != null && channel != null && channel.isOpen()) {
@@ -253,6 +289,7 @@ final class Claims {
                     Thread.currentThread().interrupt();
                 }
             }
+            return consuming != null;
         }
     }
 
@@ -451,7 +488,25 @@ final class Claims {
 
     private Held get(String source, String queue) throws IOException {
         synchronized (lock) {
-            var response = channel().basicGet(source, false);
+            GetResponse response;
+            try {
+                response = channel().basicGet(source, false);
+            } catch (ChannelContinuationTimeoutException e) {
+                silent.unanswered(source);
+                // the broker's side of this channel waits for that queue (up to a minute), and a late answer must not
+                // meet the next call: the next call gets a new channel, this one is closed aside (its messages requeued)
+                var old = channel;
+                channel = null;
+                Thread.ofVirtual().start(() -> {
+                    try {
+                        old.abort();
+                    } catch (IOException | RuntimeException alreadyClosed) {
+                        // nothing to close
+                    }
+                });
+                throw e;
+            }
+            silent.answered(source);
             if (response == null) {
                 return null;
             }
@@ -468,7 +523,6 @@ final class Claims {
     private Channel channel() throws IOException {
         if (channel == null || !channel.isOpen()) {
             channel = connection.createChannel();
-            channel.basicQos(PREFETCH, false);
             epoch++;
             resetTags(false);
             held.clear();

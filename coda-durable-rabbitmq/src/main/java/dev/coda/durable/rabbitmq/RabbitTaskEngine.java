@@ -117,6 +117,7 @@ public final class RabbitTaskEngine implements TaskEngine {
             factory.setAutomaticRecoveryEnabled(true);
             factory.setTopologyRecoveryEnabled(true);
             factory.setNetworkRecoveryInterval(1000);
+            factory.setChannelRpcTimeout(5_000); // a broker call left unanswered fails (unavailable) rather than waits 10 min
             if (!settings.brokerUri().contains("heartbeat=")) {
                 factory.setRequestedHeartbeat(10); // a frozen process loses its connection, and so its messages, within ~20 s
             }

@@ -1,6 +1,7 @@
 package dev.coda.durable.rabbitmq;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.coda.durable.DurableState;
 import dev.coda.durable.TaskEngine;
@@ -73,6 +74,30 @@ class BusyQueueTest {
 
             ids.removeAll(first);
             assertThat(claimUntil(other, "w2", 60, LONG)).doesNotHaveDuplicates().containsExactlyInAnyOrderElementsOf(ids);
+        }
+    }
+
+    @Test
+    void aClaimFilledFromTheQueueStartsAConsumerWhosePrefetchIsTheWorkersAppetite() throws Exception {
+        try (var rabbit = new RabbitFixture(); var engine = rabbit.open(TaskEngine.sqlite(dir.resolve("tasks.db")))) {
+            engine.enqueue(tasks(100));
+            var first = ids(engine.claim("w", List.of("default"), 8, LONG));
+            assertThat(first).hasSize(8);
+            // a full claim found a backlog: a consumer is started, and pushed 8 (the claim's size) and no more
+            await().atMost(LONG).until(() -> queueState(rabbit).getMessageCount() <= 84);
+            assertThat(queueState(rabbit).getMessageCount()).as("ready messages left").isEqualTo(84);
+
+            var next = ids(engine.claim("w", List.of("default"), 8, LONG));
+            assertThat(next).as("served from the pushed 8").hasSize(8).doesNotContainAnyElementsOf(first);
+        }
+    }
+
+    /** The broker's view of the level-0 queue of {@code default} (its ready messages). */
+    private static com.rabbitmq.client.AMQP.Queue.DeclareOk queueState(RabbitFixture rabbit) throws Exception {
+        var factory = new com.rabbitmq.client.ConnectionFactory();
+        factory.setUri(rabbit.broker);
+        try (var connection = factory.newConnection(); var channel = connection.createChannel()) {
+            return channel.queueDeclarePassive(new Topology(connection, rabbit.prefix, Topology.QueueType.QUORUM).taskQueue("default", 0));
         }
     }
 
