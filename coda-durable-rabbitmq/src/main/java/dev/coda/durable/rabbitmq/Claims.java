@@ -73,8 +73,11 @@ final class Claims {
     private final InstantSource clock;
     /** A claim that took this many messages with {@code basic.get} found a busy queue: consume it from then on. */
     static final int BUSY = 32;
-    /** The unacknowledged messages one consumer may have (buffered, running or waiting); {@code basic.get} adds more. */
-    static final int PREFETCH = 300;
+    /**
+     * The concurrency of each worker registered with this engine: the prefetch of the consumers its claims start (the
+     * unacknowledged messages one consumer may have: buffered, running or waiting; {@code basic.get} adds more).
+     */
+    private final Map<String, Integer> concurrency = new ConcurrentHashMap<>();
     private static final Comparator<Held> ORDER = Comparator.comparingInt(Held::priority).reversed()
             .thenComparingLong(Held::tag);
 
@@ -162,7 +165,7 @@ final class Claims {
             }
         }
         if (got >= BUSY) {
-            consume(source, queue);
+            consume(source, queue, concurrency.getOrDefault(workerId, max)); // an unregistered claimer: its claim's size
         } else if (empty) {
             stopConsuming(source);
         }
@@ -199,14 +202,27 @@ final class Claims {
         }
     }
 
-    /** Starts a consumer on a busy queue: its deliveries wait in a buffer instead of one {@code basic.get} each. */
-    private void consume(String source, String queue) throws IOException {
+    /** A worker registered (or left, {@code tasks} 0): its concurrency is the prefetch of the consumers it starts. */
+    void registered(String workerId, int tasks) {
+        if (tasks > 0) {
+            concurrency.put(workerId, tasks);
+        } else {
+            concurrency.remove(workerId);
+        }
+    }
+
+    /**
+     * Starts a consumer on a busy queue, at most {@code prefetch} unacknowledged messages: its deliveries wait in a buffer
+     * instead of one {@code basic.get} each.
+     */
+    private void consume(String source, String queue, int prefetch) throws IOException {
         synchronized (lock) {
             if (consumers.containsKey(source)) {
                 return;
             }
             var buffer = buffers.computeIfAbsent(source, q -> new PriorityBlockingQueue<>(64, ORDER));
             var ch = channel();
+            ch.basicQos(prefetch, false); // for the consumers started from now on, this one
             var cancelled = new CountDownLatch(1);
             var tag = ch.basicConsume(source, false, new DefaultConsumer(ch) {
                 @Override
@@ -468,7 +484,6 @@ final class Claims {
     private Channel channel() throws IOException {
         if (channel == null || !channel.isOpen()) {
             channel = connection.createChannel();
-            channel.basicQos(PREFETCH, false);
             epoch++;
             resetTags(false);
             held.clear();

@@ -7,13 +7,21 @@ import dev.coda.durable.TaskEngine;
 import dev.coda.durable.TaskEngine.ClaimedTask;
 import dev.coda.durable.TaskEngine.Completion;
 import dev.coda.durable.TaskEngine.NewTask;
+import dev.coda.durable.spi.WorkerInfo;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -74,6 +82,54 @@ class BusyQueueTest {
             ids.removeAll(first);
             assertThat(claimUntil(other, "w2", 60, LONG)).doesNotHaveDuplicates().containsExactlyInAnyOrderElementsOf(ids);
         }
+    }
+
+    @Test
+    void aConsumersPrefetchIsTheConcurrencyOfTheRegisteredWorkerElseTheClaimsSize() throws Exception {
+        try (var rabbit = new RabbitFixture(); var engine = rabbit.open(TaskEngine.sqlite(dir.resolve("tasks.db")))) {
+            Assumptions.assumeTrue(unacknowledged(rabbit.prefix) != null, "rabbitmqctl is not available to list queues");
+            engine.register(new WorkerInfo("w", "host", 1, null, null, List.of("default"), 50));
+            engine.enqueue(tasks(100));
+            engine.enqueue(tasks(100).stream().map(t -> new NewTask(t.name(), t.argumentsJson(), "mail", 0, null, null, 3)).toList());
+
+            assertThat(engine.claim("w", List.of("default"), 40, LONG)).hasSize(40); // busy: consumed from now on
+            assertThat(engine.claim("unregistered", List.of("mail"), 36, LONG)).hasSize(36);
+
+            // unacknowledged: the claimed ones (basic.get) and what the broker delivered to the consumer, up to its prefetch
+            Awaitility.await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(200)).until(() -> unacknowledged(rabbit.prefix),
+                    counts -> counts.equals(Map.of(rabbit.prefix + ".queue.default", 40 + 50, rabbit.prefix + ".queue.mail", 36 + 36)));
+        }
+    }
+
+    /** The unacknowledged messages of the task queues (level 0) under {@code prefix} that have any; {@code null} without rabbitmqctl. */
+    private static Map<String, Integer> unacknowledged(String prefix) throws IOException, InterruptedException {
+        var listed = Files.createTempFile("rabbitmqctl", ".txt");
+        try {
+            return unacknowledged(prefix, listed);
+        } finally {
+            Files.deleteIfExists(listed);
+        }
+    }
+
+    private static Map<String, Integer> unacknowledged(String prefix, Path listed) throws IOException, InterruptedException {
+        try {
+            var process = new ProcessBuilder("rabbitmqctl", "-q", "-t", "30", "list_queues", "name", "messages_unacknowledged")
+                    .redirectOutput(listed.toFile()).redirectErrorStream(true).start();
+            if (!process.waitFor(60, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+                throw new IllegalStateException("rabbitmqctl list_queues did not answer within 60 s");
+            }
+        } catch (IOException e) {
+            return null; // not installed
+        }
+        var counts = new HashMap<String, Integer>();
+        for (var line : Files.readAllLines(listed)) {
+            var columns = line.split("\t");
+            if (columns[0].startsWith(prefix + ".queue.") && columns.length == 2 && !columns[1].strip().equals("0")) {
+                counts.put(columns[0], Integer.parseInt(columns[1].strip()));
+            }
+        }
+        return counts;
     }
 
     private static List<NewTask> tasks(int n) {
