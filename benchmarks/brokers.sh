@@ -3,15 +3,17 @@
 #   benchmarks/brokers.sh redis|amqp [celery tasks=20000] [coda tasks=100000] [runs=1] [celery configs]
 # Each run: Celery's figures (benchmarks/celery/broker_bench.py: a warm-up round, then a measured one), then
 # Coda's (coda-durable/bench.sh url: a cold round, then a warm one); then a table of the medians and the ratios.
-# Redis 127.0.0.1:6379 db 0, RabbitMQ 127.0.0.1:5672 guest/guest; every run on key prefixes and queue names
-# of its own, deleted after (never a flush). Logs: target/brokers-<broker>-<time>-{celery,coda}.log.
+# Redis 127.0.0.1:6379 db 0, RabbitMQ 127.0.0.1:5672 guest/guest (AMQP_PORT=<port> for another node on loopback,
+# whose rabbitmqctl must then be first on the PATH); every run on key prefixes and queue names of its own, deleted
+# after (never a flush). Logs: target/brokers-<broker>-<time>-{celery,coda}.log.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 broker=${1:?usage: $0 redis|amqp [celery tasks] [coda tasks] [runs] [celery configs]}
 celery_n=${2:-20000} coda_n=${3:-100000} runs=${4:-1} configs=${5:-prefork-c2,threads-c4,solo,2xsolo,2xsolo+results}
 case $broker in
     redis) celery_url=redis://127.0.0.1:6379/0; coda_url="redis://127.0.0.1:6379/0?prefix=coda-brokers-$$" ;;
-    amqp) celery_url=amqp://guest:guest@127.0.0.1:5672//; coda_url="amqp://guest:guest@127.0.0.1:5672/%2F?prefix=coda-brokers-$$" ;;
+    amqp) amqp_port=${AMQP_PORT:-5672}
+          celery_url=amqp://guest:guest@127.0.0.1:$amqp_port//; coda_url="amqp://guest:guest@127.0.0.1:$amqp_port/%2F?prefix=coda-brokers-$$" ;;
     *) echo "usage: $0 redis|amqp [celery tasks] [coda tasks] [runs] [celery configs]" >&2; exit 2 ;;
 esac
 py=$(benchmarks/celery/venv.sh)
@@ -26,12 +28,12 @@ delete_coda_stores() {
         if [[ $broker == redis ]]; then
             redis-cli -h 127.0.0.1 --scan --pattern "$name*" | xargs -r -n 500 redis-cli -h 127.0.0.1 del >/dev/null
         else
-            "$py" - "$name" <<'EOF'
+            "$py" - "$name" "${AMQP_PORT:-5672}" <<'EOF'
 import subprocess, sys, amqp
-name = sys.argv[1]
+name, port = sys.argv[1], sys.argv[2]
 listed = lambda what: [l for l in subprocess.run(["rabbitmqctl", "-q", "list_" + what, "name"], capture_output=True,
                                                   text=True).stdout.split("\n") if l.startswith(name)]
-with amqp.Connection("127.0.0.1:5672", userid="guest", password="guest") as c:
+with amqp.Connection("127.0.0.1:" + port, userid="guest", password="guest") as c:
     ch = c.channel()
     for q in listed("queues"):
         ch.queue_delete(q)

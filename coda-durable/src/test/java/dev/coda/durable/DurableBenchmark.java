@@ -89,6 +89,11 @@ public final class DurableBenchmark {
         var matcher = java.util.regex.Pattern.compile("([?&]" + param + "=)([^&]*)").matcher(url);
         var name = matcher.find() ? matcher.group(2) + "_" + fresh.substring("coda_bench_".length()) : fresh;
         var roundUrl = matcher.find(0) ? matcher.replaceFirst("$1" + name) : url + (url.contains("?") ? "&" : "?") + param + "=" + name;
+        if (url.startsWith("amqp") && !url.contains("store=") && System.getenv("CODA_TASKS_STORE_URL") == null) {
+            // the broker's engine keeps its state in a store: a fresh SQLite file a round, not ./coda-tasks.db shared by all
+            var file = Files.createTempDirectory("coda-bench").resolve("tasks.db");
+            roundUrl += "&store=" + java.net.URLEncoder.encode("jdbc:sqlite:" + file, java.nio.charset.StandardCharsets.UTF_8);
+        }
         System.out.println("   store: " + param + " " + name);
         try (var engine = TaskEngine.fromUrl(roundUrl)) {
             var server = postgres ? "postgres" : url.startsWith("redis") ? "redis-server" : url.startsWith("amqp") ? "beam.smp" : null;

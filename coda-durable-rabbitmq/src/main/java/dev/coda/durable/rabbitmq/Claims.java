@@ -79,6 +79,11 @@ final class Claims {
      * queue: consume it from then on.
      */
     static final int BUSY = 32;
+    /**
+     * The concurrency of each worker registered with this engine: the prefetch of the consumers its claims start (the
+     * unacknowledged messages one consumer may have: buffered, running or waiting; {@code basic.get} adds more).
+     */
+    private final Map<String, Integer> concurrency = new ConcurrentHashMap<>();
     private static final Comparator<Held> ORDER = Comparator.comparingInt(Held::priority).reversed()
             .thenComparingLong(Held::tag);
 
@@ -90,11 +95,6 @@ final class Claims {
     }
 
     private final Map<String, Consuming> consumers = new ConcurrentHashMap<>();
-    /**
-     * The most tasks of a queue one claim asked for: a worker's concurrency (and prefetch). It is the prefetch of the
-     * consumers of its broker queues, so one worker is pushed no more messages than it can run.
-     */
-    private final Map<String, Integer> appetite = new ConcurrentHashMap<>();
     /** When a broker queue of a higher priority level was last found empty (millis of the clock). */
     private final Map<String, Long> emptyAt = new ConcurrentHashMap<>();
     private final SilentQueues silent;
@@ -130,7 +130,6 @@ final class Claims {
         decideAll(stale, false, workerId, lease, out);
         try {
             for (var queue : queues) {
-                appetite.merge(queue, max, Math::max);
                 topology.ensureQueue(queue);
                 var sources = topology.sources(queue); // quorum: one broker queue a priority level, highest first
                 for (int i = 0; i < sources.size() && out.size() < max; i++) {
@@ -185,7 +184,7 @@ final class Claims {
             }
         }
         if (got >= BUSY || !empty && got >= max && max > 1) {
-            consume(source, queue);
+            consume(source, queue, concurrency.getOrDefault(workerId, max)); // an unregistered claimer: its claim's size
         } else if (empty && stopConsuming(source) && out.size() < max) {
             // deliveries in flight to the consumer when basic.get found the queue empty are in the buffer now
             var fetched = new ArrayList<Held>();
@@ -230,16 +229,27 @@ final class Claims {
         }
     }
 
-    /** Starts a consumer on a busy queue: its deliveries wait in a buffer instead of one {@code basic.get} each. */
-    private void consume(String source, String queue) throws IOException {
+    /** A worker registered (or left, {@code tasks} 0): its concurrency is the prefetch of the consumers it starts. */
+    void registered(String workerId, int tasks) {
+        if (tasks > 0) {
+            concurrency.put(workerId, tasks);
+        } else {
+            concurrency.remove(workerId);
+        }
+    }
+
+    /**
+     * Starts a consumer on a busy queue, at most {@code prefetch} unacknowledged messages: its deliveries wait in a buffer
+     * instead of one {@code basic.get} each.
+     */
+    private void consume(String source, String queue, int prefetch) throws IOException {
         synchronized (lock) {
             if (consumers.containsKey(source)) {
                 return;
             }
             var buffer = buffers.computeIfAbsent(source, q -> new PriorityBlockingQueue<>(64, ORDER));
             var ch = channel();
-            // per consumer: each broker queue of a task queue pushes this worker at most what it can run at once
-            ch.basicQos(appetite.getOrDefault(queue, 1), false);
+            ch.basicQos(prefetch, false); // for the consumers started from now on, this one
             var cancelled = new CountDownLatch(1);
             var tag = ch.basicConsume(source, false, new DefaultConsumer(ch) {
                 @Override

@@ -22,7 +22,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * Publishes persistent messages on a channel in confirm mode and waits until the broker confirmed every one
  * (written to disk for durable queues): a task counts as sent only then. A batch's messages go to the work exchange
  * when due, else to the delay bucket that fits ({@link DelayBuckets}). Callers publish under a lock but wait for their
- * confirms outside it, so concurrent callers share the broker's confirm round trips (and its disk writes).
+ * confirms outside it, so concurrent callers share the broker's confirm round trips (and its disk writes). {@link #send}
+ * publishes without waiting, for callers whose confirm may come later.
  *
  * <pre>{@code
  * publisher.publish(List.of(new Message(id, "default", 0, null)));   // returns once the broker confirmed it
@@ -65,8 +66,16 @@ final class Publisher {
 
     /** Publishes the messages and waits for their confirms. */
     void publish(List<Message> messages) throws IOException, TimeoutException, InterruptedException {
+        await(send(messages));
+    }
+
+    /**
+     * Publishes the messages without waiting: the future completes once the broker confirmed every one, or fails if it
+     * refuses one or the channel closes first (it may also never complete: a broker that stopped answering).
+     */
+    CompletableFuture<Void> send(List<Message> messages) throws IOException {
         if (messages.isEmpty()) {
-            return;
+            return CompletableFuture.completedFuture(null);
         }
         var pending = new Pending(messages.size());
         var sources = new java.util.HashSet<String>();
@@ -91,8 +100,7 @@ final class Publisher {
                 }
             }
         }
-        await(pending);
-        sources.forEach(published); // once confirmed: routed, so a claim now finds them
+        return pending.done.thenRun(() -> sources.forEach(published)); // once confirmed: routed, so a claim now finds them
     }
 
     /** Records the ids of failed tasks in the failed queue, confirmed. */
@@ -109,12 +117,13 @@ final class Publisher {
                         id.getBytes(StandardCharsets.UTF_8));
             }
         }
-        await(pending);
+        await(pending.done);
     }
 
-    private static void await(Pending pending) throws IOException, TimeoutException, InterruptedException {
+    /** Waits for a {@link #send}'s confirms, {@link #CONFIRM_TIMEOUT} at most. */
+    static void await(CompletableFuture<Void> confirmed) throws IOException, TimeoutException, InterruptedException {
         try {
-            pending.done.get(CONFIRM_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            confirmed.get(CONFIRM_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
         } catch (ExecutionException e) {
             throw new IOException(e.getCause().getMessage(), e.getCause());
         }

@@ -12,14 +12,16 @@ import java.util.regex.Pattern;
  * What an {@code amqp://} URL says: the broker (the URL without Coda's parameters, as the RabbitMQ client reads it),
  * the {@code prefix} of every queue and exchange (default {@code coda}), and the store: the {@code store} parameter
  * (a URL-encoded JDBC URL), else the variable {@code CODA_TASKS_STORE_URL}, else SQLite on {@code coda-tasks.db} in the
- * working directory; and the {@code queue-type}: {@code quorum} (the default; classic where the broker refuses quorum
- * queues) or {@code classic} (priority queues).
+ * working directory; the {@code queue-type}: {@code quorum} (the default; classic where the broker refuses quorum
+ * queues) or {@code classic} (priority queues); and {@code confirm}: {@code wait} (the default: {@code enqueue} returns
+ * once the broker confirmed the messages) or {@code background} (once stored and published; see
+ * {@code docs/engine-rabbitmq.md}).
  *
  * <pre>{@code
  * RabbitSettings.parse("amqp://guest:guest@127.0.0.1:5672/%2F?prefix=app&store=jdbc%3Apostgresql%3A%2F%2Fdb%2Fapp", System.getenv(), cwd)
  * }</pre>
  */
-record RabbitSettings(String brokerUri, String prefix, String storeUrl, Topology.QueueType queueType) {
+record RabbitSettings(String brokerUri, String prefix, String storeUrl, Topology.QueueType queueType, boolean confirmInBackground) {
 
     static final String STORE_VARIABLE = "CODA_TASKS_STORE_URL";
     static final String DEFAULT_PREFIX = "coda";
@@ -46,11 +48,11 @@ record RabbitSettings(String brokerUri, String prefix, String storeUrl, Topology
                 var value = eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
                 if (CLIENT_PARAMETERS.contains(key)) {
                     passed.append(passed.isEmpty() ? "?" : "&").append(pair);
-                } else if (key.equals("prefix") || key.equals("store") || key.equals("queue-type")) {
+                } else if (key.equals("prefix") || key.equals("store") || key.equals("queue-type") || key.equals("confirm")) {
                     params.put(key, value);
                 } else {
                     throw new IllegalArgumentException("unknown parameter '" + key + "' in " + redacted(url)
-                            + " (known: prefix, store, queue-type, " + String.join(", ", CLIENT_PARAMETERS) + ")");
+                            + " (known: prefix, store, queue-type, confirm, " + String.join(", ", CLIENT_PARAMETERS) + ")");
                 }
             }
         }
@@ -71,7 +73,11 @@ record RabbitSettings(String brokerUri, String prefix, String storeUrl, Topology
             default -> throw new IllegalArgumentException("queue-type is quorum or classic: '" + params.get("queue-type")
                     + "' in " + redacted(url));
         };
-        return new RabbitSettings(base + passed, prefix, store.strip(), type);
+        var confirm = params.getOrDefault("confirm", "wait");
+        if (!confirm.equals("wait") && !confirm.equals("background")) {
+            throw new IllegalArgumentException("confirm is wait or background: '" + confirm + "' in " + redacted(url));
+        }
+        return new RabbitSettings(base + passed, prefix, store.strip(), type, confirm.equals("background"));
     }
 
     /** The URL without a password, for messages. */

@@ -32,7 +32,8 @@ import org.slf4j.LoggerFactory;
  * name (quorum queues, one a priority level, by default; classic priority queues with {@code queue-type=classic}), confirmed by the broker before {@link #enqueue} returns, and acknowledged only after its outcome is recorded;
  * its state (status, result, attempts, unique key, lease) lives in a {@link TaskStore}, a JDBC engine: SQLite by
  * default, PostgreSQL for workers on many machines. A task that {@code enqueue} returned (an HTTP 202) is both stored
- * and confirmed by the broker.
+ * and confirmed by the broker; with {@code confirm=background} in the URL, stored and sent, the confirm coming later
+ * (an unconfirmed message is published again by the sweeper).
  *
  * <pre>{@code
  * // CODA_TASKS_URL=amqp://guest:guest@127.0.0.1:5672/%2F?prefix=app
@@ -62,12 +63,15 @@ public final class RabbitTaskEngine implements TaskEngine {
     private final Sweeper sweeper;
     private final ConfirmedMarks marks;
     private final Doorbell doorbell = new Doorbell();
+    /** {@code confirm=background}: enqueue returns once stored and published; the confirm clears the mark later. */
+    private final boolean confirmInBackground;
 
     private RabbitTaskEngine(String description, Connection connection, TaskEngine storeEngine, TaskStore store,
             RabbitSettings settings) throws IOException {
         this.connection = connection;
         this.storeEngine = storeEngine;
         this.store = store;
+        this.confirmInBackground = settings.confirmInBackground();
         var clock = InstantSource.system();
         var topology = new Topology(connection, settings.prefix(), settings.queueType());
         topology.declareBase();
@@ -194,28 +198,41 @@ public final class RabbitTaskEngine implements TaskEngine {
     /**
      * Publishes messages of tasks just made ready (their marks cleared in the background); if the broker does not confirm them, cancels the
      * tasks (the caller answers an error, not 202) where it can: a task it cannot cancel keeps its mark for the sweeper.
+     * With {@code confirm=background} it waits for no confirm: a message the broker does not confirm keeps its task's
+     * mark, and the sweeper publishes it again; only a publish that cannot be sent at all cancels the tasks.
      */
     private void publishOrCancel(List<Message> messages) {
         if (messages.isEmpty()) {
             return;
         }
+        var ids = messages.stream().map(Message::id).toList();
         try {
             broker("publish " + messages.size() + " task(s)", () -> {
-                publisher.publish(messages);
+                var confirmed = publisher.send(messages);
+                if (confirmInBackground) {
+                    confirmed.thenRun(() -> {
+                        marks.confirmed(ids);
+                        doorbell.ring(); // routed now: a claim finds them
+                    });
+                } else {
+                    Publisher.await(confirmed);
+                }
                 return null;
             });
         } catch (TaskEngineException e) {
-            for (var message : messages) {
+            for (var id : ids) {
                 try {
-                    storeEngine.cancel(message.id());
+                    storeEngine.cancel(id);
                 } catch (RuntimeException cancelFailed) {
                     e.addSuppressed(cancelFailed);
                 }
             }
             throw e;
         }
-        marks.confirmed(messages.stream().map(Message::id).toList());
-        doorbell.ring();
+        if (!confirmInBackground) {
+            marks.confirmed(ids);
+            doorbell.ring();
+        }
     }
 
     @Override
@@ -310,8 +327,10 @@ public final class RabbitTaskEngine implements TaskEngine {
         return storeEngine.purge(states, finishedBefore);
     }
 
+    /** {@inheritDoc} Its concurrency is the prefetch of the consumers its claims start (as Celery's, multiplier 1). */
     @Override
     public void register(WorkerInfo worker) {
+        claims.registered(worker.id(), worker.concurrency());
         storeEngine.register(worker);
     }
 
@@ -331,6 +350,7 @@ public final class RabbitTaskEngine implements TaskEngine {
         } catch (TaskEngineException e) {
             LOG.debug("Could not return buffered messages (they return when the connection closes): {}", e.getMessage());
         }
+        claims.registered(workerId, 0);
         return storeEngine.deregister(workerId);
     }
 

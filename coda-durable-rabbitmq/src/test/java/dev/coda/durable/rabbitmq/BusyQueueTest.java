@@ -8,6 +8,7 @@ import dev.coda.durable.TaskEngine;
 import dev.coda.durable.TaskEngine.ClaimedTask;
 import dev.coda.durable.TaskEngine.Completion;
 import dev.coda.durable.TaskEngine.NewTask;
+import dev.coda.durable.spi.WorkerInfo;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -84,20 +85,37 @@ class BusyQueueTest {
             var first = ids(engine.claim("w", List.of("default"), 8, LONG));
             assertThat(first).hasSize(8);
             // a full claim found a backlog: a consumer is started, and pushed 8 (the claim's size) and no more
-            await().atMost(LONG).until(() -> queueState(rabbit).getMessageCount() <= 84);
-            assertThat(queueState(rabbit).getMessageCount()).as("ready messages left").isEqualTo(84);
+            await().atMost(LONG).until(() -> ready(rabbit, "default").getMessageCount() <= 84);
+            assertThat(ready(rabbit, "default").getMessageCount()).as("ready messages left").isEqualTo(84);
 
             var next = ids(engine.claim("w", List.of("default"), 8, LONG));
             assertThat(next).as("served from the pushed 8").hasSize(8).doesNotContainAnyElementsOf(first);
         }
     }
 
-    /** The broker's view of the level-0 queue of {@code default} (its ready messages). */
-    private static com.rabbitmq.client.AMQP.Queue.DeclareOk queueState(RabbitFixture rabbit) throws Exception {
+    @Test
+    void aConsumersPrefetchIsTheConcurrencyOfTheRegisteredWorkerElseTheClaimsSize() throws Exception {
+        try (var rabbit = new RabbitFixture(); var engine = rabbit.open(TaskEngine.sqlite(dir.resolve("tasks.db")))) {
+            engine.register(new WorkerInfo("w", "host", 1, null, null, List.of("default"), 50));
+            engine.enqueue(tasks(100));
+            engine.enqueue(tasks(100).stream().map(t -> new NewTask(t.name(), t.argumentsJson(), "mail", 0, null, null, 3)).toList());
+
+            assertThat(engine.claim("w", List.of("default"), 40, LONG)).hasSize(40); // busy: consumed from now on
+            assertThat(engine.claim("unregistered", List.of("mail"), 36, LONG)).hasSize(36);
+
+            // ready: what neither the claims (basic.get) took nor the broker pushed to the consumer, up to its prefetch
+            await().atMost(LONG).until(() -> ready(rabbit, "default") <= 10 && ready(rabbit, "mail") <= 28);
+            assertThat(List.of(ready(rabbit, "default"), ready(rabbit, "mail"))).as("ready messages left").containsExactly(10, 28);
+        }
+    }
+
+    /** The ready messages of the level-0 broker queue of {@code queue}, as the broker counts them. */
+    private static int ready(RabbitFixture rabbit, String queue) throws Exception {
         var factory = new com.rabbitmq.client.ConnectionFactory();
         factory.setUri(rabbit.broker);
         try (var connection = factory.newConnection(); var channel = connection.createChannel()) {
-            return channel.queueDeclarePassive(new Topology(connection, rabbit.prefix, Topology.QueueType.QUORUM).taskQueue("default", 0));
+            var name = new Topology(connection, rabbit.prefix, Topology.QueueType.QUORUM).taskQueue(queue, 0);
+            return channel.queueDeclarePassive(name).getMessageCount();
         }
     }
 

@@ -44,8 +44,13 @@ class RabbitOutageTest {
     }
 
     private TaskEngine open() {
+        return open("");
+    }
+
+    /** An engine on the test's broker and a SQLite store, with more URL parameters ({@code &name=value...}). */
+    private TaskEngine open(String parameters) {
         var store = URLEncoder.encode("jdbc:sqlite:" + dir.resolve("tasks.db"), StandardCharsets.UTF_8);
-        return TaskEngine.fromUrl(broker.url("outage") + "&store=" + store);
+        return TaskEngine.fromUrl(broker.url("outage") + "&store=" + store + parameters);
     }
 
     private static NewTask task(int n) {
@@ -126,6 +131,37 @@ class RabbitOutageTest {
             assertAllUnavailable(callers);
             Awaitility.await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).ignoreExceptions()
                     .until(() -> engine.enqueue(List.of(task(-1))).size() == 1);
+        }
+    }
+
+    @Test
+    void withBackgroundConfirmsATaskWhoseMessageTheBrokerNeverConfirmedIsPublishedAgainBySweeper() throws Exception {
+        broker = OwnRabbit.start();
+        // classic queues: after this crash a basic.get on a quorum queue of the restarted node went unanswered (RabbitMQ 3.10)
+        try (var engine = open("&confirm=background&queue-type=classic")) {
+            var first = engine.enqueue(List.of(task(1))).get(0); // queues declared, channel open
+            broker.freeze(); // the broker reads nothing more: the next publish is never confirmed
+            long started = System.nanoTime();
+            String unconfirmed;
+            try {
+                unconfirmed = engine.enqueue(List.of(task(2))).get(0);
+                assertThat(Duration.ofNanos(System.nanoTime() - started)).as("returned without the confirm").isLessThan(BOUND);
+            } finally {
+                broker.crash(); // frozen, then killed: the publish it never read is lost
+            }
+            broker.restart();
+
+            // the task's dispatch mark was never cleared: a sweeper publishes it after its grace period; claimed by a fresh
+            // engine (its own connection, not one recovering)
+            try (var other = open("&queue-type=classic")) {
+                var claimed = new ArrayList<String>();
+                Awaitility.await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).ignoreExceptions().until(() -> {
+                    other.claim("w", List.of("default"), 10, Duration.ofSeconds(30)).forEach(t -> claimed.add(t.id()));
+                    return claimed.contains(unconfirmed);
+                });
+                assertThat(claimed).as("each claimed once (the first too: confirmed before the freeze, or published again)").doesNotHaveDuplicates()
+                        .contains(unconfirmed).isSubsetOf(first, unconfirmed);
+            }
         }
     }
 

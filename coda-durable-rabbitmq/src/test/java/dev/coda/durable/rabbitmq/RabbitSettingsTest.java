@@ -43,6 +43,17 @@ class RabbitSettingsTest {
     }
 
     @Test
+    void enqueueWaitsForConfirmsUnlessTheUrlSaysBackground() {
+        assertThat(RabbitSettings.parse("amqp://h/%2F", Map.of(), HERE).confirmInBackground()).isFalse();
+        assertThat(RabbitSettings.parse("amqp://h/%2F?confirm=wait", Map.of(), HERE).confirmInBackground()).isFalse();
+        var background = RabbitSettings.parse("amqp://h/%2F?confirm=background&heartbeat=5", Map.of(), HERE);
+        assertThat(background.confirmInBackground()).isTrue();
+        assertThat(background.brokerUri()).as("not passed to the client").isEqualTo("amqp://h/%2F?heartbeat=5");
+        assertThatThrownBy(() -> RabbitSettings.parse("amqp://h/%2F?confirm=never", Map.of(), HERE))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("confirm is wait or background");
+    }
+
+    @Test
     void unknownParametersAndBadPrefixesAreRefusedWithoutThePassword() {
         assertThatThrownBy(() -> RabbitSettings.parse("amqp://u:secret@h/%2F?prefixx=a", Map.of(), HERE))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("prefixx").hasMessageNotContaining("secret");

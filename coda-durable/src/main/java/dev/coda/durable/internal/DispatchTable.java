@@ -10,8 +10,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -83,15 +85,42 @@ final class DispatchTable extends SqlTemplates {
     }
 
     private static final String RETURNED = " RETURNING id, name, queue, args, attempts, max_attempts, timeout_ms, context, run_at";
-    private final Sql startQueued = sql("UPDATE {tasks} SET state = {running}, attempts = attempts + 1, lease_owner = :lease_owner,"
-            + " lease_until = " + dialect.nowPlusMillis(":lease_ms") + ", started_at = {now}, " + AttemptLog.CLAIM_SET
-            + " WHERE id = :id AND state = {queued}"
-            + " AND run_at <= {now}" + RETURNED);
+    private final Sql startQueued = startQueuedWhere("id = :id");
     /** As {@link TaskTable}'s recovery: the last allowed attempt is not counted again (the claimer records "worker lost"). */
     private final Sql recover = sql("UPDATE {tasks} SET lease_owner = :lease_owner, lease_until = " + dialect.nowPlusMillis(":lease_ms")
             + ", started_at = {now}, attempts = CASE WHEN attempts < max_attempts THEN attempts + 1 ELSE attempts END, "
             + AttemptLog.recoverSet(dialect) + " WHERE id = :id AND state = {running} AND lease_until < {now} AND lease_owner = :was"
             + RETURNED);
+    private final Sql startQueuedAll = startQueuedWhere("id " + dialect.in(":ids"));
+
+    /** Starts the queued, due tasks whose id passes {@code idTest}, returning them. */
+    private Sql startQueuedWhere(String idTest) {
+        return sql("UPDATE {tasks} SET state = {running}, attempts = attempts + 1, lease_owner = :lease_owner,"
+                + " lease_until = " + dialect.nowPlusMillis(":lease_ms") + ", started_at = {now}, " + AttemptLog.CLAIM_SET
+                + " WHERE " + idTest + " AND state = {queued} AND run_at <= {now}" + RETURNED);
+    }
+
+    /**
+     * Starts the queued, due tasks among {@code ids} in one statement (a claim's common case), by id; the others need
+     * {@link #start} each. Runs in the caller's transaction.
+     */
+    Map<String, ClaimedTask> startQueued(Connection connection, Collection<String> ids, String workerId, Duration lease)
+            throws SQLException {
+        var out = new HashMap<String, ClaimedTask>();
+        try (var statement = startQueuedAll.prepare(connection)) {
+            statement.string("lease_owner", workerId);
+            statement.millis("lease_ms", lease);
+            statement.list("ids", ids);
+            try (var rows = statement.query()) {
+                while (rows.next()) {
+                    var task = claimed(rows, rows.getInt("attempts"), null);
+                    out.put(task.id(), task);
+                }
+            }
+        }
+        return out;
+    }
+
     private final Sql look = sql("SELECT state, queue, priority, run_at, lease_owner, lease_until, attempts FROM {tasks} WHERE id = :id");
 
     /** Starts an attempt of one task, or says why not; runs in the caller's transaction. */

@@ -103,7 +103,10 @@ final class JdbcTaskStore implements TaskStore {
         }
     }
 
-    /** {@inheritDoc} All in one transaction: one commit a claim, not one a message. */
+    /**
+     * {@inheritDoc} All in one transaction: one commit a claim, not one a message; the queued, due tasks in one statement,
+     * the others (recoveries, busy, not due, gone, a second message of one task) one by one.
+     */
     @Override
     public List<Start> start(List<String> ids, String workerId, Duration lease) {
         if (ids.isEmpty()) {
@@ -111,9 +114,11 @@ final class JdbcTaskStore implements TaskStore {
         }
         try {
             return engine.transaction(connection -> {
+                var started = dispatch.startQueued(connection, new HashSet<>(ids), workerId, lease);
                 var out = new ArrayList<Start>(ids.size());
                 for (var id : ids) {
-                    out.add(dispatch.start(connection, id, workerId, lease));
+                    var task = started.remove(id); // a duplicate id's later messages find the task running
+                    out.add(task != null ? new Start.Started(task) : dispatch.start(connection, id, workerId, lease));
                 }
                 return out;
             });

@@ -101,6 +101,25 @@ class JdbcTaskStoreTest {
     }
 
     @Test
+    void aClaimsMessagesAreDecidedTogetherInTheirOrderAndATasksSecondMessageFindsItBusy() {
+        var ids = store.put(List.of(task(null, null, 3), task(null, Instant.now().plus(Duration.ofHours(1)), 3), task(null, null, 3)))
+                .stream().map(Ready::id).toList();
+        var starts = store.start(List.of(ids.get(0), ids.get(1), "no-such-task", ids.get(0), ids.get(2)), "w1", LONG);
+
+        assertThat(starts).hasSize(5);
+        assertThat(starts.get(0)).isInstanceOfSatisfying(Start.Started.class, s -> {
+            assertThat(s.task().id()).isEqualTo(ids.get(0));
+            assertThat(s.task().attempt()).isEqualTo(1);
+        });
+        assertThat(starts.get(1)).isInstanceOf(Start.NotDue.class);
+        assertThat(starts.get(2)).isInstanceOf(Start.Gone.class);
+        assertThat(starts.get(3)).as("a duplicate message of a task started in the same claim").isInstanceOf(Start.Busy.class);
+        assertThat(starts.get(4)).isInstanceOfSatisfying(Start.Started.class, s -> assertThat(s.task().id()).isEqualTo(ids.get(2)));
+        assertThat(store.complete("w1", List.of(new Completion.Succeeded(ids.get(0), null), new Completion.Succeeded(ids.get(2), null))))
+                .containsExactlyInAnyOrder(ids.get(0), ids.get(2));
+    }
+
+    @Test
     void anExpiredLeaseIsRecoveredAndARecordedRetryIsMarked() {
         var id = store.put(List.of(task(null, null, 2))).get(0).id();
         store.dispatched(List.of(id));
