@@ -3,6 +3,7 @@
 #   benchmarks/brokers.sh redis|amqp [celery tasks=20000] [coda tasks=100000] [runs=1] [celery configs]
 # Each run: Celery's figures (benchmarks/celery/broker_bench.py: a warm-up round, then a measured one), then
 # Coda's (coda-durable/bench.sh url: a cold round, then a warm one); then a table of the medians and the ratios.
+# CODA_URL_PARAMS (e.g. '&confirm=background') is appended to Coda's engine URL.
 # Redis 127.0.0.1:6379 db 0, RabbitMQ 127.0.0.1:5672 guest/guest (AMQP_PORT=<port> for another node on loopback,
 # whose rabbitmqctl must then be first on the PATH); every run on key prefixes and queue names of its own, deleted
 # after (never a flush). Logs: target/brokers-<broker>-<time>-{celery,coda}.log.
@@ -13,7 +14,7 @@ celery_n=${2:-20000} coda_n=${3:-100000} runs=${4:-1} configs=${5:-prefork-c2,th
 case $broker in
     redis) celery_url=redis://127.0.0.1:6379/0; coda_url="redis://127.0.0.1:6379/0?prefix=coda-brokers-$$" ;;
     amqp) amqp_port=${AMQP_PORT:-5672}
-          celery_url=amqp://guest:guest@127.0.0.1:$amqp_port//; coda_url="amqp://guest:guest@127.0.0.1:$amqp_port/%2F?prefix=coda-brokers-$$" ;;
+          celery_url=amqp://guest:guest@127.0.0.1:$amqp_port//; coda_url="amqp://guest:guest@127.0.0.1:$amqp_port/%2F?prefix=coda-brokers-$$${CODA_URL_PARAMS:-}" ;;
     *) echo "usage: $0 redis|amqp [celery tasks] [coda tasks] [runs] [celery configs]" >&2; exit 2 ;;
 esac
 py=$(benchmarks/celery/venv.sh)

@@ -85,8 +85,8 @@ class BusyQueueTest {
             var first = ids(engine.claim("w", List.of("default"), 8, LONG));
             assertThat(first).hasSize(8);
             // a full claim found a backlog: a consumer is started, and pushed 8 (the claim's size) and no more
-            await().atMost(LONG).until(() -> ready(rabbit, "default").getMessageCount() <= 84);
-            assertThat(ready(rabbit, "default").getMessageCount()).as("ready messages left").isEqualTo(84);
+            await().atMost(LONG).until(() -> ready(rabbit, "default") <= 84);
+            assertThat(ready(rabbit, "default")).as("ready messages left").isEqualTo(84);
 
             var next = ids(engine.claim("w", List.of("default"), 8, LONG));
             assertThat(next).as("served from the pushed 8").hasSize(8).doesNotContainAnyElementsOf(first);
