@@ -41,8 +41,8 @@ import java.util.concurrent.TimeoutException;
  * <p>The held messages of this engine are also how a lease that ended in this process (a hung or dead worker thread)
  * is taken over: a claim first offers the held messages whose lease passed to the store again.
  *
- * <p>Past 400 lines because the held messages, the consumer buffers and the channel's delivery tags (for
- * {@code multiple=true} acks) change together under one lock; split apart they would share that lock's state anyway.
+ * <p>Past 400 lines because the held messages, the consumer buffers and the channel they belong to change together
+ * under one lock; the channel's delivery tags (for {@code multiple=true} acks) are {@link DeliveryTags}.
  *
  * <pre>{@code
  * var claimed = claims.claim("worker-1", List.of("default"), 10, Duration.ofSeconds(30));
@@ -62,11 +62,7 @@ final class Claims {
         }
     }
 
-    /** The channel's delivery tags: which are unacknowledged, and up to which every one was seen (see {@link #acked}). */
-    private final Object tagsLock = new Object();
-    private final java.util.TreeSet<Long> unacked = new java.util.TreeSet<>();
-    private final java.util.TreeSet<Long> seenAhead = new java.util.TreeSet<>();
-    private long seenUpTo;
+    private final DeliveryTags tags = new DeliveryTags();
 
     private final Connection connection;
     private final Topology topology;
@@ -409,9 +405,7 @@ final class Claims {
                 return; // the broker already returned it to the queue with the old channel
             }
             channel.basicReject(h.tag(), true);
-            synchronized (tagsLock) {
-                unacked.remove(h.tag());
-            }
+            tags.rejected(h.tag());
         }
     }
 
@@ -434,65 +428,20 @@ final class Claims {
             if (channel == null || !channel.isOpen()) {
                 return; // the broker already returned them to the queue with the old channel
             }
-            var tags = new ArrayList<Long>(done.size());
+            var settled = new ArrayList<Long>(done.size());
             for (var h : done) {
                 if (h.epoch() == epoch) {
-                    tags.add(h.tag());
+                    settled.add(h.tag());
                 }
             }
-            tags.sort(null);
-            long upTo = -1;
-            var single = new ArrayList<Long>();
-            synchronized (tagsLock) {
-                tags.forEach(unacked::remove);
-                // a multiple ack covers every lower tag: only safe below the lowest one still out, and below any not yet seen
-                long bound = Math.min(unacked.isEmpty() ? Long.MAX_VALUE : unacked.first() - 1, seenUpTo);
-                for (var tag : tags) {
-                    if (tag <= bound) {
-                        upTo = tag;
-                    } else {
-                        single.add(tag);
-                    }
-                }
+            settled.sort(null);
+            var acks = tags.settle(settled);
+            if (acks.multipleUpTo() >= 0) {
+                channel.basicAck(acks.multipleUpTo(), true);
             }
-            if (upTo >= 0) {
-                channel.basicAck(upTo, true);
-            }
-            for (var tag : single) {
+            for (var tag : acks.single()) {
                 channel.basicAck(tag, false);
             }
-        }
-    }
-
-    /** Notes a delivered tag: unacknowledged, and seen (tags come 1, 2, 3... on a channel, delivered on two threads). */
-    private void seen(long tag) {
-        synchronized (tagsLock) {
-            unacked.add(tag);
-            if (tag == seenUpTo + 1) {
-                seenUpTo = tag;
-                while (!seenAhead.isEmpty() && seenAhead.first() == seenUpTo + 1) {
-                    seenUpTo = seenAhead.pollFirst();
-                }
-            } else {
-                seenAhead.add(tag);
-            }
-        }
-    }
-
-    /** A new channel, or a recovered one whose tags continue past the old ones: nothing is unacknowledged on it. */
-    private void resetTags(boolean recovered) {
-        synchronized (tagsLock) {
-            unacked.clear();
-            if (recovered) {
-                // the recovered channel's tags start past the last one the old channel received; until they join up with
-                // those seen here, acks go one by one (safe)
-                if (!seenAhead.isEmpty()) {
-                    seenUpTo = Math.max(seenUpTo, seenAhead.last());
-                }
-            } else {
-                seenUpTo = 0;
-            }
-            seenAhead.clear();
         }
     }
 
@@ -525,7 +474,7 @@ final class Claims {
     }
 
     private Held held(long tag, AMQP.BasicProperties props, byte[] body, String queue) {
-        seen(tag);
+        tags.seen(tag);
         int priority = props.getPriority() == null ? 0 : props.getPriority();
         return new Held(tag, epoch, new String(body, StandardCharsets.UTF_8), queue, priority, null, clock.instant());
     }
@@ -534,7 +483,7 @@ final class Claims {
         if (channel == null || !channel.isOpen()) {
             channel = connection.createChannel();
             epoch++;
-            resetTags(false);
+            tags.reset(false);
             held.clear();
             buffers.values().forEach(PriorityBlockingQueue::clear);
             consumers.clear();
@@ -544,7 +493,7 @@ final class Claims {
                     public void handleRecovery(Recoverable recovered) {
                         synchronized (lock) {
                             epoch++; // the broker requeued every unacknowledged message of the lost channel
-                            resetTags(true);
+                            tags.reset(true);
                             held.clear();
                             buffers.values().forEach(PriorityBlockingQueue::clear);
                         }
