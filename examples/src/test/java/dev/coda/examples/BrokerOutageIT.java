@@ -233,9 +233,8 @@ class BrokerOutageIT {
         var web = processes.get(0);
         var worker = processes.get(1);
         long start = System.nanoTime();
-        // the whole backlog: DONE to recover, then at least 4 uploads a second (the worker could do 80: 8 at 100 ms;
-        // on RabbitMQ a quorum queue left without a leader by the crash costs a reconnection, docs/engine-rabbitmq.md)
-        long deadline = start + DONE.plusMillis(250L * accepted.size()).toNanos();
+        // the whole backlog: DONE to recover, then at least 10 uploads a second (the worker could do 80: 8 at 100 ms)
+        long deadline = start + DONE.plusMillis(100L * accepted.size()).toNanos();
         for (var entry : Map.copyOf(accepted).entrySet()) {
             var left = Duration.ofNanos(Math.max(deadline - System.nanoTime(), TimeUnit.SECONDS.toNanos(1)));
             var done = cluster.awaitSucceeded(base, entry.getKey(), worker, left);

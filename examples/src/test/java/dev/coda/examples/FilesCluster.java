@@ -247,7 +247,8 @@ final class FilesCluster implements AutoCloseable {
     /** As {@link #awaitSucceeded(URI, String, Proc)}, waiting at most {@code atMost}. */
     JsonNode awaitSucceeded(URI base, String id, Proc worker, Duration atMost) {
         var last = new JsonNode[1];
-        await("upload " + id + " processed").atMost(atMost).pollInterval(Duration.ofMillis(100))
+        // first look at once: Awaitility's first poll otherwise waits a poll interval, which a loop over many uploads adds up
+        await("upload " + id + " processed").atMost(atMost).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(100))
                 .failFast(worker.name() + " exited", () -> !worker.isAlive())
                 .until(() -> {
                     last[0] = status(base, id);

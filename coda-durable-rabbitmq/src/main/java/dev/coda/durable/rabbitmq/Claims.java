@@ -24,6 +24,7 @@ import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -80,6 +81,8 @@ final class Claims {
      * unacknowledged messages one consumer may have: buffered, running or waiting; {@code basic.get} adds more).
      */
     private final Map<String, Integer> concurrency = new ConcurrentHashMap<>();
+    /** When a channel left behind by an unanswered call is closed: after the broker gave up on that call (a minute). */
+    private static final Duration ABANDONED_CLOSE = Duration.ofSeconds(75);
     private static final Comparator<Held> ORDER = Comparator.comparingInt(Held::priority).reversed()
             .thenComparingLong(Held::tag);
 
@@ -453,10 +456,11 @@ final class Claims {
             } catch (ChannelContinuationTimeoutException e) {
                 silent.unanswered(source);
                 // the broker's side of this channel waits for that queue (up to a minute), and a late answer must not
-                // meet the next call: the next call gets a new channel, this one is closed aside (its messages requeued)
+                // meet the next call: the next call gets a new channel; this one is closed once the broker gave up (closing
+                // it at once held up the connection: calls to other queues timed out too)
                 var old = channel;
                 channel = null;
-                Thread.ofVirtual().start(() -> {
+                CompletableFuture.delayedExecutor(ABANDONED_CLOSE.toMillis(), TimeUnit.MILLISECONDS).execute(() -> {
                     try {
                         old.abort();
                     } catch (IOException | RuntimeException alreadyClosed) {
