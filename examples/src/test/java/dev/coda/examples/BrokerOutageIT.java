@@ -233,8 +233,10 @@ class BrokerOutageIT {
         var web = processes.get(0);
         var worker = processes.get(1);
         long start = System.nanoTime();
-        // the whole backlog: DONE to recover, then at least 10 uploads a second (the worker could do 80: 8 at 100 ms)
-        long deadline = start + DONE.plusMillis(100L * accepted.size()).toNanos();
+        // the whole backlog: DONE to recover, then at least 10 uploads a second (the worker could do 80: 8 at 100 ms),
+        // and a minute more: RabbitMQ closes a worker's connection a minute after a call to a quorum queue the crash left
+        // without a leader, and the calls meanwhile may wait (docs/engine-rabbitmq.md, "A queue that does not answer")
+        long deadline = start + DONE.plusSeconds(60).plusMillis(100L * accepted.size()).toNanos();
         for (var entry : Map.copyOf(accepted).entrySet()) {
             var left = Duration.ofNanos(Math.max(deadline - System.nanoTime(), TimeUnit.SECONDS.toNanos(1)));
             var done = cluster.awaitSucceeded(base, entry.getKey(), worker, left);
