@@ -18,8 +18,11 @@ import java.util.UUID;
  */
 final class RabbitFixture implements AutoCloseable {
 
-    /** The task queues the tests use; their broker queues are deleted after. */
-    static final List<String> QUEUES = List.of("default", "reports", "mail");
+    /**
+     * Every task queue the tests use; their broker queues are deleted after. A queue left behind keeps file handles on
+     * the shared broker: some hundreds of them stopped it accepting connections.
+     */
+    static final List<String> QUEUES = List.of("default", "reports", "mail", "bulk", "keyed", "elsewhere");
 
     final String broker = TestRabbit.url();
     final String prefix = "coda-test-" + UUID.randomUUID().toString().substring(0, 8);
