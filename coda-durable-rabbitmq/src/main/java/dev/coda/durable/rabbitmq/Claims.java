@@ -437,7 +437,6 @@ final class Claims {
                     settled.add(h.tag());
                 }
             }
-            settled.sort(null);
             var acks = tags.settle(settled);
             if (acks.multipleUpTo() >= 0) {
                 channel.basicAck(acks.multipleUpTo(), true);

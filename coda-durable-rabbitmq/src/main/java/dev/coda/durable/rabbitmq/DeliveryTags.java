@@ -43,8 +43,9 @@ final class DeliveryTags {
         unacked.remove(tag);
     }
 
-    /** Settles {@code tags} (ascending) and says how to acknowledge them. */
-    synchronized Acks settle(List<Long> tags) {
+    /** Settles {@code settled} and says how to acknowledge them. */
+    synchronized Acks settle(List<Long> settled) {
+        var tags = settled.stream().sorted().toList();
         tags.forEach(unacked::remove);
         long bound = Math.min(unacked.isEmpty() ? Long.MAX_VALUE : unacked.first() - 1, seenUpTo);
         long upTo = -1;

@@ -208,13 +208,11 @@ public final class RabbitTaskEngine implements TaskEngine {
         var ids = messages.stream().map(Message::id).toList();
         try {
             broker("publish " + messages.size() + " task(s)", () -> {
-                var confirmed = publisher.send(messages);
-                if (confirmInBackground) {
-                    confirmed.thenRun(() -> {
-                        marks.confirmed(ids);
-                        doorbell.ring(); // routed now: a claim finds them
-                    });
-                } else {
+                var confirmed = publisher.send(messages).thenRun(() -> {
+                    marks.confirmed(ids);
+                    doorbell.ring(); // routed now: a claim finds them
+                });
+                if (!confirmInBackground) {
                     Publisher.await(confirmed);
                 }
                 return null;
@@ -228,10 +226,6 @@ public final class RabbitTaskEngine implements TaskEngine {
                 }
             }
             throw e;
-        }
-        if (!confirmInBackground) {
-            marks.confirmed(ids);
-            doorbell.ring();
         }
     }
 

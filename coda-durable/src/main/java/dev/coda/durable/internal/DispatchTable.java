@@ -85,29 +85,23 @@ final class DispatchTable extends SqlTemplates {
     }
 
     private static final String RETURNED = " RETURNING id, name, queue, args, attempts, max_attempts, timeout_ms, context, run_at";
-    private final Sql startQueued = startQueuedWhere("id = :id");
     /** As {@link TaskTable}'s recovery: the last allowed attempt is not counted again (the claimer records "worker lost"). */
     private final Sql recover = sql("UPDATE {tasks} SET lease_owner = :lease_owner, lease_until = " + dialect.nowPlusMillis(":lease_ms")
             + ", started_at = {now}, attempts = CASE WHEN attempts < max_attempts THEN attempts + 1 ELSE attempts END, "
             + AttemptLog.recoverSet(dialect) + " WHERE id = :id AND state = {running} AND lease_until < {now} AND lease_owner = :was"
             + RETURNED);
-    private final Sql startQueuedAll = startQueuedWhere("id " + dialect.in(":ids"));
-
-    /** Starts the queued, due tasks whose id passes {@code idTest}, returning them. */
-    private Sql startQueuedWhere(String idTest) {
-        return sql("UPDATE {tasks} SET state = {running}, attempts = attempts + 1, lease_owner = :lease_owner,"
-                + " lease_until = " + dialect.nowPlusMillis(":lease_ms") + ", started_at = {now}, " + AttemptLog.CLAIM_SET
-                + " WHERE " + idTest + " AND state = {queued} AND run_at <= {now}" + RETURNED);
-    }
+    private final Sql startQueued = sql("UPDATE {tasks} SET state = {running}, attempts = attempts + 1,"
+            + " lease_owner = :lease_owner, lease_until = " + dialect.nowPlusMillis(":lease_ms") + ", started_at = {now}, "
+            + AttemptLog.CLAIM_SET + " WHERE id " + dialect.in(":ids") + " AND state = {queued} AND run_at <= {now}" + RETURNED);
 
     /**
      * Starts the queued, due tasks among {@code ids} in one statement (a claim's common case), by id; the others need
-     * {@link #start} each. Runs in the caller's transaction.
+     * {@link #startOther} each. Runs in the caller's transaction.
      */
     Map<String, ClaimedTask> startQueued(Connection connection, Collection<String> ids, String workerId, Duration lease)
             throws SQLException {
         var out = new HashMap<String, ClaimedTask>();
-        try (var statement = startQueuedAll.prepare(connection)) {
+        try (var statement = startQueued.prepare(connection)) {
             statement.string("lease_owner", workerId);
             statement.millis("lease_ms", lease);
             statement.list("ids", ids);
@@ -125,16 +119,15 @@ final class DispatchTable extends SqlTemplates {
 
     /** Starts an attempt of one task, or says why not; runs in the caller's transaction. */
     Start start(Connection connection, String id, String workerId, Duration lease) throws SQLException {
-        try (var statement = startQueued.prepare(connection)) {
-            statement.string("lease_owner", workerId);
-            statement.millis("lease_ms", lease);
-            statement.string("id", id);
-            try (var rows = statement.query()) {
-                if (rows.next()) {
-                    return new Start.Started(claimed(rows, rows.getInt("attempts"), null));
-                }
-            }
-        }
+        var started = startQueued(connection, List.of(id), workerId, lease).get(id);
+        return started != null ? new Start.Started(started) : startOther(connection, id, workerId, lease);
+    }
+
+    /**
+     * For a task that {@link #startQueued} did not start: recovers it from a worker whose lease ended, or says why it
+     * does not start (busy, not due, gone); runs in the caller's transaction.
+     */
+    Start startOther(Connection connection, String id, String workerId, Duration lease) throws SQLException {
         StoredState state;
         String owner;
         int attempts;

@@ -118,7 +118,7 @@ final class JdbcTaskStore implements TaskStore {
                 var out = new ArrayList<Start>(ids.size());
                 for (var id : ids) {
                     var task = started.remove(id); // a duplicate id's later messages find the task running
-                    out.add(task != null ? new Start.Started(task) : dispatch.start(connection, id, workerId, lease));
+                    out.add(task != null ? new Start.Started(task) : dispatch.startOther(connection, id, workerId, lease));
                 }
                 return out;
             });
