@@ -2,7 +2,9 @@ package dev.coda.durable.rabbitmq;
 
 import dev.coda.durable.spi.TaskStore;
 import java.util.ArrayList;
+import java.time.Duration;
 import java.util.Collection;
+import java.util.List;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -15,7 +17,7 @@ import org.slf4j.LoggerFactory;
  *
  * <pre>{@code
  * var marks = ConfirmedMarks.start(store);
- * marks.confirmed(List.of(id));   // returns at once; cleared within milliseconds
+ * marks.confirmed(List.of(id));   // returns at once; cleared within 20 ms or so
  * marks.close();                  // clears what is left
  * }</pre>
  */
@@ -23,6 +25,8 @@ final class ConfirmedMarks implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(ConfirmedMarks.class);
     private static final int BATCH = 5_000;
+    /** How long the thread gathers confirmed ids before it clears them in one statement. */
+    private static final Duration LINGER = Duration.ofMillis(20);
 
     private final TaskStore store;
     private final LinkedBlockingQueue<String> pending = new LinkedBlockingQueue<>();
@@ -58,10 +62,31 @@ final class ConfirmedMarks implements AutoCloseable {
         }
     }
 
-    private void clear(String first) {
+    private void clear(String first) throws InterruptedException {
         var batch = new ArrayList<String>();
         batch.add(first);
-        pending.drainTo(batch, BATCH - 1);
+        // one-at-a-time enqueues are confirmed one by one: gather them for a moment, else each costs a second commit
+        long deadline = System.nanoTime() + LINGER.toNanos();
+        InterruptedException interrupted = null;
+        for (String next = first; next != null && batch.size() < BATCH; ) {
+            pending.drainTo(batch, BATCH - batch.size());
+            try {
+                next = pending.poll(deadline - System.nanoTime(), TimeUnit.NANOSECONDS);
+            } catch (InterruptedException e) {
+                interrupted = e; // closing: clear what was gathered first
+                next = null;
+            }
+            if (next != null) {
+                batch.add(next);
+            }
+        }
+        clearNow(batch);
+        if (interrupted != null) {
+            throw interrupted;
+        }
+    }
+
+    private void clearNow(List<String> batch) {
         try {
             store.dispatched(batch);
         } catch (RuntimeException e) {
@@ -79,10 +104,10 @@ final class ConfirmedMarks implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        var first = pending.poll();
-        while (first != null) {
-            clear(first);
-            first = pending.poll();
+        var rest = new ArrayList<String>();
+        while (pending.drainTo(rest, BATCH) > 0) {
+            clearNow(rest);
+            rest.clear();
         }
     }
 }

@@ -32,8 +32,8 @@ import org.slf4j.LoggerFactory;
  * name (quorum queues, one a priority level, by default; classic priority queues with {@code queue-type=classic}), confirmed by the broker before {@link #enqueue} returns, and acknowledged only after its outcome is recorded;
  * its state (status, result, attempts, unique key, lease) lives in a {@link TaskStore}, a JDBC engine: SQLite by
  * default, PostgreSQL for workers on many machines. A task that {@code enqueue} returned (an HTTP 202) is both stored
- * and confirmed by the broker; with {@code confirm=background} in the URL, stored and sent, the confirm coming later
- * (an unconfirmed message is published again by the sweeper).
+ * and confirmed by the broker; with {@code confirm=background} in the URL, stored with its dispatch mark, sent and
+ * confirmed after the call returned (a message not sent or not confirmed is published by the sweeper).
  *
  * <pre>{@code
  * // CODA_TASKS_URL=amqp://guest:guest@127.0.0.1:5672/%2F?prefix=app
@@ -42,7 +42,8 @@ import org.slf4j.LoggerFactory;
  * TaskEngine same = RabbitTaskEngine.open("amqp://guest:guest@127.0.0.1:5672/%2F?prefix=app&store=jdbc%3Asqlite%3Atasks.db");
  * }</pre>
  *
- * <p>The pieces: {@link Topology} (exchanges and queues), {@link Publisher} (confirms), {@link Claims} (messages held
+ * <p>The pieces: {@link Topology} (exchanges and queues), {@link Publisher} (confirms), {@link Outbox} (sends
+ * that the caller does not wait for), {@link Claims} (messages held
  * while their tasks run, and the store's leases), {@link DelayBuckets} (TTL queues for delays and retries),
  * {@link Sweeper} (tasks a crash left without a message), {@link RabbitSettings} (the URL). See
  * {@code docs/engine-rabbitmq.md} for the guarantees and limits. {@link #claim(String, Collection, int, Duration, Instant)
@@ -58,26 +59,27 @@ public final class RabbitTaskEngine implements TaskEngine {
     private final Connection connection;
     private final TaskEngine storeEngine;
     private final TaskStore store;
+    private final Topology topology;
     private final Publisher publisher;
+    /** {@code confirm=background}: sends after the call returned; {@code null} when enqueue waits for the confirm. */
+    private final Outbox outbox;
     private final Claims claims;
     private final Sweeper sweeper;
     private final ConfirmedMarks marks;
     private final Doorbell doorbell = new Doorbell();
-    /** {@code confirm=background}: enqueue returns once stored and published; the confirm clears the mark later. */
-    private final boolean confirmInBackground;
 
     private RabbitTaskEngine(String description, Connection connection, TaskEngine storeEngine, TaskStore store,
             RabbitSettings settings) throws IOException {
         this.connection = connection;
         this.storeEngine = storeEngine;
         this.store = store;
-        this.confirmInBackground = settings.confirmInBackground();
         var clock = InstantSource.system();
-        var topology = new Topology(connection, settings.prefix(), settings.queueType());
+        this.topology = new Topology(connection, settings.prefix(), settings.queueType());
         topology.declareBase();
         this.description = description + ", " + topology.type().name().toLowerCase() + " queues"; // as declared, after a fallback
         this.publisher = new Publisher(connection, topology, clock);
         this.marks = ConfirmedMarks.start(store);
+        this.outbox = settings.confirmInBackground() ? Outbox.start(publisher, this::confirmed) : null;
         this.claims = new Claims(connection, topology, publisher, store, marks, clock, doorbell::ring);
         this.sweeper = Sweeper.start(store, publisher, clock);
     }
@@ -184,6 +186,15 @@ public final class RabbitTaskEngine implements TaskEngine {
         if (tasks.isEmpty()) {
             return List.of();
         }
+        if (outbox != null) {
+            // a queue the broker refuses (one of the other type) fails this call, not the outbox later; cached once declared
+            broker("declare the task queues", () -> {
+                for (var queue : tasks.stream().map(NewTask::queue).distinct().toList()) {
+                    topology.ensureQueue(queue);
+                }
+                return null;
+            });
+        }
         var ready = store.put(tasks);
         var fresh = new ArrayList<Message>();
         for (var r : ready) {
@@ -198,23 +209,21 @@ public final class RabbitTaskEngine implements TaskEngine {
     /**
      * Publishes messages of tasks just made ready (their marks cleared in the background); if the broker does not confirm them, cancels the
      * tasks (the caller answers an error, not 202) where it can: a task it cannot cancel keeps its mark for the sweeper.
-     * With {@code confirm=background} it waits for no confirm: a message the broker does not confirm keeps its task's
-     * mark, and the sweeper publishes it again; only a publish that cannot be sent at all cancels the tasks.
+     * With {@code confirm=background} the {@link Outbox} sends them after the call returned: a message not sent or not
+     * confirmed keeps its task's mark, and the sweeper publishes it again; nothing is cancelled.
      */
     private void publishOrCancel(List<Message> messages) {
         if (messages.isEmpty()) {
             return;
         }
+        if (outbox != null) {
+            outbox.send(messages);
+            return;
+        }
         var ids = messages.stream().map(Message::id).toList();
         try {
             broker("publish " + messages.size() + " task(s)", () -> {
-                var confirmed = publisher.send(messages).thenRun(() -> {
-                    marks.confirmed(ids);
-                    doorbell.ring(); // routed now: a claim finds them
-                });
-                if (!confirmInBackground) {
-                    Publisher.await(confirmed);
-                }
+                Publisher.await(publisher.send(messages).thenRun(() -> confirmed(ids)));
                 return null;
             });
         } catch (TaskEngineException e) {
@@ -227,6 +236,12 @@ public final class RabbitTaskEngine implements TaskEngine {
             }
             throw e;
         }
+    }
+
+    /** The broker confirmed the messages of these tasks: their marks are cleared, and a claim now finds them. */
+    private void confirmed(List<String> ids) {
+        marks.confirmed(ids);
+        doorbell.ring();
     }
 
     @Override
@@ -363,6 +378,9 @@ public final class RabbitTaskEngine implements TaskEngine {
     @Override
     public void close() {
         sweeper.close();
+        if (outbox != null) {
+            outbox.close();
+        }
         marks.close();
         closeQuietly(connection);
         storeEngine.close();

@@ -2,6 +2,7 @@ package dev.coda.durable.rabbitmq;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.coda.durable.DurableState;
 import dev.coda.durable.TaskEngine;
 import dev.coda.durable.TaskEngine.NewTask;
 import dev.coda.durable.TaskEngineException;
@@ -154,15 +155,41 @@ class RabbitOutageTest {
             // the task's dispatch mark was never cleared: a sweeper publishes it after its grace period; claimed by a fresh
             // engine (its own connection, not one recovering)
             try (var other = open("&queue-type=classic")) {
-                var claimed = new ArrayList<String>();
-                Awaitility.await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).ignoreExceptions().until(() -> {
-                    other.claim("w", List.of("default"), 10, Duration.ofSeconds(30)).forEach(t -> claimed.add(t.id()));
-                    return claimed.contains(unconfirmed);
-                });
+                var claimed = claimUntil(other, unconfirmed);
                 assertThat(claimed).as("each claimed once (the first too: confirmed before the freeze, or published again)").doesNotHaveDuplicates()
                         .contains(unconfirmed).isSubsetOf(first, unconfirmed);
             }
         }
+    }
+
+    @Test
+    void withBackgroundConfirmsATaskStoredWhileTheBrokerIsDownIsAcceptedAndRunsOnceItIsBack() throws Exception {
+        broker = OwnRabbit.start();
+        try (var engine = open("&confirm=background&queue-type=classic")) {
+            var first = engine.enqueue(List.of(task(1))).get(0); // queues declared, channel open
+            broker.crash();
+            long started = System.nanoTime();
+            var stored = engine.enqueue(List.of(task(2))).get(0); // the store holds it: the outbox cannot send it
+            assertThat(Duration.ofNanos(System.nanoTime() - started)).as("accepted without the broker").isLessThan(BOUND);
+            assertThat(engine.status(stored)).hasValueSatisfying(s -> assertThat(s.state()).isEqualTo(DurableState.QUEUED));
+            broker.restart();
+
+            try (var other = open("&queue-type=classic")) {
+                var claimed = claimUntil(other, stored);
+                assertThat(claimed).as("published by a sweeper once the broker was back, claimed once").doesNotHaveDuplicates()
+                        .contains(stored).isSubsetOf(first, stored);
+            }
+        }
+    }
+
+    /** Claims from {@code engine}'s default queue until {@code id} came (a minute at most); every id claimed, in order. */
+    private static List<String> claimUntil(TaskEngine engine, String id) {
+        var claimed = new ArrayList<String>();
+        Awaitility.await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).ignoreExceptions().until(() -> {
+            engine.claim("w", List.of("default"), 10, Duration.ofSeconds(30)).forEach(t -> claimed.add(t.id()));
+            return claimed.contains(id);
+        });
+        return claimed;
     }
 
     private static String chain(Throwable e) {

@@ -29,15 +29,18 @@ import java.util.Collection;
  *     included (not in SQLite's WAL mode, where reads go on while another process holds the write lock)
  * @param indexesSucceeded whether {@code coda_tasks_finished} holds succeeded tasks too, or (SQLite) only failed and
  *     cancelled ones, succeeded tasks being paged and purged through the primary key of time-ordered ids
+ * @param keepsStatements whether each {@link Sql} keeps its last statement prepared for the next use on the same
+ *     connection: SQLite's driver prepares anew at every call, which costs an enqueue as much as its insert; PostgreSQL's
+ *     driver caches prepared statements itself
  * @param types binding, reading and errors
  */
 record Dialect(String now, String nowPlusMillis, String in, String idIn, String lockClause, String migrations, boolean arrays,
-               boolean readsShowAvailability, boolean indexesSucceeded, Types types) {
+               boolean readsShowAvailability, boolean indexesSucceeded, boolean keepsStatements, Types types) {
 
     static final Dialect SQLITE = new Dialect(SqliteTypes.NOW, "(" + SqliteTypes.NOW + " + %s)", "IN (SELECT value FROM json_each(%s))",
-            "id IN (%s)", "", "sqlite", false, false, false, new SqliteTypes());
+            "id IN (%s)", "", "sqlite", false, false, false, true, new SqliteTypes());
     static final Dialect POSTGRESQL = new Dialect("now()", "(now() + %s * interval '1 millisecond')", "= ANY(%s)",
-            "id = ANY(ARRAY(%s))", " FOR UPDATE SKIP LOCKED", "postgresql", true, true, true, new PostgresTypes());
+            "id = ANY(ARRAY(%s))", " FOR UPDATE SKIP LOCKED", "postgresql", true, true, true, false, new PostgresTypes());
 
     /** How a database binds and reads times and lists, and which of its errors mean that it cannot be reached now. */
     interface Types {

@@ -47,24 +47,14 @@ final class JdbcTaskStore implements TaskStore {
                     t.uniqueKey(), t.maxAttempts(), TaskIds.next(), t.timeout(), t.context()));
         }
         try {
-            return engine.transaction(JdbcTaskEngine.Wait.REQUEST, connection -> {
-                var ids = tasks.insert(connection, withIds);
-                var fresh = new ArrayList<String>();
-                for (int i = 0; i < ids.size(); i++) {
-                    if (ids.get(i).equals(withIds.get(i).id())) {
-                        fresh.add(ids.get(i));
-                    }
-                }
-                var marked = dispatch.mark(connection, fresh);
-                var out = new ArrayList<Ready>(ids.size());
-                for (int i = 0; i < ids.size(); i++) {
-                    var id = ids.get(i);
-                    var task = withIds.get(i);
-                    var ready = marked.stream().filter(r -> r.id().equals(id)).findFirst();
-                    out.add(ready.orElseGet(() -> new Ready(id, task.queue(), task.priority(), task.runAt(), false)));
-                }
-                return out;
-            });
+            // the rows stored now carry their dispatch mark from the insert; a live task's unique key needs no message
+            var ids = engine.transaction(JdbcTaskEngine.Wait.REQUEST, connection -> tasks.insert(connection, withIds, true));
+            var out = new ArrayList<Ready>(ids.size());
+            for (int i = 0; i < ids.size(); i++) {
+                var task = withIds.get(i);
+                out.add(new Ready(ids.get(i), task.queue(), task.priority(), task.runAt(), ids.get(i).equals(task.id())));
+            }
+            return out;
         } catch (SQLException e) {
             throw engine.failure("store " + batch.size() + " task(s)", e);
         }

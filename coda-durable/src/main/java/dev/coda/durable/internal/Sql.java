@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * A statement with named parameters ({@code :queue}), turned once into JDBC's positional {@code ?}, and bound
@@ -21,13 +22,17 @@ import java.util.Collection;
  *     return statement.update() == 1;
  * }
  * }</pre>
- * A {@code ::} (a PostgreSQL cast) and anything in single quotes are not parameters.
+ * A {@code ::} (a PostgreSQL cast) and anything in single quotes are not parameters. Where the dialect
+ * {@linkplain Dialect#keepsStatements keeps statements}, closing a statement keeps it prepared, its parameters cleared,
+ * for the next {@link #prepare} on the same connection (one kept a {@code Sql}; others are closed as usual).
  */
 final class Sql {
 
     private final String text;
     private final String[] names;
     private final Dialect dialect;
+    /** The statement last closed, prepared and idle, when the dialect keeps statements. */
+    private final AtomicReference<Statement> kept = new AtomicReference<>();
 
     private Sql(String text, String[] names, Dialect dialect) {
         this.text = text;
@@ -68,6 +73,13 @@ final class Sql {
     }
 
     Statement prepare(Connection connection) throws SQLException {
+        var idle = kept.getAndSet(null);
+        if (idle != null) {
+            if (idle.connection == connection && !idle.statement.isClosed()) {
+                return idle;
+            }
+            idle.statement.close(); // of a connection closed or replaced since
+        }
         return new Statement(connection, connection.prepareStatement(text));
     }
 
@@ -162,6 +174,13 @@ final class Sql {
 
         @Override
         public void close() throws SQLException {
+            if (dialect.keepsStatements() && !connection.isClosed() && !statement.isClosed()) {
+                statement.clearParameters();
+                statement.clearBatch();
+                if (kept.compareAndSet(null, this)) {
+                    return;
+                }
+            }
             statement.close();
         }
     }

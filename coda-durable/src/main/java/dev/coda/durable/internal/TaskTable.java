@@ -50,8 +50,10 @@ final class TaskTable extends SqlTemplates {
 
     // ---------------------------------------------------------------- store
 
-    private static final String INSERT = "INSERT INTO {tasks} (" + COLUMNS + ") VALUES (:id, :name, :queue, :priority, :args,"
-            + " {queued}, 0, :max_attempts, COALESCE(:run_at, {now}), :unique_key, {now}, :timeout_ms, :context)";
+    /** {@code :mark} 1 sets a broker's dispatch mark in the insert itself (see {@link DispatchTable}), 0 leaves none. */
+    private static final String INSERT = "INSERT INTO {tasks} (" + COLUMNS + ", dispatch_at) VALUES (:id, :name, :queue,"
+            + " :priority, :args, {queued}, 0, :max_attempts, COALESCE(:run_at, {now}), :unique_key, {now}, :timeout_ms,"
+            + " :context, CASE WHEN :mark = 1 THEN {now} END)";
     private final Sql insert = sql(INSERT);
     private final Sql insertUnique = sql(INSERT + " ON CONFLICT (unique_key) WHERE unique_key IS NOT NULL AND state IN ({live})"
             + " DO NOTHING");
@@ -59,16 +61,21 @@ final class TaskTable extends SqlTemplates {
 
     /** Stores tasks (a batch without unique keys, one by one with them); returns their ids, or a live task's for a unique key. */
     List<String> insert(Connection connection, List<NewTask> tasks) throws SQLException {
+        return insert(connection, tasks, false);
+    }
+
+    /** As {@link #insert(Connection, List)}; with {@code mark}, the rows stored now carry a dispatch mark. */
+    List<String> insert(Connection connection, List<NewTask> tasks, boolean mark) throws SQLException {
         var ids = new ArrayList<String>(tasks.size());
         try (var plain = insert.prepare(connection)) {
             int batched = 0;
             for (var task : tasks) {
                 if (task.uniqueKey() != null) {
-                    ids.add(insertUnique(connection, task));
+                    ids.add(insertUnique(connection, task, mark));
                     continue;
                 }
                 var id = task.id() != null ? task.id() : TaskIds.next();
-                bindInsert(plain, id, task);
+                bindInsert(plain, id, task, mark);
                 if (tasks.size() == 1) {
                     plain.update();
                 } else {
@@ -84,7 +91,7 @@ final class TaskTable extends SqlTemplates {
         return ids;
     }
 
-    private static void bindInsert(Sql.Statement statement, String id, NewTask task) throws SQLException {
+    private static void bindInsert(Sql.Statement statement, String id, NewTask task, boolean mark) throws SQLException {
         statement.string("id", id);
         statement.string("name", task.name());
         statement.string("queue", task.queue());
@@ -95,15 +102,16 @@ final class TaskTable extends SqlTemplates {
         statement.string("unique_key", task.uniqueKey());
         statement.millis("timeout_ms", task.timeout());
         statement.string("context", ContextColumn.write(task.context()));
+        statement.integer("mark", mark ? 1 : 0);
     }
 
     /** Inserts unless a live task holds the key; returns the new id or the live task's. */
-    private String insertUnique(Connection connection, NewTask task) throws SQLException {
+    private String insertUnique(Connection connection, NewTask task, boolean mark) throws SQLException {
         // the same id on every attempt: a caller that chose it (a broker's store) recognises a task stored now by its id
         var id = task.id() != null ? task.id() : TaskIds.next();
         for (int attempt = 0; attempt < 10; attempt++) {
             try (var statement = insertUnique.prepare(connection)) {
-                bindInsert(statement, id, task);
+                bindInsert(statement, id, task, mark);
                 if (statement.update() == 1) {
                     return id;
                 }

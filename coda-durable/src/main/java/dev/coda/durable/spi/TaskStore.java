@@ -35,6 +35,7 @@ public interface TaskStore {
     /**
      * A task that needs (or got) a message: where to route it and when it is due.
      *
+     * @param runAt when it is due; {@code null} for now
      * @param fresh whether {@link #put} stored it now ({@code false}: a live task held the unique key; no message needed)
      */
     record Ready(String id, String queue, int priority, Instant runAt, boolean fresh) {

@@ -46,4 +46,41 @@ class SqlTest {
                         + " FOR UPDATE SKIP LOCKED");
         assertThatThrownBy(() -> templates.sql("SELECT {nope}")).isInstanceOf(IllegalArgumentException.class);
     }
+
+    @Test
+    void onSqliteAClosedStatementIsPreparedOnceAndReusedOnItsConnectionWithItsParametersCleared(@TempDir Path dir)
+            throws Exception {
+        var sql = Sql.parse("SELECT :a AS a", Dialect.SQLITE);
+        try (var first = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("t.db"));
+             var second = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("t.db"))) {
+            Sql.Statement used;
+            try (var statement = sql.prepare(first)) {
+                statement.string("a", "x");
+                try (var rows = statement.query()) {
+                    rows.next();
+                    assertThat(rows.getString("a")).isEqualTo("x");
+                }
+                used = statement;
+            }
+            try (var again = sql.prepare(first)) {
+                assertThat(again).isSameAs(used);
+                try (var rows = again.query()) {
+                    rows.next();
+                    assertThat(rows.getString("a")).as("the last call's parameter is not bound again").isNull();
+                }
+            }
+            try (var elsewhere = sql.prepare(second)) {
+                assertThat(elsewhere).as("a statement belongs to its connection").isNotSameAs(used);
+            }
+            first.close();
+            try (var reopened = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("t.db"));
+                 var statement = sql.prepare(reopened)) {
+                statement.string("a", "y");
+                try (var rows = statement.query()) {
+                    rows.next();
+                    assertThat(rows.getString("a")).isEqualTo("y");
+                }
+            }
+        }
+    }
 }
