@@ -73,9 +73,9 @@ final class Claims {
     private final InstantSource clock;
     /**
      * A claim that took this many messages with {@code basic.get} (or as many as it wanted, if fewer) found a busy
-     * queue: consume it from then on.
+     * queue: it consumes the queue from then on, the rest of a large claim included.
      */
-    static final int BUSY = 32;
+    static final int BUSY = 8;
     /**
      * The concurrency of each worker registered with this engine: the prefetch of the consumers its claims start (the
      * unacknowledged messages one consumer may have: buffered, running or waiting; {@code basic.get} adds more).
@@ -176,15 +176,19 @@ final class Claims {
                     fetched.add(next);
                     got++;
                 }
+                if (!consuming && max > 1 && got == Math.min(max, BUSY)) {
+                    // a backlog: the rest comes from a consumer, not a Raft round trip a message (the prefetch: the
+                    // worker's concurrency as it registered, else this claim's size)
+                    consume(source, queue, concurrency.getOrDefault(workerId, max));
+                    consuming = true;
+                }
             }
             decideAll(fetched, true, workerId, lease, out);
             if (consuming && !fetched.isEmpty() && got == 0) {
                 break; // the buffer served this claim; the next one takes what the consumer delivers meanwhile
             }
         }
-        if (got >= BUSY || !empty && got >= max && max > 1) {
-            consume(source, queue, concurrency.getOrDefault(workerId, max)); // an unregistered claimer: its claim's size
-        } else if (empty && stopConsuming(source) && out.size() < max) {
+        if (empty && stopConsuming(source) && out.size() < max) {
             // deliveries in flight to the consumer when basic.get found the queue empty are in the buffer now
             var fetched = new ArrayList<Held>();
             buffered(source, max - out.size(), fetched);

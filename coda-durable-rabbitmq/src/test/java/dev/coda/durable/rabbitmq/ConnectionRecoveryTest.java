@@ -9,14 +9,11 @@ import dev.coda.durable.TaskEngine.Completion;
 import dev.coda.durable.TaskEngine.NewTask;
 import dev.coda.durable.TaskEngineException;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.awaitility.Awaitility;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -32,19 +29,12 @@ class ConnectionRecoveryTest {
     @TempDir
     Path dir;
 
-    private static String run(String... command) throws IOException, InterruptedException {
-        var process = new ProcessBuilder(command).redirectErrorStream(true).start();
-        var out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
-        return out;
-    }
-
     /** Closes the connections whose name holds {@code prefix}; returns how many. */
     private static int closeConnections(String prefix) throws IOException, InterruptedException {
         int closed = 0;
-        for (var line : run("rabbitmqctl", "-q", "list_connections", "pid", "client_properties").split("\n")) {
+        for (var line : RabbitFixture.rabbitmqctl("list_connections", "pid", "client_properties").split("\n")) {
             if (line.contains("coda-durable " + prefix)) {
-                run("rabbitmqctl", "-q", "close_connection", line.substring(0, line.indexOf('\t')), "test: a lost connection");
+                RabbitFixture.rabbitmqctl("close_connection", line.substring(0, line.indexOf('\t')), "test: a lost connection");
                 closed++;
             }
         }
@@ -53,11 +43,7 @@ class ConnectionRecoveryTest {
 
     @Test
     void aLostConnectionRecoversAndTheRunningTaskIsNeitherLostNorRunTwice() throws Exception {
-        try {
-            run("rabbitmqctl", "-q", "status");
-        } catch (IOException e) {
-            Assumptions.abort("rabbitmqctl is not available to close a connection: " + e.getMessage());
-        }
+        RabbitFixture.rabbitmqctl("status"); // aborts without one: it closes the connection
         try (var rabbit = new RabbitFixture(); var engine = rabbit.open(TaskEngine.sqlite(dir.resolve("tasks.db")))) {
             var running = engine.enqueue(List.of(new NewTask("Jobs.x", "[1]", "default", 0, null, null, 3))).get(0);
             assertThat(engine.claim("w1", List.of("default"), 10, LONG)).extracting(ClaimedTask::id).containsExactly(running);

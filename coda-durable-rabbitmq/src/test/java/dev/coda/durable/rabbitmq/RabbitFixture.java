@@ -1,10 +1,17 @@
 package dev.coda.durable.rabbitmq;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.rabbitmq.client.ConnectionFactory;
 import dev.coda.durable.TaskEngine;
 import dev.coda.testsupport.TestRabbit;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Assumptions;
 
 /**
  * A test's own corner of the broker: a prefix {@code coda-test-<random>} for its queues and exchanges, each deleted by
@@ -35,6 +42,24 @@ final class RabbitFixture implements AutoCloseable {
     /** An engine under this fixture's prefix, on {@code store}. */
     TaskEngine open(TaskEngine store) {
         return RabbitTaskEngine.open(url(), store);
+    }
+
+    /**
+     * Runs the machine's {@code rabbitmqctl} (the broker must be the local node); aborts the test when there is none.
+     */
+    static String rabbitmqctl(String... arguments) throws IOException, InterruptedException {
+        var command = new ArrayList<String>(List.of("rabbitmqctl", "-q"));
+        command.addAll(List.of(arguments));
+        Process process;
+        try {
+            process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        } catch (IOException e) {
+            Assumptions.abort("rabbitmqctl is not available: " + e.getMessage());
+            throw e;
+        }
+        var out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        return out;
     }
 
     /** Deletes this fixture's queues (of {@link #QUEUES} at every priority level, every delay bucket, the failed queue) and exchanges. */
