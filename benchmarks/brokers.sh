@@ -3,7 +3,8 @@
 #   benchmarks/brokers.sh redis|amqp [celery tasks=20000] [coda tasks=100000] [runs=1] [celery configs]
 # Each run: Celery's figures (benchmarks/celery/broker_bench.py: a warm-up round, then a measured one), then
 # Coda's (coda-durable/bench.sh url: a cold round, then a warm one); then a table of the medians and the ratios.
-# CODA_URL_PARAMS (e.g. '&confirm=background') is appended to Coda's engine URL.
+# CODA_URL_PARAMS (e.g. '&confirm=background') is appended to Coda's engine URL; with confirm=background the enqueues
+# return before the broker has the messages, so take only the one-at-a-time enqueue from such a run.
 # Redis 127.0.0.1:6379 db 0, RabbitMQ 127.0.0.1:5672 guest/guest (AMQP_PORT=<port> for another node on loopback,
 # whose rabbitmqctl must then be first on the PATH); every run on key prefixes and queue names of its own, deleted
 # after (never a flush). Logs: target/brokers-<broker>-<time>-{celery,coda}.log.
@@ -66,7 +67,11 @@ for ((run = 1; run <= runs; run++)); do
 done
 
 echo
-echo "== Coda against Celery 5 on $broker: Celery $celery_n tasks per figure, Coda $coda_n, $runs run(s), $(nproc) cores"
+echo "== Coda against Celery 5 on $broker: Celery $celery_n tasks per figure, Coda $coda_n, $runs run(s), $(nproc) cores${CODA_URL_PARAMS:+, Coda URL parameters $CODA_URL_PARAMS}"
+if [[ ${CODA_URL_PARAMS:-} == *confirm=background* ]]; then
+    # its enqueues return before the broker has the messages: batches measure the store, and the worker starts on a backlog
+    echo "   (confirm=background: take the one-at-a-time enqueue from this run, batches and processing from a run without it)"
+fi
 "$py" benchmarks/celery/side_by_side.py "$log-celery.log" "$log-coda.log"
 [[ -z $coda_failed ]] || { echo; echo "NOTE: $coda_failed (Coda's cells are n/a)"; }
 echo "logs: $log-celery.log $log-coda.log"
