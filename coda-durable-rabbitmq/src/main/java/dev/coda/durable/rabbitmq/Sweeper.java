@@ -24,7 +24,7 @@ final class Sweeper implements AutoCloseable {
     /** How old a dispatch mark must be to be a crash's leftover rather than a publish in progress. */
     static final Duration GRACE = Duration.ofSeconds(10);
     static final Duration EVERY = Duration.ofSeconds(5);
-    private static final int BATCH = 500;
+    static final int BATCH = 500;
 
     private final TaskStore store;
     private final Publisher publisher;
@@ -58,12 +58,19 @@ final class Sweeper implements AutoCloseable {
         }
     }
 
-    /** One sweep; returns how many tasks it published. */
+    /**
+     * One sweep, {@link #BATCH} tasks a publish until none is left (tasks accepted while the broker was down, with
+     * {@code confirm=background}, may be many); returns how many tasks it published.
+     */
     int sweep() throws Exception {
-        var orphans = store.undispatched(clock.instant().minus(GRACE), BATCH);
-        publisher.publish(orphans.stream().map(r -> new Message(r.id(), r.queue(), r.priority(), r.runAt())).toList());
-        store.dispatched(orphans.stream().map(TaskStore.Ready::id).toList());
-        return orphans.size();
+        int published = 0;
+        for (int found = BATCH; found == BATCH; published += found) {
+            var orphans = store.undispatched(clock.instant().minus(GRACE), BATCH);
+            publisher.publish(orphans.stream().map(r -> new Message(r.id(), r.queue(), r.priority(), r.runAt())).toList());
+            store.dispatched(orphans.stream().map(TaskStore.Ready::id).toList());
+            found = orphans.size();
+        }
+        return published;
     }
 
     @Override
