@@ -1,12 +1,9 @@
 package dev.coda.durable.rabbitmq;
 
 import dev.coda.durable.spi.TaskStore;
-import java.util.ArrayList;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,68 +22,27 @@ final class ConfirmedMarks implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(ConfirmedMarks.class);
     private static final int BATCH = 5_000;
-    /** How long the thread gathers confirmed ids before it clears them in one statement. */
+    /** One-at-a-time enqueues are confirmed one by one: gathered this long, else each costs a second commit. */
     private static final Duration LINGER = Duration.ofMillis(20);
 
     private final TaskStore store;
-    private final LinkedBlockingQueue<String> pending = new LinkedBlockingQueue<>();
-    private final Thread thread;
-    private volatile boolean closed;
+    private final BatchingThread<String> pending;
 
     private ConfirmedMarks(TaskStore store) {
         this.store = store;
-        this.thread = Thread.ofPlatform().daemon().name("coda-rabbitmq-marks").unstarted(this::run);
+        this.pending = BatchingThread.start("coda-rabbitmq-marks", Integer.MAX_VALUE, BATCH, LINGER, this::clear);
     }
 
     static ConfirmedMarks start(TaskStore store) {
-        var marks = new ConfirmedMarks(store);
-        marks.thread.start();
-        return marks;
+        return new ConfirmedMarks(store);
     }
 
     /** The broker confirmed messages of these tasks: their marks are cleared soon. */
     void confirmed(Collection<String> ids) {
-        pending.addAll(ids);
+        ids.forEach(pending::offer); // never full
     }
 
-    private void run() {
-        while (!closed) {
-            try {
-                var first = pending.poll(100, TimeUnit.MILLISECONDS);
-                if (first != null) {
-                    clear(first);
-                }
-            } catch (InterruptedException e) {
-                return;
-            }
-        }
-    }
-
-    private void clear(String first) throws InterruptedException {
-        var batch = new ArrayList<String>();
-        batch.add(first);
-        // one-at-a-time enqueues are confirmed one by one: gather them for a moment, else each costs a second commit
-        long deadline = System.nanoTime() + LINGER.toNanos();
-        InterruptedException interrupted = null;
-        for (String next = first; next != null && batch.size() < BATCH; ) {
-            pending.drainTo(batch, BATCH - batch.size());
-            try {
-                next = pending.poll(deadline - System.nanoTime(), TimeUnit.NANOSECONDS);
-            } catch (InterruptedException e) {
-                interrupted = e; // closing: clear what was gathered first
-                next = null;
-            }
-            if (next != null) {
-                batch.add(next);
-            }
-        }
-        clearNow(batch);
-        if (interrupted != null) {
-            throw interrupted;
-        }
-    }
-
-    private void clearNow(List<String> batch) {
+    private void clear(List<String> batch) {
         try {
             store.dispatched(batch);
         } catch (RuntimeException e) {
@@ -97,17 +53,6 @@ final class ConfirmedMarks implements AutoCloseable {
     /** Stops the thread and clears the marks still pending. */
     @Override
     public void close() {
-        closed = true;
-        thread.interrupt();
-        try {
-            thread.join(5_000);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        var rest = new ArrayList<String>();
-        while (pending.drainTo(rest, BATCH) > 0) {
-            clearNow(rest);
-            rest.clear();
-        }
+        pending.close();
     }
 }

@@ -2,10 +2,7 @@ package dev.coda.durable.rabbitmq;
 
 import java.io.IOException;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -32,23 +29,19 @@ final class Outbox implements AutoCloseable {
 
     private final Publisher publisher;
     private final Consumer<List<String>> confirmed;
-    private final LinkedBlockingQueue<Message> waiting = new LinkedBlockingQueue<>(CAPACITY);
-    private final Thread thread;
-    private volatile boolean closed;
+    private final BatchingThread<Message> waiting;
     /** Whether the last send failed, so that an outage is logged once, not at every batch. */
     private boolean failing;
 
     private Outbox(Publisher publisher, Consumer<List<String>> confirmed) {
         this.publisher = publisher;
         this.confirmed = confirmed;
-        this.thread = Thread.ofPlatform().daemon().name("coda-rabbitmq-outbox").unstarted(this::run);
+        this.waiting = BatchingThread.start("coda-rabbitmq-outbox", CAPACITY, BATCH, Duration.ZERO, this::sendNow);
     }
 
     /** Starts the sending thread; {@code confirmed} gets the ids of each batch the broker confirmed. */
     static Outbox start(Publisher publisher, Consumer<List<String>> confirmed) {
-        var outbox = new Outbox(publisher, confirmed);
-        outbox.thread.start();
-        return outbox;
+        return new Outbox(publisher, confirmed);
     }
 
     /** Queues the messages for sending; those that do not fit are left to the sweeper. */
@@ -56,23 +49,6 @@ final class Outbox implements AutoCloseable {
         for (var message : messages) {
             if (!waiting.offer(message)) {
                 LOG.debug("The outbox is full ({} messages): task {} waits for the sweeper", CAPACITY, message.id());
-            }
-        }
-    }
-
-    private void run() {
-        var batch = new ArrayList<Message>();
-        while (!closed) {
-            try {
-                var first = waiting.poll(100, TimeUnit.MILLISECONDS);
-                if (first != null) {
-                    batch.add(first);
-                    waiting.drainTo(batch, BATCH - 1);
-                    sendNow(batch);
-                    batch.clear();
-                }
-            } catch (InterruptedException e) {
-                return;
             }
         }
     }
@@ -97,17 +73,6 @@ final class Outbox implements AutoCloseable {
     /** Stops the thread, then sends what is still waiting (its confirms are not awaited). */
     @Override
     public void close() {
-        closed = true;
-        thread.interrupt();
-        try {
-            thread.join(Duration.ofSeconds(5));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        var rest = new ArrayList<Message>();
-        while (waiting.drainTo(rest, BATCH) > 0) {
-            sendNow(rest);
-            rest.clear();
-        }
+        waiting.close();
     }
 }
