@@ -3,7 +3,6 @@ package dev.coda.examples;
 import static dev.coda.examples.FilesCluster.DONE;
 import static dev.coda.examples.FilesCluster.STARTUP;
 import static dev.coda.examples.FilesCluster.concat;
-import static dev.coda.examples.FilesCluster.freePort;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -160,11 +159,9 @@ class BrokerOutageIT {
         if (engine.uploadsInDataDir) {
             options.addAll(List.of("--data-dir", workDir.resolve("uploads").toString()));
         }
-        int port = freePort();
-        base = URI.create("http://127.0.0.1:" + port);
-        var web = cluster.launch("web", port, concat(List.of("--role", "web"), options));
-        var worker = cluster.launch("worker", freePort(), concat(List.of("--role", "worker"), options));
-        cluster.awaitWeb(web, base);
+        var web = cluster.launch("web", concat(List.of("--role", "web"), options));
+        var worker = cluster.launch("worker", concat(List.of("--role", "worker"), options));
+        base = cluster.awaitWeb(web);
         cluster.awaitWorker(worker);
 
         clients = Executors.newFixedThreadPool(CLIENTS);

@@ -6,8 +6,6 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -19,8 +17,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalInt;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
@@ -31,8 +31,8 @@ import java.util.stream.Stream;
  * <pre>{@code
  * try (var cluster = new FilesCluster(workDir)) {
  *     cluster.tasksUrl(server.url("files_it"));
- *     var web = cluster.launch("web", port, List.of("--role", "web"));
- *     cluster.awaitWeb(web, base);
+ *     var web = cluster.launch("web", List.of("--role", "web"));
+ *     var base = cluster.awaitWeb(web);
  *     var id = cluster.upload(base, bytes);
  *     cluster.awaitSucceeded(base, id, worker);
  * }
@@ -59,8 +59,27 @@ final class FilesCluster implements AutoCloseable {
     /** {@code CODA_TASKS_URL} of the processes, or {@code null} for SQLite in the working directory. */
     private String tasksUrl;
 
-    /** One child process, its output in {@code <name>.log} of the working directory, serving HTTP on {@code port}. */
-    record Proc(String name, Process process, Path log, int port) {
+    /**
+     * One child process, its output in {@code <name>.log} of the working directory, serving HTTP on the port it chose
+     * (launched with {@code PORT=0}: a port picked here and closed before the child binds it could be taken between).
+     */
+    record Proc(String name, Process process, Path log) {
+
+        private static final Pattern LISTENING = Pattern.compile("Coda is listening on http://127\\.0\\.0\\.1:(\\d+)");
+
+        /** The port it listens on, from its log; empty until it says so. */
+        OptionalInt listening() {
+            var matcher = LISTENING.matcher(output());
+            return matcher.find() ? OptionalInt.of(Integer.parseInt(matcher.group(1))) : OptionalInt.empty();
+        }
+
+        int port() {
+            return listening().orElseThrow(() -> new IllegalStateException(name + " is not listening yet; output:\n" + output()));
+        }
+
+        URI base() {
+            return URI.create("http://127.0.0.1:" + port());
+        }
 
         String output() {
             try {
@@ -99,16 +118,16 @@ final class FilesCluster implements AutoCloseable {
 
     // ------------------------------------------------------------------ processes
 
-    Proc launch(String name, int port, String... args) throws IOException {
-        return launch(name, port, List.of(args));
+    Proc launch(String name, String... args) throws IOException {
+        return launch(name, List.of(args));
     }
 
-    Proc launch(String name, int port, List<String> args) throws IOException {
-        return launch(name, port, args, Map.of());
+    Proc launch(String name, List<String> args) throws IOException {
+        return launch(name, args, Map.of());
     }
 
     /** Launches a process with more environment variables (e.g. {@code OTEL_*}). */
-    Proc launch(String name, int port, List<String> args, Map<String, String> environment) throws IOException {
+    Proc launch(String name, List<String> args, Map<String, String> environment) throws IOException {
         var command = new ArrayList<String>();
         command.add(ProcessHandle.current().info().command().orElseThrow());
         command.addAll(List.of("--enable-native-access=ALL-UNNAMED", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"));
@@ -121,23 +140,32 @@ final class FilesCluster implements AutoCloseable {
                 .directory(workDir.toFile())
                 .redirectErrorStream(true)
                 .redirectOutput(log.toFile());
-        builder.environment().put("PORT", String.valueOf(port));
+        builder.environment().put("PORT", "0");
         builder.environment().put("HOST", "127.0.0.1");
         builder.environment().remove("CODA_TASKS_URL");
         if (tasksUrl != null) {
             builder.environment().put("CODA_TASKS_URL", tasksUrl);
         }
         builder.environment().putAll(environment);
-        var proc = new Proc(name, builder.start(), log, port);
+        var proc = new Proc(name, builder.start(), log);
         processes.add(proc);
         return proc;
     }
 
-    void awaitWeb(Proc web, URI base) {
+    /** Waits for the process to listen and answer HTTP; its base URI. */
+    URI awaitWeb(Proc web) {
+        awaitListening(web);
+        var base = web.base();
         await(web.name() + " answering on " + base).atMost(STARTUP).pollInterval(Duration.ofMillis(200)).ignoreExceptions()
                 .failFast(web.name() + " exited", () -> !web.isAlive())
                 .until(() -> get(base, "readiness-probe").statusCode(), status -> status == 404);
-        assertThat(web.output()).contains("Coda is listening on http://127.0.0.1:" + base.getPort());
+        return base;
+    }
+
+    private static void awaitListening(Proc proc) {
+        await(proc.name() + " listening").atMost(STARTUP).pollInterval(Duration.ofMillis(100))
+                .failFast(proc.name() + " exited", () -> !proc.isAlive())
+                .until(() -> proc.listening().isPresent());
     }
 
     /** Waits for the worker to run, serving the dashboard alone on its port (no API: {@code /files} is not there). */
@@ -145,8 +173,8 @@ final class FilesCluster implements AutoCloseable {
         await(worker.name() + " started").atMost(STARTUP).pollInterval(Duration.ofMillis(100))
                 .failFast(worker.name() + " exited", () -> !worker.isAlive())
                 .until(() -> worker.output().contains("Worker ") && worker.output().contains(" started: ")
-                        && worker.output().contains("Coda is listening on http://127.0.0.1:" + worker.port()));
-        var base = URI.create("http://127.0.0.1:" + worker.port());
+                        && worker.listening().isPresent());
+        var base = worker.base();
         assertThat(send(HttpRequest.newBuilder(base.resolve("/dashboard/"))).statusCode()).as("the worker's dashboard").isEqualTo(200);
         assertThat(post(base, new byte[] {1}).statusCode()).as("POST /files on the worker").isEqualTo(404);
     }
@@ -169,12 +197,6 @@ final class FilesCluster implements AutoCloseable {
             proc.process().waitFor(EXIT.toSeconds(), TimeUnit.SECONDS);
         }
         http.close();
-    }
-
-    static int freePort() throws IOException {
-        try (var socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        }
     }
 
     static List<String> concat(List<String> a, List<String> b) {

@@ -2,7 +2,6 @@ package dev.coda.examples;
 
 import static dev.coda.examples.FilesCluster.DONE;
 import static dev.coda.examples.FilesCluster.concat;
-import static dev.coda.examples.FilesCluster.freePort;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -48,7 +47,7 @@ class FilesDashboardIT {
     @Test
     void an_upload_starting_with_fail_fails_three_times_shows_in_the_dashboard_and_a_retry_there_runs_it_again() throws Exception {
         var app = launchAll();
-        var base = base(app);
+        var base = app.base();
 
         var id = cluster.upload(base, "fail, please\n".getBytes(StandardCharsets.UTF_8));
         var failed = awaitFailed(base, id, app);
@@ -90,7 +89,7 @@ class FilesDashboardIT {
     @Test
     void max_attempts_sets_how_many_times_a_failing_upload_runs() throws Exception {
         var app = launchAll("--max-attempts", "2");
-        var base = base(app);
+        var base = app.base();
 
         var id = cluster.upload(base, "fail".getBytes(StandardCharsets.UTF_8));
 
@@ -102,18 +101,16 @@ class FilesDashboardIT {
 
     @Test
     void every_role_serves_the_dashboard_and_the_worker_serves_it_alone() throws Exception {
-        int webPort = freePort();
-        var web = cluster.launch("web", webPort, "--role", "web");
-        var worker = cluster.launch("worker", freePort(), "--role", "worker");
-        var webBase = URI.create("http://127.0.0.1:" + webPort);
-        cluster.awaitWeb(web, webBase);
+        var web = cluster.launch("web", "--role", "web");
+        var worker = cluster.launch("worker", "--role", "worker");
+        var webBase = cluster.awaitWeb(web);
         cluster.awaitWorker(worker);           // also checks that the worker has /dashboard/ and no /files
 
         var id = cluster.upload(webBase, "fail here too".getBytes(StandardCharsets.UTF_8));
         awaitFailed(webBase, id, worker);
 
         for (var proc : List.of(web, worker)) {
-            var base = base(proc);
+            var base = proc.base();
             var overview = get(base, "/dashboard/");
             assertThat(overview.statusCode()).as("%s /dashboard/", proc.name()).isEqualTo(200);
             assertThat(overview.body()).as("%s /dashboard/", proc.name()).contains("<title>Overview · Coda tasks</title>")
@@ -127,13 +124,9 @@ class FilesDashboardIT {
 
     /** The example in the role all, with {@code options}, answering. */
     private FilesCluster.Proc launchAll(String... options) throws Exception {
-        var app = cluster.launch("all", freePort(), concat(List.of("--role", "all"), List.of(options)));
-        cluster.awaitWeb(app, base(app));
+        var app = cluster.launch("all", concat(List.of("--role", "all"), List.of(options)));
+        cluster.awaitWeb(app);
         return app;
-    }
-
-    private static URI base(FilesCluster.Proc proc) {
-        return URI.create("http://127.0.0.1:" + proc.port());
     }
 
     private HttpResponse<String> get(URI base, String path) throws Exception {

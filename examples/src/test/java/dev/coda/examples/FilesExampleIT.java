@@ -5,7 +5,6 @@ import static dev.coda.examples.FilesCluster.EXIT;
 import static dev.coda.examples.FilesCluster.STATES;
 import static dev.coda.examples.FilesCluster.concat;
 import static dev.coda.examples.FilesCluster.fieldNames;
-import static dev.coda.examples.FilesCluster.freePort;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -81,10 +80,8 @@ class FilesExampleIT {
 
     @Test
     void role_all_on_sqlite_processes_raw_and_multipart_uploads_and_answers_404_for_an_unknown_id() throws Exception {
-        int port = freePort();
-        var base = URI.create("http://127.0.0.1:" + port);
-        var app = cluster.launch("all", port, "--role", "all");
-        cluster.awaitWeb(app, base);
+        var app = cluster.launch("all", "--role", "all");
+        var base = cluster.awaitWeb(app);
 
         var text = "first line\nsecond line\r\n\nlast line without a newline – ü".getBytes(StandardCharsets.UTF_8);
         var binary = randomBytes(300_000, 42);
@@ -154,10 +151,8 @@ class FilesExampleIT {
 
     /** The web process alone stores tasks that stay queued; a worker started afterwards runs them, and the next ones. */
     private void splitWebAndWorker() throws Exception {
-        int port = freePort();
-        var base = URI.create("http://127.0.0.1:" + port);
-        var web = cluster.launch("web", port, "--role", "web");
-        cluster.awaitWeb(web, base);
+        var web = cluster.launch("web", "--role", "web");
+        var base = cluster.awaitWeb(web);
 
         var contents = new LinkedHashMap<String, byte[]>();
         for (int i = 0; i < 4; i++) {
@@ -175,7 +170,7 @@ class FilesExampleIT {
         }
         assertThat(web.output()).doesNotContain("Worker ");
 
-        var worker = cluster.launch("worker", freePort(), "--role", "worker");
+        var worker = cluster.launch("worker", "--role", "worker");
         cluster.awaitWorker(worker);
         for (var entry : contents.entrySet()) {
             var done = cluster.awaitSucceeded(base, entry.getKey(), worker);
@@ -216,13 +211,11 @@ class FilesExampleIT {
         } else {
             options.addAll(List.of("--data-dir", workDir.resolve("shared-uploads").toString()));
         }
-        int port = freePort();
-        var base = URI.create("http://127.0.0.1:" + port);
         // all three start at once, as a deployment would start them (they create the schema together)
-        var web = cluster.launch("web", port, concat(List.of("--role", "web"), options));
-        var workerA = cluster.launch("worker-a", freePort(), concat(List.of("--role", "worker"), options));
-        var workerB = cluster.launch("worker-b", freePort(), concat(List.of("--role", "worker"), options));
-        cluster.awaitWeb(web, base);
+        var web = cluster.launch("web", concat(List.of("--role", "web"), options));
+        var workerA = cluster.launch("worker-a", concat(List.of("--role", "worker"), options));
+        var workerB = cluster.launch("worker-b", concat(List.of("--role", "worker"), options));
+        var base = cluster.awaitWeb(web);
         cluster.awaitWorker(workerA);
         cluster.awaitWorker(workerB);
 
@@ -295,10 +288,8 @@ class FilesExampleIT {
         if (engine == Engine.POSTGRESQL) {
             usePostgres();
         }
-        int port = freePort();
-        var base = URI.create("http://127.0.0.1:" + port);
-        var web = cluster.launch("web", port, "--role", "web");
-        cluster.awaitWeb(web, base);
+        var web = cluster.launch("web", "--role", "web");
+        var base = cluster.awaitWeb(web);
 
         var accepted = new ConcurrentHashMap<String, byte[]>();
         var clients = Executors.newFixedThreadPool(4);
@@ -330,11 +321,9 @@ class FilesExampleIT {
         assertThat(clients.awaitTermination(EXIT.toSeconds(), TimeUnit.SECONDS)).isTrue();
         var answered = Map.copyOf(accepted);
 
-        int port2 = freePort();
-        var base2 = URI.create("http://127.0.0.1:" + port2);
-        var web2 = cluster.launch("web-2", port2, "--role", "web");
-        var worker = cluster.launch("worker", freePort(), "--role", "worker");
-        cluster.awaitWeb(web2, base2);
+        var web2 = cluster.launch("web-2", "--role", "web");
+        var worker = cluster.launch("worker", "--role", "worker");
+        var base2 = cluster.awaitWeb(web2);
         cluster.awaitWorker(worker);
         for (var entry : answered.entrySet()) {
             assertResult(cluster.awaitSucceeded(base2, entry.getKey(), worker), entry.getValue());
@@ -353,11 +342,9 @@ class FilesExampleIT {
     @Test
     void a_worker_stopped_with_sigterm_finishes_its_running_uploads_and_a_new_worker_runs_the_rest() throws Exception {
         var options = List.of("--work-delay", "5s", "--data-dir", "uploads");
-        int port = freePort();
-        var base = URI.create("http://127.0.0.1:" + port);
-        var web = cluster.launch("web", port, concat(List.of("--role", "web"), options));
-        var first = cluster.launch("worker-1", freePort(), concat(List.of("--role", "worker"), options));
-        cluster.awaitWeb(web, base);
+        var web = cluster.launch("web", concat(List.of("--role", "web"), options));
+        var first = cluster.launch("worker-1", concat(List.of("--role", "worker"), options));
+        var base = cluster.awaitWeb(web);
         cluster.awaitWorker(first);
 
         var contents = new LinkedHashMap<String, byte[]>();
@@ -398,7 +385,7 @@ class FilesExampleIT {
         assertThat(afterStop.values().stream().filter(s -> s.get("status").asText().equals("queued")).count())
                 .as("uploads left queued").isGreaterThanOrEqualTo(2);
 
-        var second = cluster.launch("worker-2", freePort(), concat(List.of("--role", "worker"), options));
+        var second = cluster.launch("worker-2", concat(List.of("--role", "worker"), options));
         cluster.awaitWorker(second);
         for (var entry : contents.entrySet()) {
             var done = cluster.awaitSucceeded(base, entry.getKey(), second);

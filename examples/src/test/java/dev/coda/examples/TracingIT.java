@@ -1,13 +1,11 @@
 package dev.coda.examples;
 
 import static dev.coda.examples.FilesCluster.DONE;
-import static dev.coda.examples.FilesCluster.freePort;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
-import java.net.URI;
 import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -40,12 +38,10 @@ class TracingIT {
     @Test
     void oneTraceSpansTheRequestTheEnqueueAndTheRunOnTheWorker() throws Exception {
         try (var cluster = new FilesCluster(workDir)) {
-            var worker = cluster.launch("worker", freePort(), List.of("--role", "worker"), tracing("worker"));
+            var worker = cluster.launch("worker", List.of("--role", "worker"), tracing("worker"));
             cluster.awaitWorker(worker);
-            int port = freePort();
-            var web = cluster.launch("web", port, List.of("--role", "web"), tracing("web"));
-            var base = URI.create("http://127.0.0.1:" + port);
-            cluster.awaitWeb(web, base);
+            var web = cluster.launch("web", List.of("--role", "web"), tracing("web"));
+            var base = cluster.awaitWeb(web);
 
             var id = cluster.accepted(cluster.send(HttpRequest.newBuilder(base.resolve("/files"))
                     .header("Content-Type", "application/octet-stream")
