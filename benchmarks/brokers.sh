@@ -2,7 +2,7 @@
 # Coda's durable tasks against Celery 5 on the same broker, side by side (issue 15):
 #   benchmarks/brokers.sh redis|amqp [celery tasks=20000] [coda tasks=100000] [runs=1] [celery configs]
 # Each run: Celery's figures (benchmarks/celery/broker_bench.py: a warm-up round, then a measured one), then
-# Coda's (coda-durable/bench.sh url: a cold round, then a warm one); then a table of the medians and the ratios.
+# Coda's (coda-durable/bench.sh url: a cold round, a round while the JIT warms up, then a warm one); then a table of the medians and the ratios.
 # CODA_URL_PARAMS (e.g. '&confirm=background') is appended to Coda's engine URL; with confirm=background the enqueues
 # return before the broker has the messages, so take only the one-at-a-time enqueue from such a run.
 # Redis 127.0.0.1:6379 db 0, RabbitMQ 127.0.0.1:5672 guest/guest (AMQP_PORT=<port> for another node on loopback,

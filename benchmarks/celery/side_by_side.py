@@ -1,5 +1,5 @@
 """The table of benchmarks/brokers.sh: Celery's figures (RESULT lines of broker_bench.py) and Coda's
-(the warm rounds of DurableBenchmark), medians over the runs, and Coda / Celery.
+(the warm rounds of DurableBenchmark, "(warm JVM)"), medians over the runs, and Coda / Celery.
 
   python side_by_side.py CELERY_LOG CODA_LOG
 """
@@ -29,7 +29,7 @@ def coda(path):
     runs, warm = {}, False
     for line in open(path):
         if line.startswith("=="):
-            warm = "round 1" not in line
+            warm = "(warm JVM)" in line
         for prefix, key in CODA.items():
             m = re.search(r"= +([\d,]+) tasks/s", line)
             if warm and m and line.strip().startswith(prefix):

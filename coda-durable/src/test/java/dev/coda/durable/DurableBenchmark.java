@@ -21,9 +21,10 @@ import org.slf4j.LoggerFactory;
  * engine {@link TaskEngine#fromUrl} opens with {@code coda-durable/bench.sh url <CODA_TASKS_URL> [tasks] ...}
  * (e.g. {@code url "redis://127.0.0.1:6379/0?prefix=bench-1" 100000}).
  *
- * <p>Each engine runs twice, each time on a fresh database (SQLite file, PostgreSQL schema; for a URL a fresh
+ * <p>Each engine runs three times, each time on a fresh database (SQLite file, PostgreSQL schema; for a URL a fresh
  * {@code currentSchema} or {@code prefix}, printed as "store:" so that a caller can delete a broker's keys): the first
- * round with a cold JVM, the second once the JIT has compiled the paths. Every task is a real row: stored, claimed with a lease, run on a virtual thread (arguments bound from
+ * round with a cold JVM, the second while the JIT is still compiling the per-batch paths (on RabbitMQ this JVM's CPU a
+ * task was still a half above the later rounds'), the third warm: the figure of a worker that has run a while. Every task is a real row: stored, claimed with a lease, run on a virtual thread (arguments bound from
  * JSON, the method invoked), and recorded as succeeded in a group commit. The figure is tasks recorded
  * as succeeded per second, checked against the database at the end.
  */
@@ -54,9 +55,13 @@ public final class DurableBenchmark {
         int prefetch = args.length > n + 3 ? Integer.parseInt(args[n + 3]) : 256;
         System.out.printf("Coda durable benchmark: %d no-op tasks, worker concurrency %d, claim batch %d, prefetch %d, %d cores, Java %s%n",
                 tasks, concurrency, batch, prefetch, Runtime.getRuntime().availableProcessors(), Runtime.version());
-        // each engine twice, each time on a fresh database: the first round runs while the JIT is still compiling
-        for (int round = 1; round <= 2; round++) {
-            var when = round == 1 ? " - round 1 (cold JVM)" : " - round 2 (warm JVM)";
+        // each engine three times, each time on a fresh database: the JIT is still compiling through the first two
+        for (int round = 1; round <= 3; round++) {
+            var when = switch (round) {
+                case 1 -> " - round 1 (cold JVM)";
+                case 2 -> " - round 2 (JIT warming up)";
+                default -> " - round 3 (warm JVM)";
+            };
             if (url != null) {
                 runOnUrl(url, when, tasks, concurrency, batch, prefetch);
                 continue;

@@ -1,6 +1,8 @@
 package dev.coda.durable.internal;
 
-import java.io.StringWriter;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectWriter;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -14,36 +16,16 @@ import org.sqlite.SQLiteException;
 final class SqliteTypes implements Dialect.Types {
 
     static final String NOW = "CAST(unixepoch('subsec') * 1000 AS INTEGER)";
+    /** A list as a JSON array of strings, escaped by Jackson (every claim and completion binds one). */
+    private static final ObjectWriter LIST = new ObjectMapper().writerFor(Collection.class);
 
     @Override
     public void bindList(Connection c, PreparedStatement statement, int index, Collection<String> values) throws SQLException {
-        var json = new StringWriter(values.size() * 40);
-        json.append('[');
-        boolean first = true;
-        for (var value : values) {
-            if (!first) {
-                json.append(',');
-            }
-            first = false;
-            json.append('"');
-            for (int i = 0; i < value.length(); i++) {
-                char ch = value.charAt(i);
-                switch (ch) {
-                    case '"' -> json.append("\\\"");
-                    case '\\' -> json.append("\\\\");
-                    default -> {
-                        if (ch < 0x20) {
-                            json.append(String.format("\\u%04x", (int) ch));
-                        } else {
-                            json.append(ch);
-                        }
-                    }
-                }
-            }
-            json.append('"');
+        try {
+            statement.setString(index, LIST.writeValueAsString(values));
+        } catch (JsonProcessingException e) {
+            throw new SQLException("could not write " + values.size() + " value(s) as JSON", e); // strings always can
         }
-        json.append(']');
-        statement.setString(index, json.toString());
     }
 
     @Override

@@ -38,6 +38,22 @@ class SqlTest {
     }
 
     @Test
+    void onSqliteAListReachesJsonEachAsItWasWhateverItsCharacters(@TempDir Path dir) throws Exception {
+        var values = List.of("plain", "quote\"d", "back\\slash", "tab\tnew\nline\u0001", "é ü 漢字 🙂", "");
+        try (var connection = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("t.db"));
+             var statement = Sql.parse("SELECT value FROM json_each(:ids) ORDER BY key", Dialect.SQLITE).prepare(connection)) {
+            statement.list("ids", values);
+            var read = new java.util.ArrayList<String>();
+            try (var rows = statement.query()) {
+                while (rows.next()) {
+                    read.add(rows.getString(1));
+                }
+            }
+            assertThat(read).isEqualTo(values);
+        }
+    }
+
+    @Test
     void templatesExpandTheTableTheClockAndTheStatesAndRefuseUnknownPlaceholders() {
         var templates = new SqlTemplates(Dialect.POSTGRESQL, "s.coda_tasks") {
         };
