@@ -12,7 +12,7 @@ import dev.coda.durable.DurableState;
 import dev.coda.durable.TaskEngine;
 import dev.coda.durable.spi.TaskQuery;
 import dev.coda.tasks.TaskRuntime;
-import java.time.Instant;
+import java.time.InstantSource;
 import java.time.temporal.ChronoUnit;
 import java.util.Optional;
 
@@ -25,14 +25,16 @@ final class DashboardRoutes {
     private final Actions actions;
     private final int pageSize;
     private final TaskRuntime inProcess;                 // null: none given
+    private final InstantSource clock;
 
-    DashboardRoutes(TaskEngine engine, Csrf csrf, LiveCounts live, int pageSize, TaskRuntime inProcess) {
+    DashboardRoutes(TaskEngine engine, Csrf csrf, LiveCounts live, int pageSize, TaskRuntime inProcess, InstantSource clock) {
         this.engine = engine;
         this.csrf = csrf;
         this.live = live;
         this.actions = new Actions(engine);
         this.pageSize = pageSize;
         this.inProcess = inProcess;
+        this.clock = clock;
     }
 
     @Get("/")
@@ -75,7 +77,7 @@ final class DashboardRoutes {
                                @Query("args") Optional<String> args) {
         Gate.mayAct(access);
         var bulk = BulkView.action(action.orElse(null));
-        var filter = filter(state, queue, name, from, before, error, args).createdBy(Instant.now().truncatedTo(ChronoUnit.MILLIS));
+        var filter = filter(state, queue, name, from, before, error, args).createdBy(clock.instant().truncatedTo(ChronoUnit.MILLIS));
         long count = actions.dryRun(bulk, filter.query(TaskQuery.MAX_LIMIT, null));
         var token = csrf.tokenFor(request);
         var html = Layout.page(request.rootPath(), Layout.Section.TASKS, BulkView.label(bulk) + " " + BulkView.tasks(count) + "?",
@@ -140,7 +142,7 @@ final class DashboardRoutes {
     public Response workers(Request request, @Depends Access access) {
         var running = engine.search(TaskQuery.newest(TaskQuery.MAX_LIMIT).inStates(DurableState.RUNNING));
         return page(request, Layout.Section.WORKERS, "Workers",
-                WorkersView.render(request.rootPath(), engine.workers(), running, Instant.now()));
+                WorkersView.render(request.rootPath(), engine.workers(), running, clock.instant()));
     }
 
     @Get("/in-process")

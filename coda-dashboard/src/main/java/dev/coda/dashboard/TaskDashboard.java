@@ -30,7 +30,8 @@ public final class TaskDashboard {
 
     /** The builder's settings as they were at {@link Builder#build()}. */
     private record Settings(TaskEngine engine, boolean readOnly, Authorizer authorizer, int pageSize, Duration liveInterval,
-                            TaskRuntime inProcess, String csrfKey) {
+                            TaskRuntime inProcess, String csrfKey,
+            InstantSource clock) {
     }
 
     private TaskDashboard(Settings settings) {
@@ -48,13 +49,13 @@ public final class TaskDashboard {
      */
     public Coda app() {
         var csrf = settings.csrfKey != null ? Csrf.withKey(settings.csrfKey) : Csrf.fromEnvironment(System.getenv());
-        var live = new LiveCounts(settings.engine, settings.engine.capability(TaskStats.class), InstantSource.system(),
+        var live = new LiveCounts(settings.engine, settings.engine.capability(TaskStats.class), settings.clock,
                 settings.liveInterval, System::nanoTime);
         return Coda.app()
                 .openapiUrl(null).docsUrl(null).redocUrl(null)
                 .middleware(new SecurityHeaders())
                 .dependencies(new Gate(settings.authorizer, settings.readOnly))
-                .routes(new DashboardRoutes(settings.engine, csrf, live, settings.pageSize, settings.inProcess))
+                .routes(new DashboardRoutes(settings.engine, csrf, live, settings.pageSize, settings.inProcess, settings.clock))
                 .staticFiles("/assets", StaticFiles.classpath("coda-dashboard"))
                 .exceptionHandler(HttpException.class, new ErrorPage())
                 .build();
@@ -81,6 +82,7 @@ public final class TaskDashboard {
         private Duration liveInterval = Duration.ofSeconds(1);
         private TaskRuntime inProcess;
         private String csrfKey;
+        private InstantSource clock = InstantSource.system();
 
         private Builder(TaskEngine engine) {
             this.engine = engine;
@@ -136,9 +138,18 @@ public final class TaskDashboard {
             return this;
         }
 
+        /**
+         * The clock of its pages (default: the system's): whether a worker's last heartbeat is recent, which tasks a bulk
+         * action's count covers (those created by now), the live counts' times. A test may pass a settable one.
+         */
+        public Builder clock(InstantSource value) {
+            this.clock = Objects.requireNonNull(value, "clock");
+            return this;
+        }
+
         /** The dashboard. */
         public TaskDashboard build() {
-            return new TaskDashboard(new Settings(engine, readOnly, authorizer, pageSize, liveInterval, inProcess, csrfKey));
+            return new TaskDashboard(new Settings(engine, readOnly, authorizer, pageSize, liveInterval, inProcess, csrfKey, clock));
         }
     }
 }

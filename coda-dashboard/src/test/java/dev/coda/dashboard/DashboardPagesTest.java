@@ -7,6 +7,7 @@ import dev.coda.durable.TaskContext;
 import dev.coda.durable.spi.TaskPage;
 import dev.coda.durable.spi.TaskQuery;
 import dev.coda.durable.spi.TaskSearch;
+import dev.coda.durable.testing.SettableClock;
 import dev.coda.durable.TaskEngine;
 import dev.coda.testing.TestClient;
 import java.nio.file.Path;
@@ -199,6 +200,19 @@ class DashboardPagesTest {
 
         assertThat(html).contains("<code>" + TaskFixture.WORKER + "</code>", "test-host", "4242", "default, mail",
                 "<td class=\"num\">8</td>", "<span class=\"badge succeeded\">alive</span>");
+    }
+
+    @Test
+    void aWorkerWhoseLastHeartbeatIsOlderThanTheSilenceOnTheDashboardsClockIsShownSilent() {
+        var clock = new SettableClock();
+        try (var onClock = TestClient.of(Pages.mounted(TaskDashboard.builder(tasks.engine).clock(clock).build()))) {
+            assertThat(onClock.get("/dashboard/workers").text()).contains("<span class=\"badge succeeded\">alive</span>");
+
+            clock.advance(WorkersView.SILENCE.plusSeconds(1));
+
+            assertThat(onClock.get("/dashboard/workers").text()).contains("<span class=\"badge failed\">silent</span>")
+                    .doesNotContain("<span class=\"badge succeeded\">alive</span>");
+        }
     }
 
     @Test

@@ -22,6 +22,7 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -93,6 +94,7 @@ public final class DurableTasks implements DurableHandoff, AutoCloseable {
     private final RetryPolicy retryPolicy;
     private final ObjectMapper mapper;
     private final MeterRegistry registry;
+    private final InstantSource clock;
     private final Map<String, Counter> enqueued = new ConcurrentHashMap<>();
     private final Map<String, Boolean> staticMethods = new ConcurrentHashMap<>();
 
@@ -107,6 +109,7 @@ public final class DurableTasks implements DurableHandoff, AutoCloseable {
         this.everyTask = b.everyTask;
         this.retryPolicy = b.retryPolicy;
         this.registry = b.registry != null ? b.registry : new CompositeMeterRegistry();
+        this.clock = b.clock;
     }
 
     /** Starts declaring the durable tasks stored in {@code engine}; the caller closes it (not {@link #close()}). */
@@ -412,13 +415,18 @@ public final class DurableTasks implements DurableHandoff, AutoCloseable {
      * @throws IllegalArgumentException if a state is not final
      */
     public int purge(Set<DurableState> states, Duration olderThan) {
-        var before = java.time.Instant.now().minus(olderThan);
+        var before = clock.instant().minus(olderThan);
         return onEngine(states, s -> engine.purge(s, before));
     }
 
     /** A worker that runs these tasks. */
     public Worker.Builder worker() {
         return new Worker.Builder(this);
+    }
+
+    /** The clock of {@link #purge} and the default of its workers' ({@link Builder#clock}). */
+    InstantSource clock() {
+        return clock;
     }
 
     /** The engine storing the tasks. */
@@ -504,6 +512,7 @@ public final class DurableTasks implements DurableHandoff, AutoCloseable {
         private RetryPolicy retryPolicy = RetryPolicy.DEFAULT;
         private ObjectMapper mapper;
         private MeterRegistry registry;
+        private InstantSource clock = InstantSource.system();
 
         private Builder(TaskEngine engine, Supplier<TaskEngine> opener) {
             this.engine = engine;
@@ -656,6 +665,16 @@ public final class DurableTasks implements DurableHandoff, AutoCloseable {
         /** Publishes {@code coda.tasks.enqueued} (kind {@code durable}) to this registry (workers take their own). */
         public Builder meterRegistry(MeterRegistry meterRegistry) {
             this.registry = Objects.requireNonNull(meterRegistry, "meterRegistry");
+            return this;
+        }
+
+        /**
+         * The clock that {@link DurableTasks#purge} reads ("finished more than this long ago") and that its workers read
+         * unless they are given their own ({@link Worker.Builder#clock}); default: the system's. A test may pass a
+         * {@link dev.coda.durable.testing.SettableClock}.
+         */
+        public Builder clock(InstantSource value) {
+            this.clock = Objects.requireNonNull(value, "clock");
             return this;
         }
 

@@ -306,7 +306,7 @@ public final class Worker implements AutoCloseable {
         private Duration shutdownTimeout = Duration.ofSeconds(30);
         private String workerId;
         private MeterRegistry registry;
-        private InstantSource clock = InstantSource.system();
+        private InstantSource clock;
         private final List<Object> services = new ArrayList<>();
         private TaskErrorHandler errorHandler;
         private final List<ContextPropagator> propagators = new ArrayList<>();
@@ -315,6 +315,7 @@ public final class Worker implements AutoCloseable {
 
         Builder(DurableTasks tasks) {
             this.tasks = tasks;
+            this.clock = tasks.clock();
         }
 
         /** Serves {@code queue}, running at most {@code tasks} of its tasks at a time (default: queue "default", 8). */
@@ -398,7 +399,8 @@ public final class Worker implements AutoCloseable {
         }
 
         /**
-         * The clock it reads for retry times, the wait for a due retry and its log summaries (default: the system's);
+         * The clock it reads for retry times, the wait for a due retry and its log summaries (default: its durable tasks',
+         * {@link DurableTasks.Builder#clock}, else the system's);
          * a test may pass a fixed or offset one. A {@link #startManual() manual} worker also claims the tasks due on it.
          */
         public Builder clock(InstantSource value) {

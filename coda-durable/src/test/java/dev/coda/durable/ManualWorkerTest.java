@@ -132,6 +132,33 @@ class ManualWorkerTest extends EngineTestBase {
     }
 
     @Test
+    void purgeDeletesTasksThatFinishedLongerAgoThanItsAgeOnTheDurableTasksClock() {
+        var purging = DurableTasks.on(engine).task(Jobs::add).clock(clock).build();
+        var done = purging.enqueue(TaskCall.of(Jobs::add, 1, 1));
+        var waiting = purging.enqueue(TaskCall.of(Jobs::add, 2, 2).withOptions(new TaskOptions("default", 0,
+                clock.instant().plus(Duration.ofDays(30)), null, 0)));
+        assertThat(worker.runDue()).extracting(TaskStatus::id).containsExactly(done);
+
+        assertThat(purging.purge(Duration.ofDays(1))).as("finished a moment ago").isZero();
+        clock.advance(Duration.ofDays(2));
+        assertThat(purging.purge(Duration.ofDays(1))).as("finished two days ago on the clock").isEqualTo(1);
+        assertThat(purging.status(done)).isEmpty();
+        assertThat(purging.status(waiting)).as("not finished: never purged").isPresent();
+    }
+
+    @Test
+    void aWorkerTakesItsDurableTasksClockUnlessGivenItsOwn() {
+        var onClock = DurableTasks.on(engine).task(Jobs::note).clock(clock).build();
+        var id = onClock.enqueue(TaskCall.of(Jobs::note, key, 1).withOptions(new TaskOptions("default", 0,
+                clock.instant().plus(Duration.ofHours(1)), null, 0)));
+        try (var second = onClock.worker().startManual()) {
+            assertThat(second.runDue()).as("due in an hour on the clock").isEmpty();
+            clock.advance(Duration.ofHours(1));
+            assertThat(second.runDue()).extracting(TaskStatus::id).containsExactly(id);
+        }
+    }
+
+    @Test
     void anUnknownTaskNameFailsAtOnceWithoutRunning() {
         var id = engine.enqueue(List.of(new TaskEngine.NewTask("Nope.nothing", "[]", "default", 0, null, null, 5))).get(0);
 

@@ -1,6 +1,7 @@
 package dev.coda.durable.redis;
 
 import java.time.Instant;
+import java.util.List;
 
 /**
  * Instants as the engine stores them: microseconds since the epoch, Redis's {@code TIME} in the scripts (a sorted
@@ -26,6 +27,11 @@ final class Micros {
         }
         long value = Long.parseLong(micros);
         return Instant.ofEpochSecond(Math.floorDiv(value, 1_000_000), Math.floorMod(value, 1_000_000) * 1000L);
+    }
+
+    /** Redis's clock: the reply of {@code TIME} (seconds, then microseconds), the clock the scripts compare with. */
+    static Instant ofTime(List<String> time) {
+        return Instant.ofEpochSecond(Long.parseLong(time.get(0)), Long.parseLong(time.get(1)) * 1000L);
     }
 
     static Instant toInstant(double score) {

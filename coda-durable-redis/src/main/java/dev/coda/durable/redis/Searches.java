@@ -79,7 +79,7 @@ final class Searches {
         var states = query.statesOrAll();
         var queues = query.queue() != null ? List.of(query.queue())
                 : link.await(link.commands().smembers(keys.queues()), "list the queues").stream().sorted().toList();
-        var now = Instant.now();
+        var now = Micros.ofTime(link.await(link.commands().time(), "read the server's time")); // the clock claims compare run_at with
         var rows = new ArrayList<Row>();
         var frontiers = new ArrayList<Cursor>();
         for (var queue : queues) {

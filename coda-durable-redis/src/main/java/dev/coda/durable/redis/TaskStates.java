@@ -57,13 +57,15 @@ final class TaskStates {
         if (queue.isEmpty()) {
             return Optional.empty();
         }
-        var f = link.await(link.commands().hgetall(keys.task(queue.get(), id)), what);
+        var fields = link.commands().hgetall(keys.task(queue.get(), id));
+        var time = link.commands().time(); // pipelined: "scheduled" on the clock a claim compares run_at with
+        var f = link.await(fields, what);
         if (f.isEmpty()) {
             return Optional.empty();
         }
         var runAt = Micros.toInstant(f.get("run_at"));
         var timeout = f.get("timeout");
-        var state = toPublic(f.get("state"), runAt, Instant.now());
+        var state = toPublic(f.get("state"), runAt, Micros.ofTime(link.await(time, what)));
         int attempts = Integer.parseInt(f.get("attempts"));
         var started = Micros.toInstant(f.get("started"));
         var finished = Micros.toInstant(f.get("finished"));

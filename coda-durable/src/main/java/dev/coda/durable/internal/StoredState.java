@@ -1,7 +1,8 @@
 package dev.coda.durable.internal;
 
 import dev.coda.durable.DurableState;
-import java.time.Instant;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.Set;
@@ -90,8 +91,14 @@ enum StoredState {
         };
     }
 
-    /** {@link #toPublic(boolean)} with {@code run_at} read from the row. */
-    DurableState toPublic(Instant runAt, Instant now) {
-        return toPublic(runAt != null && runAt.isAfter(now));
+    /**
+     * A row's {@code later} column, for {@link #ofRow}: whether its {@code run_at} is still to come on the database's
+     * clock, the clock a claim compares it with (a task shown queued is one a claim would take).
+     */
+    static final String LATER = "CASE WHEN run_at > {now} THEN 1 ELSE 0 END AS later";
+
+    /** The public state of a row that selected {@code state} and {@link #LATER}. */
+    static DurableState ofRow(ResultSet rows) throws SQLException {
+        return parse(rows.getString("state")).toPublic(rows.getInt("later") == 1);
     }
 }

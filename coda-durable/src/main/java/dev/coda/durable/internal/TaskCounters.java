@@ -73,7 +73,7 @@ final class TaskCounters extends SqlTemplates {
     }
 
     /** Queued tasks through {@code coda_tasks_ready}, running ones through {@code coda_tasks_leases}, then the counters. */
-    static final String COUNTS = "SELECT queue, state, CASE WHEN run_at > {now} THEN 1 ELSE 0 END AS later, count(*) AS tasks"
+    static final String COUNTS = "SELECT queue, state, " + StoredState.LATER + ", count(*) AS tasks"
             + " FROM {tasks} WHERE state = {queued} GROUP BY queue, state, later"
             + " UNION ALL SELECT queue, state, 0, count(*) FROM {tasks} WHERE state = {running} GROUP BY queue, state"
             + " UNION ALL SELECT queue, state, 0, tasks FROM {counts}";
@@ -91,8 +91,7 @@ final class TaskCounters extends SqlTemplates {
                     }
                     return m;
                 });
-                var state = StoredState.parse(rows.getString("state")).toPublic(rows.getInt("later") == 1);
-                byState.merge(state, rows.getLong("tasks"), Long::sum);
+                byState.merge(StoredState.ofRow(rows), rows.getLong("tasks"), Long::sum);
             }
         }
         return out;

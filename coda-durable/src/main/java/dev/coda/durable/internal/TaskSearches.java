@@ -84,7 +84,8 @@ final class TaskSearches extends SqlTemplates {
                 + order(state) + " LIMIT :limit";
     }
 
-    private static final String SUMMARY = "id, name, queue, state, attempts, max_attempts, created_at, run_at, finished_at, last_error, worker";
+    private static final String SUMMARY = "id, name, queue, state, attempts, max_attempts, created_at, run_at, finished_at, last_error, worker, "
+            + StoredState.LATER;
 
     private String order(StoredState state) {
         return byId(state) ? " ORDER BY id DESC" : " ORDER BY created_at DESC, id DESC";
@@ -215,12 +216,11 @@ final class TaskSearches extends SqlTemplates {
                 statement.string("argument_text", likePattern(query.argumentText()));
             }
             statement.integer("limit", query.limit() + 1);
-            var now = Instant.now();
             try (var result = statement.query()) {
                 while (result.next()) {
                     var runAt = dialect.readTime(result, "run_at");
                     rows.add(new TaskSummary(result.getString("id"), result.getString("name"), result.getString("queue"),
-                            StoredState.parse(result.getString("state")).toPublic(runAt, now), result.getInt("attempts"),
+                            StoredState.ofRow(result), result.getInt("attempts"),
                             result.getInt("max_attempts"), dialect.readTime(result, "created_at"), runAt,
                             dialect.readTime(result, "finished_at"), TaskSummary.summarize(result.getString("last_error")),
                             result.getString("worker")));

@@ -380,7 +380,7 @@ final class TaskTable extends SqlTemplates {
     // ---------------------------------------------------------------- administration
 
     private final Sql status = sql("SELECT id, name, queue, state, attempts, max_attempts, args, created_at, run_at, started_at,"
-            + " finished_at, last_error, result, timeout_ms, worker, attempt_log, context FROM {tasks} WHERE id = :id");
+            + " finished_at, last_error, result, timeout_ms, worker, attempt_log, context, " + StoredState.LATER + " FROM {tasks} WHERE id = :id");
 
     Optional<TaskStatus> status(Connection connection, String id) throws SQLException {
         try (var statement = status.prepare(connection)) {
@@ -390,7 +390,7 @@ final class TaskTable extends SqlTemplates {
                     return Optional.empty();
                 }
                 var runAt = dialect.readTime(rows, "run_at");
-                var state = StoredState.parse(rows.getString("state")).toPublic(runAt, Instant.now());
+                var state = StoredState.ofRow(rows);
                 var startedAt = dialect.readTime(rows, "started_at");
                 var finishedAt = dialect.readTime(rows, "finished_at");
                 var history = AttemptLog.read(rows.getString("attempt_log"), AttemptLog.current(rows.getString("worker"),

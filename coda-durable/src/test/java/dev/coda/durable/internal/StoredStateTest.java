@@ -9,12 +9,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.coda.durable.DurableState;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class StoredStateTest {
 
@@ -48,18 +53,34 @@ class StoredStateTest {
     }
 
     @Test
-    void aQueuedTaskDueLaterIsScheduled() {
-        var now = Instant.parse("2026-12-04T10:00:00Z");
-        assertThat(QUEUED.toPublic(now.plusSeconds(1), now)).isEqualTo(DurableState.SCHEDULED);
-        assertThat(QUEUED.toPublic(now, now)).isEqualTo(DurableState.QUEUED);
-        assertThat(QUEUED.toPublic(null, now)).isEqualTo(DurableState.QUEUED);
-        assertThat(RUNNING.toPublic(now.plusSeconds(1), now)).isEqualTo(DurableState.RUNNING);
+    void aQueuedTaskDueLaterOnTheDatabasesClockIsScheduled(@TempDir Path dir) throws Exception {
+        var templates = new SqlTemplates(Dialect.SQLITE, "coda_tasks") {
+        };
+        var row = templates.sql("SELECT state, " + StoredState.LATER + " FROM (SELECT :state AS state, :run_at AS run_at)");
+        var now = Instant.now();
+        try (var connection = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("t.db"))) {
+            assertThat(publicState(connection, row, QUEUED, now.plusSeconds(60))).isEqualTo(DurableState.SCHEDULED);
+            assertThat(publicState(connection, row, QUEUED, now.minusSeconds(1))).isEqualTo(DurableState.QUEUED);
+            assertThat(publicState(connection, row, QUEUED, null)).isEqualTo(DurableState.QUEUED);
+            assertThat(publicState(connection, row, RUNNING, now.plusSeconds(60))).isEqualTo(DurableState.RUNNING);
+        }
         var mapped = new ArrayList<DurableState>();
         for (var state : StoredState.values()) {
             mapped.add(state.toPublic(false));
         }
         mapped.add(QUEUED.toPublic(true));
         assertThat(mapped).containsExactlyInAnyOrder(DurableState.values());
+    }
+
+    private static DurableState publicState(Connection connection, Sql row, StoredState state, Instant runAt) throws SQLException {
+        try (var statement = row.prepare(connection)) {
+            statement.string("state", state.stored());
+            statement.time("run_at", runAt);
+            try (var rows = statement.query()) {
+                assertThat(rows.next()).isTrue();
+                return StoredState.ofRow(rows);
+            }
+        }
     }
 
     /** The first migration's CHECK is frozen (a released migration is never edited): it must list every state. */
