@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.coda.durable.testing.SettableClock;
 import dev.coda.tasks.TaskCall;
 import dev.coda.tasks.TaskFunction;
 import dev.coda.tasks.TaskOptions;
@@ -207,6 +208,22 @@ class DurableTasksTest {
             runtime.dispatch(tasks, false).toCompletableFuture().get(10, TimeUnit.SECONDS);
             assertThat(Jobs.recorded(key)).as("only the in-process task ran here").containsExactly("ran");
             assertThat(engine.counts().get("default")).containsEntry(DurableState.QUEUED, 1L);
+        }
+    }
+
+    @Test
+    void aDelayCountsFromTheRuntimesClock() throws Exception {
+        var durable = DurableTasks.on(engine).task(Jobs::note).build();
+        var clock = new SettableClock(Instant.parse("2030-01-01T00:00:00Z"));
+        try (var runtime = TaskRuntime.builder().durable(durable).clock(clock).build()) {
+            var tasks = runtime.newTasks("POST /reminders", "r-1");
+            var later = tasks.delay(Duration.ofMinutes(5)).addTask(Jobs::note, key, 1);
+
+            runtime.persist(tasks, false);
+
+            var status = engine.status(later.id()).orElseThrow();
+            assertThat(status.runAt()).isEqualTo(Instant.parse("2030-01-01T00:05:00Z"));
+            assertThat(status.state()).isEqualTo(DurableState.SCHEDULED);
         }
     }
 

@@ -169,12 +169,12 @@ public final class BackgroundTasks {
         return withOptions(options.withPriority(value));
     }
 
-    /** A view whose durable tasks run no sooner than {@code delay} from now. */
+    /** A view whose durable tasks run no sooner than {@code delay} from now, on the runtime's clock ({@link TaskRuntime.Builder#clock}). */
     public BackgroundTasks delay(Duration delay) {
         if (delay.isNegative()) {
             throw new IllegalArgumentException("negative delay: " + delay);
         }
-        return withOptions(options.withRunAt(java.time.Instant.now().plus(delay)));
+        return withOptions(options.withRunAt(taskList.runtime().clock().instant().plus(delay)));
     }
 
     /** A view whose durable tasks run at or after {@code instant}. */

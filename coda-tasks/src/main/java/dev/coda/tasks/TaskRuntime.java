@@ -23,9 +23,6 @@ import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.slf4j.MDC;
-import dev.coda.tasks.internal.Tracing;
-import io.opentelemetry.api.trace.SpanKind;
 import org.slf4j.event.Level;
 
 /**
@@ -34,6 +31,10 @@ import org.slf4j.event.Level;
  * waiting, failures isolated and logged once, and a graceful shutdown that drains within a deadline.
  * A Coda app creates one; the web layer calls {@link #newTasks} per request and {@link #dispatch} when
  * the response is complete.
+ *
+ * <p>Past 400 lines because selecting a request's tasks by phase, handing them over, running them and the shutdown's
+ * drain change the same state together (the unfinished task lists, the admission, the lock the drain waits on); the
+ * admission's counts are {@link Admission}, calling one task is {@link TaskInvoker}, and its builder is ~120 lines.
  *
  * <pre>{@code
  * TaskRuntime runtime = TaskRuntime.builder()
@@ -62,10 +63,12 @@ public final class TaskRuntime implements AutoCloseable {
     private final TaskMetrics metrics;
     private final DurableHandoff handoff;
     private final RecentTasks.Recorder recorder;
+    private final InstantSource clock;
+    private final TaskInvoker invoker;
     /** Task lists refused because their tasks could not be accepted: one line at once, then a summary per interval. */
-    private final SummarizedLog refusals = new SummarizedLog(LOG, Level.WARN, Duration.ofSeconds(10), InstantSource.system());
+    private final SummarizedLog refusals;
     /** Task lists whose tasks were rejected or refused because the queue was full (or the runtime stopping). */
-    private final SummarizedLog rejections = new SummarizedLog(LOG, Level.WARN, Duration.ofSeconds(10), InstantSource.system());
+    private final SummarizedLog rejections;
     /** What a client refused for a full queue is told to wait before trying again. */
     private static final Duration RETRY_AFTER = Duration.ofSeconds(1);
     private final TaskThreads threads;
@@ -89,8 +92,12 @@ public final class TaskRuntime implements AutoCloseable {
         this.propagators = List.copyOf(b.propagators);
         this.metrics = new TaskMetrics(b.meterRegistry, this);
         this.handoff = b.handoff;
-        this.recorder = new RecentTasks.Recorder(b.clock);
+        this.clock = b.clock;
+        this.recorder = new RecentTasks.Recorder(clock);
+        this.refusals = new SummarizedLog(LOG, Level.WARN, Duration.ofSeconds(10), clock);
+        this.rejections = new SummarizedLog(LOG, Level.WARN, Duration.ofSeconds(10), clock);
         this.threads = new TaskThreads("coda-task-", Duration.ofSeconds(60), b.niceness);
+        this.invoker = new TaskInvoker(this::start);
     }
 
     /** A builder with the defaults: 512 concurrent task lists, 100,000 queued tasks, {@link OverflowPolicy#REJECT}, 30 s shutdown. */
@@ -392,6 +399,11 @@ public final class TaskRuntime implements AutoCloseable {
         return defaultTimeout;
     }
 
+    /** The clock of {@link Builder#clock}: a delayed durable task's run time counts from it. */
+    InstantSource clock() {
+        return clock;
+    }
+
     List<ContextPropagator.Snapshot> captureContexts() {
         if (propagators.isEmpty()) {
             return List.of();
@@ -596,7 +608,7 @@ public final class TaskRuntime implements AutoCloseable {
         long started = metrics.timed() ? System.nanoTime() : 0;
         final Throwable failure;
         try {
-            failure = entry.timeout == null ? invoke(entry) : invokeWithTimeout(entry);
+            failure = invoker.call(entry);
         } finally {
             // Once detached, cancel() and shutdown no longer interrupt this thread for the task, so clearing the
             // flag now guarantees that an interrupt meant for this task never reaches the next one.
@@ -621,7 +633,7 @@ public final class TaskRuntime implements AutoCloseable {
         }
         if (entry.finish(TaskState.FAILED, failure)) {
             finished(entry, TaskState.FAILED, nanos);
-            withContext(entry, () -> LOG.error("Background task {} (id {}) of {} (request {}) failed", entry.name(), entry.id(),
+            TaskInvoker.withContext(entry, () -> LOG.error("Background task {} (id {}) of {} (request {}) failed", entry.name(), entry.id(),
                     taskList.origin(), taskList.correlationId(), failure));
             notifyErrorHandler(entry, failure);
         }
@@ -632,128 +644,6 @@ public final class TaskRuntime implements AutoCloseable {
     private void finished(TaskEntry entry, TaskState outcome, long nanos) {
         metrics.finished(entry, outcome, nanos);
         recorder.ended(entry);
-    }
-
-    private Throwable invokeWithTimeout(TaskEntry entry) {
-        var timed = new TimedCall(entry);
-        start(timed);
-        try {
-            return timed.result.get(entry.timeout.toNanos(), TimeUnit.NANOSECONDS);
-        } catch (TimeoutException e) {
-            timed.interrupt();
-            return new TimeoutException("background task " + entry.name() + " did not finish within " + entry.timeout);
-        } catch (InterruptedException e) {
-            timed.interrupt();
-            return e;
-        } catch (ExecutionException e) {
-            return e.getCause();
-        }
-    }
-
-    /**
-     * A task with a timeout, on a thread of its own while its task list's thread waits for it: past the timeout the
-     * task list goes on, and the task is interrupted, but only while it still runs there (the thread is reused).
-     */
-    private final class TimedCall implements Runnable {
-        final CompletableFuture<Throwable> result = new CompletableFuture<>();
-        private final TaskEntry entry;
-        private Thread thread;
-
-        TimedCall(TaskEntry entry) {
-            this.entry = entry;
-        }
-
-        @Override
-        public void run() {
-            synchronized (this) {
-                thread = Thread.currentThread();
-            }
-            try {
-                result.complete(invoke(entry));
-            } finally {
-                synchronized (this) {
-                    thread = null;
-                }
-                Thread.interrupted();
-            }
-        }
-
-        synchronized void interrupt() {
-            if (thread != null) {
-                thread.interrupt();
-            }
-        }
-    }
-
-    /**
-     * Calls the task with its captured context; returns its failure or {@code null}. It runs on one of the
-     * runtime's own threads, whose MDC is empty before each task (a new thread's is, and every task and
-     * failure log leaves it empty after itself), so there is no previous MDC to save and restore: the task's
-     * is set, and cleared afterwards, which also drops whatever the task put there.
-     */
-    private Throwable invoke(TaskEntry entry) {
-        if (entry.trace == null) {
-            return invokeInContext(entry);
-        }
-        // the task's own span, a child of the span that added it (the request's): its context travels into the task
-        var span = Tracing.startCurrent("run " + entry.name(), SpanKind.INTERNAL, entry.trace);
-        span.span().setAttribute("coda.task.name", entry.name());
-        Throwable failure = null;
-        try {
-            failure = invokeInContext(entry);
-            return failure;
-        } finally {
-            span.end(failure);
-        }
-    }
-
-    private Throwable invokeInContext(TaskEntry entry) {
-        var contexts = entry.contexts;
-        var scopes = contexts.isEmpty() ? null : new AutoCloseable[contexts.size()];
-        int active = 0;
-        try {
-            if (!entry.mdc.isEmpty()) {
-                MDC.setContextMap(entry.mdc);
-            }
-            if (scopes != null) {
-                for (var snapshot : contexts) {
-                    var scope = snapshot.activate();
-                    scopes[active++] = scope;
-                }
-            }
-            var result = entry.invocation.invoke();
-            if (result instanceof CompletionStage<?> stage) {
-                try {
-                    stage.toCompletableFuture().get();
-                } catch (ExecutionException e) {
-                    return e.getCause() == null ? e : e.getCause();
-                }
-            }
-            return null;
-        } catch (Throwable t) {
-            return t;
-        } finally {
-            for (int i = active - 1; i >= 0; i--) {
-                try {
-                    scopes[i].close();
-                } catch (Exception e) {
-                    LOG.warn("Restoring the context after background task {} failed", entry.name(), e);
-                }
-            }
-            MDC.clear();
-        }
-    }
-
-    /** Runs {@code action} with the task's MDC, on one of the runtime's threads (its MDC empty, as in {@link #invoke}). */
-    private void withContext(TaskEntry entry, Runnable action) {
-        try {
-            if (!entry.mdc.isEmpty()) {
-                MDC.setContextMap(entry.mdc);
-            }
-            action.run();
-        } finally {
-            MDC.clear();
-        }
     }
 
     private void notifyErrorHandler(TaskEntry entry, Throwable error) {
@@ -893,7 +783,10 @@ public final class TaskRuntime implements AutoCloseable {
         private Builder() {
         }
 
-        /** The clock of the times {@link TaskRuntime#recent()} shows; default the system's. */
+        /**
+         * The clock of the times {@link TaskRuntime#recent()} shows, of the run time of {@link BackgroundTasks#delay}
+         * and of its log summaries; default the system's. A test may pass a settable one.
+         */
         public Builder clock(InstantSource clock) {
             this.clock = Objects.requireNonNull(clock, "clock");
             return this;
