@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -190,13 +189,6 @@ abstract class LocalServer implements OwnServer {
     /** A new temporary folder for one server (under /tmp: a server running as another OS user must reach it). */
     static Path newFolder(String name) throws IOException {
         return Files.createTempDirectory("coda-own-" + name + "-");
-    }
-
-    /** A port nobody listens on now. */
-    static int freePort() throws IOException {
-        try (var socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        }
     }
 
     /** The executable {@code name} in {@code configured} (a folder), else on the PATH, else in {@code fallback}; or null. */

@@ -48,7 +48,7 @@ public final class OwnPostgres extends LocalServer {
             var postgres = folder.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByName("postgres");
             Files.setOwner(folder, postgres);
         }
-        var server = new OwnPostgres(bin, folder, freePort(), root);
+        var server = new OwnPostgres(bin, folder, FreePorts.take(), root);
         try {
             server.tool(List.of(bin.resolve("initdb").toString(), "-D", server.cluster().toString(), "-U", "postgres", "-A", "trust",
                     "-E", "UTF8", "--no-sync"));

@@ -55,10 +55,10 @@ public final class OwnRabbit extends LocalServer {
         }
         var random = HexFormat.of().formatHex(new SecureRandom().generateSeed(6));
         var folder = newFolder("rabbit");
-        int port = freePort();
-        int distPort = freePort();
+        int port = FreePorts.take();
+        int distPort = FreePorts.take();
         while (distPort == port) {
-            distPort = freePort();
+            distPort = FreePorts.take();
         }
         var home = Files.createDirectories(folder.resolve("home"));
         var cookie = home.resolve(".erlang.cookie");

@@ -54,7 +54,7 @@ public final class OwnRedis extends LocalServer {
             throw Requirement.missing("no redis-server on the PATH (nor in CODA_TEST_REDIS_BIN) for a Redis server of the test's own",
                     "install the redis-server package");
         }
-        return started(new OwnRedis(binary, newFolder("redis"), freePort(), persistence));
+        return started(new OwnRedis(binary, newFolder("redis"), FreePorts.take(), persistence));
     }
 
     /** {@code redis://127.0.0.1:<port>/0?prefix=<prefix>}. */

@@ -24,6 +24,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import java.util.zip.ZipFile;
+import dev.coda.testsupport.FreePorts;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -86,11 +87,6 @@ class ExamplesJarIT {
         return Files.readString(workDir.resolve("output.log"), StandardCharsets.UTF_8);
     }
 
-    private static int freePort() throws IOException {
-        try (var socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        }
-    }
 
     private static boolean refusesConnections(int port) {
         try (var socket = new Socket()) {
@@ -135,7 +131,7 @@ class ExamplesJarIT {
 
     @Test
     void the_items_example_serves_fastapis_readme_app_and_stops_on_sigterm() throws Exception {
-        int port = freePort();
+        int port = FreePorts.take();
         var base = URI.create("http://127.0.0.1:" + port);
         var process = launch(port, "items");
 
@@ -181,7 +177,7 @@ class ExamplesJarIT {
 
     @Test
     void the_events_example_streams_server_sent_events_and_refuses_a_negative_count() throws Exception {
-        int port = freePort();
+        int port = FreePorts.take();
         var base = URI.create("http://127.0.0.1:" + port);
         var process = launch(port, "events");
 
@@ -229,7 +225,7 @@ class ExamplesJarIT {
     /** FastAPI's {@code test_tutorial001.py::test} against the real jar: {@code log.txt} in its working directory, mode "w". */
     @Test
     void tutorial001_writes_each_notification_over_log_txt_in_its_working_directory() throws Exception {
-        int port = freePort();
+        int port = FreePorts.take();
         var base = URI.create("http://127.0.0.1:" + port);
         var process = launch(port, "tutorial001");
         awaitListening(process, base.resolve("/send-notification/probe@example.com"));
@@ -252,7 +248,7 @@ class ExamplesJarIT {
     /** FastAPI's {@code test_tutorial002.py::test} against the real jar, then more requests appending to {@code log.txt}. */
     @Test
     void tutorial002_appends_the_query_then_the_message_to_log_txt_in_its_working_directory() throws Exception {
-        int port = freePort();
+        int port = FreePorts.take();
         var base = URI.create("http://127.0.0.1:" + port);
         var process = launch(port, "tutorial002");
         awaitListening(process, base.resolve("/send-notification/probe@example.com"));
@@ -288,7 +284,7 @@ class ExamplesJarIT {
 
     @Test
     void the_events_example_refuses_a_bad_connection_limit_with_its_usage_and_code_2() throws Exception {
-        var process = launch(freePort(), "events", "--max-connections", "many");
+        var process = launch(FreePorts.take(), "events", "--max-connections", "many");
 
         assertThat(process.waitFor(EXIT.toSeconds(), TimeUnit.SECONDS)).isTrue();
         assertThat(process.exitValue()).isEqualTo(2);
@@ -297,7 +293,7 @@ class ExamplesJarIT {
 
     @Test
     void an_unknown_example_name_exits_with_code_2_and_lists_the_examples() throws Exception {
-        var process = launch(freePort(), "no-such-example");
+        var process = launch(FreePorts.take(), "no-such-example");
 
         assertThat(process.waitFor(EXIT.toSeconds(), TimeUnit.SECONDS)).isTrue();
         assertThat(process.exitValue()).isEqualTo(2);
@@ -306,7 +302,7 @@ class ExamplesJarIT {
 
     @Test
     void no_example_name_exits_with_code_2_and_lists_the_examples() throws Exception {
-        var process = launch(freePort());
+        var process = launch(FreePorts.take());
 
         assertThat(process.waitFor(EXIT.toSeconds(), TimeUnit.SECONDS)).isTrue();
         assertThat(process.exitValue()).isEqualTo(2);

@@ -6,8 +6,6 @@ import static org.awaitility.Awaitility.await;
 import java.io.ByteArrayOutputStream;
 import java.io.File;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -17,6 +15,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import javax.tools.ToolProvider;
+import dev.coda.testsupport.FreePorts;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -119,7 +118,7 @@ import java.nio.file.Files;
 
     @Test
     void anAppModuleRunsOnTheModulePath() throws Exception {
-        int port = freePort();
+        int port = FreePorts.take();
         var java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         var workdir = Files.createDirectories(dir.resolve("run"));
         var command = new ProcessBuilder(java, "--enable-native-access=org.xerial.sqlitejdbc,dev.coda.tasks",
@@ -173,11 +172,6 @@ import java.nio.file.Files;
         return status == 0 ? "" : errors.toString(StandardCharsets.UTF_8);
     }
 
-    private static int freePort() throws IOException {
-        try (var socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        }
-    }
 
     private static String modulePath() throws IOException {
         return Files.readString(Path.of("target", "runtime-classpath.txt")).strip();
