@@ -40,6 +40,32 @@ class EngineTest extends EngineTestBase {
     }
 
     @Test
+    void purgeDeletesEveryTaskItSelectsInTransactionsOfAThousandAndCountsThemOut() {
+        int tasks = 2_345; // two full batches and a part
+        var news = new ArrayList<NewTask>();
+        for (int i = 0; i < tasks; i++) {
+            news.add(task("Jobs.p", "[" + i + "]"));
+        }
+        engine.enqueue(news);
+        var failedOne = engine.enqueue(List.of(task("Jobs.p", "[-1]"))).get(0);
+        int done = 0;
+        for (List<ClaimedTask> claimed; !(claimed = claim("w", 500, LONG)).isEmpty(); ) {
+            engine.complete("w", claimed.stream().<Completion>map(c -> c.id().equals(failedOne)
+                    ? new Completion.Failed(c.id(), "boom") : new Completion.Succeeded(c.id(), null)).toList());
+            done += claimed.size();
+        }
+        assertThat(done).isEqualTo(tasks + 1);
+
+        var later = Instant.now().plus(Duration.ofMinutes(1));
+        assertThat(engine.purge(java.util.Set.of(DurableState.SUCCEEDED), later)).isEqualTo(tasks);
+
+        assertThat(engine.counts().get("default")).containsEntry(DurableState.SUCCEEDED, 0L).containsEntry(DurableState.FAILED, 1L);
+        assertThat(engine.search(dev.coda.durable.spi.TaskQuery.newest(10).inStates(DurableState.SUCCEEDED)).tasks()).isEmpty();
+        assertThat(engine.status(failedOne)).as("another state: kept").isPresent();
+        assertThat(engine.purge(java.util.Set.of(DurableState.SUCCEEDED, DurableState.FAILED), later)).isEqualTo(1);
+    }
+
+    @Test
     void aSecondEngineOnTheSameDatabaseMigratesNothingAndSeesTheTasks() throws Exception {
         var id = engine.enqueue(List.of(task("Jobs.x", "[]"))).get(0);
         var before = migrationVersions();

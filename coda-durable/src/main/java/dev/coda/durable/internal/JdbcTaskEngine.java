@@ -215,6 +215,13 @@ public abstract sealed class JdbcTaskEngine implements TaskEngine, Transactional
     /** Describes the engine in messages: {@code SQLite tasks.db}, {@code PostgreSQL schema coda}. */
     abstract String describe();
 
+    /**
+     * Between the transactions of a long job (a purge): the calls that queued for the database meanwhile go first. A
+     * no-op where calls do not queue in this process (PostgreSQL's pool).
+     */
+    void letQueuedCallsIn() {
+    }
+
     /** Called after tasks were stored by this engine. */
     void stored() {
         wakeUp.signal();
@@ -382,10 +389,19 @@ public abstract sealed class JdbcTaskEngine implements TaskEngine, Transactional
 
     @Override
     public int purge(Set<DurableState> states, Instant finishedBefore) {
+        int deleted = 0;
         try {
-            return transaction(Wait.REQUEST, connection -> searches.purge(connection, states, finishedBefore));
+            for (var stored : TaskSearches.finalStates(states)) {
+                int batch;
+                do { // a transaction a batch: workers and enqueues get the database between them
+                    batch = transaction(Wait.REQUEST, connection -> searches.purge(connection, stored, finishedBefore));
+                    deleted += batch;
+                    letQueuedCallsIn();
+                } while (batch == TaskSearches.PURGE_BATCH);
+            }
+            return deleted;
         } catch (SQLException e) {
-            throw failure("purge tasks in " + states, e);
+            throw failure("purge tasks in " + states + " (" + deleted + " deleted before the failure)", e);
         }
     }
 

@@ -156,6 +156,21 @@ public final class SqliteTaskEngine extends JdbcTaskEngine {
     }
 
     /**
+     * {@inheritDoc} The lock is not fair, so the job would take it again before a woken caller could: it waits until
+     * one of those queued has it, 5 ms at most.
+     */
+    @Override
+    void letQueuedCallsIn() {
+        int queued = lock.getQueueLength();
+        long deadline = System.nanoTime() + LET_IN_NANOS;
+        while (queued > 0 && lock.getQueueLength() >= queued && System.nanoTime() < deadline) {
+            Thread.onSpinWait();
+        }
+    }
+
+    private static final long LET_IN_NANOS = TimeUnit.MILLISECONDS.toNanos(5);
+
+    /**
      * Takes the connection; for an application's call, within {@link #REQUEST_TIMEOUT}, and with the file's busy
      * timeout cut to what is left of it.
      */

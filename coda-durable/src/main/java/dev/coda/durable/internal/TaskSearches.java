@@ -19,6 +19,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.stream.Stream;
 
 /**
  * The dashboard's statements on {@code coda_tasks}: keyset pages of tasks, newest first, and purge. A search runs one
@@ -276,40 +277,52 @@ final class TaskSearches extends SqlTemplates {
      * every row. Succeeded tasks on SQLite: the primary key's walk up to the time's first id.
      */
     String purgeTemplate(StoredState state) {
-        return "DELETE FROM {tasks} WHERE " + stateIs(state) + (byId(state) ? " AND id < :finished_before_id" : "")
-                + " AND created_at < :finished_before AND finished_at < :finished_before RETURNING queue";
+        return "DELETE FROM {tasks} WHERE id IN (SELECT id FROM {tasks} WHERE " + stateIs(state)
+                + (byId(state) ? " AND id < :finished_before_id" : "")
+                + " AND created_at < :finished_before AND finished_at < :finished_before LIMIT " + PURGE_BATCH + ") RETURNING queue";
     }
+
+    /**
+     * The most tasks one purge transaction deletes: a purge of a million rows is a thousand short transactions, so that
+     * SQLite's single writer (claims, completions, enqueues) waits milliseconds for it, not seconds.
+     */
+    static final int PURGE_BATCH = 1_000;
 
     private final Map<StoredState, Sql> purges = Map.of(StoredState.SUCCEEDED, sql(purgeTemplate(StoredState.SUCCEEDED)),
             StoredState.FAILED, sql(purgeTemplate(StoredState.FAILED)), StoredState.CANCELLED, sql(purgeTemplate(StoredState.CANCELLED)));
 
-    /** Deletes tasks in final {@code states} that finished before {@code finishedBefore}, and counts them out; one transaction. */
-    int purge(Connection connection, Set<DurableState> states, Instant finishedBefore) throws SQLException {
+    /** The stored states of {@code states}, all final (succeeded, failed, cancelled), else an IllegalArgumentException. */
+    static List<StoredState> finalStates(Set<DurableState> states) {
         if (!TaskSearch.finalStates().containsAll(states)) {
             var live = EnumSet.copyOf(states);
             live.removeAll(TaskSearch.finalStates());
             throw new IllegalArgumentException("only tasks in a final state (succeeded, failed, cancelled) can be purged, not " + live);
         }
+        return Stream.of(StoredState.SUCCEEDED, StoredState.FAILED, StoredState.CANCELLED)
+                .filter(stored -> states.contains(stored.toPublic(false))).toList();
+    }
+
+    /**
+     * Deletes up to {@link #PURGE_BATCH} tasks in the final state {@code stored} that finished before
+     * {@code finishedBefore}, and counts them out; returns how many. Runs in the caller's transaction: fewer than the
+     * batch means none is left.
+     */
+    int purge(Connection connection, StoredState stored, Instant finishedBefore) throws SQLException {
+        var tally = new HashMap<String, Long>();
         int deleted = 0;
-        for (var stored : List.of(StoredState.SUCCEEDED, StoredState.FAILED, StoredState.CANCELLED)) {
-            if (!states.contains(stored.toPublic(false))) {
-                continue;
+        try (var statement = purges.get(stored).prepare(connection)) {
+            statement.time("finished_before", finishedBefore);
+            if (byId(stored)) {
+                statement.string("finished_before_id", firstIdOf(finishedBefore));
             }
-            var tally = new HashMap<String, Long>();
-            try (var statement = purges.get(stored).prepare(connection)) {
-                statement.time("finished_before", finishedBefore);
-                if (byId(stored)) {
-                    statement.string("finished_before_id", firstIdOf(finishedBefore));
-                }
-                try (var rows = statement.query()) {
-                    while (rows.next()) {
-                        tally.merge(rows.getString(1), -1L, Long::sum);
-                        deleted++;
-                    }
+            try (var rows = statement.query()) {
+                while (rows.next()) {
+                    tally.merge(rows.getString(1), -1L, Long::sum);
+                    deleted++;
                 }
             }
-            counters.add(connection, stored, 0, tally);
         }
+        counters.add(connection, stored, 0, tally);
         return deleted;
     }
 }

@@ -108,7 +108,7 @@ class TaskTableTest {
         assertThat(states()).containsEntry(C, RUNNING);
 
         var searches = new TaskSearches(Dialect.SQLITE, "coda_tasks");
-        assertThat(searches.purge(connection, java.util.Set.of(dev.coda.durable.DurableState.SUCCEEDED), Instant.now().plusSeconds(1)))
+        assertThat(searches.purge(connection, StoredState.SUCCEEDED, Instant.now().plusSeconds(1)))
                 .as("a succeeded task is purged").isEqualTo(1);
         assertThat(states()).doesNotContainKey(A);
     }
