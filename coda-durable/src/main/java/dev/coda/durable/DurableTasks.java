@@ -81,6 +81,11 @@ import org.slf4j.MDC;
  * {@link TasksUnavailableException} within about two seconds, and at once while the engine knows its database is
  * down: Coda answers it with {@code 503} and {@code Retry-After}. Other engine failures are
  * {@link TaskEngineException}s.
+ *
+ * @implNote Past 400 lines because it is the one public entry to durable tasks: a documented method for each
+ * operation (store, enqueue, in a caller's transaction, status, counts, retry, cancel, purge) and its {@link Builder}'s
+ * registrations, one per task shape (about 200 lines); each operation is a few lines over the engine, and running the
+ * tasks is {@link Worker}'s.
  */
 public final class DurableTasks implements DurableHandoff, AutoCloseable {
 
