@@ -30,8 +30,7 @@ public final class TaskDashboard {
 
     /** The builder's settings as they were at {@link Builder#build()}. */
     private record Settings(TaskEngine engine, boolean readOnly, Authorizer authorizer, int pageSize, Duration liveInterval,
-                            TaskRuntime inProcess, String csrfKey,
-            InstantSource clock) {
+                            TaskRuntime inProcess, String csrfKey, InstantSource clock) {
     }
 
     private TaskDashboard(Settings settings) {

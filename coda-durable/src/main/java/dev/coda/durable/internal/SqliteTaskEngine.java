@@ -58,6 +58,8 @@ public final class SqliteTaskEngine extends JdbcTaskEngine {
 
     /** How long workers' calls wait for another process's lock on the file. */
     private static final int BUSY_TIMEOUT_MILLIS = 10_000;
+    /** How long a long job waits, between its transactions, for a queued call to take the connection. */
+    private static final long LET_IN_NANOS = TimeUnit.MILLISECONDS.toNanos(5);
 
     private final Path file;
     private final Connection connection;
@@ -167,8 +169,6 @@ public final class SqliteTaskEngine extends JdbcTaskEngine {
             Thread.onSpinWait();
         }
     }
-
-    private static final long LET_IN_NANOS = TimeUnit.MILLISECONDS.toNanos(5);
 
     /**
      * Takes the connection; for an application's call, within {@link #REQUEST_TIMEOUT}, and with the file's busy

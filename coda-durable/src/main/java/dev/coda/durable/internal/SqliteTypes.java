@@ -1,8 +1,8 @@
 package dev.coda.durable.internal;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectWriter;
+import dev.coda.tasks.internal.Json;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -17,7 +17,7 @@ final class SqliteTypes implements Dialect.Types {
 
     static final String NOW = "CAST(unixepoch('subsec') * 1000 AS INTEGER)";
     /** A list as a JSON array of strings, escaped by Jackson (every claim and completion binds one). */
-    private static final ObjectWriter LIST = new ObjectMapper().writerFor(Collection.class);
+    private static final ObjectWriter LIST = Json.newMapper().writerFor(Collection.class);
 
     @Override
     public void bindList(Connection c, PreparedStatement statement, int index, Collection<String> values) throws SQLException {
